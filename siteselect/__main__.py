@@ -1,0 +1,5 @@
+"""Allow ``python -m siteselect``."""
+
+from siteselect.cli import main
+
+raise SystemExit(main())

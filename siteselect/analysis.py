@@ -1,0 +1,78 @@
+"""Glue between the dataset and the scoring engine, shared by the CLI, the window and exports.
+
+:func:`rank_states` validates a :class:`~siteselect.model.settings.ScoringSettings` against a
+:class:`~siteselect.model.dataset.Dataset`, applies what-if overrides to a copy of the decision
+matrix and calls :func:`siteselect.scoring.score`.  No Qt, no file writing.
+"""
+
+from __future__ import annotations
+
+import math
+
+from siteselect.errors import InputError
+from siteselect.model.dataset import Dataset
+from siteselect.model.settings import ScoringSettings
+from siteselect.scoring import ScoringResult, score
+
+
+def validate_settings(ds: Dataset, settings: ScoringSettings) -> None:
+    """Check every criterion id and state code that the settings mention.
+
+    Raises
+    ------
+    InputError
+        Naming the first unknown id or code.
+    """
+    known = set(ds.criterion_ids)
+    for cid in list(settings.weights) + list(settings.disabled):
+        if cid not in known:
+            ds.criterion(cid)  # raises with the list of valid ids
+    for g in settings.gates:
+        if g.criterion not in known:
+            raise InputError(
+                f"Unknown criterion {g.criterion!r} in the gate '{g}'. Known criteria: "
+                f"{', '.join(ds.criterion_ids)}."
+            )
+    ds.check_states(settings.exclude)
+    for o in settings.overrides:
+        ds.check_states([o.state])
+        ds.criterion(o.criterion)
+        if not math.isfinite(o.value):
+            raise InputError(f"The what-if value for {o.state} {o.criterion} must be a number.")
+
+
+def rank_states(ds: Dataset, settings: ScoringSettings) -> ScoringResult:
+    """Score every state under the given settings.
+
+    Raises
+    ------
+    InputError, ScoringError
+        With a message a planner can act on.
+    """
+    validate_settings(ds, settings)
+    ids = ds.criterion_ids
+    matrix = ds.matrix(ids)
+    if settings.overrides:
+        col = {c: j for j, c in enumerate(ids)}
+        row = {s: i for i, s in enumerate(ds.states)}
+        for o in settings.overrides:
+            matrix[row[o.state], col[o.criterion]] = o.value
+    points = settings.effective_points()
+    weights = [float(points.get(c, 0.0)) for c in ids]
+    return score(
+        matrix,
+        ds.states,
+        ids,
+        [c.direction for c in ds.criteria],
+        weights,
+        method=settings.method,
+        normalization=settings.normalization,
+        gates=settings.gates,
+        exclude=settings.exclude,
+        missing=settings.missing,
+    )
+
+
+def overridden(settings: ScoringSettings) -> set[tuple[str, str]]:
+    """(state, criterion) pairs replaced by a what-if override."""
+    return {(o.state, o.criterion) for o in settings.overrides}

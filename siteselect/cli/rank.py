@@ -1,0 +1,277 @@
+"""``siteselect criteria`` and ``siteselect rank``: the catalogue and a ranking, headless.
+
+:func:`add_rank_options` and :func:`settings_from_args` are shared with every command that
+takes "rank options" (scenarios, exports, snapshots).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from siteselect.analysis import rank_states
+from siteselect.errors import InputError
+from siteselect.model.dataset import Dataset, load_dataset
+from siteselect.model.settings import ScoringSettings, parse_gates, parse_weights
+from siteselect.scoring import METHOD_NAMES, METHODS, MISSING_POLICIES, NORMALIZATIONS, ScoringResult
+
+FORMATS = ("table", "json", "csv")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argparse API
+    p = sub.add_parser(
+        "criteria",
+        help="list the criteria with unit, direction, source and coverage",
+        description="List every criterion a planner can weigh, with its provenance.",
+    )
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(handler=cmd_criteria)
+
+    p = sub.add_parser(
+        "rank",
+        help="rank the states under a weighting",
+        description="Score and rank the 50 states and DC. Without --weights the default "
+        "weighting applies (see README.md).",
+    )
+    add_rank_options(p)
+    p.add_argument("--top", type=_positive_int, metavar="N", help="show the first N states only")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(handler=cmd_rank)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, not {n}")
+    return n
+
+
+def add_rank_options(p: argparse.ArgumentParser) -> None:
+    """Options that define a ranking: weights, method, normalisation, gates, missing data."""
+    g = p.add_argument_group("rank options")
+    g.add_argument(
+        "--weights", metavar="ID=W,...",
+        help="weights by criterion id, e.g. energy_cost=3,talent=1 (unlisted criteria get 0)",
+    )
+    g.add_argument("--method", choices=METHODS, default=None,
+                   help="wsm = weighted sum (default), wpm = weighted product, topsis")
+    g.add_argument("--normalize", choices=NORMALIZATIONS, default=None,
+                   help="minmax (default), zscore or rank; TOPSIS always uses vector normalisation")
+    g.add_argument("--exclude", metavar="ST,ST", default=None,
+                   help="postal codes of states to leave out, e.g. CA,NY")
+    g.add_argument("--require", metavar="'ID<=X'", action="extend", nargs="+", default=None,
+                   help="hard gate(s) on raw values, e.g. 'energy_cost<=9' 'tax_incentives>=0.5'")
+    g.add_argument("--missing", choices=MISSING_POLICIES, default=None,
+                   help="missing data: worst (default), mean, or exclude the state")
+
+
+def settings_from_args(
+    args: argparse.Namespace, ds: Dataset, base: ScoringSettings | None = None
+) -> ScoringSettings:
+    """Build settings from rank options, on top of ``base`` (default settings if None).
+
+    Raises
+    ------
+    InputError
+        For an unknown criterion id or state code, a bad weight or a malformed gate.
+    """
+    base = base or ScoringSettings()
+    changes: dict[str, Any] = {}
+    if args.weights is not None:
+        given = parse_weights(args.weights)
+        for cid in given:
+            ds.criterion(cid)
+        changes["weights"] = {c: given.get(c, 0.0) for c in ds.criterion_ids}
+        changes["disabled"] = frozenset()
+    if args.method:
+        changes["method"] = args.method
+    if args.normalize:
+        changes["normalization"] = args.normalize
+    if args.missing:
+        changes["missing"] = args.missing
+    if args.exclude is not None:
+        changes["exclude"] = tuple(ds.check_states(args.exclude.split(",")))
+    if args.require:
+        gates = parse_gates(args.require)
+        for gate in gates:
+            ds.criterion(gate.criterion)
+        changes["gates"] = tuple(base.gates) + gates
+    fields = {
+        "weights": base.weights, "disabled": base.disabled, "method": base.method,
+        "normalization": base.normalization, "missing": base.missing, "gates": base.gates,
+        "exclude": base.exclude, "overrides": base.overrides,
+    }
+    fields.update(changes)
+    return ScoringSettings(**fields)
+
+
+def criteria_records(ds: Dataset) -> list[dict[str, Any]]:
+    """The catalogue as plain records (the ``criteria --format json`` schema)."""
+    out = []
+    for c in ds.criteria:
+        p = c.provenance
+        assert p is not None
+        out.append({
+            "id": c.id,
+            "label": c.label,
+            "unit": c.unit,
+            "direction": c.direction,
+            "description": c.description,
+            "source": p.source,
+            "url": p.url,
+            "year": p.year,
+            "status": p.status,
+            "coverage": ds.coverage(c.id),
+            "column": c.column,
+            "default_weight": c.default_weight,
+            "categories": c.encoding or None,
+            "encoding": c.encoding_note or None,
+            "notes": p.notes,
+        })
+    return out
+
+
+def cmd_criteria(args: argparse.Namespace) -> int:
+    ds = load_dataset()
+    records = criteria_records(ds)
+    if args.format == "json":
+        json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    elif args.format == "csv":
+        keys = ["id", "label", "unit", "direction", "description", "source", "url", "year",
+                "status", "coverage", "default_weight", "encoding"]
+        _write_csv([[r[k] if r[k] is not None else "" for k in keys] for r in records], keys)
+    else:
+        rows = [
+            [r["id"], r["label"], r["unit"], "lower" if r["direction"] == "lower_is_better"
+             else "higher", f"{r['coverage']}/{len(ds.states)}", r["year"], r["status"],
+             f"{r['default_weight']:g}" if r["default_weight"] else ""]
+            for r in records
+        ]
+        print(_table(["id", "label", "unit", "better", "coverage", "year", "status", "default"],
+                     rows))
+        print(f"\nDataset {ds.version}; sources: siteselect criteria --format json")
+    return 0
+
+
+def result_record(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
+                  top: int | None = None) -> dict[str, Any]:
+    """A ranking as plain data (the ``rank --format json`` schema)."""
+    ranking = []
+    for row in result.rows(top):
+        ranking.append({
+            "rank": row.rank,
+            "state": row.alternative,
+            "name": ds.names[row.alternative],
+            "score": round(row.score, 6),
+            "values": row.values,
+            "contributions": {k: round(v, 6) for k, v in row.contributions.items()},
+            "imputed": list(row.imputed),
+        })
+    return {
+        "method": result.method,
+        "normalization": result.normalization,
+        "missing": result.missing_policy,
+        "weights": result.weights,
+        "gates": [str(g) for g in result.gates],
+        "ranking": ranking,
+        "excluded": [{"state": e.alternative, "reason": e.reason} for e in result.excluded],
+        "warnings": list(result.warnings),
+        "overrides": [
+            {"state": o.state, "criterion": o.criterion, "value": o.value}
+            for o in settings.overrides
+        ],
+        "dataset_version": ds.version,
+        "criteria": [
+            {"id": c.id, "label": c.label, "unit": c.unit, "direction": c.direction,
+             "source": c.provenance.source if c.provenance else "",
+             "url": c.provenance.url if c.provenance else "",
+             "year": c.provenance.year if c.provenance else "",
+             "status": c.provenance.status if c.provenance else ""}
+            for c in ds.criteria if c.id in result.weights
+        ],
+    }
+
+
+def cmd_rank(args: argparse.Namespace) -> int:
+    ds = load_dataset()
+    settings = settings_from_args(args, ds)
+    result = rank_states(ds, settings)
+    print_result(ds, settings, result, args.format, args.top)
+    return 0
+
+
+def print_result(ds: Dataset, settings: ScoringSettings, result: ScoringResult, fmt: str,
+                 top: int | None) -> None:
+    """Write a ranking to stdout as table, json or csv."""
+    if fmt == "json":
+        json.dump(result_record(ds, settings, result, top), sys.stdout, indent=2,
+                  ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
+    crit = [ds.criterion(c) for c in result.criteria]
+    if fmt == "csv":
+        header = ["rank", "state", "name", "score"] + [c.id for c in crit] + [
+            f"{c.id}_points" for c in crit]
+        rows = []
+        for r in result.rows(top):
+            rows.append([r.rank, r.alternative, ds.names[r.alternative], f"{r.score:.4f}"]
+                        + ["" if r.values[c.id] is None else f"{r.values[c.id]:g}" for c in crit]
+                        + [f"{r.contributions[c.id]:.4f}" for c in crit])
+        _write_csv(rows, header)
+        return
+    header = ["rank", "state", "name", "score"] + [c.id for c in crit]
+    rows = []
+    for r in result.rows(top):
+        rows.append([str(r.rank), r.alternative, ds.names[r.alternative], f"{r.score:.1f}"]
+                    + [ds.format_value(r.alternative, c.id, r.values[c.id], with_unit=False)
+                       if r.values[c.id] is not None else "missing" for c in crit])
+    print(_table(header, rows, right={0, 3}))
+    print()
+    print(f"Method: {METHOD_NAMES[result.method]}; normalisation: {result.normalization}; "
+          f"missing data: {result.missing_policy}; dataset {ds.version}")
+    print("Weights: " + ", ".join(f"{c}={w:.0%}" for c, w in result.weights.items()))
+    units = "; ".join(f"{c.id}: {c.unit} ({c.provenance.year if c.provenance else ''})"
+                      for c in crit)
+    print("Units: " + units)
+    if result.excluded:
+        print("Not ranked:")
+        for e in result.excluded:
+            print(f"  {e.alternative} {ds.names[e.alternative]}: {e.reason}")
+    for w in result.warnings:
+        print(f"Note: {w}")
+
+
+def _write_csv(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    sys.stdout.write(buf.getvalue())
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int] | None = None) -> str:
+    right = right or set()
+    cols = list(zip(header, *rows, strict=False)) if rows else [(h,) for h in header]
+    widths = [max(len(str(v)) for v in col) for col in cols]
+
+    def fmt(cells: Sequence[Any]) -> str:
+        return "  ".join(
+            str(v).rjust(w) if i in right else str(v).ljust(w)
+            for i, (v, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    lines = [fmt(header), "  ".join("-" * w for w in widths)]
+    lines += [fmt(r) for r in rows]
+    return "\n".join(lines)
+
+
+__all__ = ["InputError", "add_rank_options", "settings_from_args", "result_record"]

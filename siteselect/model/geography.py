@@ -1,0 +1,248 @@
+"""State boundaries: building the shipped layer, loading it, and laying it out for a map.
+
+The shipped layer ``data/states.gpkg`` is the US Census cartographic boundary file
+``cb_2016_us_state_500k`` (carried by the PyPI package ``plotly-geo``) cut to the 50 states and
+DC, with FIPS, postal code and name, simplified as a coverage so neighbouring states keep
+shared borders.  The source has no .prj; it is NAD83 geographic, so EPSG:4269 is assigned.
+Rebuild it with::
+
+    uv run python -m siteselect.model.geography
+
+The map layout projects the contiguous states to US Albers equal-area (EPSG:5070) and places
+Alaska (Alaska Albers, EPSG:3338, scaled to 35 %) and Hawaii's main islands (Hawaii Albers,
+full scale) as insets below the south-west, where US national atlases put them.  The layout is computed once;
+colouring a map never re-projects anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from siteselect.errors import DataError
+from siteselect.model.dataset import data_dir
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+
+STATES_FILE = "states.gpkg"
+SOURCE_CRS = "EPSG:4269"
+CONUS_CRS = "EPSG:5070"
+ALASKA_CRS = "EPSG:3338"
+HAWAII_CRS = "+proj=aea +lat_0=13 +lon_0=-157 +lat_1=8 +lat_2=18 +x_0=0 +y_0=0 +datum=NAD83 +units=m"
+#: Census FIPS codes kept: the 50 states and DC (Puerto Rico and island areas are left out).
+EXCLUDED_FIPS = {"60", "66", "69", "72", "78"}
+SIMPLIFY_TOLERANCE_DEG = 0.01
+
+# Inset placement in EPSG:5070 metres: (scale, target centre x, target centre y).
+ALASKA_INSET = (0.35, -1_750_000.0, 350_000.0)
+HAWAII_INSET = (1.0, -700_000.0, 300_000.0)
+#: Small north-eastern states labelled through a leader line in the Atlantic.
+LEADER_STATES = ("VT", "NH", "MA", "RI", "CT", "NJ", "DE", "MD", "DC")
+
+
+def plotly_geo_source() -> Path:
+    """Path of ``cb_2016_us_state_500k.shp`` inside the installed ``plotly-geo`` package."""
+    try:
+        import _plotly_geo
+    except ImportError:
+        raise DataError(
+            "Rebuilding the boundaries needs the package plotly-geo (a development "
+            "dependency): run `uv sync` first."
+        ) from None
+    return Path(_plotly_geo.__file__).parent / "package_data" / "cb_2016_us_state_500k.shp"
+
+
+def build_states_layer(source: str | os.PathLike[str] | None = None) -> gpd.GeoDataFrame:
+    """Read the Census file, keep 50 states + DC, assign EPSG:4269 and simplify."""
+    import geopandas as gpd
+
+    src = Path(source) if source else plotly_geo_source()
+    gdf = gpd.read_file(src)
+    if gdf.crs is None:
+        gdf = gdf.set_crs(SOURCE_CRS)
+    gdf = gdf[~gdf["STATEFP"].isin(EXCLUDED_FIPS)].copy()
+    gdf = gdf.rename(columns={"STATEFP": "state_fips", "STUSPS": "state", "NAME": "name"})
+    gdf = gdf[["state_fips", "state", "name", "geometry"]].sort_values("state_fips")
+    gdf["geometry"] = gdf.geometry.simplify_coverage(SIMPLIFY_TOLERANCE_DEG)
+    gdf = gdf.reset_index(drop=True)
+    if len(gdf) != 51:
+        raise DataError(f"{src}: expected 51 states and DC, found {len(gdf)}.")
+    return gdf
+
+
+def write_states_layer(out: str | os.PathLike[str] | None = None) -> Path:
+    """Build the layer and write it as a GeoPackage (``data/states.gpkg`` by default)."""
+    path = Path(out) if out else data_dir() / STATES_FILE
+    gdf = build_states_layer()
+    tmp = path.with_suffix(".tmp.gpkg")
+    gdf.to_file(tmp, layer="states", driver="GPKG")
+    os.replace(tmp, path)
+    return path
+
+
+def load_states(path: str | os.PathLike[str] | None = None) -> gpd.GeoDataFrame:
+    """The shipped state layer (EPSG:4269) with columns state_fips, state, name, geometry.
+
+    Raises
+    ------
+    DataError
+        If the file is missing or unreadable, naming it and the rebuild command.
+    """
+    import geopandas as gpd
+
+    p = Path(path) if path else data_dir() / STATES_FILE
+    if not p.exists():
+        raise DataError(
+            f"State boundaries not found: {p}. Rebuild them with "
+            "`uv run python -m siteselect.model.geography`."
+        )
+    try:
+        gdf = gpd.read_file(p, layer="states")
+    except Exception as exc:  # pyogrio raises several unrelated types
+        raise DataError(f"Cannot read the state boundaries {p}: {exc}") from None
+    if gdf.crs is None:
+        gdf = gdf.set_crs(SOURCE_CRS)
+    return gdf
+
+
+def _place(geoms: Any, scale: float, cx: float, cy: float) -> Any:
+    """Scale a projected GeoSeries about its bounding-box centre and move it to (cx, cy)."""
+    from shapely import affinity
+
+    minx, miny, maxx, maxy = geoms.total_bounds
+    ox, oy = (minx + maxx) / 2, (miny + maxy) / 2
+    return geoms.apply(
+        lambda g: affinity.affine_transform(
+            g, [scale, 0, 0, scale, cx - scale * ox, cy - scale * oy]
+        )
+    )
+
+
+@dataclass(frozen=True)
+class MapLayout:
+    """States projected for display (metres in EPSG:5070 space, insets moved and scaled).
+
+    ``frames`` holds the inset rectangles (name -> (minx, miny, maxx, maxy)) so a map can draw
+    a thin border round Alaska and Hawaii.
+    """
+
+    layer: Any  # GeoDataFrame: state, name, state_fips, inset, geometry (display coordinates)
+    frames: dict[str, tuple[float, float, float, float]]
+    label_points: dict[str, tuple[float, float]]
+    leader_points: dict[str, tuple[float, float]]
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        minx, miny, maxx, maxy = self.layer.total_bounds
+        for fx0, fy0, fx1, fy1 in self.frames.values():
+            minx, miny = min(minx, fx0), min(miny, fy0)
+        lx = max((p[0] for p in self.leader_points.values()), default=maxx)
+        return float(minx), float(miny), float(max(maxx, lx + 120_000)), float(maxy)
+
+    def states(self) -> list[str]:
+        return list(self.layer["state"])
+
+    def rings(self, state: str) -> Iterator[np.ndarray]:
+        """Every ring (exterior and holes) of a state as an (n, 2) array."""
+        geom = self.layer.geometry[self.layer["state"] == state].iloc[0]
+        yield from geometry_rings(geom)
+
+
+def geometry_rings(geom: Any) -> Iterator[np.ndarray]:
+    """Rings of a (Multi)Polygon as (n, 2) coordinate arrays."""
+    polys = getattr(geom, "geoms", [geom])
+    for poly in polys:
+        yield np.asarray(poly.exterior.coords)
+        for hole in poly.interiors:
+            yield np.asarray(hole.coords)
+
+
+def _label_point(geom: Any) -> tuple[float, float]:
+    from shapely.ops import polylabel
+
+    polys = list(getattr(geom, "geoms", [geom]))
+    biggest = max(polys, key=lambda p: p.area)
+    pt = polylabel(biggest, tolerance=2_000)
+    return float(pt.x), float(pt.y)
+
+
+def layout_states(gdf: gpd.GeoDataFrame) -> MapLayout:
+    """Project the layer for display, with Alaska and Hawaii as insets."""
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import box
+
+    parts = []
+    frames: dict[str, tuple[float, float, float, float]] = {}
+    conus = gdf[~gdf["state"].isin(["AK", "HI"])].to_crs(CONUS_CRS)
+    conus["inset"] = "contiguous"
+    parts.append(conus)
+    for code, crs, (scale, cx, cy), name in (
+        ("AK", ALASKA_CRS, ALASKA_INSET, "alaska"),
+        ("HI", HAWAII_CRS, HAWAII_INSET, "hawaii"),
+    ):
+        sub = gdf[gdf["state"] == code]
+        if sub.empty:
+            continue
+        if code == "HI":
+            # Atlases show the main islands; the Northwestern Hawaiian Islands (west of
+            # 161 W) would stretch the inset across the Pacific.
+            sub = sub.clip(box(-161.0, 17.0, -154.0, 23.0))
+        sub = sub.to_crs(crs).copy()
+        sub["geometry"] = _place(sub.geometry, scale, cx, cy)
+        sub = sub.set_crs(CONUS_CRS, allow_override=True)
+        sub["inset"] = name
+        minx, miny, maxx, maxy = sub.total_bounds
+        pad = 60_000
+        frames[name] = (minx - pad, miny - pad, maxx + pad, maxy + pad)
+        parts.append(sub)
+    layer = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=CONUS_CRS)
+    layer = layer.sort_values("state").reset_index(drop=True)
+    labels = {s: _label_point(g) for s, g in zip(layer["state"], layer.geometry, strict=True)}
+    # Leader-line callouts: a column in the Atlantic, in north-to-south order.
+    present = [s for s in LEADER_STATES if s in labels]
+    present.sort(key=lambda s: -labels[s][1])
+    right = float(layer[layer["inset"] == "contiguous"].total_bounds[2]) + 150_000
+    leaders: dict[str, tuple[float, float]] = {}
+    if present:
+        top = max(labels[s][1] for s in present) + 100_000
+        step = 125_000
+        for i, s in enumerate(present):
+            leaders[s] = (right, top - i * step)
+    return MapLayout(layer=layer, frames=frames, label_points=labels, leader_points=leaders)
+
+
+@lru_cache(maxsize=2)
+def default_layout() -> MapLayout:
+    """The layout of the shipped layer, computed once per process."""
+    return layout_states(load_states())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m siteselect.model.geography [OUT]``: rebuild ``data/states.gpkg``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m siteselect.model.geography",
+        description="Rebuild data/states.gpkg from the Census file carried by plotly-geo.",
+    )
+    parser.add_argument("out", nargs="?", help="output GeoPackage (default: data/states.gpkg)")
+    args = parser.parse_args(argv)
+    try:
+        path = write_states_layer(args.out)
+    except DataError as exc:
+        print(f"siteselect: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,384 @@
+"""The scoring engine: from a decision matrix, weights and rules to a ranked result.
+
+Order of work, which is also the order a planner reads the result in:
+
+1. explicit exclusions, then gates on raw values (missing values fail a gate);
+2. the missing-data policy on the candidates that remain ('worst', 'mean' or 'exclude');
+3. normalisation over those candidates (min-max, z-score or rank; TOPSIS uses vector
+   normalisation as Hwang and Yoon define it);
+4. aggregation (weighted sum, weighted product or TOPSIS) to a 0-100 score;
+5. ranks by descending score, scores within 1e-9 sharing a rank, ties listed by code.
+
+Inputs are copied and never mutated; the result is immutable.  Numpy only, no I/O.
+"""
+
+from __future__ import annotations
+
+import warnings as warnings_module
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from siteselect.errors import InputError, ScoringError
+from siteselect.scoring import methods as _methods
+from siteselect.scoring.gates import Gate
+from siteselect.scoring.normalization import NORMALIZATIONS, normalize
+
+LOWER = "lower_is_better"
+HIGHER = "higher_is_better"
+MISSING_POLICIES = ("worst", "mean", "exclude")
+TIE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A candidate left out of the ranking, and why."""
+
+    alternative: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RankedRow:
+    """One ranked candidate, as dictionaries keyed by criterion id."""
+
+    rank: int
+    alternative: str
+    score: float
+    values: dict[str, float | None]  # None where the input value is missing
+    normalized: dict[str, float]
+    contributions: dict[str, float]
+    imputed: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class ScoringResult:
+    """The outcome of :func:`score`; arrays are in rank order and read-only.
+
+    Attributes
+    ----------
+    alternatives : candidates in rank order.
+    ranks, scores : competition ranks (1, 2, 2, 4) and 0-100 scores.
+    criteria : ids of the criteria with weight > 0, in input order.
+    weights : effective weight per criterion (summing to 1).
+    values : raw values used (after the missing-data policy), alternatives x criteria.
+    raw_missing : True where the input value was missing (and was imputed).
+    normalized, contributions : 0-1 values and points per criterion.
+    excluded : candidates left out (exclusions, gates, missing data) with reasons.
+    missing : (alternative, criterion) pairs with a missing input value, for every candidate
+        that passed the gates, whatever the policy did with it.
+    warnings : plain-language notes such as a criterion with zero spread.
+    """
+
+    method: str
+    normalization: str
+    missing_policy: str
+    alternatives: tuple[str, ...]
+    ranks: np.ndarray
+    scores: np.ndarray
+    criteria: tuple[str, ...]
+    weights: dict[str, float]
+    values: np.ndarray
+    raw_missing: np.ndarray
+    normalized: np.ndarray
+    contributions: np.ndarray
+    excluded: tuple[Exclusion, ...]
+    missing: tuple[tuple[str, str], ...]
+    warnings: tuple[str, ...]
+    gates: tuple[Gate, ...] = ()
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for arr in (self.ranks, self.scores, self.values, self.raw_missing, self.normalized,
+                    self.contributions):
+            arr.setflags(write=False)
+        self._index.update({a: i for i, a in enumerate(self.alternatives)})
+
+    def __len__(self) -> int:
+        return len(self.alternatives)
+
+    def position(self, alternative: str) -> int | None:
+        """Row index of a ranked candidate, None if it was not ranked."""
+        return self._index.get(alternative)
+
+    def row(self, i: int) -> RankedRow:
+        """The i-th ranked candidate as dictionaries."""
+        crit = self.criteria
+        return RankedRow(
+            rank=int(self.ranks[i]),
+            alternative=self.alternatives[i],
+            score=float(self.scores[i]),
+            values={
+                c: None if self.raw_missing[i, j] else float(self.values[i, j])
+                for j, c in enumerate(crit)
+            },
+            normalized={c: float(self.normalized[i, j]) for j, c in enumerate(crit)},
+            contributions={c: float(self.contributions[i, j]) for j, c in enumerate(crit)},
+            imputed=tuple(c for j, c in enumerate(crit) if self.raw_missing[i, j]),
+        )
+
+    def rows(self, top: int | None = None) -> list[RankedRow]:
+        """Ranked candidates as :class:`RankedRow`, the first ``top`` only if given."""
+        n = len(self) if top is None else min(top, len(self))
+        return [self.row(i) for i in range(n)]
+
+    def exclusion_reason(self, alternative: str) -> str | None:
+        """Why a candidate is not ranked, None if it is."""
+        for e in self.excluded:
+            if e.alternative == alternative:
+                return e.reason
+        return None
+
+
+def effective_weights(criteria: Sequence[str], weights: Sequence[float]) -> np.ndarray:
+    """Validate non-negative weights and normalise them to sum 1.
+
+    Raises
+    ------
+    InputError
+        For a negative, non-finite or all-zero weighting.
+    """
+    w = np.asarray(weights, dtype=float)
+    if w.shape != (len(criteria),):
+        raise InputError(f"Expected {len(criteria)} weights, got {w.size}.")
+    bad = [c for c, v in zip(criteria, w, strict=True) if not np.isfinite(v) or v < 0]
+    if bad:
+        raise InputError(
+            "Weights must be non-negative numbers; check " + ", ".join(sorted(bad)) + "."
+        )
+    total = w.sum()
+    if total <= 0:
+        raise InputError("All weights are zero: give at least one criterion a weight above 0.")
+    return w / total
+
+
+def _as_directions(directions: Sequence[str] | np.ndarray, m: int) -> np.ndarray:
+    arr = np.asarray(directions)
+    if arr.dtype == bool:
+        lower = arr.copy()
+    else:
+        unknown = set(arr.tolist()) - {LOWER, HIGHER}
+        if unknown:
+            raise InputError(f"Unknown direction(s) {sorted(unknown)}; use {LOWER} or {HIGHER}.")
+        lower = arr == LOWER
+    if lower.shape != (m,):
+        raise InputError(f"Expected {m} directions, got {lower.size}.")
+    return lower
+
+
+def competition_ranks(
+    scores: np.ndarray, codes: np.ndarray, tol: float = TIE_TOLERANCE
+) -> tuple[np.ndarray, np.ndarray]:
+    """Order by descending score, ties (within ``tol``) by code; ranks as 1, 2, 2, 4.
+
+    Returns (order, ranks) where ``order`` indexes the input and ``ranks`` follows ``order``.
+    """
+    n = scores.size
+    order = np.argsort(-scores, kind="stable")
+    s = scores[order]
+    new_group = np.empty(n, dtype=bool)
+    if n:
+        new_group[0] = True
+        new_group[1:] = (s[:-1] - s[1:]) > tol
+    if not new_group.all():
+        # Only tied runs need the code tie-break; most rankings have none.
+        group = np.cumsum(new_group)
+        tied = np.flatnonzero(~new_group)
+        tied = np.unique(np.concatenate([tied, tied - 1]))
+        sub = order[tied]
+        sub_order = np.lexsort((codes[sub], group[tied]))
+        order[tied] = sub[sub_order]
+    starts = np.where(new_group, np.arange(n), 0)
+    ranks = np.maximum.accumulate(starts) + 1 if n else np.empty(0, dtype=int)
+    return order, ranks
+
+
+def score(
+    matrix: np.ndarray | Sequence[Sequence[float]],
+    alternatives: Sequence[str],
+    criteria: Sequence[str],
+    directions: Sequence[str] | np.ndarray,
+    weights: Mapping[str, float] | Sequence[float],
+    *,
+    method: str = "wsm",
+    normalization: str = "minmax",
+    gates: Iterable[Gate] = (),
+    exclude: Iterable[str] = (),
+    missing: str = "worst",
+) -> ScoringResult:
+    """Score and rank alternatives.
+
+    Parameters
+    ----------
+    matrix : alternatives x criteria, NaN where a value is missing.
+    alternatives : unique codes, one per row.
+    criteria : unique ids, one per column.
+    directions : per criterion ``"lower_is_better"``/``"higher_is_better"`` (or booleans, True =
+        lower is better).
+    weights : non-negative weights, by id or in column order; criteria with weight 0 take no
+        part (they are not normalised and do not trigger missing-data handling).
+    method : ``"wsm"`` (default), ``"wpm"`` or ``"topsis"``.
+    normalization : ``"minmax"`` (default), ``"zscore"`` or ``"rank"``; TOPSIS always uses vector
+        normalisation and reports ``"vector"``.
+    gates : thresholds on raw values; failing or missing means excluded.
+    exclude : codes left out by the planner.
+    missing : ``"worst"`` (default), ``"mean"`` or ``"exclude"``.
+
+    Raises
+    ------
+    InputError
+        For malformed inputs (unknown ids, negative weights, all weights zero, ...).
+    ScoringError
+        When no candidate is left to rank.
+    """
+    x_all = np.array(matrix, dtype=float)  # a copy: the caller's matrix is never touched
+    alts = np.asarray(list(alternatives), dtype=str)
+    crit = list(criteria)
+    if x_all.ndim != 2 or x_all.shape != (alts.size, len(crit)):
+        raise InputError(
+            f"The decision matrix is {x_all.shape}, expected {alts.size} x {len(crit)}."
+        )
+    if len(set(crit)) != len(crit):
+        raise InputError("Criterion ids must be unique.")
+    if np.unique(alts).size != alts.size:
+        raise InputError("Alternative codes must be unique.")
+    if method not in _methods.METHODS:
+        raise InputError(f"Unknown method {method!r}; choose one of {', '.join(_methods.METHODS)}.")
+    if normalization not in NORMALIZATIONS:
+        raise InputError(
+            f"Unknown normalisation {normalization!r}; choose one of {', '.join(NORMALIZATIONS)}."
+        )
+    if missing not in MISSING_POLICIES:
+        raise InputError(
+            f"Unknown missing-data policy {missing!r}; choose one of {', '.join(MISSING_POLICIES)}."
+        )
+    lower_all = _as_directions(directions, len(crit))
+    col = {c: j for j, c in enumerate(crit)}
+    if isinstance(weights, Mapping):
+        unknown = sorted(set(weights) - set(col))
+        if unknown:
+            raise InputError(f"Unknown criterion id(s) in the weights: {', '.join(unknown)}.")
+        w_all = [float(weights.get(c, 0.0)) for c in crit]
+    else:
+        w_all = list(weights)
+    w_norm = effective_weights(crit, w_all)
+    active = np.flatnonzero(w_norm > 0)
+    gates = tuple(gates)
+    for g in gates:
+        if g.criterion not in col:
+            raise InputError(f"Unknown criterion id {g.criterion!r} in the gate '{g}'.")
+
+    excluded: list[Exclusion] = []
+    keep = np.ones(alts.size, dtype=bool)
+    exclude_set = set(exclude)
+    unknown_alts = sorted(exclude_set - set(alts.tolist()))
+    if unknown_alts:
+        raise InputError(f"Unknown code(s) to exclude: {', '.join(unknown_alts)}.")
+    if exclude_set:
+        for i in np.flatnonzero(np.isin(alts, list(exclude_set))):
+            keep[i] = False
+            excluded.append(Exclusion(str(alts[i]), "excluded by the planner"))
+
+    for g in gates:
+        values = x_all[:, col[g.criterion]]
+        with np.errstate(invalid="ignore"):
+            ok = g.passes(values)
+        failing = keep & ~ok
+        for i in np.flatnonzero(failing):
+            v = values[i]
+            reason = (
+                f"gate {g}: value missing, cannot be checked"
+                if np.isnan(v)
+                else f"gate {g}: value {v:g}"
+            )
+            excluded.append(Exclusion(str(alts[i]), reason))
+        keep &= ok
+
+    x = x_all[np.ix_(keep, active)]
+    kept_alts = alts[keep]
+    crit_active = tuple(crit[j] for j in active)
+    lower = lower_all[active]
+    w = w_norm[active]
+    nan = np.isnan(x)
+    missing_pairs = tuple(
+        (str(kept_alts[i]), crit_active[j]) for i, j in zip(*np.nonzero(nan), strict=True)
+    )
+    warnings: list[str] = []
+    all_missing = np.zeros(len(crit_active), dtype=bool)
+
+    if nan.any() and missing == "exclude":
+        bad_rows = nan.any(axis=1)
+        for i in np.flatnonzero(bad_rows):
+            names = ", ".join(crit_active[j] for j in np.flatnonzero(nan[i]))
+            excluded.append(Exclusion(str(kept_alts[i]), f"missing data: {names}"))
+        x, kept_alts, nan = x[~bad_rows], kept_alts[~bad_rows], nan[~bad_rows]
+
+    if kept_alts.size == 0:
+        raise ScoringError(
+            "No state is left to rank: every candidate was excluded by the gates, the "
+            "exclusion list or the missing-data policy."
+        )
+
+    if nan.any():
+        all_missing = nan.all(axis=0)
+        for j in np.flatnonzero(all_missing):
+            warnings.append(
+                f"{crit_active[j]}: no candidate has a value; it cannot separate them."
+            )
+        with np.errstate(invalid="ignore"), warnings_module.catch_warnings():
+            warnings_module.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
+            if missing == "mean":
+                fill = np.nanmean(x, axis=0)
+            else:  # worst
+                fill = np.where(lower, np.nanmax(x, axis=0), np.nanmin(x, axis=0))
+        fill = np.where(np.isnan(fill), 0.0, fill)
+        x = np.where(nan, fill, x)
+        counts = nan.sum(axis=0)
+        for j in np.flatnonzero(counts):
+            if not all_missing[j]:
+                who = ", ".join(kept_alts[nan[:, j]].tolist()[:12])
+                more = "" if counts[j] <= 12 else f" and {counts[j] - 12} more"
+                how = "the mean of the candidates" if missing == "mean" else "the worst candidate"
+                warnings.append(
+                    f"{crit_active[j]}: missing for {who}{more}; scored as {how}."
+                )
+
+    if method == "topsis":
+        scores, contributions = _methods.topsis(x, w, lower)
+        used_norm = "vector"
+        n = contributions / np.where(w == 0, 1.0, w * 100.0)
+        flat = np.flatnonzero(x.max(axis=0) == x.min(axis=0))
+    else:
+        n, flat = normalize(x, lower, normalization)
+        used_norm = normalization
+        if method == "wsm":
+            scores, contributions = _methods.weighted_sum(n, w)
+        else:
+            scores, contributions = _methods.weighted_product(n, w)
+    for j in flat:
+        if all_missing[j]:
+            continue
+        warnings.append(
+            f"{crit_active[j]}: every candidate has the same value; it does not separate them."
+        )
+
+    order, ranks = competition_ranks(scores, kept_alts)
+    return ScoringResult(
+        method=method,
+        normalization=used_norm,
+        missing_policy=missing,
+        alternatives=tuple(kept_alts[order].tolist()),
+        ranks=ranks,
+        scores=scores[order],
+        criteria=crit_active,
+        weights={c: float(v) for c, v in zip(crit_active, w, strict=True)},
+        values=x[order],
+        raw_missing=nan[order],
+        normalized=n[order],
+        contributions=contributions[order],
+        excluded=tuple(excluded),
+        missing=missing_pairs,
+        warnings=tuple(warnings),
+        gates=gates,
+    )

@@ -1,0 +1,93 @@
+"""Normalisation of a decision matrix to comparable 0-1 values, better always high.
+
+Each function takes raw values (alternatives x criteria, no NaN), a boolean vector saying which
+criteria are lower-is-better, and returns values in [0, 1] where 1 is the best candidate, plus
+the indices of criteria whose values do not vary (they cannot separate the candidates).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: z-scores are clipped at this many standard deviations and mapped linearly onto [0, 1].
+Z_CLIP = 3.0
+
+NORMALIZATIONS = ("minmax", "zscore", "rank")
+
+
+def minmax(x: np.ndarray, lower_is_better: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Min-max scaling: (x - min) / (max - min); lower-is-better as (max - x) / (max - min).
+
+    A criterion with zero spread gets 1.0 for every candidate (all are equally best).
+    """
+    lo = x.min(axis=0)
+    hi = x.max(axis=0)
+    spread = hi - lo
+    flat = spread == 0
+    safe = np.where(flat, 1.0, spread)
+    n = (x - lo) / safe
+    if lower_is_better.any():
+        n[:, lower_is_better] = 1.0 - n[:, lower_is_better]
+    if flat.any():
+        n[:, flat] = 1.0
+    return n, np.flatnonzero(flat)
+
+
+def zscore(x: np.ndarray, lower_is_better: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """z-scores (population standard deviation), oriented, clipped at +-3 and mapped to [0, 1]."""
+    mean = x.mean(axis=0)
+    std = x.std(axis=0)
+    flat = std == 0
+    z = (x - mean) / np.where(flat, 1.0, std)
+    if lower_is_better.any():
+        z[:, lower_is_better] = -z[:, lower_is_better]
+    n = (np.clip(z, -Z_CLIP, Z_CLIP) + Z_CLIP) / (2 * Z_CLIP)
+    if flat.any():
+        n[:, flat] = 1.0
+    return n, np.flatnonzero(flat)
+
+
+def rank(x: np.ndarray, lower_is_better: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rank scaling: the best candidate 1, the worst 0, equal values share their mean rank."""
+    rows, cols = x.shape
+    oriented = np.where(lower_is_better, -x, x)
+    n = np.empty_like(x, dtype=float)
+    flat = np.zeros(cols, dtype=bool)
+    for j in range(cols):
+        col = oriented[:, j]
+        order = np.argsort(col, kind="stable")
+        sorted_col = col[order]
+        # average ranks (0-based) for equal values
+        starts = np.r_[True, sorted_col[1:] != sorted_col[:-1]]
+        group = np.cumsum(starts) - 1
+        first = np.flatnonzero(starts)
+        last = np.r_[first[1:], rows] - 1
+        avg = (first + last) / 2.0
+        ranks = np.empty(rows)
+        ranks[order] = avg[group]
+        if rows > 1 and first.size > 1:
+            n[:, j] = ranks / (rows - 1)
+        else:
+            n[:, j] = 1.0
+            flat[j] = True
+    return n, np.flatnonzero(flat)
+
+
+def normalize(
+    x: np.ndarray, lower_is_better: np.ndarray, method: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Dispatch to one of :data:`NORMALIZATIONS`."""
+    if method == "minmax":
+        return minmax(x, lower_is_better)
+    if method == "zscore":
+        return zscore(x, lower_is_better)
+    if method == "rank":
+        return rank(x, lower_is_better)
+    raise ValueError(f"unknown normalisation {method!r}")
+
+
+def vector(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vector normalisation (Hwang and Yoon): x / sqrt(sum of squares), per criterion."""
+    norm = np.sqrt(np.einsum("ij,ij->j", x, x))
+    flat = norm == 0
+    return x / np.where(flat, 1.0, norm), np.flatnonzero(flat)

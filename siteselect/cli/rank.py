@@ -18,7 +18,13 @@ from siteselect.analysis import rank_states
 from siteselect.errors import InputError
 from siteselect.model.dataset import Dataset, load_dataset
 from siteselect.model.settings import ScoringSettings, parse_gates, parse_weights
-from siteselect.scoring import METHOD_NAMES, METHODS, MISSING_POLICIES, NORMALIZATIONS, ScoringResult
+from siteselect.scoring import (
+    METHOD_NAMES,
+    METHODS,
+    MISSING_POLICIES,
+    NORMALIZATIONS,
+    ScoringResult,
+)
 
 FORMATS = ("table", "json", "csv")
 
@@ -258,7 +264,9 @@ def _write_csv(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> None:
     sys.stdout.write(buf.getvalue())
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int] | None = None) -> str:
+def _table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int] | None = None
+) -> str:
     right = right or set()
     cols = list(zip(header, *rows, strict=False)) if rows else [(h,) for h in header]
     widths = [max(len(str(v)) for v in col) for col in cols]

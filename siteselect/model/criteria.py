@@ -123,7 +123,8 @@ CATALOGUE: tuple[Criterion, ...] = (
         "Energy",
     ),
     Criterion(
-        "energy_cost_2023", "industrial_price_2023_cents_kwh", "Energy cost (industrial, 2023 final)",
+        "energy_cost_2023", "industrial_price_2023_cents_kwh",
+        "Energy cost (industrial, 2023 final)",
         "cents/kWh", LOWER,
         "Final 2023 industrial electricity price, for planners who prefer final to "
         "preliminary figures.",

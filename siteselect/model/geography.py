@@ -10,8 +10,8 @@ Rebuild it with::
 
 The map layout projects the contiguous states to US Albers equal-area (EPSG:5070) and places
 Alaska (Alaska Albers, EPSG:3338, scaled to 35 %) and Hawaii's main islands (Hawaii Albers,
-full scale) as insets below the south-west, where US national atlases put them.  The layout is computed once;
-colouring a map never re-projects anything.
+full scale) as insets below the south-west, where US national atlases put them.  The layout is
+computed once; colouring a map never re-projects anything.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ STATES_FILE = "states.gpkg"
 SOURCE_CRS = "EPSG:4269"
 CONUS_CRS = "EPSG:5070"
 ALASKA_CRS = "EPSG:3338"
-HAWAII_CRS = "+proj=aea +lat_0=13 +lon_0=-157 +lat_1=8 +lat_2=18 +x_0=0 +y_0=0 +datum=NAD83 +units=m"
+HAWAII_CRS = (
+    "+proj=aea +lat_0=13 +lon_0=-157 +lat_1=8 +lat_2=18 +x_0=0 +y_0=0 +datum=NAD83 +units=m"
+)
 #: Census FIPS codes kept: the 50 states and DC (Puerto Rico and island areas are left out).
 EXCLUDED_FIPS = {"60", "66", "69", "72", "78"}
 SIMPLIFY_TOLERANCE_DEG = 0.01
@@ -143,7 +145,7 @@ class MapLayout:
     @property
     def bounds(self) -> tuple[float, float, float, float]:
         minx, miny, maxx, maxy = self.layer.total_bounds
-        for fx0, fy0, fx1, fy1 in self.frames.values():
+        for fx0, fy0, _fx1, _fy1 in self.frames.values():
             minx, miny = min(minx, fx0), min(miny, fy0)
         lx = max((p[0] for p in self.leader_points.values()), default=maxx)
         return float(minx), float(miny), float(max(maxx, lx + 120_000)), float(maxy)

@@ -92,13 +92,17 @@ def parse_weights(text: str) -> dict[str, float]:
         if not part:
             continue
         if "=" not in part:
-            raise InputError(f"Cannot read the weight {part!r}: write ID=WEIGHT, e.g. energy_cost=3.")
+            raise InputError(
+                f"Cannot read the weight {part!r}: write ID=WEIGHT, e.g. energy_cost=3."
+            )
         cid, _, raw = part.partition("=")
         cid = cid.strip()
         try:
             value = float(raw)
         except ValueError:
-            raise InputError(f"The weight of {cid} must be a number, not {raw.strip()!r}.") from None
+            raise InputError(
+                f"The weight of {cid} must be a number, not {raw.strip()!r}."
+            ) from None
         if value != value or value in (float("inf"), float("-inf")):
             raise InputError(f"The weight of {cid} must be a finite number.")
         if value < 0:

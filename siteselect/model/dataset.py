@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import math
 import os
 from collections.abc import Iterable, Sequence
@@ -158,34 +159,87 @@ def _encoded_column(ds: Dataset, cid: str) -> np.ndarray:
         raise
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+def _read_csv(
+    path: Path, required: Sequence[str] = ()
+) -> tuple[list[str], list[list[str]], list[int]]:
+    """Header, body rows (cells stripped) and each row's line number in the file.
+
+    Blank lines are skipped; every problem names the file, the line and, where there is one,
+    the column.
+    """
     try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.reader(fh, strict=True))
+        data = path.read_bytes()
     except FileNotFoundError:
         raise DataError(f"Data file not found: {path}") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text (byte {exc.start}).") from None
-    except csv.Error as exc:
-        raise DataError(f"{path}: malformed CSV ({exc}).") from None
     except OSError as exc:
         raise DataError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(_not_utf8_message(path, data, exc.start)) from None
+    first = required[0] if required else "1"
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    next_line = 1
+    try:
+        for row in reader:
+            rows.append(row)
+            lines.append(next_line)
+            next_line = reader.line_num + 1
+    except csv.Error as exc:
+        raise DataError(f"{path}, line {reader.line_num}: malformed CSV ({exc}).") from None
     if not rows or not any(cell.strip() for cell in rows[0]):
-        raise DataError(f"{path}: the file is empty or has no header row.")
+        raise DataError(
+            f"{path}, line 1, column {first}: the file is empty or has no header row; "
+            f"expected the columns {', '.join(required) or 'of the header'}."
+        )
     header = [h.strip() for h in rows[0]]
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes:
-        raise DataError(f"{path}: duplicate column(s) in the header: {', '.join(dupes)}.")
-    body = []
-    for lineno, row in enumerate(rows[1:], start=2):
+    for j, h in enumerate(header):
+        if header.index(h) != j:
+            raise DataError(
+                f"{path}, line {lines[0]}, column {h or j + 1}: the column appears twice in the "
+                "header."
+            )
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise DataError(
+            f"{path}, line {lines[0]}, column {missing[0]}: missing from the header"
+            + (f" (also missing: {', '.join(missing[1:])})." if len(missing) > 1 else ".")
+        )
+    body: list[list[str]] = []
+    body_lines: list[int] = []
+    for lineno, row in zip(lines[1:], rows[1:], strict=True):
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) != len(header):
+        if len(row) > len(header):
             raise DataError(
-                f"{path}, line {lineno}: {len(row)} fields where the header has {len(header)}."
+                f"{path}, line {lineno}, column {len(header) + 1}: {len(row)} fields where the "
+                f"header has {len(header)} (an extra field after column {header[-1]})."
+            )
+        if len(row) < len(header):
+            raise DataError(
+                f"{path}, line {lineno}, column {header[len(row)]}: {len(row)} fields where "
+                f"the header has {len(header)} (this and the following columns are missing)."
             )
         body.append([cell.strip() for cell in row])
-    return header, body
+        body_lines.append(lineno)
+    return header, body, body_lines
+
+
+def _not_utf8_message(path: Path, data: bytes, offset: int) -> str:
+    """Where an undecodable byte sits: line, column name (from the header) and the byte."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    lineno = data.count(b"\n", 0, offset) + 1
+    prefix = data[line_start:offset].decode("utf-8", "replace")
+    field = len(next(csv.reader([prefix]), [""]))  # 1-based field index of the bad byte
+    header_line = data[: data.find(b"\n")] if b"\n" in data else data
+    header = next(csv.reader([header_line.decode("utf-8-sig", "replace").strip()]), [])
+    column = header[field - 1].strip() if 0 < field <= len(header) else str(field)
+    return (
+        f"{path}, line {lineno}, column {column}: not UTF-8 text (byte 0x{data[offset]:02x}); "
+        "save the file as UTF-8."
+    )
 
 
 def _file_hash(*paths: Path) -> str:
@@ -214,54 +268,52 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
     folder = Path(folder_str)
     ind_path = folder / INDICATORS_FILE
     col_path = folder / COLUMNS_FILE
-    header, body = _read_csv(ind_path)
-    missing_cols = [c for c in REQUIRED_INDICATOR_COLUMNS if c not in header]
-    if missing_cols:
-        raise DataError(f"{ind_path}: missing column(s) {', '.join(missing_cols)}.")
     crit_cols = [c.column for c in CATALOGUE]
-    absent = [c for c in crit_cols if c not in header]
-    if absent:
-        raise DataError(f"{ind_path}: missing criterion column(s) {', '.join(absent)}.")
+    header, body, body_lines = _read_csv(ind_path, REQUIRED_INDICATOR_COLUMNS + tuple(crit_cols))
     idx = {h: i for i, h in enumerate(header)}
     states: list[str] = []
-    for lineno, row in enumerate(body, start=2):
+    first_line: dict[str, int] = {}
+    for lineno, row in zip(body_lines, body, strict=True):
         code = row[idx["state"]].upper()
         if len(code) != 2 or not code.isalpha():
-            raise DataError(f"{ind_path}, line {lineno}, column state: {code!r} is not a postal code.")
-        if code in states:
-            raise DataError(f"{ind_path}, line {lineno}: state {code} appears twice.")
+            raise DataError(
+                f"{ind_path}, line {lineno}, column state: {code!r} is not a postal code."
+            )
+        if code in first_line:
+            raise DataError(
+                f"{ind_path}, line {lineno}, column state: state {code} appears twice "
+                f"(first on line {first_line[code]})."
+            )
+        first_line[code] = lineno
         states.append(code)
     if not states:
-        raise DataError(f"{ind_path}: no state rows.")
+        raise DataError(f"{ind_path}, line 2: no state rows after the header.")
     raw = {h: tuple(row[idx[h]] for row in body) for h in header}
     for crit in CATALOGUE:
-        for lineno, cell in enumerate(raw[crit.column], start=2):
-            if cell == "":
+        for lineno, text in zip(body_lines, raw[crit.column], strict=True):
+            if text == "":
                 continue
             if crit.encoding:
-                if cell not in crit.encoding:
+                if text not in crit.encoding:
                     raise DataError(
                         f"{ind_path}, line {lineno}, column {crit.column}: unknown category "
-                        f"{cell!r}; expected one of {', '.join(crit.encoding)} or blank."
+                        f"{text!r}; expected one of {', '.join(crit.encoding)} or blank."
                     )
             else:
                 try:
-                    v = float(cell)
+                    v = float(text)
                 except ValueError:
                     raise DataError(
-                        f"{ind_path}, line {lineno}, column {crit.column}: {cell!r} is not a "
+                        f"{ind_path}, line {lineno}, column {crit.column}: {text!r} is not a "
                         "number (leave the cell blank when the figure is missing)."
                     ) from None
                 if not math.isfinite(v):
                     raise DataError(
-                        f"{ind_path}, line {lineno}, column {crit.column}: {cell!r} is not a "
+                        f"{ind_path}, line {lineno}, column {crit.column}: {text!r} is not a "
                         "finite number."
                     )
 
-    dheader, dbody = _read_csv(col_path)
-    dmissing = [c for c in REQUIRED_DICTIONARY_COLUMNS if c not in dheader]
-    if dmissing:
-        raise DataError(f"{col_path}: missing column(s) {', '.join(dmissing)}.")
+    dheader, dbody, _ = _read_csv(col_path, REQUIRED_DICTIONARY_COLUMNS)
     didx = {h: i for i, h in enumerate(dheader)}
 
     def cell(row: list[str], name: str) -> str:

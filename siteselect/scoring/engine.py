@@ -239,6 +239,12 @@ def score(
         raise InputError(
             f"The decision matrix is {x_all.shape}, expected {alts.size} x {len(crit)}."
         )
+    if np.isinf(x_all).any():
+        i, j = (int(k[0]) for k in np.nonzero(np.isinf(x_all)))
+        raise InputError(
+            f"The value of {crit[j]} for {alts[i]} is infinite; values must be finite numbers "
+            "(NaN where missing)."
+        )
     if len(set(crit)) != len(crit):
         raise InputError("Criterion ids must be unique.")
     if np.unique(alts).size != alts.size:

@@ -47,6 +47,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
     add_rank_options(p)
     p.add_argument("--top", type=_positive_int, metavar="N", help="show the first N states only")
     p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--scenario", metavar="NAME",
+                   help="start from a saved scenario; rank options apply on top of it")
+    p.add_argument("--db", metavar="PATH", help="scenario database (default: $SITESELECT_DB)")
     p.set_defaults(handler=cmd_rank)
 
 
@@ -208,8 +211,10 @@ def result_record(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
+    from siteselect.cli.scenario import base_settings
+
     ds = load_dataset()
-    settings = settings_from_args(args, ds)
+    settings = settings_from_args(args, ds, base_settings(args))
     result = rank_states(ds, settings)
     print_result(ds, settings, result, args.format, args.top)
     return 0

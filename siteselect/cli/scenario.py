@@ -1,0 +1,368 @@
+"""``siteselect scenario ...`` and ``siteselect compare``: named scenarios from the shell.
+
+A thin layer over :class:`siteselect.storage.ScenarioStore` and :func:`siteselect.compare.compare`.
+Every command takes ``--db PATH`` (default: ``SITESELECT_DB`` or the per-user database).
+
+``scenario save NAME [rank options]`` applies the rank options on top of the scenario's saved
+settings when NAME exists (ignoring case and surrounding spaces; the save becomes its next
+revision), or on top of the default settings for a new name.  ``--weights`` replaces all
+weights; ``--require`` adds gates to the saved ones.  Built-in scenarios are never
+overwritten: copy one with ``scenario duplicate`` first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from siteselect.model.scenario import Scenario
+from siteselect.model.settings import ScoringSettings
+
+FORMATS = ("table", "json")
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="PATH", default=None,
+                   help="scenario database file (default: $SITESELECT_DB or the per-user file)")
+
+
+def _positive_int(text: str) -> int:
+    from siteselect.cli.rank import _positive_int as parse
+
+    return parse(text)
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argparse API
+    from siteselect.cli.rank import add_rank_options
+
+    sp = sub.add_parser(
+        "scenario",
+        help="save, list, revise, share named scenarios",
+        description="Named scenarios in the scenario database (SQLite). Built-in starting "
+        "scenarios: Balanced, Cheapest Power, Talent First, Tax-Driven, Low-Carbon.",
+    )
+    ssub = sp.add_subparsers(dest="scenario_command", metavar="ACTION", required=True,
+                             parser_class=type(sp))
+
+    p = ssub.add_parser("list", help="list scenarios, most recently updated first")
+    p.add_argument("--search", metavar="TEXT", help="only names or descriptions containing TEXT")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    _add_db(p)
+    p.set_defaults(handler=cmd_list)
+
+    p = ssub.add_parser("show", help="show one scenario's settings")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    _add_db(p)
+    p.set_defaults(handler=cmd_show)
+
+    p = ssub.add_parser(
+        "save", help="save a scenario (a new revision if the name exists)",
+        description="Save NAME. If it exists (ignoring case and surrounding spaces) the rank "
+        "options apply on top of its saved settings and the save becomes its next revision; "
+        "otherwise they apply on top of the defaults. Built-in scenarios are not overwritten.")
+    p.add_argument("name", metavar="NAME")
+    add_rank_options(p)
+    p.add_argument("--description", metavar="TEXT", default=None,
+                   help="what the scenario is for (kept from the saved one if omitted)")
+    _add_db(p)
+    p.set_defaults(handler=cmd_save)
+
+    p = ssub.add_parser("rename", help="rename a scenario (refused onto an existing name)")
+    p.add_argument("old", metavar="OLD")
+    p.add_argument("new", metavar="NEW")
+    _add_db(p)
+    p.set_defaults(handler=cmd_rename)
+
+    p = ssub.add_parser("duplicate", help="copy a scenario (built-ins included) to a new name")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("new", metavar="NEW")
+    _add_db(p)
+    p.set_defaults(handler=cmd_duplicate)
+
+    p = ssub.add_parser("delete", help="delete a scenario and its revisions")
+    p.add_argument("name", metavar="NAME")
+    _add_db(p)
+    p.set_defaults(handler=cmd_delete)
+
+    p = ssub.add_parser("revisions", help="list a scenario's saved revisions, newest first")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    _add_db(p)
+    p.set_defaults(handler=cmd_revisions)
+
+    p = ssub.add_parser("restore", help="make an earlier revision current (as a new revision)")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("revision", metavar="REV", type=_positive_int)
+    _add_db(p)
+    p.set_defaults(handler=cmd_restore)
+
+    p = ssub.add_parser("export", help="write a scenario to a JSON file for sharing")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("-o", "--output", metavar="FILE.json", required=True)
+    _add_db(p)
+    p.set_defaults(handler=cmd_export)
+
+    p = ssub.add_parser("import", help="read a scenario from a JSON file")
+    p.add_argument("file", metavar="FILE.json")
+    p.add_argument("--rename", metavar="NEW", default=None,
+                   help="import under this name (needed when the name exists)")
+    _add_db(p)
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser(
+        "compare", help="compare the rankings of two saved scenarios",
+        description="Rank every state under NAME_A and NAME_B and show each state's rank and "
+        "score in both, the rank change (positive = moved up in B), states entering or leaving "
+        "the top N, and the weight differences.")
+    p.add_argument("name_a", metavar="NAME_A")
+    p.add_argument("name_b", metavar="NAME_B")
+    p.add_argument("--top", type=_positive_int, default=10, metavar="N",
+                   help="shortlist size for entered/left (default 10)")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    _add_db(p)
+    p.set_defaults(handler=cmd_compare)
+
+
+def open_store(args: argparse.Namespace):  # noqa: ANN201 - ScenarioStore, imported lazily
+    from siteselect.storage import ScenarioStore
+
+    return ScenarioStore.open(getattr(args, "db", None))
+
+
+def base_settings(args: argparse.Namespace) -> ScoringSettings | None:
+    """The saved settings of ``--scenario NAME`` (for ``rank`` and other commands), or None."""
+    name = getattr(args, "scenario", None)
+    if not name:
+        return None
+    with open_store(args) as store:
+        return store.get(name).settings
+
+
+def _dump(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def _when(iso: str) -> str:
+    return iso[:16].replace("T", " ") if iso else ""
+
+
+def _short(text: str, n: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def scenario_record(sc: Scenario) -> dict[str, Any]:
+    from siteselect.model.scenario import settings_to_dict
+
+    return {
+        "name": sc.name,
+        "description": sc.description,
+        "builtin": sc.builtin,
+        "revision": sc.revision,
+        "created": sc.created,
+        "updated": sc.updated,
+        "dataset_version": sc.dataset_version,
+        "settings": settings_to_dict(sc.settings),
+    }
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from siteselect.cli.rank import _table
+
+    with open_store(args) as store:
+        items = store.list(args.search)
+    if args.format == "json":
+        _dump([scenario_record(sc) for sc in items])
+        return 0
+    rows = [[sc.name, _when(sc.updated), str(sc.revision), "built-in" if sc.builtin else "",
+             _short(sc.description)] for sc in items]
+    print(_table(["name", "updated (UTC)", "rev", "kind", "description"], rows, right={2}))
+    return 0
+
+
+def describe_settings(settings: ScoringSettings) -> list[tuple[str, str]]:
+    """Settings as (label, text) lines for a table."""
+    from siteselect.scoring import METHOD_NAMES
+
+    points = settings.effective_points()
+    total = sum(points.values())
+    weights = ", ".join(
+        f"{c}={w:g} ({w / total:.0%})" if total else f"{c}={w:g}"
+        for c, w in sorted(points.items(), key=lambda kv: -kv[1]) if w > 0)
+    lines = [
+        ("Method", METHOD_NAMES.get(settings.method, settings.method)),
+        ("Normalisation", settings.normalization),
+        ("Missing data", settings.missing),
+        ("Weights", weights or "(none)"),
+    ]
+    if settings.disabled:
+        lines.append(("Disabled", ", ".join(sorted(settings.disabled))))
+    lines.append(("Gates", ", ".join(str(g) for g in settings.gates) or "(none)"))
+    lines.append(("Excluded", ", ".join(settings.exclude) or "(none)"))
+    overrides = "; ".join(
+        f"{o.state} {o.criterion}={o.value:g}" + (f" ({o.note})" if o.note else "")
+        for o in settings.overrides)
+    lines.append(("What-if overrides", overrides or "(none)"))
+    return lines
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        sc = store.get(args.name)
+    if args.format == "json":
+        _dump(scenario_record(sc))
+        return 0
+    lines = [
+        ("Name", sc.name + (" (built-in)" if sc.builtin else "")),
+        ("Description", sc.description or "(none)"),
+        ("Revision", str(sc.revision)),
+        ("Created", sc.created),
+        ("Updated", sc.updated),
+        ("Dataset version", sc.dataset_version or "(any)"),
+    ] + describe_settings(sc.settings)
+    width = max(len(label) for label, _ in lines)
+    for label, text in lines:
+        print(f"{label.ljust(width)}  {text}")
+    return 0
+
+
+def cmd_save(args: argparse.Namespace) -> int:
+    from siteselect.analysis import rank_states
+    from siteselect.cli.rank import settings_from_args
+    from siteselect.model.dataset import load_dataset
+
+    ds = load_dataset()
+    with open_store(args) as store:
+        existing = store.find(args.name)
+        settings = settings_from_args(args, ds, existing.settings if existing else None)
+        rank_states(ds, settings)  # refuse settings that cannot rank (e.g. all weights zero)
+        description = args.description if args.description is not None else (
+            existing.description if existing else "")
+        saved = store.save(Scenario(name=existing.name if existing else args.name,
+                                    settings=settings, description=description,
+                                    dataset_version=ds.version))
+        print(f"Saved {saved.name!r} as revision {saved.revision} in {store.path}")
+    return 0
+
+
+def cmd_rename(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        old = store.get(args.old).name
+        sc = store.rename(args.old, args.new)
+    print(f"Renamed {old!r} to {sc.name!r}")
+    return 0
+
+
+def cmd_duplicate(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        sc = store.duplicate(args.name, args.new)
+    print(f"Copied to {sc.name!r}")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        gone = store.delete(args.name)
+    print(f"Deleted {gone.scenario.name!r} and its {len(gone.revisions)} revision(s)")
+    return 0
+
+
+def cmd_revisions(args: argparse.Namespace) -> int:
+    from siteselect.cli.rank import _table
+    from siteselect.model.scenario import settings_to_dict
+
+    with open_store(args) as store:
+        current = store.get(args.name)
+        revs = store.revisions(args.name)
+    if args.format == "json":
+        _dump([{"revision": r.revision, "saved_at": r.saved_at, "name": r.name,
+                "description": r.description, "dataset_version": r.dataset_version,
+                "current": r.revision == current.revision,
+                "settings": settings_to_dict(r.settings)} for r in revs])
+        return 0
+    rows = []
+    for r in revs:
+        weights = dict(describe_settings(r.settings))["Weights"]
+        rows.append([str(r.revision) + (" *" if r.revision == current.revision else ""),
+                     _when(r.saved_at), r.settings.method, _short(weights, 70)])
+    print(_table(["rev", "saved (UTC)", "method", "weights"], rows))
+    print(f"\n* current. Restore one with: siteselect scenario restore {current.name!r} REV")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        sc = store.restore_revision(args.name, args.revision)
+    print(f"Restored revision {args.revision} of {sc.name!r} as revision {sc.revision}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from siteselect.storage.exchange import write_file
+
+    with open_store(args) as store:
+        sc = store.get(args.name)
+    path = write_file(sc, args.output)
+    print(f"Exported {sc.name!r} to {path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from siteselect.storage.exchange import read_file
+
+    doc = read_file(args.file)
+    with open_store(args) as store:
+        sc = store.import_json(doc, rename=args.rename, where=str(args.file))
+    print(f"Imported {sc.name!r} into {store.path}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from siteselect.analysis import rank_states
+    from siteselect.cli.rank import _table
+    from siteselect.compare import ENTERED, LEFT, compare, comparison_record
+    from siteselect.model.dataset import load_dataset
+
+    ds = load_dataset()
+    with open_store(args) as store:
+        a = store.get(args.name_a)
+        b = store.get(args.name_b)
+    cmp = compare(rank_states(ds, a.settings), rank_states(ds, b.settings), args.top,
+                  states=ds.states)
+    if args.format == "json":
+        _dump(comparison_record(cmp, a.name, b.name, dict(ds.names)))
+        return 0
+
+    def rank(r: int | None, why: str | None) -> str:
+        return str(r) if r is not None else ("excluded" if why else "-")
+
+    rows = []
+    for s in cmp.states:
+        change = s.rank_change
+        mark = {ENTERED: f"entered top {cmp.top_n}", LEFT: f"left top {cmp.top_n}"}.get(
+            s.top_status, "")
+        note = "; ".join(f"{side}: {why}" for side, why in (("A", s.excluded_a),
+                                                           ("B", s.excluded_b)) if why)
+        rows.append([s.state, ds.names.get(s.state, ""), rank(s.rank_a, s.excluded_a),
+                     rank(s.rank_b, s.excluded_b),
+                     "" if change is None else f"{change:+d}" if change else "0",
+                     "" if s.score_a is None else f"{s.score_a:.1f}",
+                     "" if s.score_b is None else f"{s.score_b:.1f}", mark or note])
+    print(f"A: {a.name}\nB: {b.name}\n")
+    print(_table(["state", "name", "rank A", "rank B", "change", "score A", "score B", "note"],
+                 rows, right={2, 3, 4, 5, 6}))
+    print(f"\nChange = places moved up from A to B. Top {cmp.top_n}: "
+          f"entered {', '.join(cmp.entered) or 'none'}; left {', '.join(cmp.left) or 'none'}.")
+    if cmp.weights:
+        print("\nWeights (share of total):")
+        print(_table(["criterion", "A", "B", "change"],
+                     [[w.criterion, f"{w.weight_a:.0%}", f"{w.weight_b:.0%}",
+                       f"{w.change * 100:+.0f} pts" if round(w.change * 100) else "0"]
+                      for w in cmp.weights], right={1, 2, 3}))
+    for field, va, vb in cmp.settings:
+        print(f"{field}: A {va}, B {vb}")
+    return 0

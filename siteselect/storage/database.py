@@ -1,0 +1,179 @@
+"""Opening the scenario database safely: path resolution, fault checks, WAL, migrations.
+
+The database is one SQLite file, by default ``siteselect.db`` in the platform's per-user data
+folder; the ``SITESELECT_DB`` environment variable and an explicit path (``--db PATH``)
+override it.  Before anything may write to an existing file it is checked read-only (SQLite
+header, ``PRAGMA quick_check``, schema version), so a damaged, foreign or newer file is refused
+with a message naming it and is never modified, moved or deleted.  Only then is it opened for
+writing, switched to WAL mode and brought up to date by the recorded migrations in
+:mod:`siteselect.storage.migrations`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from siteselect.errors import StorageError
+
+log = logging.getLogger(__name__)
+
+ENV_VAR = "SITESELECT_DB"
+DB_FILENAME = "siteselect.db"
+SQLITE_HEADER = b"SQLite format 3\x00"
+MIGRATIONS_TABLE = "_siteselect_migrations"
+#: Seconds to wait for another program's write lock before giving up with a message.
+DEFAULT_BUSY_TIMEOUT = 2.0
+
+
+def default_db_path() -> Path:
+    """The database file used when no path is given: ``SITESELECT_DB`` or the per-user file."""
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("siteselect", appauthor=False)) / DB_FILENAME
+
+
+def resolve_db_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """``path`` if given, else :func:`default_db_path`."""
+    if path is not None and str(path).strip():
+        return Path(path).expanduser()
+    return default_db_path()
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def busy_message(path: Path, timeout: float) -> str:
+    return (f"The scenario database {path} is locked by another program (waited {timeout:g} s). "
+            "Close the other SiteSelect window or command that is writing to it, then try again.")
+
+
+@contextlib.contextmanager
+def sql_errors(path: Path, action: str, timeout: float = DEFAULT_BUSY_TIMEOUT) -> Iterator[None]:
+    """Turn SQLite and file-system failures into a :class:`StorageError` naming ``path``."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if _is_busy(exc):
+            raise StorageError(busy_message(path, timeout), detail=str(exc)) from exc
+        raise StorageError(f"Could not {action} the scenario database {path}: {exc}.",
+                           detail=str(exc)) from exc
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(
+            f"The scenario database {path} is damaged ({exc}); it was left as it is. "
+            "Use another file with --db PATH or SITESELECT_DB.", detail=str(exc)) from exc
+    except OSError as exc:
+        raise StorageError(f"Could not {action} the scenario database {path}: "
+                           f"{exc.strerror or exc}.", detail=str(exc)) from exc
+
+
+def check_existing_file(path: Path, known_migrations: tuple[str, ...],
+                        timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
+    """Refuse a file that is not a healthy SiteSelect database this release can read.
+
+    Reads only: the header bytes, then a read-only SQLite connection.  Nothing is written.
+
+    Raises
+    ------
+    StorageError
+        For a folder, an empty or non-SQLite file, a damaged file, another program's SQLite
+        database, or one written by a newer SiteSelect release.
+    """
+    if path.is_dir():
+        raise StorageError(f"The scenario database {path} is a folder, not a file.")
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise StorageError(f"Cannot read the scenario database {path}: "
+                           f"{exc.strerror or exc}.") from exc
+    advice = "It was left untouched; choose another file with --db PATH or SITESELECT_DB."
+    if size == 0:
+        raise StorageError(f"The scenario database {path} is an empty file, not a SiteSelect "
+                           f"database. {advice}")
+    if not header.startswith(SQLITE_HEADER):
+        raise StorageError(f"{path} is not an SQLite database (it does not start with the "
+                           f"SQLite header). {advice}")
+    if len(header) < 100:
+        raise StorageError(f"The scenario database {path} is truncated ({size} bytes). {advice}")
+    uri = path.resolve().as_uri() + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=timeout)
+    except sqlite3.Error as exc:
+        raise StorageError(f"Cannot open the scenario database {path}: {exc}.") from exc
+    try:
+        with sql_errors(path, "read", timeout):
+            check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+            if check != ["ok"]:
+                raise StorageError(
+                    f"The scenario database {path} is damaged ({'; '.join(check[:3])}). "
+                    f"{advice}")
+            user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            applied: list[str] = []
+            if MIGRATIONS_TABLE in tables:
+                applied = [r[0] for r in conn.execute(f"SELECT name FROM [{MIGRATIONS_TABLE}]")]
+    finally:
+        conn.close()
+    newer = [m for m in applied if m not in known_migrations]
+    if user_version > len(known_migrations) or newer:
+        raise StorageError(
+            f"The scenario database {path} was written by a newer SiteSelect release (schema "
+            f"version {user_version}; this release knows up to {len(known_migrations)}). "
+            "It was left untouched; update SiteSelect to open it.")
+    if MIGRATIONS_TABLE not in tables and tables - {"sqlite_sequence"}:
+        shown = ", ".join(sorted(tables)[:5])
+        raise StorageError(f"{path} is an SQLite database of another program (tables: {shown}), "
+                           f"not a SiteSelect one. {advice}")
+
+
+def connect(path: Path, timeout: float = DEFAULT_BUSY_TIMEOUT) -> sqlite_utils.Database:
+    """Open ``path`` for writing (after :func:`check_existing_file`), in WAL mode."""
+    with sql_errors(path, "open", timeout):
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=timeout)
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            db = sqlite_utils.Database(conn, execute_plugins=False)
+            db.enable_wal()
+            # WAL with synchronous=NORMAL keeps every committed transaction across a crash of
+            # the process (only a power cut may lose the last one) and writes far less often.
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except BaseException:
+            conn.close()
+            raise
+    return db
+
+
+@contextlib.contextmanager
+def write_transaction(db: sqlite_utils.Database, path: Path,
+                      timeout: float = DEFAULT_BUSY_TIMEOUT) -> Iterator[None]:
+    """One ``BEGIN IMMEDIATE`` transaction: all of the block's writes or none of them.
+
+    IMMEDIATE takes the write lock at the start, so what the block reads cannot be changed by
+    another program before it writes (the basis of the revision conflict check).
+    """
+    conn = db.conn
+    with sql_errors(path, "write to", timeout):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise

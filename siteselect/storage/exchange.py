@@ -1,0 +1,190 @@
+"""The scenario exchange file: a documented, versioned JSON format for sharing scenarios.
+
+``siteselect scenario export NAME -o FILE.json`` writes one scenario per file;
+``siteselect scenario import FILE.json [--rename NEW]`` reads it into another database.
+The file is UTF-8 JSON holding one object:
+
+.. code-block:: json
+
+    {
+      "format": "siteselect-scenario",
+      "version": 1,
+      "exported_at": "2026-11-26T05:40:00.123456+00:00",
+      "generator": "siteselect 0.1.0",
+      "name": "Board draft — power first",
+      "description": "Power cost above all; no states with a moratorium.",
+      "dataset_version": "2025-753c789108b3",
+      "created": "2026-11-20T09:12:03.000000+00:00",
+      "updated": "2026-11-26T05:39:58.000000+00:00",
+      "revision": 4,
+      "settings": {
+        "version": 1,
+        "weights": {"energy_cost": 40.0, "talent": 15.0, "tax_incentives": 15.0},
+        "disabled": [],
+        "method": "wsm",
+        "normalization": "minmax",
+        "missing": "worst",
+        "gates": [{"criterion": "energy_cost", "op": "<=", "threshold": 9.0}],
+        "exclude": ["CA"],
+        "overrides": [{"state": "TX", "criterion": "energy_cost", "value": 5.0,
+                       "note": "negotiated PPA"}]
+      }
+    }
+
+Fields:
+
+- ``format`` (required): always ``"siteselect-scenario"``.
+- ``version`` (required): the format version, ``1``. A reader refuses versions it does not know.
+- ``exported_at``, ``generator``: when and by which release the file was written (informative).
+- ``name`` (required): 1-100 characters, any Unicode; surrounding spaces are dropped.
+- ``description``: free text (default empty).
+- ``dataset_version``: the version of the state data the scenario was made with (empty if
+  unknown); a different version on import is allowed, the figures may have moved since.
+- ``created``, ``updated``: ISO 8601 UTC times in the source database; ``revision``: how
+  many times it was saved there (informative; an imported scenario starts at revision 1, and
+  keeps ``created``).
+- ``settings`` (required): weights in points per criterion id (non-negative; only the ratios
+  matter; an id not listed weighs 0), ``disabled`` criterion ids (kept weight, no part in the
+  score), ``method`` (``wsm`` weighted sum, ``wpm`` weighted product, ``topsis``),
+  ``normalization`` (``minmax``, ``zscore``, ``rank``), ``missing`` (``worst``, ``mean``,
+  ``exclude``), ``gates`` (hard thresholds on raw values; ``op`` is one of ``<=``, ``>=``,
+  ``<``, ``>``, ``==``), ``exclude`` (postal codes left out) and ``overrides`` (what-if values
+  replacing one figure: postal code, criterion id, the value in the criterion's unit, a note).
+  Criterion ids are those of ``siteselect criteria``.
+
+Import checks the whole file before anything is written: malformed JSON is reported with its
+line and column; a wrong ``format`` or ``version``, an unknown field, criterion id or state
+code, a negative or non-numeric weight, or a malformed gate is refused with a message naming the
+field.  A scenario is never half-imported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from siteselect import __version__
+from siteselect.errors import ExportError, InputError
+from siteselect.model.scenario import Scenario, settings_from_dict, settings_to_dict
+from siteselect.storage.migrations import now_iso
+
+FORMAT = "siteselect-scenario"
+VERSION = 1
+_FIELDS = {"format", "version", "exported_at", "generator", "name", "description",
+           "dataset_version", "created", "updated", "revision", "settings"}
+
+
+def scenario_to_document(scenario: Scenario, exported_at: str | None = None) -> dict[str, Any]:
+    """The exchange document of one scenario (a JSON-ready dict)."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": exported_at or now_iso(),
+        "generator": f"siteselect {__version__}",
+        "name": scenario.name,
+        "description": scenario.description,
+        "dataset_version": scenario.dataset_version,
+        "created": scenario.created,
+        "updated": scenario.updated,
+        "revision": scenario.revision,
+        "settings": settings_to_dict(scenario.settings),
+    }
+
+
+def dumps(scenario: Scenario) -> str:
+    """The exchange file text of one scenario."""
+    return json.dumps(scenario_to_document(scenario), indent=2, ensure_ascii=False) + "\n"
+
+
+def parse_document(data: str | bytes, where: str = "The scenario file") -> Any:
+    """Parse exchange-file text.
+
+    Raises
+    ------
+    InputError
+        For text that is not UTF-8 JSON, giving the line and column.
+    """
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{where} is not UTF-8 text (byte {exc.start}).") from None
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                         f"column {exc.colno}.") from None
+
+
+def document_to_scenario(doc: Any, where: str = "The scenario file") -> Scenario:
+    """Check an exchange document and build the scenario it describes.
+
+    Raises
+    ------
+    InputError
+        Naming the first field that is wrong.
+    """
+    if not isinstance(doc, dict):
+        raise InputError(f"{where} must hold one JSON object, not a {type(doc).__name__}.")
+    if doc.get("format") != FORMAT:
+        raise InputError(f"{where} is not a SiteSelect scenario file (format "
+                         f"{doc.get('format')!r}, expected {FORMAT!r}).")
+    version = doc.get("version")
+    if version != VERSION:
+        raise InputError(f"{where} has format version {version!r}; this release reads version "
+                         f"{VERSION}. Update SiteSelect to import it.")
+    unknown = set(doc) - _FIELDS
+    if unknown:
+        raise InputError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}.")
+    for key in ("name", "description", "dataset_version", "created", "updated"):
+        if key in doc and not isinstance(doc[key], str):
+            raise InputError(f"{where}: {key} must be text.")
+    if "name" not in doc:
+        raise InputError(f"{where}: the scenario has no name.")
+    if "settings" not in doc:
+        raise InputError(f"{where}: the scenario has no settings.")
+    settings = settings_from_dict(doc["settings"], where)
+    try:
+        return Scenario(name=doc["name"], settings=settings,
+                        description=doc.get("description", ""),
+                        dataset_version=doc.get("dataset_version", ""),
+                        created=doc.get("created", ""), updated=doc.get("updated", ""))
+    except InputError as exc:
+        raise InputError(f"{where}: {exc.message}") from None
+
+
+def read_file(path: str | os.PathLike[str]) -> Any:
+    """Read and parse an exchange file (the document, not yet checked)."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"Cannot read {p}: {exc.strerror or exc}.") from None
+    return parse_document(data, str(p))
+
+
+def write_file(scenario: Scenario, path: str | os.PathLike[str]) -> Path:
+    """Write the exchange file of ``scenario``, atomically (temporary file, then rename).
+
+    Raises
+    ------
+    ExportError
+        When the file cannot be written; an existing file is then left as it was.
+    """
+    p = Path(path)
+    text = dumps(scenario)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
+    except OSError as exc:
+        raise ExportError(f"Cannot write {p}: {exc.strerror or exc}.") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, p)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ExportError(f"Cannot write {p}: {exc.strerror or exc}.") from None
+    return p

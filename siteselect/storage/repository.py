@@ -1,0 +1,432 @@
+"""The scenario repository: save, list, rename, duplicate, delete and revise named scenarios.
+
+:class:`ScenarioStore` is the one Qt-free API over the scenario database, used by the CLI and
+the window alike.  Every write runs in one ``BEGIN IMMEDIATE`` transaction.  Saving an existing
+scenario makes a new revision and keeps the earlier ones; ``expected_revision`` turns a save into
+an optimistic-concurrency check, so two windows on one database never silently overwrite each
+other's work (a :class:`ConflictError` says what happened instead).
+
+Built-in scenarios are starting points: they are refused as the target of a save or a rename
+(the message suggests Save As or ``scenario duplicate``), and can be copied and deleted.  They
+are inserted once, by a migration, so a deleted one does not come back.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import logging
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from siteselect.errors import InputError, StorageError
+from siteselect.model.scenario import (
+    Scenario,
+    clean_name,
+    name_key,
+    settings_from_dict,
+    settings_to_dict,
+)
+from siteselect.model.settings import ScoringSettings
+from siteselect.storage import database as _db
+from siteselect.storage.migrations import (
+    MIGRATION_NAMES,
+    apply_migration,
+    now_iso,
+    pending_migrations,
+)
+
+log = logging.getLogger(__name__)
+
+
+class ConflictError(StorageError):
+    """Another program saved (or removed) the scenario since it was loaded.
+
+    ``current`` is the scenario as it is now in the database, None if it is gone.
+    """
+
+    def __init__(self, message: str, current: Scenario | None) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One saved version of a scenario."""
+
+    revision: int
+    saved_at: str
+    name: str
+    description: str
+    settings: ScoringSettings
+    dataset_version: str
+
+    def summary(self) -> str:
+        return f"revision {self.revision} saved {self.saved_at}"
+
+
+@dataclass(frozen=True)
+class DeletedScenario:
+    """Everything a delete removed, for :meth:`ScenarioStore.restore_deleted` (undo)."""
+
+    scenario: Scenario
+    revisions: tuple[Revision, ...]
+
+
+class ScenarioStore:
+    """Named scenarios in one SQLite file.  Open with :meth:`open`; close when done."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path, timeout: float) -> None:
+        self._db = db
+        self.path = path
+        self.timeout = timeout
+
+    # -- opening --------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None, *,
+             busy_timeout: float = _db.DEFAULT_BUSY_TIMEOUT) -> ScenarioStore:
+        """Open (or create) the database at ``path`` (default: :func:`default_db_path`).
+
+        An existing file is first checked read-only and refused, untouched, when it is not a
+        healthy SiteSelect database of this or an older schema; older ones are upgraded.
+
+        Raises
+        ------
+        StorageError
+            Naming the file and what is wrong with it.
+        """
+        p = _db.resolve_db_path(path)
+        if p.exists():
+            _db.check_existing_file(p, MIGRATION_NAMES, busy_timeout)
+        db = _db.connect(p, busy_timeout)
+        store = cls(db, p, busy_timeout)
+        try:
+            store._migrate()
+        except BaseException:
+            db.close()
+            raise
+        return store
+
+    def _migrate(self) -> None:
+        for name in pending_migrations(self._db):
+            with self._write():
+                # Another program may have applied it since we looked.
+                if name in pending_migrations(self._db):
+                    log.info("Applying migration %s to %s", name, self.path)
+                    apply_migration(self._db, name)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> ScenarioStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _write(self):  # noqa: ANN202 - a context manager
+        return _db.write_transaction(self._db, self.path, self.timeout)
+
+    def _read(self, action: str = "read"):  # noqa: ANN202
+        return _db.sql_errors(self.path, action, self.timeout)
+
+    # -- reading --------------------------------------------------------------------------
+
+    def _row_to_scenario(self, row: dict[str, Any]) -> Scenario:
+        return Scenario(
+            name=row["name"],
+            settings=self._settings(row["settings"], row["name"]),
+            description=row["description"],
+            dataset_version=row["dataset_version"],
+            created=row["created"],
+            updated=row["updated"],
+            revision=row["revision"],
+            builtin=bool(row["builtin"]),
+        )
+
+    def _settings(self, text: str, name: str) -> ScoringSettings:
+        try:
+            return settings_from_dict(json.loads(text), f"Scenario {name!r} in {self.path}")
+        except ValueError as exc:
+            raise StorageError(f"The settings of scenario {name!r} in {self.path} cannot be "
+                               f"read: {exc}.") from exc
+
+    def _find_row(self, name: str) -> dict[str, Any] | None:
+        rows = list(self._db.query("SELECT * FROM scenarios WHERE name_key = ?", [name_key(name)]))
+        return rows[0] if rows else None
+
+    def _require_row(self, name: str) -> dict[str, Any]:
+        row = self._find_row(name)
+        if row is None:
+            raise InputError(f"There is no scenario named {clean_name(name)!r} in {self.path} "
+                             "(see `siteselect scenario list`).")
+        return row
+
+    def list(self, search: str | None = None) -> builtins.list[Scenario]:
+        """All scenarios, most recently updated first; ``search`` filters by name or
+        description, ignoring case."""
+        with self._read():
+            rows = list(self._db.query("SELECT * FROM scenarios ORDER BY updated DESC, id ASC"))
+        out = [self._row_to_scenario(r) for r in rows]
+        if search and search.strip():
+            needle = search.strip().casefold()
+            out = [s for s in out if needle in s.name.casefold()
+                   or needle in s.description.casefold()]
+        return out
+
+    def find(self, name: str) -> Scenario | None:
+        """The scenario of that name (ignoring case and surrounding spaces), or None."""
+        with self._read():
+            row = self._find_row(name)
+        return None if row is None else self._row_to_scenario(row)
+
+    def get(self, name: str) -> Scenario:
+        """The scenario of that name.
+
+        Raises
+        ------
+        InputError
+            When there is none.
+        """
+        with self._read():
+            return self._row_to_scenario(self._require_row(name))
+
+    def __contains__(self, name: str) -> bool:
+        return self.find(name) is not None
+
+    # -- writing --------------------------------------------------------------------------
+
+    def _insert(self, sc: Scenario, *, created: str | None = None) -> Scenario:
+        now = now_iso()
+        created = created or now
+        settings = json.dumps(settings_to_dict(sc.settings), ensure_ascii=False)
+        cur = self._db.execute(
+            "INSERT INTO scenarios (name, name_key, description, settings, dataset_version, "
+            "created, updated, revision, builtin) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
+            [sc.name, name_key(sc.name), sc.description, settings, sc.dataset_version, created,
+             now, int(sc.builtin)])
+        self._add_revision(cur.lastrowid, 1, now, sc.name, sc.description, settings,
+                           sc.dataset_version)
+        return replace(sc, created=created, updated=now, revision=1)
+
+    def _add_revision(self, scenario_id: int | None, revision: int, saved_at: str, name: str,
+                      description: str, settings: str, dataset_version: str) -> None:
+        self._db.execute(
+            "INSERT INTO revisions (scenario_id, revision, saved_at, name, description, "
+            "settings, dataset_version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [scenario_id, revision, saved_at, name, description, settings, dataset_version])
+
+    @staticmethod
+    def _builtin_refusal(name: str, action: str) -> InputError:
+        return InputError(
+            f"{name!r} is a built-in scenario and is never {action}. Save your changes under a "
+            f"new name (Save As, or `siteselect scenario duplicate {name!r} NEW`).")
+
+    def save(self, scenario: Scenario, *, expected_revision: int | None = None) -> Scenario:
+        """Save ``scenario`` under its name; an existing one gets a new revision.
+
+        ``expected_revision`` is the revision the caller loaded (0 for a scenario it believes
+        new).  When given and the database holds another revision, nothing is written and a
+        :class:`ConflictError` is raised.  Without it the save always succeeds as the newest
+        revision.  The returned scenario carries the stored times and revision number.
+
+        Raises
+        ------
+        InputError
+            When the name is that of a built-in scenario.
+        ConflictError
+            When ``expected_revision`` does not match.
+        """
+        with self._write():
+            row = self._find_row(scenario.name)
+            if row is None:
+                if expected_revision:
+                    raise ConflictError(
+                        f"The scenario {scenario.name!r} was renamed or deleted in {self.path} "
+                        "by another window since it was opened.", None)
+                return self._insert(replace(scenario, builtin=False))
+            current = self._row_to_scenario(row)
+            if row["builtin"]:
+                raise self._builtin_refusal(row["name"], "overwritten")
+            if expected_revision is not None and row["revision"] != expected_revision:
+                raise ConflictError(
+                    f"The scenario {row['name']!r} was saved by another window since it was "
+                    f"opened (now revision {row['revision']}, opened as revision "
+                    f"{expected_revision}).", current)
+            now = now_iso()
+            revision = row["revision"] + 1
+            settings = json.dumps(settings_to_dict(scenario.settings), ensure_ascii=False)
+            self._db.execute(
+                "UPDATE scenarios SET name = ?, description = ?, settings = ?, "
+                "dataset_version = ?, updated = ?, revision = ? WHERE id = ?",
+                [scenario.name, scenario.description, settings, scenario.dataset_version, now,
+                 revision, row["id"]])
+            self._add_revision(row["id"], revision, now, scenario.name, scenario.description,
+                               settings, scenario.dataset_version)
+        return replace(scenario, created=row["created"], updated=now, revision=revision,
+                       builtin=False)
+
+    def create(self, scenario: Scenario) -> Scenario:
+        """Save ``scenario`` as a new one (Save As); refused when the name is taken.
+
+        Raises
+        ------
+        InputError
+            When a scenario of that name (ignoring case and spaces) exists.
+        """
+        with self._write():
+            existing = self._find_row(scenario.name)
+            if existing is not None:
+                raise InputError(f"A scenario named {existing['name']!r} already exists in "
+                                 f"{self.path}; choose another name.")
+            return self._insert(replace(scenario, builtin=False))
+
+    def rename(self, old: str, new: str) -> Scenario:
+        """Rename a scenario; refused onto an existing name (ignoring case and spaces).
+
+        A change of case or spacing only is allowed.  History is kept.
+        """
+        new = clean_name(new)
+        with self._write():
+            row = self._require_row(old)
+            if row["builtin"]:
+                raise self._builtin_refusal(row["name"], "renamed")
+            other = self._find_row(new)
+            if other is not None and other["id"] != row["id"]:
+                raise InputError(f"Cannot rename {row['name']!r} to {new!r}: a scenario named "
+                                 f"{other['name']!r} already exists in {self.path}.")
+            now = now_iso()
+            self._db.execute("UPDATE scenarios SET name = ?, name_key = ?, updated = ? "
+                             "WHERE id = ?", [new, name_key(new), now, row["id"]])
+            row = dict(row, name=new, updated=now)
+        return self._row_to_scenario(row)
+
+    def duplicate(self, name: str, new: str) -> Scenario:
+        """Copy a scenario (built-ins included) under a new name, as a new scenario."""
+        with self._read():
+            source = self.get(name)
+        copy = replace(source, name=new, builtin=False)
+        return self.create(copy)
+
+    def delete(self, name: str) -> DeletedScenario:
+        """Delete a scenario and its history; the returned value undoes it."""
+        with self._write():
+            row = self._require_row(name)
+            scenario = self._row_to_scenario(row)
+            revisions = tuple(self._revisions_of(row))
+            self._db.execute("DELETE FROM revisions WHERE scenario_id = ?", [row["id"]])
+            self._db.execute("DELETE FROM scenarios WHERE id = ?", [row["id"]])
+        return DeletedScenario(scenario, revisions)
+
+    def restore_deleted(self, deleted: DeletedScenario) -> Scenario:
+        """Put back a deleted scenario with its whole history (undo of :meth:`delete`).
+
+        Raises
+        ------
+        InputError
+            When its name has been taken since.
+        """
+        sc = deleted.scenario
+        with self._write():
+            if self._find_row(sc.name) is not None:
+                raise InputError(f"Cannot restore {sc.name!r}: a scenario of that name exists "
+                                 f"again in {self.path}.")
+            cur = self._db.execute(
+                "INSERT INTO scenarios (name, name_key, description, settings, dataset_version, "
+                "created, updated, revision, builtin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [sc.name, name_key(sc.name), sc.description,
+                 json.dumps(settings_to_dict(sc.settings), ensure_ascii=False),
+                 sc.dataset_version, sc.created, sc.updated, sc.revision, int(sc.builtin)])
+            for r in deleted.revisions:
+                self._add_revision(cur.lastrowid, r.revision, r.saved_at, r.name, r.description,
+                                   json.dumps(settings_to_dict(r.settings), ensure_ascii=False),
+                                   r.dataset_version)
+        return sc
+
+    # -- revisions ------------------------------------------------------------------------
+
+    def _revisions_of(self, row: dict[str, Any]) -> builtins.list[Revision]:
+        rows = self._db.query("SELECT * FROM revisions WHERE scenario_id = ? "
+                              "ORDER BY revision DESC", [row["id"]])
+        return [Revision(r["revision"], r["saved_at"], r["name"], r["description"],
+                         self._settings(r["settings"], r["name"]), r["dataset_version"])
+                for r in rows]
+
+    def revisions(self, name: str) -> builtins.list[Revision]:
+        """Every saved version of a scenario, newest first (the current one included)."""
+        with self._read():
+            return self._revisions_of(self._require_row(name))
+
+    def get_revision(self, name: str, revision: int) -> Revision:
+        """One saved version.
+
+        Raises
+        ------
+        InputError
+            When the scenario or that revision does not exist.
+        """
+        for r in self.revisions(name):
+            if r.revision == revision:
+                return r
+        raise InputError(f"Scenario {clean_name(name)!r} has no revision {revision} "
+                         f"(see `siteselect scenario revisions`).")
+
+    def restore_revision(self, name: str, revision: int, *,
+                         expected_revision: int | None = None) -> Scenario:
+        """Make an earlier revision current again, as a new save (history is kept)."""
+        old = self.get_revision(name, revision)
+        current = self.get(name)
+        restored = replace(current, description=old.description, settings=old.settings,
+                           dataset_version=old.dataset_version)
+        return self.save(restored, expected_revision=expected_revision)
+
+    # -- exchange -------------------------------------------------------------------------
+
+    def export_json(self, name: str) -> dict[str, Any]:
+        """A scenario as an exchange document (see :mod:`siteselect.storage.exchange`)."""
+        from siteselect.storage.exchange import scenario_to_document
+
+        return scenario_to_document(self.get(name))
+
+    def import_json(self, data: str | bytes | dict[str, Any], rename: str | None = None, *,
+                    where: str = "The scenario file") -> Scenario:
+        """Import an exchange document (text or parsed) as a new scenario.
+
+        Everything is checked before anything is written.  ``rename`` gives it a new name.
+
+        Raises
+        ------
+        InputError
+            For an invalid document, or a name that exists (the message suggests a rename).
+        """
+        from siteselect.storage.exchange import document_to_scenario, parse_document
+
+        doc = parse_document(data, where) if not isinstance(data, dict) else data
+        sc = document_to_scenario(doc, where)
+        if rename is not None:
+            sc = replace(sc, name=rename)
+        if self.find(sc.name) is not None:
+            raise InputError(
+                f"A scenario named {sc.name!r} already exists in {self.path}; import it under "
+                "another name (--rename NEW).")
+        with self._write():
+            if self._find_row(sc.name) is not None:
+                raise InputError(f"A scenario named {sc.name!r} already exists in {self.path}; "
+                                 "import it under another name (--rename NEW).")
+            return self._insert(replace(sc, builtin=False), created=sc.created or None)
+
+    # -- maintenance ----------------------------------------------------------------------
+
+    def integrity_check(self) -> builtins.list[str]:
+        """``PRAGMA integrity_check`` of the file: ``['ok']`` when healthy."""
+        with self._read():
+            return [r[0] for r in self._db.execute("PRAGMA integrity_check").fetchall()]
+
+    def schema_version(self) -> int:
+        with self._read():
+            return int(self._db.execute("PRAGMA user_version").fetchone()[0])

@@ -407,3 +407,17 @@ def test_boolean_directions_mean_lower_is_better():
 
 def test_errors_share_one_base_class():
     assert issubclass(InputError, SiteSelectError) and issubclass(ScoringError, SiteSelectError)
+
+
+def test_zero_spread_values_do_not_penalise_later_improvement():
+    """Flat criteria: min-max and rank give everyone the best value, z-score the mean (0.5)."""
+    x = [[4.0], [4.0], [4.0]]
+    assert list(score(x, ALTS, ["c"], [HIGHER], [1]).normalized[:, 0]) == [1.0, 1.0, 1.0]
+    assert list(score(x, ALTS, ["c"], [HIGHER], [1], normalization="rank").normalized[:, 0]) \
+        == [1.0, 1.0, 1.0]
+    z = score(x, ALTS, ["c"], [HIGHER], [1], normalization="zscore")
+    assert list(z.normalized[:, 0]) == [0.5, 0.5, 0.5]
+    # equal values whose computed standard deviation is a rounding residue are still flat
+    x7 = [[851.59585521 * 7]] * 11
+    r = score(x7, [f"S{i:02d}" for i in range(11)], ["c"], [HIGHER], [1], normalization="zscore")
+    assert set(r.normalized[:, 0].tolist()) == {0.5} and len(r.warnings) == 1

@@ -167,6 +167,11 @@ def _as_directions(directions: Sequence[str] | np.ndarray, m: int) -> np.ndarray
     return lower
 
 
+def _by_code(indices: np.ndarray, codes: np.ndarray) -> list[int]:
+    """Row indices ordered by code, so that lists of states never depend on input order."""
+    return sorted((int(i) for i in indices), key=lambda i: str(codes[i]))
+
+
 def competition_ranks(
     scores: np.ndarray, codes: np.ndarray, tol: float = TIE_TOLERANCE
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -282,7 +287,7 @@ def score(
     if unknown_alts:
         raise InputError(f"Unknown code(s) to exclude: {', '.join(unknown_alts)}.")
     if exclude_set:
-        for i in np.flatnonzero(np.isin(alts, list(exclude_set))):
+        for i in _by_code(np.flatnonzero(np.isin(alts, list(exclude_set))), alts):
             keep[i] = False
             excluded.append(Exclusion(str(alts[i]), "excluded by the planner"))
 
@@ -291,7 +296,7 @@ def score(
         with np.errstate(invalid="ignore"):
             ok = g.passes(values)
         failing = keep & ~ok
-        for i in np.flatnonzero(failing):
+        for i in _by_code(np.flatnonzero(failing), alts):
             v = values[i]
             reason = (
                 f"gate {g}: value missing, cannot be checked"
@@ -307,15 +312,15 @@ def score(
     lower = lower_all[active]
     w = w_norm[active]
     nan = np.isnan(x)
-    missing_pairs = tuple(
+    missing_pairs = tuple(sorted(
         (str(kept_alts[i]), crit_active[j]) for i, j in zip(*np.nonzero(nan), strict=True)
-    )
+    ))
     warnings: list[str] = []
     all_missing = np.zeros(len(crit_active), dtype=bool)
 
     if nan.any() and missing == "exclude":
         bad_rows = nan.any(axis=1)
-        for i in np.flatnonzero(bad_rows):
+        for i in _by_code(np.flatnonzero(bad_rows), kept_alts):
             names = ", ".join(crit_active[j] for j in np.flatnonzero(nan[i]))
             excluded.append(Exclusion(str(kept_alts[i]), f"missing data: {names}"))
         x, kept_alts, nan = x[~bad_rows], kept_alts[~bad_rows], nan[~bad_rows]
@@ -343,7 +348,7 @@ def score(
         counts = nan.sum(axis=0)
         for j in np.flatnonzero(counts):
             if not all_missing[j]:
-                who = ", ".join(kept_alts[nan[:, j]].tolist()[:12])
+                who = ", ".join(sorted(kept_alts[nan[:, j]].tolist())[:12])
                 more = "" if counts[j] <= 12 else f" and {counts[j] - 12} more"
                 how = "the mean of the candidates" if missing == "mean" else "the worst candidate"
                 warnings.append(

@@ -34,16 +34,22 @@ def minmax(x: np.ndarray, lower_is_better: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def zscore(x: np.ndarray, lower_is_better: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """z-scores (population standard deviation), oriented, clipped at +-3 and mapped to [0, 1]."""
+    """z-scores (population standard deviation), oriented, clipped at +-3 and mapped to [0, 1].
+
+    A criterion with zero spread puts every candidate at the mean (z = 0, i.e. 0.5), so that a
+    candidate that later improves on it moves up, never down.  Zero spread is decided on the
+    values themselves: a computed standard deviation of equal values can be a rounding residue
+    rather than 0.
+    """
     mean = x.mean(axis=0)
     std = x.std(axis=0)
-    flat = std == 0
+    flat = (x.max(axis=0) == x.min(axis=0)) | (std == 0)
     z = (x - mean) / np.where(flat, 1.0, std)
     if lower_is_better.any():
         z[:, lower_is_better] = -z[:, lower_is_better]
     n = (np.clip(z, -Z_CLIP, Z_CLIP) + Z_CLIP) / (2 * Z_CLIP)
     if flat.any():
-        n[:, flat] = 1.0
+        n[:, flat] = 0.5
     return n, np.flatnonzero(flat)
 
 

@@ -245,10 +245,10 @@ def score(
             f"The decision matrix is {x_all.shape}, expected {alts.size} x {len(crit)}."
         )
     if np.isinf(x_all).any():
-        i, j = (int(k[0]) for k in np.nonzero(np.isinf(x_all)))
+        bad_row, bad_col = (int(k[0]) for k in np.nonzero(np.isinf(x_all)))
         raise InputError(
-            f"The value of {crit[j]} for {alts[i]} is infinite; values must be finite numbers "
-            "(NaN where missing)."
+            f"The value of {crit[bad_col]} for {alts[bad_row]} is infinite; values must be "
+            "finite numbers (NaN where missing)."
         )
     if len(set(crit)) != len(crit):
         raise InputError("Criterion ids must be unique.")

@@ -1,4 +1,4 @@
-"""Opening the window (imported lazily so headless commands never load Qt)."""
+"""Opening the window: ``siteselect`` with no command (Qt is imported only here, lazily)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
 
 
 def open_window(args: argparse.Namespace) -> int:
-    """Until the window exists, print the command overview."""
-    args.parser.print_help()
-    return 0
+    """Open the planner's window on the default weighting; returns the exit status."""
+    try:
+        from siteselect.ui.app import run
+    except ImportError as exc:  # e.g. PySide6 missing on a headless install
+        import sys
+
+        sys.stderr.write(f"siteselect: error: the window needs PySide6 and pyqtgraph ({exc}); "
+                         "headless commands still work (see siteselect --help).\n")
+        return 2
+    return run()

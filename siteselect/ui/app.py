@@ -1,0 +1,90 @@
+"""QApplication set-up and the window's entry point.
+
+:func:`run` creates the application, installs the exception hooks, loads the dataset and
+shows the main window on the default weighting (or on the settings given).  A data problem
+found at start-up is shown in an error dialog and gives exit status 2.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from siteselect.errors import SiteSelectError
+from siteselect.model.settings import ScoringSettings
+
+log = logging.getLogger(__name__)
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+
+
+def ensure_platform() -> None:
+    """Use Qt's offscreen platform when there is no display (e.g. a server, CI)."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
+                                                  or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+#: Qt messages that say nothing a planner or developer can act on.
+_QUIET_QT_MESSAGES = ("propagateSizeHints",)
+
+
+def _qt_message(kind: QtMsgType, _context, message: str) -> None:  # noqa: ANN001
+    if any(q in message for q in _QUIET_QT_MESSAGES):
+        return
+    level = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+             QtMsgType.QtWarningMsg: logging.WARNING}.get(kind, logging.ERROR)
+    logging.getLogger("qt").log(level, "%s", message)
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (created once) with the app's names, icon and style sheet."""
+    app = QApplication.instance()
+    if app is None:
+        ensure_platform()
+        qInstallMessageHandler(_qt_message)
+        app = QApplication(argv if argv is not None else [sys.argv[0]])
+    app.setApplicationName("SiteSelect")
+    app.setOrganizationName("SiteSelect")
+    app.setApplicationDisplayName("SiteSelect")
+    icon = ASSETS / "siteselect.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    qss = ASSETS / "siteselect.qss"
+    if qss.exists() and not app.styleSheet():
+        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    return app
+
+
+def build_window(settings: ScoringSettings | None = None, *, restore_settings: bool = True):  # noqa: ANN201
+    """Load the dataset and build (not show) the main window."""
+    from siteselect.model.dataset import load_dataset
+    from siteselect.ui.main_window import MainWindow
+    from siteselect.ui.state import PlannerState
+
+    ds = load_dataset()
+    state = PlannerState(ds, settings)
+    return MainWindow(state, restore_settings=restore_settings)
+
+
+def run(settings: ScoringSettings | None = None) -> int:
+    """Open the window and run the event loop; returns the exit status."""
+    from siteselect.ui.dialogs import show_error
+    from siteselect.ui.errors import install_exception_hooks
+
+    app = application()
+    install_exception_hooks()
+    try:
+        window = build_window(settings)
+    except SiteSelectError as exc:
+        log.error("%s", exc.message)
+        show_error(None, exc)
+        return 2
+    window.show()
+    return app.exec()

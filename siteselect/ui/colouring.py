@@ -1,0 +1,110 @@
+"""What colour each state gets, and what the legend says: pure computation, no widgets.
+
+:func:`colour_scale` turns the current result (or one criterion's raw values) into a value
+``t`` in [0, 1] per state where 1 is always the *best* end, so a lower-is-better criterion is
+coloured the same way round as the score.  The colour map is viridis (perceptually uniform,
+readable in grey and by most colour-blind readers), reversed so that the best states are the
+darkest: they stand out on the light page.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from siteselect.model.dataset import Dataset
+from siteselect.model.settings import ScoringSettings
+from siteselect.scoring import ScoringResult
+
+SCORE = "score"
+LUT_SIZE = 256
+
+
+def viridis_lut() -> np.ndarray:
+    """(256, 4) uint8 colours; index 255 = best (dark), 0 = worst (light)."""
+    import pyqtgraph as pg
+
+    cmap = pg.colormap.get("viridis")
+    rgba = cmap.map(np.linspace(1.0, 0.0, LUT_SIZE), mode="byte")
+    return np.asarray(rgba, dtype=np.uint8)
+
+
+@dataclass(frozen=True)
+class ColourScale:
+    """Per-state position on the colour map and the legend's wording."""
+
+    key: str
+    title: str
+    unit: str
+    t: dict[str, float]  # state -> 0..1 (1 = best); absent = no colour
+    missing: frozenset[str]  # states without a value (criterion colouring) or with one imputed
+    gated: dict[str, str]  # state -> reason it is not ranked
+    ticks: list[tuple[float, str]] = field(default_factory=list)  # (t, label)
+    best_text: str = "Best"
+    worst_text: str = "Worst"
+
+
+def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    """Round tick values inside [lo, hi]."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return [lo]
+    raw = (hi - lo) / max(n - 1, 1)
+    mag = 10 ** math.floor(math.log10(raw))
+    step = min((m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), default=raw)
+    start = math.ceil(lo / step) * step
+    out = []
+    v = start
+    while v <= hi + 1e-9 * step:
+        out.append(round(v, 10))
+        v += step
+    return out
+
+
+def colour_scale(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
+                 key: str = SCORE) -> ColourScale:
+    """The colouring of the map for the overall score or one criterion's raw values."""
+    gated = {e.alternative: e.reason for e in result.excluded}
+    if key == SCORE:
+        scores = result.scores
+        lo = float(scores.min()) if len(scores) else 0.0
+        hi = float(scores.max()) if len(scores) else 1.0
+        span = hi - lo
+        t = {a: (1.0 if span <= 0 else (float(s) - lo) / span)
+             for a, s in zip(result.alternatives, scores, strict=True)}
+        missing = frozenset(a for a, _ in result.missing)
+        ticks = [((v - lo) / span if span > 0 else 1.0, f"{v:g}") for v in nice_ticks(lo, hi)]
+        return ColourScale(SCORE, "Overall score", "points (0-100)", t, missing, gated, ticks,
+                           f"Best {hi:.1f}", f"Worst {lo:.1f}")
+    crit = ds.criterion(key)
+    values = np.array(ds.column_values(crit), dtype=float)
+    for o in settings.overrides:
+        if o.criterion == key:
+            values[ds.states.index(o.state)] = o.value
+    ok = ~np.isnan(values)
+    lo = float(values[ok].min()) if ok.any() else 0.0
+    hi = float(values[ok].max()) if ok.any() else 1.0
+    span = hi - lo
+
+    def pos(v: float) -> float:
+        if span <= 0:
+            return 1.0
+        x = (v - lo) / span
+        return 1.0 - x if crit.lower_is_better else x
+
+    t = {s: pos(float(v)) for s, v in zip(ds.states, values, strict=True) if not math.isnan(v)}
+    missing = frozenset(s for s, v in zip(ds.states, values, strict=True) if math.isnan(v))
+    if crit.encoding:
+        seen = sorted({float(v) for v in values[ok]})
+        ticks = [(pos(v), crit.label_for(v) or f"{v:g}") for v in seen]
+    else:
+        ticks = [(pos(v), crit.format_value(v, with_unit=False)) for v in nice_ticks(lo, hi)]
+    best, worst = (lo, hi) if crit.lower_is_better else (hi, lo)
+    fmt = crit.format_value
+    unit = "" if crit.encoding else crit.unit
+    year = crit.provenance.year if crit.provenance else ""
+    return ColourScale(
+        key, crit.label, unit + (f", {year}" if year else ""), t, missing, gated, ticks,
+        f"Best {fmt(best, with_unit=False)}", f"Worst {fmt(worst, with_unit=False)}",
+    )

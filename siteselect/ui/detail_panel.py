@@ -1,0 +1,149 @@
+"""The selected state's detail: rank, score, bars per criterion, figures with units and years.
+
+Two pyqtgraph bar charts share the criterion axis: the normalised value (0 = worst candidate,
+1 = best) and the contribution in points of the score, so a planner sees at once which
+criteria carry a state and which hold it back.  The bar items are created once and updated
+with ``setOpts``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
+
+from siteselect.ui.state import PlannerState
+from siteselect.ui.text import raw_value_text, year_of
+
+BAR_VALUE = QColor(94, 201, 98)
+BAR_POINTS = QColor(59, 82, 139)
+BAR_IMPUTED = QColor(200, 200, 200)
+
+
+def _short(label: str, limit: int = 20) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "\u2026"
+
+
+class StateDetailWidget(QWidget):
+    """Detail of the state selected in the planner state."""
+
+    def __init__(self, state: PlannerState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.heading = QLabel()
+        self.heading.setTextFormat(Qt.RichText)
+        self.heading.setWordWrap(True)
+        self.plots = pg.GraphicsLayoutWidget()
+        self.plots.setBackground("w")
+        self.plots.setMinimumHeight(160)
+        self.plots.setToolTip("Left: the state's normalised value per weighted criterion "
+                              "(0 = worst candidate, 1 = best). Right: its contribution in "
+                              "points to the score (bars add up to the score for the weighted "
+                              "sum).")
+        self.value_plot = self.plots.addPlot()
+        self.plots.nextRow()
+        self.points_plot = self.plots.addPlot()
+        for p in (self.value_plot, self.points_plot):
+            p.setMouseEnabled(False, False)
+            p.hideButtons()
+            p.setMenuEnabled(False)
+            p.getViewBox().invertY(True)
+            p.showGrid(x=True, y=False, alpha=0.3)
+        tick_font = QFont()
+        tick_font.setPointSizeF(7.5)
+        for p in (self.value_plot, self.points_plot):
+            axis = p.getAxis("left")
+            axis.setWidth(118)
+            axis.setStyle(tickFont=tick_font, autoReduceTextSpace=False,
+                          hideOverlappingLabels=False)
+            p.getAxis("bottom").setStyle(tickFont=tick_font)
+        self.value_plot.setLabel("bottom", "normalised value (0 = worst, 1 = best)")
+        self.points_plot.setLabel("bottom", "points of the score")
+        self.plots.setMinimumWidth(0)
+        self.plots.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Expanding)
+        self.value_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[], brush=BAR_VALUE)
+        self.points_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[], brush=BAR_POINTS)
+        self.value_plot.addItem(self.value_bars)
+        self.points_plot.addItem(self.points_bars)
+        self.figures = QTextBrowser()
+        self.figures.setOpenExternalLinks(True)
+        self.figures.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.heading)
+        lay.addWidget(self.plots, 3)
+        lay.addWidget(self.figures, 2)
+        state.selection_changed.connect(self.refresh)
+        state.result_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self, *_args) -> None:  # noqa: ANN002
+        st = self.state
+        ds, result, code = st.dataset, st.result, st.selected
+        crit_ids = list(result.criteria)
+        labels = [_short(ds.criterion(c).label) for c in crit_ids]
+        ticks = [list(enumerate(labels))]
+        self.value_plot.getAxis("left").setTicks(ticks)
+        self.points_plot.getAxis("left").setTicks(ticks)
+        n = len(crit_ids)
+        if code is None:
+            self.heading.setText("<b>No state selected</b> &mdash; click a state on the map or "
+                                 "a row of the ranking.")
+            self._bars(np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool))
+            self.plots.setVisible(False)
+            self.figures.setHtml(
+                "<p style='color:#555'>The bars will show which criteria carry the state and "
+                "which hold it back; below them, every figure with its unit, year and source.</p>")
+            return
+        self.plots.setVisible(True)
+        name = escape(ds.names[code])
+        i = result.position(code)
+        if i is None:
+            reason = escape(result.exclusion_reason(code) or "not ranked")
+            self.heading.setText(f"<span style='font-size:13pt'><b>{name}</b> ({code})</span>"
+                                 f"<br><span style='color:#a33'>Not ranked: {reason}</span>")
+            self._bars(np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool))
+        else:
+            rank, score = int(result.ranks[i]), float(result.scores[i])
+            self.heading.setText(
+                f"<span style='font-size:13pt'><b>{name}</b> ({code})</span><br>"
+                f"Rank <b>{rank}</b> of {len(result)} &mdash; score <b>{score:.1f}</b> "
+                f"<span style='color:#666'>({escape(result.method)}, "
+                f"{escape(result.normalization)})</span>")
+            self._bars(result.normalized[i], result.contributions[i], result.raw_missing[i])
+        rows = []
+        missing = {c for a, c in result.missing if a == code}
+        for cid in crit_ids:
+            crit = ds.criterion(cid)
+            text = raw_value_text(ds, st.settings, code, cid)
+            if cid in missing:
+                text = "<i>missing</i> (scored by the missing-data policy)"
+            else:
+                text = escape(text)
+            p = crit.provenance
+            src = escape(p.source) if p else ""
+            rows.append(f"<p style='margin:0 0 4px 0'><b>{escape(crit.label)}</b>: {text}"
+                        f"<br><span style='color:#666'>{escape(year_of(ds, cid))} &middot; "
+                        f"{src}</span></p>")
+        self.figures.setHtml("".join(rows))
+
+    def _bars(self, values: np.ndarray, points: np.ndarray, imputed: np.ndarray) -> None:
+        n = len(values)
+        y = np.arange(n)
+        brushes_v = [BAR_IMPUTED if m else BAR_VALUE for m in imputed]
+        brushes_p = [BAR_IMPUTED if m else BAR_POINTS for m in imputed]
+        self.value_bars.setOpts(x0=np.zeros(n), y=y, width=np.asarray(values, float),
+                                height=0.7, brushes=brushes_v)
+        self.points_bars.setOpts(x0=np.zeros(n), y=y, width=np.asarray(points, float),
+                                 height=0.7, brushes=brushes_p)
+        lo = min(0.0, float(np.min(values))) if n else 0.0
+        self.value_plot.setXRange(lo, max(1.0, float(np.max(values)) if n else 1.0), padding=0.02)
+        pmax = float(np.max(points)) if n else 1.0
+        pmin = float(np.min(points)) if n else 0.0
+        self.points_plot.setXRange(min(0.0, pmin), max(pmax, 1.0), padding=0.05)
+        for p in (self.value_plot, self.points_plot):
+            p.setYRange(-0.5, max(n - 0.5, 0.5), padding=0)

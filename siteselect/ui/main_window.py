@@ -1,0 +1,396 @@
+"""The planner's main window: map in the middle, weights, ranking and detail in docks.
+
+:class:`MainWindow` only composes and forwards: every widget is bound to the one
+:class:`~siteselect.ui.state.PlannerState`.  Menus are created in :meth:`MainWindow._build_menus`
+and kept as named attributes (``file_menu``, ``edit_menu``, ``view_menu``, ``help_menu``) so
+extensions can add to them; see :mod:`siteselect.ui.extensions` for the whole hook (close
+guards, docks, the Export anchor in the File menu).  Window geometry and dock layout are saved
+with ``QSettings`` in INI format, in ``$SITESELECT_SETTINGS_DIR/siteselect.ini`` when that
+variable is set (tests set it) and in the platform's user settings folder otherwise.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from siteselect.scoring import METHOD_NAMES
+from siteselect.ui import extensions
+from siteselect.ui.detail_panel import StateDetailWidget
+from siteselect.ui.dialogs import DataSourcesDialog, show_about
+from siteselect.ui.legend import ColourLegendWidget
+from siteselect.ui.map_canvas import MapCanvasWidget
+from siteselect.ui.map_geometry import MapShapes
+from siteselect.ui.ranking_table import RankingTableWidget
+from siteselect.ui.state import SCORE, PlannerState
+from siteselect.ui.weights_panel import WeightsPanelWidget
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "SiteSelect"
+SETTINGS_FILE = "siteselect.ini"
+SETTINGS_VERSION = 1
+
+
+def app_settings() -> QSettings:
+    """The window's QSettings (INI), honouring ``SITESELECT_SETTINGS_DIR``."""
+    folder = os.environ.get("SITESELECT_SETTINGS_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        return QSettings(str(Path(folder) / SETTINGS_FILE), QSettings.IniFormat)
+    return QSettings(QSettings.IniFormat, QSettings.UserScope, APP_NAME, "siteselect")
+
+
+class MainWindow(QMainWindow):
+    """Map, weights, ranking and detail, live and linked."""
+
+    def __init__(self, state: PlannerState, *, shapes: MapShapes | None = None,
+                 restore_settings: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self._close_guards: list[Callable[[], bool]] = []
+        self.setObjectName("MainWindow")
+        self.setDockOptions(QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks)
+
+        # Central: colour-by bar, map and legend.
+        self.map_canvas = MapCanvasWidget(state, shapes)
+        self.legend = ColourLegendWidget(state, lambda: self.map_canvas.scale)
+        self.colour_combo = QComboBox()
+        self.colour_combo.addItem("Overall score", SCORE)
+        for crit in state.dataset.criteria:
+            self.colour_combo.addItem(crit.label, crit.id)
+        self.colour_combo.setToolTip("Colour the map by the overall score or by one criterion's "
+                                     "raw figures (darker is always better).")
+        self.colour_combo.setMaxVisibleItems(30)
+        self.colour_combo.currentIndexChanged.connect(
+            lambda _i: state.set_colour_by(self.colour_combo.currentData()))
+        self.reset_view_button = QPushButton("Reset View")
+        self.reset_view_button.setToolTip("Show the whole country again (Ctrl+0)")
+        self.reset_view_button.clicked.connect(self.map_canvas.reset_view)
+        self.map_title = QLabel()
+        self.map_title.setTextFormat(Qt.RichText)
+        self.map_title.setMinimumWidth(0)
+        self.map_title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background:#fde8e8; color:#8a1c1c; padding:4px; "
+                                  "border:1px solid #e0a0a0;")
+        self.banner.setVisible(False)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 4, 6, 0)
+        bar.addWidget(self.map_title, 1)
+        bar.addWidget(QLabel("Colour by:"))
+        bar.addWidget(self.colour_combo)
+        bar.addWidget(self.reset_view_button)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addWidget(self.map_canvas, 1)
+        body.addWidget(self.legend)
+        central = QWidget()
+        central.setObjectName("MapArea")
+        cl = QVBoxLayout(central)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(2)
+        cl.addLayout(bar)
+        cl.addWidget(self.banner)
+        cl.addLayout(body, 1)
+        self.setCentralWidget(central)
+
+        # Docks.
+        self.weights_panel = WeightsPanelWidget(state)
+        self.ranking_table = RankingTableWidget(state)
+        self.detail_panel = StateDetailWidget(state)
+        self.weights_dock = self._dock("Weights", "WeightsDock", self.weights_panel)
+        self.ranking_dock = self._dock("Ranking", "RankingDock", self.ranking_table)
+        self.detail_dock = self._dock("State Detail", "DetailDock", self.detail_panel)
+        self.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)
+        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
+        self.addDockWidget(Qt.LeftDockWidgetArea, self.weights_dock)
+        self.addDockWidget(Qt.BottomDockWidgetArea, self.ranking_dock)
+        self.addDockWidget(Qt.RightDockWidgetArea, self.detail_dock)
+
+        # Status bar.
+        self.status_label = QLabel()
+        self.status_label.setToolTip("Dataset version and scoring method")
+        self.warning_label = QLabel()
+        self.statusBar().addPermanentWidget(self.warning_label)
+        self.statusBar().addPermanentWidget(self.status_label)
+
+        self._build_menus()
+
+        state.result_changed.connect(self._show_result)
+        state.settings_changed.connect(self._show_result)
+        state.scoring_failed.connect(self._show_failure)
+        state.colour_by_changed.connect(self._show_colour_by)
+        state.document_name_changed.connect(self._update_title)
+        state.modified_changed.connect(self._update_title)
+        self.map_canvas.state_hovered.connect(self._show_hover)
+
+        self._default_state = None
+        self.resize(1600, 1000)
+        self._apply_default_dock_sizes()
+        self._default_state = self.saveState(SETTINGS_VERSION)
+        if restore_settings:
+            self.restore_settings()
+        self._show_result()
+        self._show_colour_by(state.colour_by)
+        self._update_title()
+        extensions.install_all(self)
+
+    # -- construction helpers ----------------------------------------------------------------
+    def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
+                         | QDockWidget.DockWidgetClosable)
+        return dock
+
+    def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea = Qt.RightDockWidgetArea) -> None:
+        """Add an extension's dock; it gets a View menu entry and is saved with the layout."""
+        if not dock.objectName():
+            dock.setObjectName(dock.windowTitle().replace(" ", "") + "Dock")
+        self.addDockWidget(area, dock)
+        self.panels_menu.addAction(dock.toggleViewAction())
+
+    def add_close_guard(self, guard: Callable[[], bool]) -> None:
+        """Register ``guard()``; closing goes ahead only if every guard returns True."""
+        self._close_guards.append(guard)
+
+    def _apply_default_dock_sizes(self) -> None:
+        self.resizeDocks([self.weights_dock, self.detail_dock], [420, 330], Qt.Horizontal)
+        self.resizeDocks([self.ranking_dock], [360], Qt.Vertical)
+
+    def _action(self, text: str, slot: Callable, shortcut=None, tip: str = "") -> QAction:  # noqa: ANN001
+        act = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, list):
+                act.setShortcuts(shortcut)
+            else:
+                act.setShortcut(shortcut)
+        if tip:
+            act.setStatusTip(tip)
+            act.setToolTip(tip)
+        act.triggered.connect(lambda _checked=False: slot())
+        return act
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        st = self.state
+        self.file_menu = mb.addMenu("&File")
+        self.file_export_anchor = self.file_menu.addSeparator()
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.Quit, "Close SiteSelect")
+        self.quit_action.setMenuRole(QAction.QuitRole)
+        if not self.quit_action.shortcut():
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.file_menu.addAction(self.quit_action)
+
+        self.edit_menu = mb.addMenu("&Edit")
+        self.undo_action = st.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts([QKeySequence.Undo, QKeySequence("Ctrl+Z")])
+        self.redo_action = st.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.Redo,
+                                       QKeySequence("Ctrl+Y")])
+        self.edit_menu.addAction(self.undo_action)
+        self.edit_menu.addAction(self.redo_action)
+        self.edit_menu.addSeparator()
+        wp = self.weights_panel
+        self.equal_action = self._action("&Equal Weights", wp.equal_weights, QKeySequence("Ctrl+E"),
+                                         "Give every weighted criterion the same weight")
+        self.default_action = self._action("Reset Weights to &Default", wp.default_weights,
+                                           QKeySequence("Ctrl+Shift+R"),
+                                           "Restore the default weighting")
+        self.clear_gates_action = self._action("&Clear Gates and Exclusions", self.clear_gates,
+                                               None, "Remove every gate and exclusion")
+        self.find_action = self._action("&Find State...", self.focus_filter, QKeySequence.Find,
+                                        "Filter the ranking by state code or name")
+        for a in (self.equal_action, self.default_action, self.clear_gates_action):
+            self.edit_menu.addAction(a)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.find_action)
+        self.clear_selection_action = self._action("Clear &Selection", lambda: st.select(None),
+                                                   QKeySequence("Esc"), "Deselect the state")
+        self.edit_menu.addAction(self.clear_selection_action)
+
+        self.view_menu = mb.addMenu("&View")
+        self.reset_view_action = self._action("&Reset View", self.map_canvas.reset_view,
+                                              QKeySequence("Ctrl+0"), "Show the whole country")
+        self.zoom_in_action = self._action("Zoom &In", lambda: self._zoom(0.8),
+                                           QKeySequence.ZoomIn, "Zoom into the map")
+        self.zoom_out_action = self._action("Zoom &Out", lambda: self._zoom(1.25),
+                                            QKeySequence.ZoomOut, "Zoom out of the map")
+        for a in (self.reset_view_action, self.zoom_in_action, self.zoom_out_action):
+            self.view_menu.addAction(a)
+        self.view_menu.addSeparator()
+        self.colour_menu = self.view_menu.addMenu("&Colour By")
+        self.colour_group = QActionGroup(self)
+        self.colour_actions: dict[str, QAction] = {}
+        entries = [(SCORE, "Overall score")] + [(c.id, c.label) for c in st.dataset.criteria]
+        for i, (key, label) in enumerate(entries):
+            act = QAction(label, self, checkable=True)
+            if i == 0:
+                act.setShortcut(QKeySequence("Ctrl+1"))
+            act.triggered.connect(lambda _c=False, k=key: st.set_colour_by(k))
+            self.colour_group.addAction(act)
+            self.colour_menu.addAction(act)
+            self.colour_actions[key] = act
+            if i == 0:
+                self.colour_menu.addSeparator()
+        self.view_menu.addSeparator()
+        self.panels_menu = self.view_menu.addMenu("&Panels")
+        for dock in (self.weights_dock, self.ranking_dock, self.detail_dock):
+            self.panels_menu.addAction(dock.toggleViewAction())
+        self.reset_layout_action = self._action("Reset &Layout", self.reset_layout, None,
+                                                "Put the panels back where they started")
+        self.view_menu.addAction(self.reset_layout_action)
+
+        self.help_menu = mb.addMenu("&Help")
+        self.sources_action = self._action("&Data Sources...", self.show_sources,
+                                           QKeySequence.HelpContents,
+                                           "Every criterion's source, URL, year and status")
+        self.about_action = self._action("&About SiteSelect", lambda: show_about(st.dataset, self))
+        self.about_action.setMenuRole(QAction.AboutRole)
+        self.help_menu.addAction(self.sources_action)
+        self.help_menu.addAction(self.about_action)
+
+    # -- actions ---------------------------------------------------------------------------------
+    def clear_gates(self) -> None:
+        from dataclasses import replace
+
+        s = self.state.settings
+        if s.gates or s.exclude:
+            self.state.set_settings(replace(s, gates=(), exclude=()), "Clear gates and exclusions")
+
+    def focus_filter(self) -> None:
+        self.ranking_dock.show()
+        self.ranking_table.filter_edit.setFocus()
+        self.ranking_table.filter_edit.selectAll()
+
+    def _zoom(self, factor: float) -> None:
+        self.map_canvas.viewbox.scaleBy((factor, factor))
+
+    def show_sources(self) -> None:
+        DataSourcesDialog(self.state.dataset, self).exec()
+
+    def reset_layout(self) -> None:
+        if self._default_state is not None:
+            for dock in (self.weights_dock, self.ranking_dock, self.detail_dock):
+                dock.setFloating(False)
+                dock.show()
+            self.restoreState(self._default_state, SETTINGS_VERSION)
+            self._apply_default_dock_sizes()
+
+    # -- showing the state ----------------------------------------------------------------------
+    def _update_title(self, *_args) -> None:  # noqa: ANN002
+        mark = "*" if self.state.modified else ""
+        self.setWindowTitle(f"{self.state.document_name}{mark} \u2014 {APP_NAME}")
+        self.setWindowModified(self.state.modified)
+
+    def _show_result(self, *_args) -> None:  # noqa: ANN002
+        st = self.state
+        r = st.result
+        if st.error is None:
+            self.banner.setVisible(False)
+        ds = st.dataset
+        method = METHOD_NAMES[r.method]
+        self.status_label.setText(
+            f"Dataset {ds.version} \u00b7 {method} \u00b7 normalisation {r.normalization} "
+            f"\u00b7 missing data: {r.missing_policy}")
+        n_out = len(r.excluded)
+        what = "Overall score" if st.colour_by == SCORE else escape(
+            ds.criterion(st.colour_by).label)
+        self.map_title.setText(
+            f"<b>{what}</b> &nbsp;<span style='color:#555'>{method}, "
+            f"{len(r.criteria)} criteria &middot; {len(r)} ranked"
+            + (f", {n_out} not ranked" if n_out else "") + "</span>")
+        if r.warnings:
+            self.warning_label.setText(f"\u26a0 {len(r.warnings)} data note"
+                                       + ("s" if len(r.warnings) != 1 else ""))
+            self.warning_label.setToolTip("\n".join(r.warnings))
+        else:
+            self.warning_label.setText("")
+            self.warning_label.setToolTip("")
+
+    def _show_failure(self, message: str) -> None:
+        self.banner.setText(f"Cannot score these settings: {message} The map and ranking "
+                            "still show the last valid result.")
+        self.banner.setVisible(True)
+        self.statusBar().showMessage(message, 8000)
+
+    def _show_colour_by(self, key: str) -> None:
+        i = self.colour_combo.findData(key)
+        self.colour_combo.blockSignals(True)
+        self.colour_combo.setCurrentIndex(i)
+        self.colour_combo.blockSignals(False)
+        act = self.colour_actions.get(key)
+        if act:
+            act.setChecked(True)
+        self._show_result()
+
+    def _show_hover(self, code: str) -> None:
+        st = self.state
+        i = st.result.position(code)
+        name = st.dataset.names[code]
+        if i is None:
+            msg = f"{name}: not ranked ({st.result.exclusion_reason(code)})"
+        else:
+            msg = (f"{name}: rank {int(st.result.ranks[i])} of {len(st.result)}, "
+                   f"score {float(st.result.scores[i]):.1f}")
+        self.statusBar().showMessage(msg, 4000)
+
+    # -- settings persistence and closing ---------------------------------------------------------
+    def restore_settings(self) -> None:
+        qs = app_settings()
+        geometry = qs.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        layout = qs.value("window/state")
+        if layout is not None:
+            self.restoreState(layout, SETTINGS_VERSION)
+        colour = qs.value("view/colour_by")
+        known = (SCORE, *self.state.dataset.criterion_ids)
+        if isinstance(colour, str) and colour in known:
+            self.state.set_colour_by(colour)
+        top = qs.value("view/top_n")
+        try:
+            if top is not None:
+                self.ranking_table.top_spin.setValue(int(top))
+        except (TypeError, ValueError):
+            log.warning("ignoring the unreadable setting view/top_n=%r", top)
+
+    def save_settings(self) -> None:
+        qs = app_settings()
+        qs.setValue("window/geometry", self.saveGeometry())
+        qs.setValue("window/state", self.saveState(SETTINGS_VERSION))
+        qs.setValue("view/colour_by", self.state.colour_by)
+        qs.setValue("view/top_n", self.ranking_table.top_spin.value())
+        qs.sync()
+
+    def may_close(self) -> bool:
+        """Ask every close guard; False as soon as one refuses."""
+        return all(guard() for guard in list(self._close_guards))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if not self.may_close():
+            event.ignore()
+            return
+        self.save_settings()
+        event.accept()

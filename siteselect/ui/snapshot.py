@@ -1,0 +1,109 @@
+"""Render the main window to a PNG without a screen (``siteselect snapshot``).
+
+The window is built exactly as a planner would see it with the given settings (default
+layout, not the saved one, so a snapshot does not depend on who ran it), laid out at the
+requested size on Qt's offscreen platform when there is no display, and grabbed.  The file
+is written under a temporary name and moved into place.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from siteselect.errors import ExportError, InputError
+from siteselect.model.settings import ScoringSettings
+
+MIN_SIZE = (800, 500)
+MAX_SIZE = (8000, 8000)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``'1600x1000'`` -> (1600, 1000).
+
+    Raises
+    ------
+    InputError
+        For anything else, or a size outside 800x500 .. 8000x8000.
+    """
+    parts = text.lower().replace("\u00d7", "x").split("x")
+    try:
+        w, h = (int(p) for p in parts)
+    except ValueError:
+        raise InputError(f"Cannot read the size {text!r}: write WIDTHxHEIGHT, e.g. 1600x1000."
+                         ) from None
+    if not (MIN_SIZE[0] <= w <= MAX_SIZE[0] and MIN_SIZE[1] <= h <= MAX_SIZE[1]):
+        raise InputError(f"The size {w}x{h} is out of range: width {MIN_SIZE[0]}-{MAX_SIZE[0]}"
+                         f", height {MIN_SIZE[1]}-{MAX_SIZE[1]} pixels.")
+    return w, h
+
+
+def check_output(path: str | os.PathLike[str]) -> Path:
+    """Validate the output path before any work is done.
+
+    Raises
+    ------
+    ExportError
+        If it does not end in .png, its folder does not exist or is not writable, or it is a
+        folder.
+    """
+    out = Path(path)
+    if out.suffix.lower() != ".png":
+        raise ExportError(f"The snapshot file must end in .png: {out}")
+    if out.is_dir():
+        raise ExportError(f"The snapshot path is a folder: {out}")
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError(f"Cannot write {out}: the folder {folder} does not exist.")
+    if not os.access(folder, os.W_OK):
+        raise ExportError(f"Cannot write {out}: the folder {folder} is not writable.")
+    if out.exists() and not os.access(out, os.W_OK):
+        raise ExportError(f"Cannot write {out}: the file is read-only.")
+    return out
+
+
+def render_window(settings: ScoringSettings, size: tuple[int, int],
+                  select: str | None = None):  # noqa: ANN201
+    """Build the window at ``size`` with ``settings`` and return its QImage."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    from siteselect.ui.app import application, build_window
+
+    app = application()
+    window = build_window(settings, restore_settings=False)
+    try:
+        if select:
+            window.state.select(select)
+        window.resize(*size)
+        window.show()
+        for _ in range(3):
+            app.processEvents(QEventLoop.AllEvents)
+            QCoreApplication.sendPostedEvents()
+        window.map_canvas.reset_view()
+        app.processEvents(QEventLoop.AllEvents)
+        image = window.grab().toImage()
+    finally:
+        window.hide()
+        window.deleteLater()
+        app.processEvents()
+    if (image.width(), image.height()) != size:
+        image = image.scaled(*size)
+    return image
+
+
+def write_snapshot(path: str | os.PathLike[str], settings: ScoringSettings,
+                   size: tuple[int, int] = (1600, 1000), select: str | None = None) -> Path:
+    """Render the window and write it as PNG; returns the path written."""
+    out = check_output(path)
+    image = render_window(settings, size, select)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp.png")
+    try:
+        if not image.save(str(tmp), "PNG"):
+            raise ExportError(f"Cannot write {out}: saving the PNG failed.")
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise ExportError(f"Cannot write {out}: {exc.strerror or exc}.") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return out

@@ -1,0 +1,160 @@
+"""The window's single application-state object.
+
+:class:`PlannerState` holds everything the window shows: the dataset, the current
+:class:`~siteselect.model.settings.ScoringSettings`, the :class:`~siteselect.scoring.ScoringResult`
+computed from them, the selected state, the "colour by" choice and the document name.  Widgets
+change it only through its setters (settings edits go through :attr:`PlannerState.undo_stack`,
+see :mod:`siteselect.ui.commands`) and redraw from its past-tense signals.
+
+Extension points for features added later (saved scenarios, exports):
+
+* :meth:`PlannerState.set_settings` replaces the settings as a whole as one undo step;
+  :meth:`PlannerState.load_document` replaces them without undo history, names the document and
+  marks it clean (opening a saved scenario);
+* :attr:`PlannerState.modified` / :attr:`modified_changed` follow the undo stack's clean state;
+  :meth:`PlannerState.mark_saved` sets the clean point (after saving a scenario);
+* :attr:`PlannerState.document_name` is shown in the title bar as ``NAME* — SiteSelect``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from siteselect.analysis import rank_states
+from siteselect.errors import SiteSelectError
+from siteselect.model.dataset import Dataset
+from siteselect.model.settings import ScoringSettings
+from siteselect.scoring import ScoringResult
+
+log = logging.getLogger(__name__)
+
+#: The "colour by" value that colours the map by the overall score.
+SCORE = "score"
+UNTITLED = "Untitled"
+
+
+class PlannerState(QObject):
+    """Dataset, settings, result, selection and colour-by choice of one window.
+
+    Signals
+    -------
+    settings_changed(ScoringSettings), result_changed(ScoringResult), scoring_failed(str),
+    selection_changed(object: str | None), colour_by_changed(str),
+    document_name_changed(str), modified_changed(bool).
+    """
+
+    settings_changed = Signal(object)
+    result_changed = Signal(object)
+    scoring_failed = Signal(str)
+    selection_changed = Signal(object)
+    colour_by_changed = Signal(str)
+    document_name_changed = Signal(str)
+    modified_changed = Signal(bool)
+
+    def __init__(self, dataset: Dataset, settings: ScoringSettings | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.dataset = dataset
+        self._settings = settings or ScoringSettings()
+        self._result: ScoringResult = rank_states(dataset, self._settings)
+        self._error: str | None = None
+        self._selected: str | None = None
+        self._colour_by = SCORE
+        self._document_name = UNTITLED
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(lambda clean: self.modified_changed.emit(not clean))
+
+    # -- settings and result -------------------------------------------------------------
+    @property
+    def settings(self) -> ScoringSettings:
+        return self._settings
+
+    @property
+    def result(self) -> ScoringResult:
+        """The last successful result (kept while the current settings cannot be scored)."""
+        return self._result
+
+    @property
+    def error(self) -> str | None:
+        """Why the current settings cannot be scored (e.g. every weight is zero), else None."""
+        return self._error
+
+    def set_settings(self, settings: ScoringSettings, label: str = "Change settings") -> None:
+        """Replace the settings as one undoable step."""
+        from siteselect.ui.commands import SettingsCommand
+
+        if settings != self._settings:
+            self.undo_stack.push(SettingsCommand(self, settings, label))
+
+    def apply_settings(self, settings: ScoringSettings) -> None:
+        """Replace the settings and re-score, without touching the undo stack.
+
+        Undo commands call this; widgets call :meth:`set_settings` or push a command.
+        """
+        self._settings = settings
+        self.settings_changed.emit(settings)
+        self.rescore()
+
+    def rescore(self) -> None:
+        try:
+            result = rank_states(self.dataset, self._settings)
+        except SiteSelectError as exc:
+            self._error = exc.message
+            log.info("cannot score: %s", exc.message)
+            self.scoring_failed.emit(exc.message)
+            return
+        self._error = None
+        self._result = result
+        self.result_changed.emit(result)
+
+    # -- document --------------------------------------------------------------------------
+    @property
+    def document_name(self) -> str:
+        return self._document_name
+
+    def set_document_name(self, name: str) -> None:
+        if name != self._document_name:
+            self._document_name = name
+            self.document_name_changed.emit(name)
+
+    @property
+    def modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def mark_saved(self) -> None:
+        """Make the current settings the clean point (after saving them)."""
+        self.undo_stack.setClean()
+
+    def load_document(self, settings: ScoringSettings, name: str) -> None:
+        """Show other settings as a fresh, unmodified document (e.g. an opened scenario)."""
+        self.undo_stack.clear()
+        self.apply_settings(settings)
+        self.set_document_name(name)
+        self.undo_stack.setClean()
+        self.modified_changed.emit(False)
+
+    # -- selection and colouring -------------------------------------------------------------
+    @property
+    def selected(self) -> str | None:
+        return self._selected
+
+    def select(self, state: str | None) -> None:
+        if state is not None and state not in self.dataset.names:
+            raise ValueError(f"unknown state {state!r}")
+        if state != self._selected:
+            self._selected = state
+            self.selection_changed.emit(state)
+
+    @property
+    def colour_by(self) -> str:
+        return self._colour_by
+
+    def set_colour_by(self, key: str) -> None:
+        if key != SCORE:
+            self.dataset.criterion(key)
+        if key != self._colour_by:
+            self._colour_by = key
+            self.colour_by_changed.emit(key)

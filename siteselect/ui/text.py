@@ -1,0 +1,68 @@
+"""Texts shown about a state (tooltips, detail panel): one place, so they always agree."""
+
+from __future__ import annotations
+
+from html import escape
+
+from siteselect.model.dataset import Dataset
+from siteselect.model.settings import ScoringSettings
+from siteselect.scoring import ScoringResult
+
+
+def raw_value_text(ds: Dataset, settings: ScoringSettings, state: str, cid: str,
+                   with_unit: bool = True) -> str:
+    """The figure as a planner reads it (category label or number with unit), or 'missing'."""
+    for o in settings.overrides:
+        if o.state == state and o.criterion == cid:
+            return ds.format_value(state, cid, o.value, with_unit=with_unit) + " (what-if)"
+    return ds.format_value(state, cid, with_unit=with_unit)
+
+
+def year_of(ds: Dataset, cid: str) -> str:
+    p = ds.criterion(cid).provenance
+    return p.year if p else ""
+
+
+def rank_text(result: ScoringResult, state: str) -> str:
+    i = result.position(state)
+    if i is None:
+        return "not ranked"
+    return f"rank {int(result.ranks[i])} of {len(result)}"
+
+
+def state_tooltip(ds: Dataset, settings: ScoringSettings, result: ScoringResult, state: str,
+                  extra: str | None = None) -> str:
+    """Rich-text tooltip: name, rank, score and each weighted criterion's figure, unit, year."""
+    name = escape(ds.names.get(state, state))
+    lines = [f"<b>{name}</b> ({state})"]
+    i = result.position(state)
+    if i is None:
+        reason = result.exclusion_reason(state) or "not ranked"
+        lines.append(f"<span style='color:#a33'>Not ranked: {escape(reason)}</span>")
+    else:
+        lines.append(f"Rank <b>{int(result.ranks[i])}</b> of {len(result)} &mdash; "
+                     f"score <b>{float(result.scores[i]):.1f}</b>")
+    missing = {c for a, c in result.missing if a == state}
+    cids = list(result.criteria)
+    if extra and extra not in cids:
+        cids.append(extra)
+    rows = []
+    for cid in cids:
+        crit = ds.criterion(cid)
+        text = raw_value_text(ds, settings, state, cid)
+        note = ""
+        if cid in missing or text == "missing":
+            text = "<i>missing</i>"
+            if cid in missing:
+                policy = result.missing_policy
+                note = (" &mdash; scored as the worst candidate" if policy == "worst" else
+                        " &mdash; scored as the mean" if policy == "mean" else "")
+        else:
+            text = escape(text)
+        weight = result.weights.get(cid)
+        share = f" <span style='color:#666'>({weight:.0%})</span>" if weight else ""
+        rows.append(f"<tr><td>{escape(crit.label)}{share}</td><td>&nbsp;{text}{note}</td>"
+                    f"<td style='color:#666'>&nbsp;{escape(year_of(ds, cid))}</td></tr>")
+    if rows:
+        lines.append("<table cellspacing=0 cellpadding=0>" + "".join(rows) + "</table>")
+    return "<br>".join(lines[:2]) + ("" if not rows else lines[-1] if len(lines) > 2 else "")

@@ -1,0 +1,443 @@
+"""The weights panel: a row per criterion, the method choices, gates and exclusions.
+
+Every edit becomes a :class:`~siteselect.ui.commands.SettingsCommand` on the state's undo
+stack (a slider drag is one undo step); the panel redraws only from ``settings_changed`` and
+``result_changed``, with its own signals blocked, so it never feeds back into itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from siteselect.errors import SiteSelectError
+from siteselect.model.criteria import Criterion
+from siteselect.model.settings import ScoringSettings
+from siteselect.scoring import (
+    METHOD_NAMES,
+    METHODS,
+    MISSING_POLICIES,
+    NORMALIZATIONS,
+    Gate,
+    parse_gate,
+)
+from siteselect.ui.commands import SettingsCommand, new_merge_key
+from siteselect.ui.state import PlannerState
+
+SLIDER_STEPS_PER_POINT = 10
+MAX_POINTS = 100
+EQUAL_POINTS = 10.0
+NORMALIZATION_NAMES = {
+    "minmax": "Min-max (0 = worst, 1 = best)",
+    "zscore": "Z-score (standard deviations)",
+    "rank": "Rank (ordinal positions)",
+}
+MISSING_NAMES = {
+    "worst": "Score as the worst state",
+    "mean": "Score as the average",
+    "exclude": "Leave the state out",
+}
+OP_TEXT = {"<=": "\u2264", ">=": "\u2265", "<": "<", ">": ">", "==": "="}
+
+
+def criterion_tooltip(crit: Criterion, coverage: int | None = None, total: int = 51) -> str:
+    p = crit.provenance
+    better = "Lower is better" if crit.lower_is_better else "Higher is better"
+    parts = [f"<b>{escape(crit.label)}</b> ({escape(crit.unit)}) &mdash; {better}",
+             escape(crit.description)]
+    if crit.encoding_note:
+        parts.append("<i>Encoding:</i> " + escape(crit.encoding_note))
+    if p:
+        parts.append(f"<i>Source:</i> {escape(p.source)}, {escape(p.year)} ({escape(p.status)})")
+        if p.url:
+            parts.append(f"<i>URL:</i> {escape(p.url)}")
+        if p.notes:
+            parts.append(f"<i>Notes:</i> {escape(p.notes)}")
+    if coverage is not None:
+        parts.append(f"<i>Coverage:</i> {coverage} of {total} states")
+    return "<br>".join(parts)
+
+
+def gate_text(ds, gate: Gate) -> str:  # noqa: ANN001
+    crit = ds.criterion(gate.criterion)
+    value = crit.label_for(gate.threshold) if crit.encoding else None
+    shown = value or crit.format_value(gate.threshold)
+    return f"{crit.label} {OP_TEXT.get(gate.op, gate.op)} {shown}"
+
+
+class CriterionRow:
+    """The widgets of one criterion: enable box, direction, slider, spin box and share."""
+
+    def __init__(self, panel: WeightsPanelWidget, crit: Criterion, tooltip: str) -> None:
+        self.panel = panel
+        self.crit = crit
+        self.enable = QCheckBox(crit.label)
+        self.enable.setToolTip(tooltip)
+        self.direction = QLabel("\u25bc" if crit.lower_is_better else "\u25b2")
+        self.direction.setToolTip(
+            f"{'Lower' if crit.lower_is_better else 'Higher'} values are better ({crit.unit}).")
+        self.direction.setStyleSheet("color: #555;")
+        self.slider = QSlider(Qt.Horizontal)
+        self.slider.setRange(0, MAX_POINTS * SLIDER_STEPS_PER_POINT)
+        self.slider.setSingleStep(SLIDER_STEPS_PER_POINT)
+        self.slider.setPageStep(5 * SLIDER_STEPS_PER_POINT)
+        self.slider.setMinimumWidth(60)
+        self.slider.setToolTip(f"Weight of {crit.label} in points; shares are points / total.")
+        self.spin = QDoubleSpinBox()
+        self.spin.setRange(0, MAX_POINTS)
+        self.spin.setDecimals(1)
+        self.spin.setSingleStep(1.0)
+        self.spin.setKeyboardTracking(False)
+        self.spin.setButtonSymbols(QDoubleSpinBox.NoButtons)
+        self.spin.setAlignment(Qt.AlignRight)
+        self.spin.setFixedWidth(46)
+        self.spin.setToolTip(f"Weight of {crit.label} in points.")
+        self.share = QLabel("\u2014")
+        self.share.setMinimumWidth(34)
+        self.share.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        self.share.setToolTip("Share of the total weight")
+        self._drag_key: str | None = None
+        self.enable.toggled.connect(self._toggled)
+        self.slider.sliderPressed.connect(self._pressed)
+        self.slider.sliderReleased.connect(self._released)
+        self.slider.valueChanged.connect(self._slid)
+        self.spin.valueChanged.connect(self._spun)
+
+    def widgets(self) -> list[QWidget]:
+        return [self.enable, self.direction, self.slider, self.spin, self.share]
+
+    def show(self, settings: ScoringSettings, shares: dict[str, float]) -> None:
+        w = float(settings.weights.get(self.crit.id, 0.0))
+        on = self.crit.id not in settings.disabled
+        for widget in self.widgets():
+            widget.blockSignals(True)
+        self.enable.setChecked(on)
+        self.slider.setValue(round(w * SLIDER_STEPS_PER_POINT))
+        self.spin.setValue(w)
+        self.slider.setEnabled(on)
+        self.spin.setEnabled(on)
+        share = shares.get(self.crit.id)
+        self.share.setText(f"{share:.0%}" if share else "\u2014")
+        for widget in self.widgets():
+            widget.blockSignals(False)
+
+    def _pressed(self) -> None:
+        self._drag_key = new_merge_key(f"weight:{self.crit.id}")
+
+    def _released(self) -> None:
+        self._drag_key = None
+
+    def _slid(self, value: int) -> None:
+        self.panel.push_weight(self.crit, value / SLIDER_STEPS_PER_POINT, self._drag_key)
+
+    def _spun(self, value: float) -> None:
+        self.panel.push_weight(self.crit, value, None)
+
+    def _toggled(self, on: bool) -> None:
+        s = self.panel.state.settings
+        disabled = set(s.disabled)
+        (disabled.discard if on else disabled.add)(self.crit.id)
+        self.panel.push(replace(s, disabled=frozenset(disabled)),
+                        f"{'Enable' if on else 'Disable'} {self.crit.label}")
+
+
+class WeightsPanelWidget(QWidget):
+    """Weights, method, normalisation, missing-data policy, gates and exclusions."""
+
+    def __init__(self, state: PlannerState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        ds = state.dataset
+        self.tabs = QTabWidget()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addWidget(self.tabs)
+
+        # --- Weights tab ---
+        weights_tab = QWidget()
+        wl = QVBoxLayout(weights_tab)
+        wl.setContentsMargins(4, 4, 4, 4)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        self.method_combo = QComboBox()
+        for m in METHODS:
+            self.method_combo.addItem(METHOD_NAMES[m].capitalize(), m)
+        self.method_combo.setToolTip(
+            "Weighted sum: points add up. Weighted product: a very weak criterion drags the "
+            "score down more. TOPSIS: closeness to an ideal state (Hwang and Yoon).")
+        self.norm_combo = QComboBox()
+        for n in NORMALIZATIONS:
+            self.norm_combo.addItem(NORMALIZATION_NAMES[n], n)
+        self.norm_combo.setToolTip("How raw figures are put on a common scale before weighting "
+                                   "(TOPSIS always uses vector normalisation).")
+        self.missing_combo = QComboBox()
+        for m in MISSING_POLICIES:
+            self.missing_combo.addItem(MISSING_NAMES[m], m)
+        self.missing_combo.setToolTip("What happens to a state whose figure is missing for a "
+                                      "weighted criterion. Missing figures are never invented.")
+        form.addRow("Method", self.method_combo)
+        form.addRow("Normalisation", self.norm_combo)
+        form.addRow("Missing data", self.missing_combo)
+        wl.addLayout(form)
+        buttons = QHBoxLayout()
+        self.equal_button = QPushButton("Equal Weights")
+        self.equal_button.setToolTip("Give every enabled criterion that has a weight the same "
+                                     f"weight ({EQUAL_POINTS:g} points).")
+        self.default_button = QPushButton("Reset to Default")
+        self.default_button.setToolTip("Restore the default weighting (see README: Default "
+                                       "weighting) and enable every criterion.")
+        self.equal_button.clicked.connect(self.equal_weights)
+        self.default_button.clicked.connect(self.default_weights)
+        buttons.addWidget(self.equal_button)
+        buttons.addWidget(self.default_button)
+        wl.addLayout(buttons)
+        key = QLabel("\u25b2 higher is better, \u25bc lower is better. Weights are points; the "
+                     "share is each criterion's part of the total.")
+        key.setWordWrap(True)
+        key.setStyleSheet("color: #555;")
+        wl.addWidget(key)
+
+        grid_host = QWidget()
+        grid = QGridLayout(grid_host)
+        grid.setContentsMargins(2, 2, 2, 2)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(2)
+        grid.setColumnStretch(2, 1)
+        header = ["Criterion", "", "Weight", "Points", "Share"]
+        for c, h in enumerate(header):
+            lbl = QLabel(f"<b>{h}</b>")
+            grid.addWidget(lbl, 0, c)
+        self.rows: dict[str, CriterionRow] = {}
+        r = 1
+        group = None
+        for crit in ds.criteria:
+            if crit.group != group:
+                group = crit.group
+                g = QLabel(f"<span style='color:#335'><b>{escape(group)}</b></span>")
+                grid.addWidget(g, r, 0, 1, 5)
+                r += 1
+            row = CriterionRow(self, crit, criterion_tooltip(crit, ds.coverage(crit.id),
+                                                             len(ds.states)))
+            for c, widget in enumerate(row.widgets()):
+                grid.addWidget(widget, r, c)
+            self.rows[crit.id] = row
+            r += 1
+        grid.setRowStretch(r, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setWidget(grid_host)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        wl.addWidget(scroll, 1)
+        self.tabs.addTab(weights_tab, "Weights")
+
+        # --- Gates tab ---
+        gates_tab = QWidget()
+        gl = QVBoxLayout(gates_tab)
+        gbox = QGroupBox("Thresholds (a state must meet every one to be ranked)")
+        gbl = QVBoxLayout(gbox)
+        self.gate_list = QListWidget()
+        self.gate_list.setToolTip("Hard gates on raw figures. A state with a missing figure "
+                                  "cannot pass a gate on it.")
+        self.gate_list.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        gbl.addWidget(self.gate_list)
+        add = QHBoxLayout()
+        self.gate_criterion = QComboBox()
+        for crit in ds.criteria:
+            self.gate_criterion.addItem(crit.label, crit.id)
+        self.gate_criterion.setToolTip("Criterion of the new gate")
+        self.gate_op = QComboBox()
+        for op in ("<=", ">=", "<", ">", "=="):
+            self.gate_op.addItem(OP_TEXT[op], op)
+        self.gate_op.setToolTip("Comparison")
+        self.gate_value = QLineEdit()
+        self.gate_value.setPlaceholderText("value")
+        self.gate_value.setMaximumWidth(80)
+        self.gate_value.returnPressed.connect(self.add_gate_from_form)
+        self.gate_criterion.currentIndexChanged.connect(self._gate_hint)
+        self.gate_add = QPushButton("Add")
+        self.gate_add.setToolTip("Add the threshold as a hard gate")
+        self.gate_add.clicked.connect(self.add_gate_from_form)
+        add.addWidget(self.gate_criterion, 1)
+        add.addWidget(self.gate_op)
+        add.addWidget(self.gate_value)
+        add.addWidget(self.gate_add)
+        gbl.addLayout(add)
+        self.gate_hint = QLabel()
+        self.gate_hint.setWordWrap(True)
+        self.gate_hint.setStyleSheet("color: #555;")
+        gbl.addWidget(self.gate_hint)
+        self.gate_message = QLabel()
+        self.gate_message.setWordWrap(True)
+        self.gate_message.setStyleSheet("color: #b00020;")
+        gbl.addWidget(self.gate_message)
+        self.gate_remove = QPushButton("Remove Selected Gates")
+        self.gate_remove.setToolTip("Remove the selected gates")
+        self.gate_remove.clicked.connect(self.remove_selected_gates)
+        gbl.addWidget(self.gate_remove)
+        gl.addWidget(gbox, 1)
+        ebox = QGroupBox("Excluded states (never ranked)")
+        ebl = QVBoxLayout(ebox)
+        self.exclude_list = QListWidget()
+        self.exclude_list.setToolTip("Tick a state to leave it out of the ranking.")
+        for code in sorted(ds.states, key=lambda c: ds.names[c]):
+            item = QListWidgetItem(f"{ds.names[code]} ({code})")
+            item.setData(Qt.UserRole, code)
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Unchecked)
+            self.exclude_list.addItem(item)
+        self.exclude_list.itemChanged.connect(self._exclusion_toggled)
+        ebl.addWidget(self.exclude_list)
+        gl.addWidget(ebox, 1)
+        self.tabs.addTab(gates_tab, "Gates && Exclusions")
+
+        self.method_combo.currentIndexChanged.connect(self._method_chosen)
+        self.norm_combo.currentIndexChanged.connect(self._norm_chosen)
+        self.missing_combo.currentIndexChanged.connect(self._missing_chosen)
+        state.settings_changed.connect(self.show_settings)
+        state.result_changed.connect(self._show_shares)
+        self._gate_hint()
+        self.show_settings(state.settings)
+
+    # -- pushing edits -------------------------------------------------------------------------
+    def push(self, settings: ScoringSettings, text: str, merge_key: str | None = None) -> None:
+        if settings != self.state.settings:
+            self.state.undo_stack.push(SettingsCommand(self.state, settings, text, merge_key))
+
+    def push_weight(self, crit: Criterion, points: float, merge_key: str | None) -> None:
+        self.push(self.state.settings.with_weight(crit.id, float(points)),
+                  f"Weight of {crit.label}", merge_key)
+
+    def equal_weights(self) -> None:
+        s = self.state.settings
+        active = [c for c, w in s.weights.items() if w > 0 and c not in s.disabled]
+        if not active:
+            active = [c for c in self.state.dataset.criterion_ids if c not in s.disabled]
+        weights = dict(s.weights)
+        for c in active:
+            weights[c] = EQUAL_POINTS
+        self.push(replace(s, weights=weights), "Equal weights")
+
+    def default_weights(self) -> None:
+        default = ScoringSettings()
+        self.push(replace(self.state.settings, weights=dict(default.weights),
+                          disabled=frozenset()), "Reset weights to default")
+
+    def _method_chosen(self, _i: int) -> None:
+        m = self.method_combo.currentData()
+        self.push(replace(self.state.settings, method=m), f"Method: {METHOD_NAMES[m]}")
+
+    def _norm_chosen(self, _i: int) -> None:
+        n = self.norm_combo.currentData()
+        self.push(replace(self.state.settings, normalization=n), f"Normalisation: {n}")
+
+    def _missing_chosen(self, _i: int) -> None:
+        m = self.missing_combo.currentData()
+        self.push(replace(self.state.settings, missing=m), f"Missing data: {m}")
+
+    def add_gate(self, gate: Gate) -> None:
+        s = self.state.settings
+        if gate in s.gates:
+            return
+        self.push(replace(s, gates=tuple(s.gates) + (gate,)),
+                  f"Gate {gate_text(self.state.dataset, gate)}")
+
+    def add_gate_from_form(self) -> None:
+        cid = self.gate_criterion.currentData()
+        text = f"{cid}{self.gate_op.currentData()}{self.gate_value.text().strip()}"
+        try:
+            crit = self.state.dataset.criterion(cid)
+            raw = self.gate_value.text().strip()
+            if crit.encoding and raw in crit.encoding:
+                gate = Gate(cid, self.gate_op.currentData(), crit.encoding[raw])
+            else:
+                gate = parse_gate(text)
+        except SiteSelectError as exc:
+            self.gate_message.setText(exc.message)
+            return
+        self.gate_message.clear()
+        self.gate_value.clear()
+        self.add_gate(gate)
+
+    def remove_selected_gates(self) -> None:
+        s = self.state.settings
+        drop = {self.gate_list.row(i) for i in self.gate_list.selectedItems()}
+        if not drop:
+            return
+        gates = tuple(g for i, g in enumerate(s.gates) if i not in drop)
+        self.push(replace(s, gates=gates), "Remove gate" + ("s" if len(drop) > 1 else ""))
+
+    def _exclusion_toggled(self, item: QListWidgetItem) -> None:
+        code = item.data(Qt.UserRole)
+        s = self.state.settings
+        excl = set(s.exclude)
+        if item.checkState() == Qt.Checked:
+            excl.add(code)
+            text = f"Exclude {code}"
+        else:
+            excl.discard(code)
+            text = f"Include {code}"
+        self.push(replace(s, exclude=tuple(excl)), text)
+
+    def _gate_hint(self, *_args) -> None:  # noqa: ANN002
+        crit = self.state.dataset.criterion(self.gate_criterion.currentData())
+        if crit.encoding:
+            cats = ", ".join(f"{k} = {v:g}" for k, v in crit.encoding.items())
+            self.gate_hint.setText(f"Categories: {cats}. Type a number or a category.")
+        else:
+            vals = self.state.dataset.column_values(crit)
+            ok = vals[~(vals != vals)]
+            rng = (f"; figures range {crit.format_value(float(ok.min()))} to "
+                   f"{crit.format_value(float(ok.max()))}") if ok.size else ""
+            self.gate_hint.setText(f"Unit: {crit.unit}{rng}.")
+
+    # -- showing the state ------------------------------------------------------------------
+    def show_settings(self, settings: ScoringSettings) -> None:
+        shares = self.state.result.weights if self.state.error is None else {}
+        for row in self.rows.values():
+            row.show(settings, shares)
+        for combo, value in ((self.method_combo, settings.method),
+                             (self.norm_combo, settings.normalization),
+                             (self.missing_combo, settings.missing)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(combo.findData(value))
+            combo.blockSignals(False)
+        self.norm_combo.setEnabled(settings.method != "topsis")
+        self.gate_list.clear()
+        for g in settings.gates:
+            item = QListWidgetItem(gate_text(self.state.dataset, g))
+            item.setToolTip(f"{g} (a state failing it, or without the figure, is not ranked)")
+            self.gate_list.addItem(item)
+        self.exclude_list.blockSignals(True)
+        excl = set(settings.exclude)
+        for i in range(self.exclude_list.count()):
+            item = self.exclude_list.item(i)
+            item.setCheckState(Qt.Checked if item.data(Qt.UserRole) in excl else Qt.Unchecked)
+        self.exclude_list.blockSignals(False)
+
+    def _show_shares(self, result) -> None:  # noqa: ANN001
+        for cid, row in self.rows.items():
+            share = result.weights.get(cid)
+            row.share.setText(f"{share:.0%}" if share else "\u2014")

@@ -177,7 +177,11 @@ def settings_from_dict(data: Any, where: str = "the settings") -> ScoringSetting
         if not isinstance(g, dict) or set(g) != {"criterion", "op", "threshold"}:
             raise fail(f"gate {i} must be an object with criterion, op and threshold.")
         check_criterion(g["criterion"], f"gate {i}")
-        gates.append(Gate(g["criterion"], g["op"], number(g["threshold"], f"gate {i} threshold")))
+        threshold = number(g["threshold"], f"gate {i} threshold")
+        try:
+            gates.append(Gate(g["criterion"], g["op"], threshold))
+        except InputError as exc:
+            raise fail(f"gate {i}: {exc.message}") from None
     exclude_in = data.get("exclude", [])
     if not isinstance(exclude_in, list):
         raise fail("exclude must be a list of postal codes.")

@@ -108,7 +108,10 @@ def check_existing_file(path: Path, known_migrations: tuple[str, ...],
                            f"SQLite header). {advice}")
     if len(header) < 100:
         raise StorageError(f"The scenario database {path} is truncated ({size} bytes). {advice}")
-    uri = path.resolve().as_uri() + "?mode=ro"
+    # Without a -wal file beside it nobody is using the file and no crash left work behind:
+    # open it as immutable, so not even WAL side files are created next to a file we may refuse.
+    wal = path.with_name(path.name + "-wal")
+    uri = path.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1")
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=timeout)
     except sqlite3.Error as exc:

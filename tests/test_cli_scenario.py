@@ -1,0 +1,216 @@
+"""`siteselect scenario ...`, `siteselect compare` and `rank --scenario`, run in-process on real
+database files in tmp_path."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from siteselect.cli import main
+from siteselect.storage import ScenarioStore
+
+NAME = "Board draft — power first"
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "cli.db")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def ok(capsys, *argv) -> str:
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    return out
+
+
+def fails(capsys, *argv) -> str:
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("siteselect: error: ")
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def test_list_json_has_name_updated_description(capsys, db):
+    data = json.loads(ok(capsys, "scenario", "list", "--format", "json", "--db", db))
+    assert {d["name"] for d in data} >= {"Balanced", "Cheapest Power", "Talent First",
+                                         "Tax-Driven", "Low-Carbon"}
+    for d in data:
+        assert d["updated"] and d["description"] and d["builtin"] is True
+    table = ok(capsys, "scenario", "list", "--db", db)
+    assert "Balanced" in table and "built-in" in table
+
+
+def test_default_database_comes_from_the_environment(capsys, tmp_path, monkeypatch):
+    path = tmp_path / "env.db"
+    monkeypatch.setenv("SITESELECT_DB", str(path))
+    ok(capsys, "scenario", "save", "From env", "--weights", "energy_cost=1")
+    with ScenarioStore.open(path) as s:
+        assert s.get("From env").revision == 1
+
+
+def test_save_new_then_revise_with_options_on_top_of_saved(capsys, db):
+    out = ok(capsys, "scenario", "save", NAME, "--weights", "energy_cost=3,talent=1",
+             "--require", "energy_cost<=12", "--exclude", "CA", "--description", "first cut",
+             "--db", db)
+    assert "revision 1" in out
+    out = ok(capsys, "scenario", "save", "  board DRAFT — power FIRST ", "--method", "topsis",
+             "--db", db)
+    assert "revision 2" in out
+    shown = json.loads(ok(capsys, "scenario", "show", NAME, "--format", "json", "--db", db))
+    assert shown["name"] == NAME  # the saved spelling is kept
+    assert shown["revision"] == 2
+    assert shown["description"] == "first cut"
+    s = shown["settings"]
+    assert s["method"] == "topsis"
+    assert s["weights"]["energy_cost"] == 3 and s["weights"]["talent"] == 1
+    assert s["weights"]["tax_incentives"] == 0
+    assert s["gates"] == [{"criterion": "energy_cost", "op": "<=", "threshold": 12.0}]
+    assert s["exclude"] == ["CA"]
+    assert shown["dataset_version"]
+    table = ok(capsys, "scenario", "show", NAME, "--db", db)
+    assert "energy_cost=3 (75%)" in table and "energy_cost<=12" in table
+
+
+def test_save_of_a_new_name_starts_from_the_defaults(capsys, db):
+    ok(capsys, "scenario", "save", "Only method", "--method", "wpm", "--db", db)
+    with ScenarioStore.open(db) as s:
+        balanced = s.get("Balanced").settings
+        mine = s.get("Only method").settings
+    assert mine.method == "wpm" and mine.weights == balanced.weights
+
+
+def test_save_refuses_bad_input_and_builtins(capsys, db):
+    assert "unknown criterion" in fails(capsys, "scenario", "save", "X", "--weights",
+                                        "nope=1", "--db", db).lower()
+    assert "built-in" in fails(capsys, "scenario", "save", "balanced", "--method", "topsis",
+                               "--db", db)
+    assert "at most 100" in fails(capsys, "scenario", "save", "x" * 101, "--db", db)
+
+
+def test_all_zero_weights_are_not_saved(capsys, db):
+    fails(capsys, "scenario", "save", "Zero", "--weights", "energy_cost=0", "--db", db)
+    with ScenarioStore.open(db) as s:
+        assert s.find("Zero") is None
+
+
+def test_rename_duplicate_delete(capsys, db):
+    ok(capsys, "scenario", "save", "One", "--db", db)
+    ok(capsys, "scenario", "save", "Two", "--db", db)
+    assert "already exists" in fails(capsys, "scenario", "rename", "One", " TWO ", "--db", db)
+    ok(capsys, "scenario", "rename", "one", "Uno", "--db", db)
+    ok(capsys, "scenario", "duplicate", "Low-Carbon", "My low carbon", "--db", db)
+    assert "already exists" in fails(capsys, "scenario", "duplicate", "Uno", "two", "--db", db)
+    out = ok(capsys, "scenario", "delete", "two", "--db", db)
+    assert "Deleted 'Two'" in out
+    names = {d["name"] for d in json.loads(ok(capsys, "scenario", "list", "--format", "json",
+                                               "--db", db))}
+    assert {"Uno", "My low carbon"} <= names and not names & {"One", "Two"}
+    assert "no scenario named" in fails(capsys, "scenario", "delete", "Two", "--db", db)
+
+
+def test_revisions_and_restore(capsys, db):
+    ok(capsys, "scenario", "save", "Hist", "--method", "wsm", "--db", db)
+    ok(capsys, "scenario", "save", "Hist", "--method", "topsis", "--db", db)
+    revs = json.loads(ok(capsys, "scenario", "revisions", "Hist", "--format", "json",
+                         "--db", db))
+    assert [(r["revision"], r["settings"]["method"], r["current"]) for r in revs] == [
+        (2, "topsis", True), (1, "wsm", False)]
+    assert "2 *" in ok(capsys, "scenario", "revisions", "Hist", "--db", db)
+    assert "as revision 3" in ok(capsys, "scenario", "restore", "Hist", "1", "--db", db)
+    shown = json.loads(ok(capsys, "scenario", "show", "Hist", "--format", "json", "--db", db))
+    assert shown["settings"]["method"] == "wsm" and shown["revision"] == 3
+    assert "no revision 7" in fails(capsys, "scenario", "restore", "Hist", "7", "--db", db)
+
+
+def test_export_and_import_with_rename(capsys, db, tmp_path):
+    ok(capsys, "scenario", "save", NAME, "--weights", "energy_cost=2,talent=1",
+       "--description", "O'Brien \"x\"", "--db", db)
+    out_file = tmp_path / "draft.json"
+    ok(capsys, "scenario", "export", NAME, "-o", str(out_file), "--db", db)
+    doc = json.loads(out_file.read_text(encoding="utf-8"))
+    assert doc["format"] == "siteselect-scenario" and doc["name"] == NAME
+    other = str(tmp_path / "other.db")
+    ok(capsys, "scenario", "import", str(out_file), "--db", other)
+    err = fails(capsys, "scenario", "import", str(out_file), "--db", other)
+    assert "already exists" in err and "--rename" in err
+    ok(capsys, "scenario", "import", str(out_file), "--rename", "Copy of draft", "--db", other)
+    with ScenarioStore.open(other) as s:
+        assert s.get(NAME).description == "O'Brien \"x\""
+        assert s.get("Copy of draft").settings == s.get(NAME).settings
+    bad = tmp_path / "bad.json"
+    bad.write_text("{\n  \"format\": \"siteselect-scenario\",\n  oops\n}")
+    assert "line 3, column 3" in fails(capsys, "scenario", "import", str(bad), "--db", other)
+    assert "Cannot read" in fails(capsys, "scenario", "import", str(tmp_path / "none.json"),
+                                  "--db", other)
+
+
+def test_rank_with_a_scenario(capsys, db):
+    ok(capsys, "scenario", "save", "Cheap only", "--weights", "energy_cost=1", "--exclude",
+       "TX", "--db", db)
+    data = json.loads(ok(capsys, "rank", "--scenario", "cheap ONLY", "--format", "json",
+                         "--db", db))
+    assert set(data["weights"]) == {"energy_cost"}
+    assert "TX" not in [r["state"] for r in data["ranking"]]
+    costs = [r["values"]["energy_cost"] for r in data["ranking"]]
+    assert costs == sorted(costs)
+    # rank options on top of the scenario
+    data = json.loads(ok(capsys, "rank", "--scenario", "Cheap only", "--method", "topsis",
+                         "--format", "json", "--db", db))
+    assert data["method"] == "topsis" and set(data["weights"]) == {"energy_cost"}
+    assert "no scenario named" in fails(capsys, "rank", "--scenario", "Nope", "--db", db)
+
+
+def test_compare_json_and_table(capsys, db):
+    ok(capsys, "scenario", "save", "Talent only", "--weights", "talent=1", "--db", db)
+    data = json.loads(ok(capsys, "compare", "Cheapest Power", "Talent only", "--top", "5",
+                         "--format", "json", "--db", db))
+    assert data["a"] == "Cheapest Power" and data["b"] == "Talent only" and data["top"] == 5
+    assert len(data["states"]) == 51
+    for s in data["states"]:
+        if s["rank_a"] is not None and s["rank_b"] is not None:
+            assert s["rank_change"] == s["rank_a"] - s["rank_b"]
+    top_b = {s["state"] for s in data["states"] if s["rank_b"] is not None and s["rank_b"] <= 5}
+    top_a = {s["state"] for s in data["states"] if s["rank_a"] is not None and s["rank_a"] <= 5}
+    assert set(data["entered_top"]) == top_b - top_a
+    assert set(data["left_top"]) == top_a - top_b
+    assert {w["criterion"] for w in data["weights"]} >= {"talent", "energy_cost"}
+    table = ok(capsys, "compare", "Cheapest Power", "Talent only", "--top", "5", "--db", db)
+    assert "entered top 5" in table and "Weights (share of total)" in table
+
+
+@pytest.mark.parametrize("content", [b"not a database at all", b"SQLite format 3\x00" + b"\x07"
+                                     * 5000])
+def test_corrupt_db_is_one_line_exit_2_and_untouched(capsys, tmp_path, content):
+    path = tmp_path / "corrupt.db"
+    path.write_bytes(content)
+    for argv in (["scenario", "list"], ["scenario", "save", "X"], ["compare", "A", "B"],
+                 ["rank", "--scenario", "X"]):
+        line = fails(capsys, *argv, "--db", str(path))
+        assert str(path) in line
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corrupt.db"]
+
+
+def test_corrupt_db_from_a_real_process(tmp_path):
+    path = tmp_path / "corrupt.db"
+    path.write_bytes(b"hello")
+    env = dict(os.environ, SITESELECT_DB=str(path))
+    proc = subprocess.run([sys.executable, "-m", "siteselect", "scenario", "list"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and str(path) in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert path.read_bytes() == b"hello"

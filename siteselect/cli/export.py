@@ -1,0 +1,82 @@
+"""``siteselect export``: write a ranked shortlist as CSV, Excel, GeoJSON, GeoPackage, PDF,
+PNG or SVG, headless.
+
+The ranking comes from a saved scenario (``--scenario NAME``, from ``--db PATH`` or the
+default database) with any rank options applied on top, or from the rank options alone.  The
+format is ``--format`` or, when omitted, the suffix of ``-o``.  Errors (unknown scenario, bad
+options, a path that cannot be written) are one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from siteselect.errors import InputError
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argparse API
+    from siteselect.cli.rank import _positive_int, add_rank_options
+    from siteselect.exports import FORMATS, PAPER_SIZES
+
+    lines = "; ".join(f"{k} = {v[3]}" for k, v in FORMATS.items())
+    p = sub.add_parser(
+        "export",
+        help="export a ranked shortlist (csv, xlsx, geojson, gpkg, pdf, png, svg)",
+        description="Export a ranking, from a saved scenario or from rank options, to a file. "
+        f"Formats: {lines}.",
+    )
+    p.add_argument("--scenario", metavar="NAME", default=None,
+                   help="rank with this saved scenario's settings (rank options apply on top)")
+    p.add_argument("--db", metavar="PATH", default=None,
+                   help="scenario database file (default: $SITESELECT_DB or the per-user file)")
+    add_rank_options(p)
+    p.add_argument("--format", choices=tuple(FORMATS), default=None,
+                   help="output format (default: from the suffix of -o)")
+    p.add_argument("--top", type=_positive_int, metavar="N", default=None,
+                   help="list the first N states only (the map still shows every state)")
+    p.add_argument("--paper", choices=PAPER_SIZES, default="letter",
+                   help="PDF paper size (default: letter)")
+    p.add_argument("--title", metavar="TEXT", default=None,
+                   help="name shown in the export when no scenario is given")
+    p.add_argument("--description", metavar="TEXT", default=None,
+                   help="description shown in the export (default: the scenario's)")
+    p.add_argument("-o", "--output", metavar="PATH", required=True, help="file to write")
+    p.add_argument("-q", "--quiet", action="store_true", help="do not print what was written")
+    p.set_defaults(handler=cmd_export)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from siteselect.cli.rank import settings_from_args
+    from siteselect.exports import export, format_for_path, make_request
+    from siteselect.exports.csv import metadata_path
+    from siteselect.model.dataset import load_dataset
+
+    fmt = args.format or format_for_path(args.output)
+    if fmt is None:
+        raise InputError(
+            f"Cannot tell the format from {args.output!r}: give --format csv, xlsx, geojson, "
+            "gpkg, pdf, png or svg."
+        )
+    ds = load_dataset()
+    name = args.title or ""
+    description = args.description or ""
+    base = None
+    if args.scenario is not None:
+        from siteselect.storage import ScenarioStore
+
+        with ScenarioStore.open(args.db) as store:
+            scenario = store.get(args.scenario)
+        base = scenario.settings
+        name = scenario.name
+        if args.description is None:
+            description = scenario.description
+    settings = settings_from_args(args, ds, base)
+    req = make_request(ds, settings, scenario_name=name, description=description,
+                       top_n=args.top, paper=args.paper)
+    path = export(req, fmt, args.output)
+    if not args.quiet:
+        extra = f" and {metadata_path(path)}" if fmt == "csv" else ""
+        sys.stdout.write(f"Wrote {path}{extra} ({fmt}, {req.shown_count} of "
+                         f"{len(req.result)} ranked states).\n")
+    return 0

@@ -1,0 +1,363 @@
+"""What every export shares: the export job, its metadata, safe writing and cancellation.
+
+An :class:`ExportRequest` bundles everything one export needs (dataset, settings, the scoring
+result, scenario name and description, how many states to list, paper size, export time), so
+every format carries the same facts.  :func:`run_metadata` turns it into plain data (the CSV
+companion file, the GeoJSON/GeoPackage metadata, the XLSX Method sheet and the PDF all read it).
+
+Writers never open the target path directly: :func:`atomic_output` hands them a temporary
+folder next to the target and moves the finished file(s) into place with :func:`os.replace`
+only when the writer returned normally, so a failed or cancelled export leaves no half-written
+file and never destroys an existing one.  Long writers call a :class:`Checkpoint` between
+steps; it reports progress and raises :class:`ExportCancelled` when the caller asked to stop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from siteselect.analysis import overridden, rank_states
+from siteselect.errors import ExportError
+from siteselect.model.criteria import LOWER, Criterion
+from siteselect.model.dataset import Dataset
+from siteselect.model.settings import ScoringSettings
+from siteselect.scoring import METHOD_NAMES, RankedRow, ScoringResult
+
+ProgressFn = Callable[[float, str], None]
+CancelFn = Callable[[], bool]
+
+PAPER_SIZES = ("letter", "a4")
+#: Characters that make a spreadsheet read a cell as a formula (or hide one after a tab/CR).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+APP_TITLE = "SiteSelect"
+
+NORMALIZATION_NAMES = {
+    "minmax": "min-max scaling",
+    "zscore": "z-scores clipped at 3 standard deviations",
+    "rank": "rank scaling",
+    "vector": "vector normalisation (TOPSIS)",
+}
+MISSING_NAMES = {
+    "worst": "scored as the worst candidate on that criterion",
+    "mean": "scored as the mean of the candidates",
+    "exclude": "the state is left out of the ranking",
+}
+
+
+class ExportCancelled(ExportError):
+    """The export was cancelled before it finished; nothing was written."""
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """One export job: what to write, identical for every format.
+
+    Build it with :func:`make_request`, which scores the settings when no result is given.
+    """
+
+    dataset: Dataset
+    settings: ScoringSettings
+    result: ScoringResult
+    scenario_name: str = ""
+    description: str = ""
+    top_n: int | None = None
+    paper: str = "letter"
+    exported_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    dataset_version: str = ""
+
+    def __post_init__(self) -> None:
+        if self.paper not in PAPER_SIZES:
+            raise ExportError(
+                f"Unknown paper size {self.paper!r}; choose one of {', '.join(PAPER_SIZES)}."
+            )
+        if self.top_n is not None and self.top_n < 1:
+            raise ExportError(f"The number of states to list must be at least 1, not {self.top_n}.")
+        if not self.dataset_version:
+            object.__setattr__(self, "dataset_version", self.dataset.version)
+
+    # -- convenient views -------------------------------------------------------------------
+    def rows(self) -> list[RankedRow]:
+        """The ranked states written to the shortlist (the first ``top_n``, or all)."""
+        return self.result.rows(self.top_n)
+
+    def criteria(self) -> list[Criterion]:
+        """The weighted criteria (weight > 0), in catalogue order."""
+        return [self.dataset.criterion(c) for c in self.result.criteria]
+
+    def overridden(self) -> set[tuple[str, str]]:
+        return overridden(self.settings)
+
+    @property
+    def title(self) -> str:
+        return self.scenario_name or "Unsaved weighting"
+
+    @property
+    def exported_text(self) -> str:
+        """Export time as ISO 8601 UTC to the second, e.g. 2026-11-26T05:30:00Z."""
+        t = self.exported_at.astimezone(dt.UTC).replace(microsecond=0)
+        return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    @property
+    def shown_count(self) -> int:
+        return len(self.result) if self.top_n is None else min(self.top_n, len(self.result))
+
+
+def make_request(
+    dataset: Dataset,
+    settings: ScoringSettings,
+    result: ScoringResult | None = None,
+    *,
+    scenario_name: str = "",
+    description: str = "",
+    top_n: int | None = None,
+    paper: str = "letter",
+    exported_at: dt.datetime | None = None,
+) -> ExportRequest:
+    """Build an :class:`ExportRequest`, scoring ``settings`` if ``result`` is not given.
+
+    Raises
+    ------
+    InputError, ScoringError, ExportError
+        For settings that cannot be scored or a bad paper size / top N.
+    """
+    if result is None:
+        result = rank_states(dataset, settings)
+    return ExportRequest(
+        dataset=dataset,
+        settings=settings,
+        result=result,
+        scenario_name=scenario_name,
+        description=description,
+        top_n=top_n,
+        paper=paper.lower(),
+        exported_at=exported_at or dt.datetime.now(dt.UTC),
+    )
+
+
+# -- text safety -----------------------------------------------------------------------------
+def neutralise(value: Any) -> Any:
+    """Make text that a spreadsheet would read as a formula plain text.
+
+    Text starting with ``= + - @``, a tab or a carriage return gets a leading apostrophe
+    (the convention spreadsheets use for "this is text").  Numbers and everything else are
+    returned unchanged, so negative numbers stay numbers.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+# -- plain-language descriptions -------------------------------------------------------------
+def direction_text(crit: Criterion) -> str:
+    return "lower is better" if crit.direction == LOWER else "higher is better"
+
+
+def method_text(req: ExportRequest) -> str:
+    """The scoring method in plain words, as a paragraph."""
+    r = req.result
+    if r.method == "wsm":
+        how = (
+            "Each criterion is rescaled over the ranked states so that the best state scores 1 "
+            "and the worst 0 (for a lower-is-better criterion the scale is turned round). A "
+            "state's score is 100 times the weighted sum of these values, so the points of all "
+            "criteria add up to the score."
+        )
+    elif r.method == "wpm":
+        how = (
+            "Each criterion is rescaled over the ranked states so that the best state scores 1 "
+            "and the worst 0 (for a lower-is-better criterion the scale is turned round); the "
+            "values are floored at 0.01 so that being worst on one criterion is a penalty rather "
+            "than a zero. A state's score is 100 times the product of these values, each raised "
+            "to the power of its weight: a weak criterion cannot be fully made up by strong ones."
+        )
+    else:
+        how = (
+            "TOPSIS (Hwang and Yoon): each criterion's values are divided by the square root of "
+            "their sum of squares and multiplied by the weight; a state's score is 100 times its "
+            "relative closeness to the ideal state (best on every criterion) as against the "
+            "anti-ideal state (worst on every criterion)."
+        )
+    if r.method != "topsis" and r.normalization != "minmax":
+        name = NORMALIZATION_NAMES.get(r.normalization, r.normalization)
+        how += f" Values are rescaled by {name}."
+    miss = MISSING_NAMES.get(r.missing_policy, r.missing_policy)
+    text = (
+        f"Method: {METHOD_NAMES[r.method]}. {how} Scores run from 0 to 100; higher is better. "
+        f"Missing figures: {miss}."
+    )
+    if r.gates or req.settings.exclude:
+        text += " States failing a hard gate or excluded by the planner are not ranked at all."
+    return text
+
+
+def format_raw(req: ExportRequest, state: str, cid: str, value: float | None) -> str:
+    """A value as a planner reads it, with its unit; 'missing' when missing."""
+    if value is None:
+        return "missing"
+    return req.dataset.format_value(state, cid, value)
+
+
+# -- metadata ------------------------------------------------------------------------------
+def criterion_record(req: ExportRequest, crit: Criterion) -> dict[str, Any]:
+    p = crit.provenance
+    share = req.result.weights.get(crit.id, 0.0)
+    return {
+        "id": crit.id,
+        "label": crit.label,
+        "unit": crit.unit,
+        "direction": crit.direction,
+        "weight_points": float(req.settings.effective_points().get(crit.id, 0.0)),
+        "weight_share": share,
+        "source": p.source if p else "",
+        "url": p.url if p else "",
+        "year": p.year if p else "",
+        "status": p.status if p else "",
+        "notes": p.notes if p else "",
+        "encoding": crit.encoding_note or None,
+    }
+
+
+def run_metadata(req: ExportRequest) -> dict[str, Any]:
+    """Everything about the run that is not a per-state figure, as JSON-ready data."""
+    r = req.result
+    ds = req.dataset
+    return {
+        "application": APP_TITLE,
+        "scenario": req.scenario_name,
+        "description": req.description,
+        "exported_at": req.exported_text,
+        "dataset_version": req.dataset_version,
+        "method": r.method,
+        "method_name": METHOD_NAMES[r.method],
+        "method_description": method_text(req),
+        "normalization": r.normalization,
+        "missing_policy": r.missing_policy,
+        "missing_policy_description": MISSING_NAMES.get(r.missing_policy, r.missing_policy),
+        "top_n": req.top_n,
+        "ranked_states": len(r),
+        "listed_states": req.shown_count,
+        "weights": {c: w for c, w in r.weights.items()},
+        "criteria": [criterion_record(req, c) for c in req.criteria()],
+        "gates": [str(g) for g in r.gates],
+        "excluded_by_planner": list(req.settings.exclude),
+        "excluded": [
+            {"state": e.alternative, "name": ds.names.get(e.alternative, ""), "reason": e.reason}
+            for e in r.excluded
+        ],
+        "overrides": [
+            {
+                "state": o.state,
+                "criterion": o.criterion,
+                "value": o.value,
+                "dataset_value": ds.value(o.state, o.criterion),
+                "note": o.note,
+            }
+            for o in req.settings.overrides
+        ],
+        "missing_values": [{"state": s, "criterion": c} for s, c in r.missing],
+        "warnings": list(r.warnings),
+    }
+
+
+def row_notes(req: ExportRequest, row: RankedRow) -> str:
+    """Per-state notes: missing figures and what-if overrides."""
+    notes = []
+    over = req.overridden()
+    policy = MISSING_NAMES.get(req.result.missing_policy, "")
+    for cid in row.imputed:
+        notes.append(f"{cid} missing ({policy})")
+    for o in req.settings.overrides:
+        if o.state == row.alternative and (o.state, o.criterion) in over and \
+                o.criterion in req.result.weights:
+            own = req.dataset.value(o.state, o.criterion)
+            was = "missing" if own is None else f"{own:g}"
+            notes.append(f"{o.criterion} what-if {o.value:g} (dataset: {was})")
+    return "; ".join(notes)
+
+
+# -- progress and cancellation ------------------------------------------------------------------
+class Checkpoint:
+    """Reports progress and raises :class:`ExportCancelled` when the caller wants to stop."""
+
+    def __init__(self, progress: ProgressFn | None, is_cancelled: CancelFn | None) -> None:
+        self._progress = progress
+        self._is_cancelled = is_cancelled
+
+    def __call__(self, fraction: float, message: str = "") -> None:
+        if self._is_cancelled is not None and self._is_cancelled():
+            raise ExportCancelled("The export was cancelled; no file was written.")
+        if self._progress is not None:
+            self._progress(max(0.0, min(1.0, fraction)), message)
+
+
+# -- safe writing ----------------------------------------------------------------------------
+def _check_target(path: Path) -> None:
+    if path.exists() and path.is_dir():
+        raise ExportError(f"Cannot write {path}: it is a folder, not a file name.")
+    parent = path.parent
+    if not parent.exists():
+        # A parent that is a regular file, or no folder at all.
+        probe = parent
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        if probe.is_file():
+            raise ExportError(f"Cannot write {path}: {probe} is a file, not a folder.")
+        raise ExportError(f"Cannot write {path}: the folder {parent} does not exist.")
+    if not parent.is_dir():
+        raise ExportError(f"Cannot write {path}: {parent} is not a folder.")
+
+
+@contextlib.contextmanager
+def atomic_output(targets: Sequence[str | os.PathLike[str]]) -> Iterator[list[Path]]:
+    """Yield temporary paths for ``targets``; move them into place if the block succeeds.
+
+    The temporary files live in a hidden folder next to the first target (same file system,
+    so :func:`os.replace` is atomic).  On any exception, including :class:`ExportCancelled`,
+    the temporary folder is removed and existing targets are left untouched.
+
+    Raises
+    ------
+    ExportError
+        When a target cannot be written (missing folder, a file where a folder should be,
+        no permission, disk full).
+    """
+    paths = [Path(t).expanduser().absolute() for t in targets]
+    for p in paths:
+        _check_target(p)
+    try:
+        tmpdir = Path(tempfile.mkdtemp(prefix=".siteselect-export-", dir=paths[0].parent))
+    except OSError as exc:
+        raise ExportError(
+            f"Cannot write {paths[0]}: {exc.strerror or exc} (folder {paths[0].parent})."
+        ) from None
+    try:
+        temps = [tmpdir / p.name for p in paths]
+        try:
+            yield temps
+        except OSError as exc:
+            raise ExportError(f"Cannot write {paths[0]}: {exc.strerror or exc}.") from exc
+        for tmp in temps:
+            if not tmp.exists():
+                raise ExportError(f"Cannot write {paths[0]}: the writer produced no file.")
+        try:
+            for tmp, final in zip(temps, paths, strict=True):
+                os.replace(tmp, final)
+        except OSError as exc:
+            raise ExportError(f"Cannot write {paths[0]}: {exc.strerror or exc}.") from exc
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def finite_or_none(v: float | None) -> float | None:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return None
+    return float(v)

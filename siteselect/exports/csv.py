@@ -1,0 +1,129 @@
+"""CSV export: the ranked shortlist as one table, its run metadata in a JSON companion file.
+
+``OUT.csv`` is UTF-8 (no byte-order mark), comma separated, with exactly one header row and one
+row per listed state in rank order:
+
+``rank, state, name, score``
+    competition rank (1, 2, 2, 4), postal code, state name, score 0-100 (higher is better);
+``<criterion id>``
+    for every weighted criterion, the figure the ranking used, as a plain number in the
+    criterion's unit (categories as their documented numeric encoding; a what-if override
+    replaces the dataset figure); empty where the figure is missing;
+``<criterion id>_label``
+    for categorical criteria only, the category as published (e.g. ``yes``, ``limited``);
+``<criterion id>_points``
+    the criterion's contribution to the score in points;
+``notes``
+    missing figures (and how they were scored) and what-if overrides for that state.
+
+The companion ``OUT.meta.json`` (same name, ``.meta.json`` instead of ``.csv``) records the run:
+scenario name and description, export time, dataset version, method (also in plain words),
+normalisation, missing-data policy, weights, every weighted criterion's unit, direction and
+provenance (source, URL, year, status), gates, excluded states with reasons, what-if
+overrides and warnings.  Its ``"format"`` member is ``"siteselect-csv-metadata"`` and
+``"format_version"`` is 1.
+
+Text that a spreadsheet would read as a formula (starting with ``= + - @``, tab or carriage
+return) is written with a leading apostrophe; numbers are written as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+from siteselect.exports.common import (
+    CancelFn,
+    Checkpoint,
+    ExportRequest,
+    ProgressFn,
+    atomic_output,
+    neutralise,
+    row_notes,
+    run_metadata,
+)
+
+META_FORMAT = "siteselect-csv-metadata"
+META_VERSION = 1
+
+
+def metadata_path(path: str | os.PathLike[str]) -> Path:
+    """The companion metadata file of a CSV export: ``OUT.csv`` -> ``OUT.meta.json``."""
+    p = Path(path)
+    stem = p.name[:-4] if p.name.lower().endswith(".csv") else p.name
+    return p.with_name(stem + ".meta.json")
+
+
+def header(req: ExportRequest) -> list[str]:
+    crit = req.criteria()
+    cols = ["rank", "state", "name", "score"]
+    for c in crit:
+        cols.append(c.id)
+        if c.is_categorical:
+            cols.append(f"{c.id}_label")
+    cols += [f"{c.id}_points" for c in crit]
+    cols.append("notes")
+    return cols
+
+
+def table_rows(req: ExportRequest) -> list[list[object]]:
+    """The CSV body as Python values (numbers stay numbers), in rank order."""
+    ds = req.dataset
+    crit = req.criteria()
+    out: list[list[object]] = []
+    for row in req.rows():
+        cells: list[object] = [row.rank, row.alternative, ds.names[row.alternative],
+                               round(row.score, 6)]
+        for c in crit:
+            v = row.values[c.id]
+            cells.append("" if v is None else v)
+            if c.is_categorical:
+                cells.append("" if v is None else ds.format_value(row.alternative, c.id, v))
+        cells += [round(row.contributions[c.id], 6) for c in crit]
+        cells.append(row_notes(req, row))
+        out.append(cells)
+    return out
+
+
+def _cell(v: object) -> object:
+    if isinstance(v, float):
+        text = repr(v + 0.0)  # + 0.0 turns -0.0 into 0.0
+        return text[:-2] if text.endswith(".0") else text
+    return neutralise(v)
+
+
+def write_csv(
+    req: ExportRequest,
+    path: str | os.PathLike[str],
+    progress: ProgressFn | None = None,
+    is_cancelled: CancelFn | None = None,
+) -> Path:
+    """Write ``path`` (the table) and its ``.meta.json`` companion; return ``path``.
+
+    Raises
+    ------
+    ExportError
+        If the file cannot be written; ExportCancelled if cancelled (nothing written).
+    """
+    step = Checkpoint(progress, is_cancelled)
+    step(0.0, "Preparing the table")
+    meta = {"format": META_FORMAT, "format_version": META_VERSION,
+            "table": Path(path).name, "columns": header(req), **run_metadata(req)}
+    rows = table_rows(req)
+    target, meta_target = Path(path), metadata_path(path)
+    with atomic_output([target, meta_target]) as (tmp, tmp_meta):
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\r\n")
+            writer.writerow(header(req))
+            for i, r in enumerate(rows):
+                if i % 10 == 0:
+                    step(0.1 + 0.7 * i / max(1, len(rows)), "Writing rows")
+                writer.writerow([_cell(v) for v in r])
+        step(0.85, "Writing the metadata")
+        with tmp_meta.open("w", encoding="utf-8") as fh:
+            json.dump(meta, fh, indent=2, ensure_ascii=False)
+            fh.write("\n")
+        step(1.0, "Done")
+    return target

@@ -1,0 +1,199 @@
+"""GeoJSON and GeoPackage export: state polygons carrying rank, score and figures.
+
+Both formats hold one feature per state: the ranked states (the first ``top_n`` when a number
+is given) and, when every ranked state is listed, also the states that were not ranked, with
+empty rank and score and the reason in ``excluded_reason``.  Attributes: ``state``, ``name``,
+``state_fips``, ``rank``, ``score``, ``ranked``, ``excluded_reason``, for every weighted criterion
+``<id>`` (the figure used, empty where missing) and ``<id>_points``, ``notes``, and the run
+fields ``scenario``, ``method``, ``dataset_version`` and ``exported_at`` (so the provenance
+survives any GIS tool).
+
+* GeoJSON: RFC 7946, WGS 84 (EPSG:4326) longitude/latitude; the full run metadata is in the
+  top-level member ``"siteselect"`` (a foreign member that GIS tools keep or ignore).
+* GeoPackage: layer ``ranking`` (EPSG:4326) plus the attribute tables ``run_metadata``
+  (key, value), ``criteria`` (unit, direction and provenance of each weighted criterion) and
+  ``excluded`` (state, name, reason); the run metadata is also stored as layer metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from siteselect.exports.common import (
+    CancelFn,
+    Checkpoint,
+    ExportRequest,
+    ProgressFn,
+    atomic_output,
+    row_notes,
+    run_metadata,
+)
+from siteselect.model.geography import load_states
+
+OUTPUT_CRS = "EPSG:4326"
+COORD_DECIMALS = 6
+
+
+def feature_records(req: ExportRequest) -> list[dict[str, Any]]:
+    """Attribute records, one per state written, in rank order then unranked by code."""
+    ds, r = req.dataset, req.result
+    crit = req.criteria()
+    common = {
+        "scenario": req.scenario_name,
+        "method": r.method,
+        "dataset_version": req.dataset_version,
+        "exported_at": req.exported_text,
+    }
+    out: list[dict[str, Any]] = []
+    for row in req.rows():
+        rec: dict[str, Any] = {
+            "state": row.alternative,
+            "name": ds.names[row.alternative],
+            "state_fips": ds.fips[row.alternative],
+            "rank": row.rank,
+            "score": row.score,
+            "ranked": True,
+            "excluded_reason": None,
+        }
+        for c in crit:
+            rec[c.id] = row.values[c.id]
+        for c in crit:
+            rec[f"{c.id}_points"] = row.contributions[c.id]
+        rec["notes"] = row_notes(req, row)
+        rec.update(common)
+        out.append(rec)
+    if req.top_n is None or req.top_n >= len(r):
+        for e in sorted(r.excluded, key=lambda e: e.alternative):
+            rec = {
+                "state": e.alternative,
+                "name": ds.names[e.alternative],
+                "state_fips": ds.fips[e.alternative],
+                "rank": None,
+                "score": None,
+                "ranked": False,
+                "excluded_reason": e.reason,
+            }
+            for c in crit:
+                rec[c.id] = ds.value(e.alternative, c.id)
+            for c in crit:
+                rec[f"{c.id}_points"] = None
+            rec["notes"] = ""
+            rec.update(common)
+            out.append(rec)
+    return out
+
+
+def feature_frame(req: ExportRequest) -> Any:
+    """A GeoDataFrame (EPSG:4326) of the records with their state polygons."""
+    import geopandas as gpd
+
+    recs = feature_records(req)
+    states = load_states().to_crs(OUTPUT_CRS)
+    geom = dict(zip(states["state"], states.geometry, strict=True))
+    missing = [rec["state"] for rec in recs if rec["state"] not in geom]
+    if missing:
+        from siteselect.errors import DataError
+
+        raise DataError(f"No boundary for state(s) {', '.join(missing)} in the state layer.")
+    return gpd.GeoDataFrame(recs, geometry=[geom[rec["state"]] for rec in recs], crs=OUTPUT_CRS)
+
+
+def _round_coords(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return round(obj, COORD_DECIMALS)
+    if isinstance(obj, list | tuple):
+        return [_round_coords(v) for v in obj]
+    return obj
+
+
+def write_geojson(
+    req: ExportRequest,
+    path: str | os.PathLike[str],
+    progress: ProgressFn | None = None,
+    is_cancelled: CancelFn | None = None,
+) -> Path:
+    """Write a GeoJSON FeatureCollection (EPSG:4326) and return ``path``."""
+    from shapely.geometry import mapping
+    from shapely.geometry.polygon import orient
+
+    step = Checkpoint(progress, is_cancelled)
+    step(0.0, "Loading the state boundaries")
+    gdf = feature_frame(req)
+    features = []
+    cols = [c for c in gdf.columns if c != "geometry"]
+    for i, (_, row) in enumerate(gdf.iterrows()):
+        if i % 10 == 0:
+            step(0.1 + 0.7 * i / len(gdf), "Writing the features")
+        g = row.geometry
+        # RFC 7946: exterior rings counter-clockwise.
+        g = orient(g) if g.geom_type == "Polygon" else type(g)([orient(p) for p in g.geoms])
+        geo = mapping(g)
+        props = {c: _plain(row[c]) for c in cols}
+        features.append({"type": "Feature", "id": row["state"], "properties": props,
+                         "geometry": {"type": geo["type"],
+                                      "coordinates": _round_coords(geo["coordinates"])}})
+    doc = {
+        "type": "FeatureCollection",
+        "name": "siteselect_ranking",
+        "siteselect": run_metadata(req),
+        "features": features,
+    }
+    target = Path(path)
+    with atomic_output([target]) as (tmp,):
+        step(0.85, "Saving")
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        step(1.0, "Done")
+    return target
+
+
+def _plain(v: Any) -> Any:
+    """numpy / pandas scalars to JSON values; NaN to null."""
+    if v is None:
+        return None
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, float) and v != v:
+        return None
+    return v
+
+
+def write_gpkg(
+    req: ExportRequest,
+    path: str | os.PathLike[str],
+    progress: ProgressFn | None = None,
+    is_cancelled: CancelFn | None = None,
+) -> Path:
+    """Write a GeoPackage with the ``ranking`` layer and metadata tables; return ``path``."""
+    import pandas as pd
+    import pyogrio
+
+    step = Checkpoint(progress, is_cancelled)
+    step(0.0, "Loading the state boundaries")
+    gdf = feature_frame(req)
+    gdf["rank"] = gdf["rank"].astype("Int64")
+    meta = run_metadata(req)
+    flat_meta = {k: (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+                 for k, v in meta.items()}
+    meta_df = pd.DataFrame({"key": list(flat_meta), "value": list(flat_meta.values())})
+    crit_df = pd.DataFrame(meta["criteria"]) if meta["criteria"] else pd.DataFrame(
+        {"id": []})
+    excl_df = pd.DataFrame(meta["excluded"], columns=["state", "name", "reason"])
+    target = Path(path)
+    with atomic_output([target]) as (tmp,):
+        step(0.3, "Writing the ranking layer")
+        pyogrio.write_dataframe(
+            gdf, tmp, layer="ranking", driver="GPKG",
+            layer_metadata={"DESCRIPTION": "SiteSelect ranking", **{
+                k.upper(): v for k, v in flat_meta.items()
+                if k in ("scenario", "exported_at", "dataset_version", "method_name")}},
+        )
+        for name, df in (("run_metadata", meta_df), ("criteria", crit_df),
+                         ("excluded", excl_df)):
+            step(0.6, f"Writing the {name} table")
+            pyogrio.write_dataframe(df, tmp, layer=name, driver="GPKG", append=False)
+        step(1.0, "Done")
+    return target

@@ -1,0 +1,249 @@
+"""PNG and SVG of the score map, with title, legend and a source line, drawn with QtGui.
+
+The drawing instructions come from :func:`siteselect.exports.mapstyle.map_picture`, the same
+as the PDF's map.  Qt is imported inside the functions only, so the rest of the export core
+stays Qt-free; when no Qt application exists a ``QGuiApplication`` is created, on the
+``offscreen`` platform when there is no display, so this works on a headless machine.
+Raster images are written at the given size in pixels (1600 x 1050 by default); the SVG
+uses the same coordinate system and keeps every state as a vector path and labels as text.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from siteselect.errors import ExportError
+from siteselect.exports.common import (
+    CancelFn,
+    Checkpoint,
+    ExportRequest,
+    ProgressFn,
+    atomic_output,
+)
+from siteselect.exports.mapstyle import MapPicture, colour, map_picture
+
+DEFAULT_SIZE = (1600, 1050)
+
+
+def ensure_gui_app() -> Any:
+    """Return the running Qt application, creating a QGuiApplication if there is none."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        from PySide6.QtGui import QGuiApplication
+    except ImportError as exc:  # pragma: no cover - PySide6 is a dependency
+        raise ExportError(f"Map images need PySide6, which cannot be loaded: {exc}") from None
+    app = QGuiApplication.instance()
+    if app is None:
+        app = QGuiApplication([])
+    return app
+
+
+def paint_map(painter: Any, pic: MapPicture, width: float, height: float) -> None:
+    """Paint the whole image (title, map, legend, source line) into a width x height box."""
+    from PySide6.QtCore import QPointF, QRectF, Qt
+    from PySide6.QtGui import QBrush, QColor, QFont, QLinearGradient, QPainterPath, QPen
+
+    def qc(rgb: tuple[float, float, float]) -> QColor:
+        return QColor.fromRgbF(rgb[0], rgb[1], rgb[2])
+
+    ink = QColor(31, 36, 46)
+    muted = QColor(97, 102, 115)
+    unit = width / 1600.0
+    painter.setRenderHint(painter.RenderHint.Antialiasing, True)
+    painter.setRenderHint(painter.RenderHint.TextAntialiasing, True)
+    painter.fillRect(QRectF(0, 0, width, height), QColor(255, 255, 255))
+
+    def font(px: float, bold: bool = False) -> QFont:
+        f = QFont("DejaVu Sans")
+        f.setPixelSize(max(6, int(round(px * unit))))
+        f.setBold(bold)
+        return f
+
+    margin = 36 * unit
+    painter.setPen(ink)
+    painter.setFont(font(34, True))
+    painter.drawText(QRectF(margin, margin * 0.7, width - 2 * margin, 46 * unit),
+                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, pic.title)
+    painter.setPen(muted)
+    painter.setFont(font(19))
+    painter.drawText(QRectF(margin, margin * 0.7 + 46 * unit, width - 2 * margin, 30 * unit),
+                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, pic.subtitle)
+
+    top = margin * 0.7 + 90 * unit
+    bottom = height - 70 * unit
+    legend_w = 190 * unit
+    map_box = QRectF(margin, top, width - 2 * margin - legend_w, bottom - top)
+    minx, miny, maxx, maxy = pic.bounds
+    scale = min(map_box.width() / (maxx - minx), map_box.height() / (maxy - miny))
+    ox = map_box.left() - minx * scale + (map_box.width() - (maxx - minx) * scale) / 2
+    oy = map_box.top() + maxy * scale + (map_box.height() - (maxy - miny) * scale) / 2
+
+    def pt(x: float, y: float) -> QPointF:
+        return QPointF(x * scale + ox, oy - y * scale)
+
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(QPen(QColor(200, 204, 212), 1.2 * unit))
+    for fx0, fy0, fx1, fy1 in pic.frames:
+        painter.drawRect(QRectF(pt(fx0, fy1), pt(fx1, fy0)))
+    outline = QPen(QColor(255, 255, 255), 0.9 * unit)
+    outline.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(outline)
+    for shape in pic.shapes:
+        path = QPainterPath()
+        path.setFillRule(Qt.FillRule.OddEvenFill)
+        for ring in shape.rings:
+            xs = ring[:, 0] * scale + ox
+            ys = oy - ring[:, 1] * scale
+            path.moveTo(float(xs[0]), float(ys[0]))
+            for x, y in zip(xs[1:].tolist(), ys[1:].tolist(), strict=True):
+                path.lineTo(x, y)
+            path.closeSubpath()
+        painter.setBrush(QBrush(qc(shape.fill)))
+        painter.drawPath(path)
+    painter.setFont(font(14, True))
+    for lab in pic.labels:
+        p = pt(lab.x, lab.y)
+        if lab.anchor is not None:
+            a = pt(*lab.anchor)
+            painter.setPen(QPen(muted, 1.0 * unit))
+            painter.drawLine(a, QPointF(p.x() - 3 * unit, p.y()))
+            painter.setPen(qc(lab.colour))
+            painter.drawText(QRectF(p.x(), p.y() - 10 * unit, 40 * unit, 20 * unit),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             lab.state)
+        else:
+            painter.setPen(qc(lab.colour))
+            painter.drawText(QRectF(p.x() - 25 * unit, p.y() - 10 * unit, 50 * unit, 20 * unit),
+                             Qt.AlignmentFlag.AlignCenter, lab.state)
+
+    # legend: vertical colour bar, best (highest score) at the top
+    lx = width - margin - legend_w + 30 * unit
+    bar_top = top + 92 * unit
+    bar_h = min(360 * unit, bottom - bar_top - 90 * unit)
+    bar_w = 26 * unit
+    painter.setPen(ink)
+    painter.setFont(font(18, True))
+    painter.drawText(QRectF(lx, top + 6 * unit, legend_w, 26 * unit),
+                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "Score")
+    painter.setFont(font(14))
+    painter.setPen(muted)
+    painter.drawText(QRectF(lx, top + 30 * unit, legend_w, 20 * unit),
+                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                     "0-100, higher = better")
+    grad = QLinearGradient(QPointF(0, bar_top + bar_h), QPointF(0, bar_top))
+    for i in range(11):
+        grad.setColorAt(i / 10, qc(colour(i / 10)))
+    painter.setPen(QPen(muted, 1.0 * unit))
+    painter.setBrush(QBrush(grad))
+    painter.drawRect(QRectF(lx, bar_top, bar_w, bar_h))
+    span = pic.legend_hi - pic.legend_lo or 1.0
+    painter.setFont(font(14))
+    for t in pic.ticks:
+        y = bar_top + bar_h - bar_h * (t - pic.legend_lo) / span
+        painter.setPen(QPen(muted, 1.0 * unit))
+        painter.drawLine(QPointF(lx + bar_w, y), QPointF(lx + bar_w + 6 * unit, y))
+        painter.setPen(ink)
+        painter.drawText(QRectF(lx + bar_w + 10 * unit, y - 10 * unit, 60 * unit, 20 * unit),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"{t:g}")
+    painter.setFont(font(14, True))
+    painter.drawText(QRectF(lx, bar_top - 24 * unit, 80 * unit, 20 * unit),
+                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "best")
+    painter.setFont(font(14))
+    painter.drawText(QRectF(lx, bar_top + bar_h + 4 * unit, 80 * unit, 20 * unit),
+                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "worst")
+    if pic.any_excluded:
+        gy = bar_top + bar_h + 44 * unit
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(204, 204, 204))
+        painter.drawRect(QRectF(lx, gy, bar_w, 18 * unit))
+        painter.setPen(ink)
+        painter.drawText(QRectF(lx + bar_w + 10 * unit, gy - 1 * unit, 120 * unit, 20 * unit),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "not ranked")
+
+    painter.setPen(muted)
+    painter.setFont(font(13))
+    painter.drawText(QRectF(margin, bottom + 10 * unit, width - 2 * margin, 54 * unit),
+                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+                     | Qt.TextFlag.TextWordWrap, pic.source_line)
+
+
+def _size(size: tuple[int, int] | None) -> tuple[int, int]:
+    w, h = size or DEFAULT_SIZE
+    if w < 200 or h < 150 or w > 10000 or h > 10000:
+        raise ExportError(f"Image size {w}x{h} is out of range (200x150 to 10000x10000 pixels).")
+    return int(w), int(h)
+
+
+def write_png(
+    req: ExportRequest,
+    path: str | os.PathLike[str],
+    progress: ProgressFn | None = None,
+    is_cancelled: CancelFn | None = None,
+    *,
+    size: tuple[int, int] | None = None,
+) -> Path:
+    """Write the score map as a PNG (``size`` in pixels) and return ``path``."""
+    step = Checkpoint(progress, is_cancelled)
+    step(0.0, "Preparing the map")
+    w, h = _size(size)
+    pic = map_picture(req)
+    ensure_gui_app()
+    from PySide6.QtGui import QImage, QPainter
+
+    step(0.3, "Drawing the map")
+    image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDotsPerMeterX(5906)  # 150 dpi
+    image.setDotsPerMeterY(5906)
+    painter = QPainter(image)
+    try:
+        paint_map(painter, pic, w, h)
+    finally:
+        painter.end()
+    step(0.8, "Saving")
+    target = Path(path)
+    with atomic_output([target]) as (tmp,):
+        if not image.save(str(tmp), b"PNG"):
+            raise ExportError(f"Cannot write {target}: the PNG encoder failed.")
+        step(1.0, "Done")
+    return target
+
+
+def write_svg(
+    req: ExportRequest,
+    path: str | os.PathLike[str],
+    progress: ProgressFn | None = None,
+    is_cancelled: CancelFn | None = None,
+    *,
+    size: tuple[int, int] | None = None,
+) -> Path:
+    """Write the score map as an SVG (vector paths and text) and return ``path``."""
+    step = Checkpoint(progress, is_cancelled)
+    step(0.0, "Preparing the map")
+    w, h = _size(size)
+    pic = map_picture(req)
+    ensure_gui_app()
+    from PySide6.QtCore import QRect, QSize
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    target = Path(path)
+    with atomic_output([target]) as (tmp,):
+        step(0.3, "Drawing the map")
+        gen = QSvgGenerator()
+        gen.setFileName(str(tmp))
+        gen.setSize(QSize(w, h))
+        gen.setViewBox(QRect(0, 0, w, h))
+        gen.setTitle(pic.title)
+        gen.setDescription(pic.subtitle + ". " + pic.source_line)
+        painter = QPainter()
+        if not painter.begin(gen):
+            raise ExportError(f"Cannot write {target}: the SVG writer could not start.")
+        try:
+            paint_map(painter, pic, w, h)
+        finally:
+            painter.end()
+        step(1.0, "Done")
+    return target

@@ -1,0 +1,490 @@
+"""PDF decision record: the shortlist a planner hands to the board, as real text.
+
+One document (US Letter or A4) with: title, scenario name and description, export date and
+dataset version; a short summary; the score map (state outlines drawn as vector paths,
+coloured by score, grey where not ranked, Alaska and Hawaii as insets, legend with the best
+score at the top); the method in plain words; the weights table; the top-N table with each
+weighted criterion's figure (what-if values marked) and the points behind each score; states
+not ranked with the reason; missing figures and other notes; the data sources with years and
+URLs; "Page X of Y" on every page.  Built with reportlab; text stays text (searchable and
+extractable).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from siteselect import __version__
+from siteselect.exports.common import (
+    APP_TITLE,
+    MISSING_NAMES,
+    NORMALIZATION_NAMES,
+    CancelFn,
+    Checkpoint,
+    ExportRequest,
+    ProgressFn,
+    atomic_output,
+    direction_text,
+    method_text,
+)
+from siteselect.exports.mapstyle import MapPicture, map_picture
+
+FONT_CANDIDATES = (
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+    ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
+)
+INK = (0.12, 0.14, 0.18)
+MUTED = (0.38, 0.40, 0.45)
+RULE = (0.80, 0.82, 0.86)
+HEAD_BG = (0.91, 0.93, 0.96)
+TOP_BG = (0.97, 0.98, 0.99)
+
+
+@lru_cache(maxsize=1)
+def _fonts() -> tuple[str, str]:
+    """Register a Unicode TrueType family (DejaVu Sans, else reportlab's Vera)."""
+    from reportlab import rl_config  # noqa: F401
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    regular = bold = None
+    for reg, bd in FONT_CANDIDATES:
+        if os.path.exists(reg) and os.path.exists(bd):
+            regular, bold = reg, bd
+            break
+    if regular is None or bold is None:
+        import reportlab
+
+        base = Path(reportlab.__file__).parent / "fonts"
+        regular, bold = str(base / "Vera.ttf"), str(base / "VeraBd.ttf")
+    pdfmetrics.registerFont(TTFont("SiteSans", regular))
+    pdfmetrics.registerFont(TTFont("SiteSans-Bold", bold))
+    addMapping("SiteSans", 0, 0, "SiteSans")
+    addMapping("SiteSans", 1, 0, "SiteSans-Bold")
+    addMapping("SiteSans", 0, 1, "SiteSans")
+    addMapping("SiteSans", 1, 1, "SiteSans-Bold")
+    return "SiteSans", "SiteSans-Bold"
+
+
+def _styles() -> dict[str, Any]:
+    from reportlab.lib.colors import Color
+    from reportlab.lib.styles import ParagraphStyle
+
+    font, bold = _fonts()
+    ink = Color(*INK)
+    muted = Color(*MUTED)
+    base = ParagraphStyle("base", fontName=font, fontSize=9.5, leading=13, textColor=ink)
+    return {
+        "base": base,
+        "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=20, leading=24,
+                                spaceAfter=4),
+        "scenario": ParagraphStyle("scenario", parent=base, fontName=bold, fontSize=13,
+                                   leading=17, spaceAfter=2),
+        "meta": ParagraphStyle("meta", parent=base, fontSize=8.5, leading=11, textColor=muted,
+                               spaceAfter=6),
+        "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=12, leading=15,
+                             spaceBefore=10, spaceAfter=5),
+        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5),
+        "smallbold": ParagraphStyle("smallbold", parent=base, fontName=bold, fontSize=7.5,
+                                    leading=9.5),
+        "head": ParagraphStyle("head", parent=base, fontName=bold, fontSize=6.3, leading=7.6,
+                               splitLongWords=False),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=7.2, leading=8.4, alignment=2,
+                               splitLongWords=False),
+        "note": ParagraphStyle("note", parent=base, fontSize=8, leading=10.5, textColor=muted),
+    }
+
+
+def _p(text: str, style: Any, *, width: float | None = None) -> Any:
+    """A paragraph of plain text; with ``width``, words too wide break after a hyphen."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Paragraph
+
+    if width is None:
+        return Paragraph(escape(text), style)
+    words = []
+    for word in text.split(" "):
+        if "-" in word and stringWidth(word, style.fontName, style.fontSize) > width:
+            word = "-<br/>".join(escape(part) for part in word.split("-"))
+        else:
+            word = escape(word)
+        words.append(word)
+    return Paragraph(" ".join(words), style)
+
+
+# -- the map -----------------------------------------------------------------------------------
+def _map_flowable(pic: MapPicture, width: float, height: float) -> Any:
+    from reportlab.lib.colors import Color
+    from reportlab.platypus import Flowable
+
+    font, bold = _fonts()
+
+    class MapFlowable(Flowable):
+        """The score map with its legend, drawn as vector paths."""
+
+        def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+            return width, height
+
+        def draw(self) -> None:
+            c = self.canv
+            legend_w = 78.0
+            map_w = width - legend_w - 8
+            minx, miny, maxx, maxy = pic.bounds
+            scale = min(map_w / (maxx - minx), (height - 4) / (maxy - miny))
+            ox = -minx * scale
+            oy = (height - (maxy - miny) * scale) / 2 - miny * scale
+
+            def xy(px: float, py: float) -> tuple[float, float]:
+                return px * scale + ox, py * scale + oy
+
+            # inset frames
+            c.setLineWidth(0.5)
+            c.setStrokeColor(Color(*RULE))
+            for fx0, fy0, fx1, fy1 in pic.frames:
+                x0, y0 = xy(fx0, fy0)
+                x1, y1 = xy(fx1, fy1)
+                c.rect(x0, y0, x1 - x0, y1 - y0, stroke=1, fill=0)
+            # states
+            c.setLineWidth(0.35)
+            c.setLineJoin(1)
+            c.setStrokeColor(Color(1, 1, 1))
+            for shape in pic.shapes:
+                path = c.beginPath()
+                for ring in shape.rings:
+                    pts = ring * scale
+                    pts[:, 0] += ox
+                    pts[:, 1] += oy
+                    path.moveTo(float(pts[0, 0]), float(pts[0, 1]))
+                    for px, py in pts[1:].tolist():
+                        path.lineTo(px, py)
+                    path.close()
+                c.setFillColor(Color(*shape.fill))
+                c.drawPath(path, stroke=1, fill=1, fillMode=0)
+            # labels
+            for lab in pic.labels:
+                x, y = xy(lab.x, lab.y)
+                if lab.anchor is not None:
+                    ax, ay = xy(*lab.anchor)
+                    c.setStrokeColor(Color(*MUTED))
+                    c.setLineWidth(0.4)
+                    c.line(ax, ay, x - 2, y + 2)
+                    c.setFillColor(Color(*lab.colour))
+                    c.setFont(font, 5.8)
+                    c.drawString(x, y, lab.state)
+                else:
+                    c.setFillColor(Color(*lab.colour))
+                    c.setFont(font, 5.8)
+                    c.drawCentredString(x, y - 2, lab.state)
+            # legend: a vertical bar, best (highest score) at the top
+            from siteselect.exports.mapstyle import colour
+
+            lx = width - legend_w + 6
+            bar_top = height - 34
+            bar_h = min(150.0, height - 70)
+            bar_w = 11.0
+            c.setFillColor(Color(*INK))
+            c.setFont(bold, 7.5)
+            c.drawString(lx, height - 10, "Score (0-100)")
+            steps = 60
+            for i in range(steps):
+                t0 = i / steps
+                c.setFillColor(Color(*colour(t0 + 0.5 / steps)))
+                c.rect(lx, bar_top - bar_h + bar_h * t0, bar_w, bar_h / steps + 0.3,
+                       stroke=0, fill=1)
+            c.setStrokeColor(Color(*MUTED))
+            c.setLineWidth(0.4)
+            c.rect(lx, bar_top - bar_h, bar_w, bar_h, stroke=1, fill=0)
+            c.setFont(font, 7)
+            c.setFillColor(Color(*INK))
+            span = pic.legend_hi - pic.legend_lo or 1.0
+            for t in pic.ticks:
+                ty = bar_top - bar_h + bar_h * (t - pic.legend_lo) / span
+                c.line(lx + bar_w, ty, lx + bar_w + 2.5, ty)
+                c.drawString(lx + bar_w + 4, ty - 2.4, f"{t:g}")
+            c.setFont(bold, 7)
+            c.drawString(lx, bar_top + 4, "best")
+            c.setFont(font, 7)
+            c.drawString(lx, bar_top - bar_h - 9, "worst")
+            if pic.any_excluded:
+                gy = bar_top - bar_h - 30
+                c.setFillColor(Color(0.8, 0.8, 0.8))
+                c.rect(lx, gy, bar_w, 8, stroke=0, fill=1)
+                c.setFillColor(Color(*INK))
+                c.drawString(lx + bar_w + 4, gy + 1, "not ranked")
+
+    return MapFlowable()
+
+
+# -- tables --------------------------------------------------------------------------------
+def _table(data: list[list[Any]], widths: list[float], *, header_rows: int = 1,
+           align_right: tuple[int, ...] = (), highlight: int = 0) -> Any:
+    from reportlab.lib.colors import Color
+    from reportlab.platypus import Table, TableStyle
+
+    font, bold = _fonts()
+    t = Table(data, colWidths=widths, repeatRows=header_rows)
+    style = [
+        ("FONT", (0, 0), (-1, -1), font, 8),
+        ("FONT", (0, 0), (-1, header_rows - 1), bold, 7.5),
+        ("TEXTCOLOR", (0, 0), (-1, -1), Color(*INK)),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), Color(*HEAD_BG)),
+        ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.6, Color(*MUTED)),
+        ("LINEBELOW", (0, header_rows), (-1, -1), 0.25, Color(*RULE)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    for col in align_right:
+        style.append(("ALIGN", (col, 0), (col, -1), "RIGHT"))
+    if highlight:
+        style.append(("BACKGROUND", (0, header_rows), (-1, header_rows + highlight - 1),
+                      Color(*TOP_BG)))
+    t.setStyle(TableStyle(style))
+    return t
+
+
+def _numbered_canvas(footer_left: str) -> Any:
+    from reportlab.lib.colors import Color
+    from reportlab.pdfgen import canvas
+
+    font, _ = _fonts()
+
+    class NumberedCanvas(canvas.Canvas):
+        """Defers pages so each footer can say "Page X of Y"."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._saved: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab API
+            self._saved.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved)
+            for state in self._saved:
+                self.__dict__.update(state)
+                w, _h = self._pagesize
+                self.setFont(font, 7.5)
+                self.setFillColor(Color(*MUTED))
+                self.drawString(46, 30, footer_left)
+                self.drawRightString(w - 46, 30, f"Page {self._pageNumber} of {total}")
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+# -- the document ----------------------------------------------------------------------------
+def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> list[Any]:
+    from reportlab.platypus import CondPageBreak, Spacer
+
+    st = _styles()
+    ds, r = req.dataset, req.result
+    crit = req.criteria()
+    rows = req.rows()
+    over = req.overridden()
+    story: list[Any] = []
+
+    story.append(_p("Data-center site shortlist", st["title"]))
+    story.append(_p(f"Scenario: {req.title}", st["scenario"]))
+    if req.description:
+        story.append(_p(req.description, st["base"]))
+    when = req.exported_at.strftime("%d %B %Y, %H:%M UTC")
+    story.append(_p(
+        f"Exported {when} with {APP_TITLE} {__version__} · dataset version "
+        f"{req.dataset_version} · {len(r)} states ranked"
+        + (f", {len(r.excluded)} not ranked" if r.excluded else ""), st["meta"]))
+    if rows:
+        lead = ", ".join(f"{ds.names[x.alternative]} ({x.score:.1f})" for x in rows[:3])
+        story.append(_p(
+            f"Highest scores: {lead}. Scores run from 0 to 100; higher is better. The "
+            f"{len(rows)} states listed below are the {'shortlist' if req.top_n else 'ranking'}.",
+            st["base"]))
+    step(0.15, "Drawing the map")
+    pic = map_picture(req)
+    story.append(Spacer(1, 6))
+    story.append(_map_flowable(pic, frame_width, frame_width * 0.56))
+    story.append(_p(pic.source_line, st["note"]))
+
+    # method and weights
+    story.append(_p("How the states were scored", st["h2"]))
+    story.append(_p(method_text(req), st["base"]))
+    story.append(Spacer(1, 5))
+    wdata: list[list[Any]] = [["Criterion", "Better", "Unit", "Weight", "Data year"]]
+    for c in crit:
+        wdata.append([
+            _p(c.label, st["small"]), direction_text(c).replace(" is better", ""), c.unit,
+            f"{r.weights[c.id]:.1%}", c.provenance.year if c.provenance else "",
+        ])
+    story.append(_table(wdata, [frame_width * f for f in (0.42, 0.12, 0.2, 0.12, 0.14)],
+                        align_right=(3,)))
+    gates = [str(g) for g in r.gates]
+    extra = []
+    if gates:
+        extra.append("Hard gates: " + ", ".join(gates) + ".")
+    if req.settings.exclude:
+        extra.append("Excluded by the planner: " + ", ".join(req.settings.exclude) + ".")
+    if r.method != "topsis":
+        extra.append("Normalisation: "
+                     + NORMALIZATION_NAMES.get(r.normalization, r.normalization) + ".")
+    extra.append("Missing figures: " + MISSING_NAMES[r.missing_policy] + ".")
+    story.append(Spacer(1, 4))
+    story.append(_p(" ".join(extra), st["note"]))
+    step(0.35, "Writing the ranking")
+
+    # top-N table with figures
+    story.append(CondPageBreak(160))
+    title = f"Top {len(rows)} states" if req.top_n else "Ranking"
+    story.append(_p(title, st["h2"]))
+    n_c = len(crit)
+    fixed = [24.0, 74.0, 30.0]
+    cw = (frame_width - sum(fixed)) / max(1, n_c)
+    head = ["Rank", "State", "Score"] + [
+        _p(f"{c.label}" + (f" ({c.unit})" if not c.encoding else ""), st["head"],
+           width=cw - 5)
+        for c in crit
+    ]
+    data: list[list[Any]] = [head]
+    any_over = False
+    any_missing = False
+    for row in rows:
+        cells: list[Any] = [str(row.rank), ds.names[row.alternative], f"{row.score:.1f}"]
+        for c in crit:
+            v = row.values[c.id]
+            if v is None:
+                text = "missing†"
+                any_missing = True
+            else:
+                text = ds.format_value(row.alternative, c.id, v, with_unit=False)
+            if (row.alternative, c.id) in over:
+                text += " *"
+                any_over = True
+            cells.append(_p(text, st["cell"], width=cw - 5) if len(text) > 8 else text)
+        data.append(cells)
+    story.append(_table(data, fixed + [cw] * n_c,
+                        align_right=tuple([0, 2] + [3 + j for j in range(n_c)]),
+                        highlight=min(3, len(rows))))
+    notes = []
+    if any_over:
+        notes.append("* what-if value replacing the published figure (see What-if values).")
+    if any_missing:
+        notes.append("† figure missing from the source; "
+                     + MISSING_NAMES[r.missing_policy] + ".")
+    if notes:
+        story.append(_p(" ".join(notes), st["note"]))
+    step(0.55, "Writing the points")
+
+    # points table
+    story.append(CondPageBreak(160))
+    story.append(_p("Where each score comes from (points)", st["h2"]))
+    story.append(_p(
+        "Each criterion's contribution in points: 100 x weight x normalised value"
+        + (", adding up to the score." if r.method == "wsm" else
+           " (an additive view; this method's score is not a plain sum)."), st["note"]))
+    pdata: list[list[Any]] = [["Rank", "State", "Score"] + [
+        _p(c.label, st["head"], width=cw - 5) for c in crit]]
+    for row in rows:
+        pdata.append([str(row.rank), ds.names[row.alternative],
+                      f"{row.score:.1f}"] + [f"{round(row.contributions[c.id], 1) + 0.0:.1f}"
+                                            for c in crit])
+    story.append(_table(pdata, fixed + [cw] * n_c,
+                        align_right=tuple([0, 2] + [3 + j for j in range(n_c)])))
+
+    # excluded
+    story.append(CondPageBreak(80))
+    story.append(_p("States not ranked", st["h2"]))
+    if r.excluded:
+        edata: list[list[Any]] = [["State", "Reason"]]
+        for e in r.excluded:
+            edata.append([f"{ds.names[e.alternative]} ({e.alternative})",
+                          _p(e.reason, st["small"])])
+        story.append(_table(edata, [frame_width * 0.3, frame_width * 0.7]))
+    else:
+        story.append(_p("None: every state passed the gates and the missing-data policy.",
+                        st["base"]))
+
+    # overrides and notes
+    if req.settings.overrides:
+        story.append(_p("What-if values", st["h2"]))
+        odata: list[list[Any]] = [["State", "Criterion", "What-if", "Published", "Note"]]
+        for o in req.settings.overrides:
+            c = ds.criterion(o.criterion)
+            own = ds.value(o.state, o.criterion)
+            odata.append([o.state, _p(c.label, st["small"]), c.format_value(o.value),
+                          c.format_value(own), _p(o.note, st["small"])])
+        story.append(_table(odata, [frame_width * f for f in (0.1, 0.3, 0.18, 0.18, 0.24)]))
+    if r.warnings:
+        story.append(_p("Notes on the data", st["h2"]))
+        for w in r.warnings:
+            story.append(_p("• " + w, st["base"]))
+    step(0.7, "Writing the sources")
+
+    # sources
+    story.append(CondPageBreak(120))
+    story.append(_p("Data sources", st["h2"]))
+    sdata: list[list[Any]] = [["Criterion", "Source", "Year", "Status"]]
+    for c in crit:
+        p = c.provenance
+        sdata.append([_p(c.label, st["small"]),
+                      _source_cell(p.source if p else "", p.url if p else "", st["small"]),
+                      p.year if p else "", _p(p.status if p else "", st["small"])])
+    story.append(_table(sdata, [frame_width * f for f in (0.22, 0.56, 0.1, 0.12)]))
+    story.append(Spacer(1, 4))
+    story.append(_p("State boundaries: US Census Bureau cartographic boundary file "
+                    "cb_2016_us_state_500k (simplified). Alaska and Hawaii are shown as insets, "
+                    "not to scale.", st["note"]))
+    return story
+
+
+def _source_cell(source: str, url: str, style: Any) -> Any:
+    from reportlab.platypus import Paragraph
+
+    text = escape(source)
+    if url:
+        text += f'<br/><font size="6.5" color="#4a5568">{escape(url)}</font>'
+    return Paragraph(text, style)
+
+
+def write_pdf(
+    req: ExportRequest,
+    path: str | os.PathLike[str],
+    progress: ProgressFn | None = None,
+    is_cancelled: CancelFn | None = None,
+) -> Path:
+    """Write the decision record to ``path`` (Letter or A4 per ``req.paper``); return it.
+
+    Raises
+    ------
+    ExportError
+        If the file cannot be written; ExportCancelled if cancelled (nothing written).
+    """
+    from reportlab.lib.pagesizes import A4, LETTER
+    from reportlab.platypus import SimpleDocTemplate
+
+    step = Checkpoint(progress, is_cancelled)
+    step(0.0, "Preparing the report")
+    page = LETTER if req.paper == "letter" else A4
+    margin = 46.0
+    target = Path(path)
+    with atomic_output([target]) as (tmp,):
+        doc = SimpleDocTemplate(
+            str(tmp), pagesize=page, leftMargin=margin, rightMargin=margin, topMargin=48,
+            bottomMargin=54, title=f"Data-center site shortlist: {req.title}",
+            author=APP_TITLE, subject="Ranked shortlist of US states for an AI data center",
+            creator=f"{APP_TITLE} {__version__}",
+        )
+        story = build_story(req, page[0] - 2 * margin, step)
+        step(0.8, "Laying out the pages")
+        footer = f"{APP_TITLE} decision record · {req.title[:60]} · {req.exported_text}"
+        doc.build(story, canvasmaker=_numbered_canvas(footer))
+        step(1.0, "Done")
+    return target

@@ -1,0 +1,497 @@
+"""Excel workbook export whose scores are live formulas a reviewer can recompute.
+
+Sheets, in order:
+
+``Ranking``
+    the listed states in rank order: rank (a ``RANK`` formula), state, name, score (a live
+    formula: 100 x ``SUMPRODUCT`` of the weight row and the state's normalised values for the
+    weighted sum; the matching live formula for the weighted product and TOPSIS), each weighted
+    criterion's figure and its points (formulas), and notes (missing figures, what-if values).
+``Weights``
+    one row per weighted criterion; the **points** column is the input a reviewer edits, the
+    share column (points / total) feeds every score.
+``Data``
+    the figures the ranking used for every ranked state (what-if overrides applied and marked,
+    missing figures left empty and noted).
+``Values used``
+    the figures after the missing-data policy (formulas over ``Data``).
+``Normalised``
+    the normalised values (formulas over ``Values used``: min-max as (x - min) / (max - min), or
+    (max - x) / (max - min) when lower is better; z-score, rank or vector normalisation when
+    chosen), the weight row, and every ranked state's score and rank.
+``Excluded``, ``Sources``, ``Method``
+    states not ranked with the reason; provenance per criterion; the run's metadata and the
+    method in plain words.
+
+Editing a weight or a figure recomputes the normalised values, scores and ranks.  Rows keep
+the export's order (the Rank column shows the new rank).  The cached values stored with every
+formula are the application's own numbers, so a reader that does not recalculate sees exactly
+what the app showed.  User text that would start a formula is written with a leading
+apostrophe as plain text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from siteselect.exports.common import (
+    MISSING_NAMES,
+    NORMALIZATION_NAMES,
+    CancelFn,
+    Checkpoint,
+    ExportRequest,
+    ProgressFn,
+    atomic_output,
+    direction_text,
+    neutralise,
+    row_notes,
+    run_metadata,
+)
+from siteselect.model.criteria import LOWER
+from siteselect.scoring.methods import WPM_FLOOR
+from siteselect.scoring.normalization import Z_CLIP
+
+FIRST = 3  # first state row in Data, Values used and Normalised (row 2 holds units/weights)
+
+
+def _col(i: int) -> str:
+    """1-based column index -> letters."""
+    s = ""
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _q(sheet: str) -> str:
+    return f"'{sheet}'" if " " in sheet else sheet
+
+
+class _Book:
+    """An openpyxl workbook plus the cached value of every formula cell."""
+
+    def __init__(self) -> None:
+        from openpyxl import Workbook
+
+        self.wb = Workbook()
+        self.cache: dict[str, dict[str, Any]] = {}
+        self._first = True
+
+    def sheet(self, title: str) -> Any:
+        if self._first:
+            ws = self.wb.active
+            ws.title = title
+            self._first = False
+        else:
+            ws = self.wb.create_sheet(title)
+        self.cache[title] = {}
+        return ws
+
+    def text(self, ws: Any, ref: str, value: Any) -> Any:
+        """Write a value; text is neutralised and always stored as text."""
+        cell = ws[ref]
+        if isinstance(value, str):
+            cell.value = neutralise(value)
+            cell.data_type = "s"
+        else:
+            cell.value = value
+        return cell
+
+    def formula(self, ws: Any, ref: str, formula: str, cached: Any) -> Any:
+        cell = ws[ref]
+        cell.value = "=" + formula
+        if cached is not None:
+            self.cache[ws.title][ref] = cached
+        return cell
+
+
+def _cached_xml(value: Any) -> str:
+    if isinstance(value, bool):
+        return f'<v>{int(value)}</v>'
+    return f"<v>{float(value)!r}</v>"
+
+
+def _inject_cached_values(path: Path, book: _Book) -> None:
+    """Store the app's values as the cached results of formula cells (openpyxl writes none)."""
+    titles = [ws.title for ws in book.wb.worksheets]
+    tmp = path.with_name(path.name + ".part")
+    pat = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v ?/>', re.S)
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", item.filename)
+            if m:
+                cache = book.cache.get(titles[int(m.group(1)) - 1], {})
+                if cache:
+                    text = data.decode("utf-8")
+
+                    def repl(mm: re.Match[str], cache: dict[str, Any] = cache) -> str:
+                        v = cache.get(mm.group(1))
+                        tail = "<v />" if v is None else _cached_xml(v)
+                        return f'<c r="{mm.group(1)}"{mm.group(2)}><f>{mm.group(3)}</f>{tail}'
+
+                    data = pat.sub(repl, text).encode("utf-8")
+            dst.writestr(item, data)
+    os.replace(tmp, path)
+
+
+def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    step = step or Checkpoint(None, None)
+    ds, r = req.dataset, req.result
+    crit = req.criteria()
+    k = len(crit)
+    n = len(r)
+    last = FIRST + n - 1
+    bold = Font(bold=True)
+    input_fill = PatternFill("solid", fgColor="FFF2CC")
+    over_fill = PatternFill("solid", fgColor="FCE4D6")
+    head_fill = PatternFill("solid", fgColor="DDEBF7")
+    over = req.overridden()
+    shares = [r.weights[c.id] for c in crit]
+    points = req.settings.effective_points()
+
+    book = _Book()
+    ranking = book.sheet("Ranking")
+    weights = book.sheet("Weights")
+    data = book.sheet("Data")
+    used = book.sheet("Values used")
+    norm = book.sheet("Normalised")
+    excluded = book.sheet("Excluded")
+    sources = book.sheet("Sources")
+    method = book.sheet("Method")
+    V, N = _q("Values used"), "Normalised"
+    ccol = [_col(3 + j) for j in range(k)]  # criterion columns in Data / Values / Normalised
+    c0, c1 = ccol[0], ccol[-1]
+    score_col = _col(3 + k)
+    rank_col = _col(4 + k)
+
+    # -- Weights -------------------------------------------------------------------------
+    for j, h in enumerate(["Criterion", "Label", "Unit", "Direction", "Weight (points)",
+                           "Share of total"]):
+        book.text(weights, f"{_col(j + 1)}1", h).font = bold
+    wlast = 1 + k
+    for j, c in enumerate(crit):
+        row = 2 + j
+        book.text(weights, f"A{row}", c.id)
+        book.text(weights, f"B{row}", c.label)
+        book.text(weights, f"C{row}", c.unit)
+        book.text(weights, f"D{row}", direction_text(c))
+        cell = weights[f"E{row}"]
+        cell.value = float(points.get(c.id, 0.0))
+        cell.fill = input_fill
+        book.formula(weights, f"F{row}", f"E{row}/SUM($E$2:$E${wlast})", shares[j])
+        weights[f"F{row}"].number_format = "0.0%"
+    book.text(weights, f"A{wlast + 2}",
+              "Edit the points in column E (yellow): the shares, every normalised value, "
+              "score and rank recompute. Shares are points divided by the total.")
+    for col, width in zip("ABCDEF", (22, 36, 14, 18, 16, 14), strict=True):
+        weights.column_dimensions[col].width = width
+
+    step(0.15, "Writing the data")
+    # -- Data ----------------------------------------------------------------------------
+    book.text(data, "A1", "State").font = bold
+    book.text(data, "B1", "Name").font = bold
+    book.text(data, "A2", "unit")
+    for j, c in enumerate(crit):
+        book.text(data, f"{ccol[j]}1", c.id).font = bold
+        book.text(data, f"{ccol[j]}2", c.unit if not c.encoding else c.encoding_note)
+    notes_col = _col(3 + k)
+    book.text(data, f"{notes_col}1", "Notes").font = bold
+    for i in range(n):
+        row = FIRST + i
+        state = r.alternatives[i]
+        book.text(data, f"A{row}", state)
+        book.text(data, f"B{row}", ds.names[state])
+        for j, c in enumerate(crit):
+            cell = data[f"{ccol[j]}{row}"]
+            if r.raw_missing[i, j]:
+                cell.comment = Comment("Missing in the dataset: "
+                                       + MISSING_NAMES[r.missing_policy], APP_AUTHOR)
+                continue
+            cell.value = float(r.values[i, j])
+            if (state, c.id) in over:
+                own = ds.value(state, c.id)
+                cell.fill = over_fill
+                cell.comment = Comment(
+                    f"What-if value; the dataset figure is "
+                    f"{'missing' if own is None else format(own, 'g')}.", APP_AUTHOR)
+        book.text(data, f"{notes_col}{row}", row_notes(req, r.row(i)))
+
+    # -- Values used ---------------------------------------------------------------------
+    book.text(used, "A1", "State").font = bold
+    book.text(used, "B1", "Name").font = bold
+    book.text(used, "A2", "missing filled with")
+    for j, c in enumerate(crit):
+        cl = ccol[j]
+        rng = f"Data!{cl}${FIRST}:{cl}${last}"
+        book.text(used, f"{cl}1", c.id).font = bold
+        miss_rows = [i for i in range(n) if r.raw_missing[i, j]]
+        fill_val = float(r.values[miss_rows[0], j]) if miss_rows else None
+        if r.missing_policy == "mean":
+            book.formula(used, f"{cl}2", f"IFERROR(AVERAGE({rng}),0)", fill_val)
+        elif c.direction == LOWER:
+            book.formula(used, f"{cl}2", f"MAX({rng})", fill_val)
+        else:
+            book.formula(used, f"{cl}2", f"MIN({rng})", fill_val)
+    for i in range(n):
+        row = FIRST + i
+        book.formula(used, f"A{row}", f"Data!A{row}", None)
+        book.formula(used, f"B{row}", f"Data!B{row}", None)
+        for j in range(k):
+            cl = ccol[j]
+            book.formula(used, f"{cl}{row}",
+                         f'IF(Data!{cl}{row}="",{cl}$2,Data!{cl}{row})', float(r.values[i, j]))
+    step(0.35, "Writing the formulas")
+
+    # -- Normalised ----------------------------------------------------------------------
+    book.text(norm, "A1", "State").font = bold
+    book.text(norm, "B1", "Name").font = bold
+    book.text(norm, "A2", "weight (share)")
+    for j, c in enumerate(crit):
+        cl = ccol[j]
+        book.text(norm, f"{cl}1", c.id).font = bold
+        book.formula(norm, f"{cl}2", f"Weights!$F${2 + j}", shares[j])
+    book.text(norm, f"{score_col}1", "Score").font = bold
+    book.text(norm, f"{rank_col}1", "Rank").font = bold
+    extra = last + 2  # TOPSIS ideal / anti-ideal rows
+    if r.method == "topsis":
+        book.text(norm, f"A{extra}", "ideal")
+        book.text(norm, f"A{extra + 1}", "anti-ideal")
+        for j, c in enumerate(crit):
+            cl = ccol[j]
+            rng = f"{cl}${FIRST}:{cl}${last}"
+            best, worst = ("MIN", "MAX") if c.direction == LOWER else ("MAX", "MIN")
+            col_n = r.normalized[:, j]
+            book.formula(norm, f"{cl}{extra}", f"{best}({rng})",
+                         float(col_n.min() if best == "MIN" else col_n.max()))
+            book.formula(norm, f"{cl}{extra + 1}", f"{worst}({rng})",
+                         float(col_n.max() if best == "MIN" else col_n.min()))
+    for i in range(n):
+        row = FIRST + i
+        book.formula(norm, f"A{row}", f"Data!A{row}", None)
+        book.formula(norm, f"B{row}", f"Data!B{row}", None)
+        for j, c in enumerate(crit):
+            cl = ccol[j]
+            x = f"{V}!{cl}{row}"
+            rng = f"{V}!{cl}${FIRST}:{cl}${last}"
+            book.formula(norm, f"{cl}{row}", _normal_formula(r.normalization, c.direction, x, rng),
+                         float(r.normalized[i, j]))
+        book.formula(norm, f"{score_col}{row}",
+                     _score_formula(r.method, "", row, c0, c1, extra), float(r.scores[i]))
+        book.formula(norm, f"{rank_col}{row}",
+                     f"RANK({score_col}{row},${score_col}${FIRST}:${score_col}${last})",
+                     int(r.ranks[i]))
+    step(0.55, "Writing the ranking")
+
+    # -- Ranking -------------------------------------------------------------------------
+    heads = ["Rank", "State", "Name", "Score"]
+    for c in crit:
+        heads.append(f"{c.label} ({c.unit})" if not c.encoding else c.label)
+    heads += [f"{c.label}: points" for c in crit]
+    heads.append("Notes")
+    for j, h in enumerate(heads):
+        cell = book.text(ranking, f"{_col(j + 1)}1", h)
+        cell.font = bold
+        cell.fill = head_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ranking.row_dimensions[1].height = 48
+    rows = req.rows()
+    for i, rr in enumerate(rows):
+        row = 2 + i
+        src = FIRST + i  # the same state's row in the Normalised sheet
+        book.formula(ranking, f"A{row}", f"{N}!{rank_col}{src}", rr.rank)
+        book.text(ranking, f"B{row}", rr.alternative)
+        book.text(ranking, f"C{row}", ds.names[rr.alternative])
+        book.formula(ranking, f"D{row}", _score_formula(r.method, f"{N}!", src, c0, c1, extra),
+                     rr.score)
+        ranking[f"D{row}"].number_format = "0.00"
+        for j, c in enumerate(crit):
+            cell = ranking[f"{_col(5 + j)}{row}"]
+            v = rr.values[c.id]
+            if v is None:
+                book.text(ranking, cell.coordinate, "missing")
+            elif c.encoding:
+                book.text(ranking, cell.coordinate, ds.format_value(rr.alternative, c.id, v))
+            else:
+                cell.value = v
+            if (rr.alternative, c.id) in over:
+                cell.fill = over_fill
+                cell.comment = Comment("What-if value (see the Data sheet).", APP_AUTHOR)
+            pc = f"{_col(5 + k + j)}{row}"
+            book.formula(ranking, pc, f"100*{N}!{ccol[j]}$2*{N}!{ccol[j]}{src}",
+                         rr.contributions[c.id])
+            ranking[pc].number_format = "0.00"
+        book.text(ranking, f"{_col(5 + 2 * k)}{row}", row_notes(req, rr))
+    ranking.freeze_panes = "D2"
+    ranking.column_dimensions["C"].width = 20
+    for j in range(2 * k):
+        ranking.column_dimensions[_col(5 + j)].width = 14
+    ranking.column_dimensions[_col(5 + 2 * k)].width = 40
+    ranking.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+    # -- Excluded, Sources, Method -------------------------------------------------------
+    for j, h in enumerate(["State", "Name", "Reason"]):
+        book.text(excluded, f"{_col(j + 1)}1", h).font = bold
+    for i, e in enumerate(r.excluded):
+        book.text(excluded, f"A{2 + i}", e.alternative)
+        book.text(excluded, f"B{2 + i}", ds.names.get(e.alternative, ""))
+        book.text(excluded, f"C{2 + i}", e.reason)
+    if not r.excluded:
+        book.text(excluded, "A2", "No state was excluded.")
+    excluded.column_dimensions["B"].width = 20
+    excluded.column_dimensions["C"].width = 70
+
+    src_heads = ["Criterion", "Label", "Unit", "Direction", "Source", "URL", "Data year",
+                 "Status", "Notes", "Encoding"]
+    for j, h in enumerate(src_heads):
+        book.text(sources, f"{_col(j + 1)}1", h).font = bold
+    for i, c in enumerate(crit):
+        p = c.provenance
+        vals = [c.id, c.label, c.unit, direction_text(c), p.source if p else "",
+                p.url if p else "", p.year if p else "", p.status if p else "",
+                p.notes if p else "", c.encoding_note]
+        for j, text in enumerate(vals):
+            book.text(sources, f"{_col(j + 1)}{2 + i}", text)
+    for col, width in zip("ABCDEFGHIJ", (20, 32, 12, 16, 50, 50, 10, 14, 60, 40), strict=True):
+        sources.column_dimensions[col].width = width
+
+    meta = run_metadata(req)
+    lines: list[tuple[str, str]] = [
+        ("Scenario", req.scenario_name or "(unsaved weighting)"),
+        ("Description", req.description),
+        ("Exported", meta["exported_at"]),
+        ("Dataset version", meta["dataset_version"]),
+        ("Method", meta["method_name"]),
+        ("Method in plain words", meta["method_description"]),
+        ("Normalisation", NORMALIZATION_NAMES.get(r.normalization, r.normalization)),
+        ("Missing figures", meta["missing_policy_description"]),
+        ("Weights", ", ".join(f"{c.id} {w:.1%}" for c, w in zip(crit, shares, strict=True))),
+        ("Gates", ", ".join(meta["gates"]) or "none"),
+        ("Excluded by the planner", ", ".join(meta["excluded_by_planner"]) or "none"),
+        ("What-if overrides", "; ".join(
+            f"{o['state']} {o['criterion']} = {o['value']:g}" for o in meta["overrides"])
+         or "none"),
+        ("States ranked", str(len(r))),
+        ("States listed", str(req.shown_count)),
+        ("Warnings", "\n".join(r.warnings) or "none"),
+        ("How this workbook computes",
+         _workbook_note(r.method, r.normalization, r.missing_policy)),
+    ]
+    book.text(method, "A1", "Item").font = bold
+    book.text(method, "B1", "Value").font = bold
+    for i, (key, val) in enumerate(lines):
+        book.text(method, f"A{2 + i}", key).font = bold
+        cell = book.text(method, f"B{2 + i}", val)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    method.column_dimensions["A"].width = 26
+    method.column_dimensions["B"].width = 100
+    for ws in (data, used, norm):
+        ws.freeze_panes = f"C{FIRST}"
+        ws.column_dimensions["B"].width = 20
+    return book
+
+
+APP_AUTHOR = "SiteSelect"
+
+
+def _normal_formula(normalization: str, direction: str, x: str, rng: str) -> str:
+    lower = direction == LOWER
+    if normalization == "minmax":
+        num = f"(MAX({rng})-{x})" if lower else f"({x}-MIN({rng}))"
+        return f"IF(MAX({rng})=MIN({rng}),1,{num}/(MAX({rng})-MIN({rng})))"
+    if normalization == "zscore":
+        dev = f"(AVERAGE({rng})-{x})" if lower else f"({x}-AVERAGE({rng}))"
+        z = f"MAX(-{Z_CLIP:g},MIN({Z_CLIP:g},{dev}/STDEV.P({rng})))"
+        return f"IF(STDEV.P({rng})=0,1,({z}+{Z_CLIP:g})/{2 * Z_CLIP:g})"
+    if normalization == "rank":
+        cmp = ">" if lower else "<"
+        below = f"SUMPRODUCT(({rng}{cmp}{x})*1)"
+        same = f"SUMPRODUCT(({rng}={x})*1)"
+        return (f"IF(OR(ROWS({rng})<2,MAX({rng})=MIN({rng})),1,"
+                f"({below}+({same}-1)/2)/(ROWS({rng})-1))")
+    # vector (TOPSIS)
+    return f"IF(SUMSQ({rng})=0,{x},{x}/SQRT(SUMSQ({rng})))"
+
+
+def _score_formula(method: str, prefix: str, row: int, c0: str, c1: str, extra: int) -> str:
+    w = f"{prefix}${c0}$2:${c1}$2"
+    nrow = f"{prefix}{c0}{row}:{c1}{row}"
+    if method == "wsm":
+        return f"100*SUMPRODUCT({w},{nrow})"
+    if method == "wpm":
+        f = WPM_FLOOR
+        return f"100*EXP(SUMPRODUCT({w},LN({f:g}+{1 - f:g}*{nrow})))"
+    ideal = f"{prefix}${c0}${extra}:${c1}${extra}"
+    anti = f"{prefix}${c0}${extra + 1}:${c1}${extra + 1}"
+    dp = f"SQRT(SUMPRODUCT(({w}*({nrow}-{ideal}))^2))"
+    dm = f"SQRT(SUMPRODUCT(({w}*({nrow}-{anti}))^2))"
+    return f"IF({dp}+{dm}=0,100,100*{dm}/({dp}+{dm}))"
+
+
+def _workbook_note(method: str, normalization: str, missing: str) -> str:
+    parts = [
+        "Weights!E holds the points you can edit; Weights!F the shares (points / total), "
+        "copied into row 2 of the Normalised sheet.",
+        "Data holds the figures the ranking used; Values used fills missing figures ("
+        + MISSING_NAMES[missing] + ").",
+    ]
+    if normalization == "minmax":
+        parts.append("Normalised = (x - min) / (max - min), or (max - x) / (max - min) when "
+                     "lower is better; 1 for every state when all values are equal.")
+    elif normalization == "zscore":
+        parts.append("Normalised = (z clipped to +-3, turned round when lower is better, + 3) / 6, "
+                     "with z from the population standard deviation.")
+    elif normalization == "rank":
+        parts.append("Normalised = the state's average rank on the criterion, from 0 (worst) to "
+                     "1 (best).")
+    else:
+        parts.append("Normalised = x / sqrt(sum of squares) (vector normalisation).")
+    if method == "wsm":
+        parts.append("Score = 100 x SUMPRODUCT(weight row, normalised row); points = 100 x "
+                     "weight x normalised value, and they add up to the score.")
+    elif method == "wpm":
+        parts.append(f"Score = 100 x EXP(SUMPRODUCT(weight row, LN({WPM_FLOOR:g} + "
+                     f"{1 - WPM_FLOOR:g} x normalised row))), the weighted product; points are "
+                     "the weighted-sum view of the same values.")
+    else:
+        parts.append("Score = 100 x D- / (D+ + D-), with D+ and D- the weighted distances to "
+                     "the ideal and anti-ideal rows at the foot of the Normalised sheet; points "
+                     "are 100 x weight x normalised value.")
+    parts.append("Rank = RANK of the score among all ranked states. Rows stay in the export's "
+                 "order.")
+    return " ".join(parts)
+
+
+def write_xlsx(
+    req: ExportRequest,
+    path: str | os.PathLike[str],
+    progress: ProgressFn | None = None,
+    is_cancelled: CancelFn | None = None,
+) -> Path:
+    """Write the workbook to ``path`` and return it.
+
+    Raises
+    ------
+    ExportError
+        If the file cannot be written; ExportCancelled if cancelled (nothing written).
+    """
+    step = Checkpoint(progress, is_cancelled)
+    step(0.0, "Building the workbook")
+    book = build_workbook(req, step)
+    book.wb.calculation.fullCalcOnLoad = True
+    target = Path(path)
+    with atomic_output([target]) as (tmp,):
+        step(0.8, "Saving the workbook")
+        book.wb.save(tmp)
+        step(0.9, "Storing the computed values")
+        _inject_cached_values(tmp, book)
+        step(1.0, "Done")
+    return target

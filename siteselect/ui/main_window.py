@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
         self.file_export_anchor = self.file_menu.addSeparator()
         self.quit_action = self._action("&Quit", self.close, QKeySequence.Quit, "Close SiteSelect")
         self.quit_action.setMenuRole(QAction.QuitRole)
-        if not self.quit_action.shortcut():
+        if self.quit_action.shortcut().isEmpty():  # no platform binding (e.g. offscreen)
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.file_menu.addAction(self.quit_action)
 
@@ -302,7 +302,6 @@ class MainWindow(QMainWindow):
     def _update_title(self, *_args) -> None:  # noqa: ANN002
         mark = "*" if self.state.modified else ""
         self.setWindowTitle(f"{self.state.document_name}{mark} \u2014 {APP_NAME}")
-        self.setWindowModified(self.state.modified)
 
     def _show_result(self, *_args) -> None:  # noqa: ANN002
         st = self.state

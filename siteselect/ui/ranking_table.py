@@ -133,7 +133,8 @@ class RankingTableModel(QAbstractTableModel):
             sort = role == Qt.UserRole
             if col == 0:
                 if ranked:
-                    return int(self.result.ranks[row])
+                    rank = int(self.result.ranks[row])
+                    return rank if sort else str(rank)
                 return math.inf if sort else "\u2014"
             if col == 1:
                 return code
@@ -197,8 +198,13 @@ class RankingProxyModel(QSortFilterProxyModel):
         self._needle = ""
 
     def set_filter_text(self, text: str) -> None:
-        self._needle = text.strip().lower()
-        self.invalidateFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10
+            self.beginFilterChange()
+            self._needle = text.strip().lower()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._needle = text.strip().lower()
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
         if not self._needle:

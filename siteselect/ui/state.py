@@ -65,7 +65,7 @@ class PlannerState(QObject):
         self._colour_by = SCORE
         self._document_name = UNTITLED
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.modified_changed.emit(not clean))
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
 
     # -- settings and result -------------------------------------------------------------
     @property
@@ -119,6 +119,9 @@ class PlannerState(QObject):
         if name != self._document_name:
             self._document_name = name
             self.document_name_changed.emit(name)
+
+    def _clean_changed(self, clean: bool) -> None:
+        self.modified_changed.emit(not clean)
 
     @property
     def modified(self) -> bool:

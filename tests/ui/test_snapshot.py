@@ -1,0 +1,74 @@
+"""``siteselect snapshot``: a PNG of the window at the requested size, clear errors otherwise."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from siteselect.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_snapshot_writes_a_png_of_the_requested_size(tmp_path, qapp, capsys):
+    out = tmp_path / "window.png"
+    assert main(["snapshot", str(out), "--size", "1200x800", "--require", "energy_cost<=9",
+                 "--select", "tx"]) == 0
+    image = QImage(str(out))
+    assert not image.isNull()
+    assert (image.width(), image.height()) == (1200, 800)
+    # Not a blank image: the map and panels put many distinct colours on it.
+    colours = {image.pixel(x, y) for x in range(0, 1200, 37) for y in range(0, 800, 29)}
+    assert len(colours) > 20
+    assert "wrote" in capsys.readouterr().out
+    assert not list(tmp_path.glob("*.tmp.png"))
+
+
+def test_snapshot_runs_without_a_display(tmp_path):
+    out = tmp_path / "headless.png"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY",
+                                                            "QT_QPA_PLATFORM")}
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "snapshot", str(out), "--size", "900x600",
+         "--weights", "energy_cost=3,talent=1"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (900, 600)
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["{tmp}/no/such/folder/x.png"], "does not exist"),
+        (["{tmp}/x.jpg"], "must end in .png"),
+        (["{tmp}/x.png", "--size", "big"], "WIDTHxHEIGHT"),
+        (["{tmp}/x.png", "--size", "10x10"], "out of range"),
+        (["{tmp}/x.png", "--weights", "nonsense=1"], "Unknown criterion"),
+        (["{tmp}/x.png", "--require", "energy_cost<<9"], "The gate"),
+        (["{tmp}/x.png", "--exclude", "XX"], "Unknown state"),
+    ],
+)
+def test_bad_paths_and_options_give_one_line_and_status_2(tmp_path, capsys, args, needle):
+    argv = ["snapshot"] + [a.replace("{tmp}", str(tmp_path)) for a in args]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert needle in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_headless_commands_do_not_import_qt():
+    code = ("import sys, siteselect.cli as c; c.build_parser(); "
+            "import siteselect.cli.snapshot, siteselect.cli.gui; "
+            "assert not any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules), "
+            "sorted(m for m in sys.modules if m.startswith('PySide6'))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert proc.returncode == 0, proc.stderr

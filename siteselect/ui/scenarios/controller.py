@@ -1,0 +1,335 @@
+"""The window's scenario logic: which scenario is open, and saving, opening and revising it.
+
+:class:`ScenarioController` sits between the :class:`~siteselect.storage.ScenarioStore` and
+the window's :class:`~siteselect.ui.state.PlannerState`; the Scenario menu, the scenarios panel
+and the dialogs only call it.  It remembers the revision it opened, so a save after another
+window saved the same scenario is detected (and the planner asked) instead of silently
+replacing theirs.  Deletes go on a session undo stack of their own (the settings undo stack is
+for the weights).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QWidget
+
+from siteselect.errors import SiteSelectError, StorageError
+from siteselect.model.scenario import Scenario
+from siteselect.model.settings import ScoringSettings
+from siteselect.storage import ConflictError, DeletedScenario, ScenarioStore
+from siteselect.ui.dialogs import show_error
+from siteselect.ui.scenarios import prompts
+from siteselect.ui.state import UNTITLED, PlannerState
+
+log = logging.getLogger(__name__)
+
+
+class DeleteScenarioCommand(QUndoCommand):
+    """Deleting a saved scenario; undo puts it back with its whole history."""
+
+    def __init__(self, controller: ScenarioController, name: str) -> None:
+        super().__init__(f"Delete Scenario “{name}”")
+        self.controller = controller
+        self.name = name
+        self.deleted: DeletedScenario | None = None
+
+    def redo(self) -> None:
+        store = self.controller.store
+        if store is None:
+            return
+        try:
+            self.deleted = store.delete(self.name)
+        except SiteSelectError as exc:
+            self.setObsolete(True)
+            self.controller.report(exc)
+        self.controller.scenarios_changed.emit()
+
+    def undo(self) -> None:
+        store = self.controller.store
+        if store is None or self.deleted is None:
+            return
+        try:
+            store.restore_deleted(self.deleted)
+        except SiteSelectError as exc:
+            self.controller.report(exc)
+        self.controller.scenarios_changed.emit()
+
+
+class ScenarioController(QObject):
+    """Open, save, revise and compare named scenarios in one window.
+
+    Signals
+    -------
+    scenarios_changed(): the list of saved scenarios changed.
+    current_changed(object): the open scenario (a Scenario, or None for an unsaved one).
+    database_changed(object): the store was opened or replaced (None when unavailable).
+    """
+
+    scenarios_changed = Signal()
+    current_changed = Signal(object)
+    database_changed = Signal(object)
+
+    def __init__(self, state: PlannerState, parent_widget: QWidget | None = None,
+                 db_path: str | Path | None = None) -> None:
+        super().__init__(parent_widget)
+        self.state = state
+        self.parent_widget = parent_widget
+        self.store: ScenarioStore | None = None
+        self.db_error: StorageError | None = None
+        self.current: Scenario | None = None
+        self.undo_stack = QUndoStack(self)
+        # Nobody can answer a dialog on the offscreen platform (snapshots, CI): closing then
+        # goes ahead without asking.  Tests that answer the dialogs set this to True.
+        self.interactive = QGuiApplication.platformName() != "offscreen"
+        self.open_database(db_path)
+
+    # -- database ---------------------------------------------------------------------------
+    def open_database(self, path: str | Path | None = None) -> bool:
+        """Open (or create) the scenario database; on failure keep the error for the panel."""
+        try:
+            store = ScenarioStore.open(path)
+        except StorageError as exc:
+            log.error("%s", exc.message)
+            self.db_error = exc
+            self.database_changed.emit(None)
+            return False
+        if self.store is not None:
+            self.store.close()
+        self.store = store
+        self.db_error = None
+        self.current = None
+        self.undo_stack.clear()
+        self.database_changed.emit(store)
+        self.scenarios_changed.emit()
+        self.current_changed.emit(None)
+        return True
+
+    def use_new_database(self) -> bool:
+        """Ask for a new database file elsewhere and continue with it (the old one untouched)."""
+        suggestion = str(Path.home() / "siteselect-scenarios.db")
+        path = prompts.ask_new_database(self.parent_widget, suggestion)
+        if not path:
+            return False
+        # An existing file is never replaced: opening checks it and refuses anything unreadable.
+        ok = self.open_database(path)
+        if not ok and self.db_error is not None:
+            self.report(self.db_error)
+        return ok
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def report(self, exc: BaseException) -> None:
+        show_error(self.parent_widget, exc)
+
+    def scenarios(self, search: str | None = None) -> list[Scenario]:
+        if self.store is None:
+            return []
+        try:
+            return self.store.list(search)
+        except SiteSelectError as exc:
+            log.error("%s", exc)
+            return []
+
+    @property
+    def current_name(self) -> str:
+        return self.current.name if self.current else UNTITLED
+
+    def _require_store(self) -> ScenarioStore:
+        if self.store is None:
+            raise StorageError(self.db_error.message if self.db_error else
+                               "No scenario database is open.")
+        return self.store
+
+    def _set_current(self, sc: Scenario | None) -> None:
+        self.current = sc
+        self.state.set_document_name(sc.name if sc else UNTITLED)
+        self.current_changed.emit(sc)
+
+    # -- unsaved changes ----------------------------------------------------------------------
+    def maybe_save(self) -> bool:
+        """Ask Save / Discard / Cancel if there are unsaved changes; True to go ahead."""
+        if not self.state.modified:
+            return True
+        answer = prompts.ask_unsaved(self.parent_widget, self.current_name)
+        if answer == prompts.SAVE:
+            return self.save()
+        return answer == prompts.DISCARD
+
+    def may_close(self) -> bool:
+        """Close guard of the main window."""
+        if not self.interactive:
+            if self.state.modified:
+                log.warning("closing with unsaved changes to %s (no one to ask)",
+                            self.current_name)
+            return True
+        return self.maybe_save()
+
+    # -- actions --------------------------------------------------------------------------------
+    def new_scenario(self) -> bool:
+        if not self.maybe_save():
+            return False
+        self.state.load_document(ScoringSettings(), UNTITLED)
+        self._set_current(None)
+        return True
+
+    def open_scenario(self, name: str) -> bool:
+        """Show a saved scenario (asking about unsaved changes first)."""
+        try:
+            sc = self._require_store().get(name)
+        except SiteSelectError as exc:
+            self.report(exc)
+            return False
+        if not self.maybe_save():
+            return False
+        self.state.load_document(sc.settings, sc.name)
+        self._set_current(sc)
+        ds_version = self.state.dataset.version
+        if sc.dataset_version and sc.dataset_version != ds_version:
+            self._status(f"“{sc.name}” was made with dataset {sc.dataset_version}; the figures "
+                         f"now shown are dataset {ds_version}.")
+        else:
+            self._status(f"Opened “{sc.name}” (revision {sc.revision}).")
+        return True
+
+    def _status(self, text: str) -> None:
+        parent = self.parent_widget
+        bar = getattr(parent, "statusBar", None)
+        if bar is not None:
+            bar().showMessage(text, 8000)
+
+    def _scenario_from_state(self, name: str, description: str) -> Scenario:
+        return Scenario(name=name, settings=self.state.settings, description=description,
+                        dataset_version=self.state.dataset.version)
+
+    def _saved(self, sc: Scenario) -> None:
+        self.state.mark_saved()
+        self._set_current(sc)
+        self.scenarios_changed.emit()
+        self._status(f"Saved “{sc.name}” as revision {sc.revision}.")
+
+    def save(self) -> bool:
+        """Save the open scenario as a new revision (Save As for an unsaved or built-in one)."""
+        cur = self.current
+        if cur is None or cur.builtin:
+            return self.save_as()
+        try:
+            store = self._require_store()
+            draft = self._scenario_from_state(cur.name, cur.description)
+            try:
+                saved = store.save(draft, expected_revision=cur.revision)
+            except ConflictError as exc:
+                choice = prompts.ask_conflict(self.parent_widget, exc.message)
+                if choice == prompts.COPY:
+                    return self.save_as()
+                if choice != prompts.OVERWRITE:
+                    return False
+                expected = exc.current.revision if exc.current is not None else 0
+                saved = store.save(draft, expected_revision=expected)
+        except SiteSelectError as exc:
+            self.report(exc)
+            return False
+        self._saved(saved)
+        return True
+
+    def save_as(self, name: str | None = None) -> bool:
+        """Save the current settings under a new name."""
+        cur = self.current
+        if name is None:
+            suggestion = f"{cur.name} (copy)" if cur else ""
+            name = prompts.ask_name(self.parent_widget, "Save Scenario As", "Scenario name:",
+                                    suggestion)
+            if name is None:
+                return False
+        description = cur.description if cur and not cur.builtin else ""
+        try:
+            saved = self._require_store().create(self._scenario_from_state(name, description))
+        except SiteSelectError as exc:
+            self.report(exc)
+            return False
+        self._saved(saved)
+        return True
+
+    def rename(self, old: str | None = None, new: str | None = None) -> bool:
+        old = old or (self.current.name if self.current else None)
+        if old is None:
+            return False
+        if new is None:
+            new = prompts.ask_name(self.parent_widget, "Rename Scenario", f"New name for “{old}”:",
+                                   old)
+            if new is None:
+                return False
+        try:
+            renamed = self._require_store().rename(old, new)
+        except SiteSelectError as exc:
+            self.report(exc)
+            return False
+        if self.current is not None and self.current.name.casefold() == old.strip().casefold():
+            self._set_current(replace(self.current, name=renamed.name))
+        self.scenarios_changed.emit()
+        return True
+
+    def duplicate(self, name: str | None = None, new: str | None = None) -> bool:
+        name = name or (self.current.name if self.current else None)
+        if name is None:
+            return False
+        if new is None:
+            new = prompts.ask_name(self.parent_widget, "Duplicate Scenario",
+                                   f"Name of the copy of “{name}”:", f"{name} (copy)")
+            if new is None:
+                return False
+        try:
+            self._require_store().duplicate(name, new)
+        except SiteSelectError as exc:
+            self.report(exc)
+            return False
+        self.scenarios_changed.emit()
+        return True
+
+    def delete(self, name: str | None = None) -> bool:
+        """Delete after confirmation; Undo Delete brings it back in this session."""
+        name = name or (self.current.name if self.current else None)
+        if name is None or self.store is None:
+            return False
+        if not prompts.confirm(self.parent_widget, "Delete Scenario",
+                               f"Delete the scenario “{name}” and all its revisions? You can "
+                               "undo this until you close SiteSelect."):
+            return False
+        cmd = DeleteScenarioCommand(self, name)
+        self.undo_stack.push(cmd)
+        if cmd.deleted is None:
+            return False
+        if self.current is not None and self.current.name == cmd.deleted.scenario.name:
+            # The settings stay on screen as an unsaved scenario.
+            self._set_current(None)
+            self.state.undo_stack.resetClean()
+        return True
+
+    def restore_revision(self, name: str, revision: int) -> bool:
+        """Make an earlier revision current (a new save) and show it if it is open."""
+        is_open = self.current is not None and self.current.name.casefold() == name.casefold()
+        if is_open and not self.maybe_save():
+            return False
+        try:
+            store = self._require_store()
+            expected = self.current.revision if is_open and self.current else None
+            try:
+                sc = store.restore_revision(name, revision, expected_revision=expected)
+            except ConflictError:
+                sc = store.restore_revision(name, revision)
+        except SiteSelectError as exc:
+            self.report(exc)
+            return False
+        if is_open:
+            self.state.load_document(sc.settings, sc.name)
+            self._set_current(sc)
+        self.scenarios_changed.emit()
+        self._status(f"Restored revision {revision} of “{sc.name}” as revision {sc.revision}.")
+        return True

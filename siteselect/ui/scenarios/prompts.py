@@ -1,0 +1,58 @@
+"""The questions the scenario features ask the planner, each one small modal dialog.
+
+Kept in one place so the controller reads as plain logic and tests can answer the dialogs by
+patching the Qt static methods (``QMessageBox.question``, ``QInputDialog.getText``,
+``QFileDialog.getSaveFileName``) or :func:`ask_conflict`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+OVERWRITE, COPY = "overwrite", "copy"
+
+
+def ask_unsaved(parent: QWidget | None, name: str) -> str:
+    """Save / Discard / Cancel for unsaved changes to ``name``."""
+    answer = QMessageBox.question(
+        parent, "Unsaved changes",
+        f"The scenario “{name}” has unsaved changes. Save them first?",
+        QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+    return {QMessageBox.Save: SAVE, QMessageBox.Discard: DISCARD}.get(answer, CANCEL)
+
+
+def ask_conflict(parent: QWidget | None, message: str) -> str:
+    """Overwrite (as a new revision) / Save as Copy / Cancel after another window saved."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Warning)
+    box.setWindowTitle("Saved elsewhere")
+    box.setText(message)
+    box.setInformativeText("Save your version as its newest revision (theirs stays in the "
+                           "revision history), save yours as a copy, or cancel?")
+    overwrite = box.addButton("Save as New Revision", QMessageBox.AcceptRole)
+    copy = box.addButton("Save as Copy...", QMessageBox.ActionRole)
+    box.addButton(QMessageBox.Cancel)
+    box.setDefaultButton(copy)
+    box.exec()
+    clicked = box.clickedButton()
+    return OVERWRITE if clicked is overwrite else COPY if clicked is copy else CANCEL
+
+
+def ask_name(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """A scenario name, or None when cancelled."""
+    name, ok = QInputDialog.getText(parent, title, label, QLineEdit.Normal, text)
+    return name if ok else None
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    answer = QMessageBox.question(parent, title, text, QMessageBox.Yes | QMessageBox.No,
+                                  QMessageBox.No)
+    return answer == QMessageBox.Yes
+
+
+def ask_new_database(parent: QWidget | None, suggestion: str) -> str | None:
+    """A path for a new scenario database, or None when cancelled."""
+    path, _filter = QFileDialog.getSaveFileName(
+        parent, "New scenario database", suggestion, "SiteSelect database (*.db)")
+    return path or None

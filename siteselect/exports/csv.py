@@ -14,7 +14,9 @@ row per listed state in rank order:
 ``<criterion id>_points``
     the criterion's contribution to the score in points;
 ``notes``
-    missing figures (and how they were scored) and what-if overrides for that state.
+    missing figures (and how they were scored) and what-if overrides for that state;
+``scenario``
+    the scenario name on every row, so rows from several exports can be stacked.
 
 The companion ``OUT.meta.json`` (same name, ``.meta.json`` instead of ``.csv``) records the run:
 scenario name and description, export time, dataset version, method (also in plain words),
@@ -64,7 +66,7 @@ def header(req: ExportRequest) -> list[str]:
         if c.is_categorical:
             cols.append(f"{c.id}_label")
     cols += [f"{c.id}_points" for c in crit]
-    cols.append("notes")
+    cols += ["notes", "scenario"]
     return cols
 
 
@@ -83,6 +85,7 @@ def table_rows(req: ExportRequest) -> list[list[object]]:
                 cells.append("" if v is None else ds.format_value(row.alternative, c.id, v))
         cells += [round(row.contributions[c.id], 6) for c in crit]
         cells.append(row_notes(req, row))
+        cells.append(req.scenario_name)
         out.append(cells)
     return out
 
@@ -116,7 +119,7 @@ def write_csv(
     with atomic_output([target, meta_target]) as (tmp, tmp_meta):
         with tmp.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\r\n")
-            writer.writerow(header(req))
+            writer.writerow([neutralise(h) for h in header(req)])
             for i, r in enumerate(rows):
                 if i % 10 == 0:
                     step(0.1 + 0.7 * i / max(1, len(rows)), "Writing rows")

@@ -3,10 +3,11 @@
 Sheets, in order:
 
 ``Ranking``
-    the listed states in rank order: rank (a ``RANK`` formula), state, name, score (a live
-    formula: 100 x ``SUMPRODUCT`` of the weight row and the state's normalised values for the
-    weighted sum; the matching live formula for the weighted product and TOPSIS), each weighted
-    criterion's figure and its points (formulas), and notes (missing figures, what-if values).
+    the listed states in rank order: rank (a formula counting higher scores), state, name,
+    score (a live formula: 100 x ``SUMPRODUCT`` of the weight row and the state's normalised
+    values for the weighted sum; the matching live formula for the weighted product and
+    TOPSIS), each weighted criterion's figure and its points (formulas), and notes (missing
+    figures, what-if values).
 ``Weights``
     one row per weighted criterion; the **points** column is the input a reviewer edits, the
     share column (points / total) feeds every score.
@@ -52,6 +53,7 @@ from siteselect.exports.common import (
     run_metadata,
 )
 from siteselect.model.criteria import LOWER
+from siteselect.scoring.engine import TIE_TOLERANCE
 from siteselect.scoring.methods import WPM_FLOOR
 from siteselect.scoring.normalization import Z_CLIP
 
@@ -286,8 +288,10 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
                          float(r.normalized[i, j]))
         book.formula(norm, f"{score_col}{row}",
                      _score_formula(r.method, "", row, c0, c1, extra), float(r.scores[i]))
+        # 1 + the number of states scoring higher by more than the engine's tie tolerance
         book.formula(norm, f"{rank_col}{row}",
-                     f"RANK({score_col}{row},${score_col}${FIRST}:${score_col}${last})",
+                     f"1+SUMPRODUCT((${score_col}${FIRST}:${score_col}${last}>"
+                     f"{score_col}{row}+{TIE_TOLERANCE:g})*1)",
                      int(r.ranks[i]))
     step(0.55, "Writing the ranking")
 
@@ -465,7 +469,8 @@ def _workbook_note(method: str, normalization: str, missing: str) -> str:
         parts.append("Score = 100 x D- / (D+ + D-), with D+ and D- the weighted distances to "
                      "the ideal and anti-ideal rows at the foot of the Normalised sheet; points "
                      "are 100 x weight x normalised value.")
-    parts.append("Rank = RANK of the score among all ranked states. Rows stay in the export's "
+    parts.append("Rank = 1 + the number of ranked states with a higher score (scores within "
+                 f"{TIE_TOLERANCE:g} count as equal, as in the app). Rows stay in the export's "
                  "order.")
     return " ".join(parts)
 

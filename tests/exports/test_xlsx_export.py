@@ -1,0 +1,189 @@
+"""XLSX export read back with openpyxl, and its formulas recomputed with the `formulas`
+engine: the recomputed scores must equal the application's, also after a weight is edited."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+import openpyxl
+import pytest
+
+from siteselect.analysis import rank_states
+from siteselect.exports import make_request
+from siteselect.exports.xlsx import write_xlsx
+from siteselect.model.settings import ScoringSettings
+
+SHEETS = ["Ranking", "Weights", "Data", "Values used", "Normalised", "Excluded", "Sources",
+          "Method"]
+
+
+def recompute(path):
+    """Every cell of the workbook as computed by the `formulas` engine, keyed (SHEET, ref)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import formulas
+
+        solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
+    out = {}
+    for key, val in solution.items():
+        sheet, _, ref = key.rpartition("!")
+        sheet = sheet.strip("'").split("]", 1)[1]
+        v = np.asarray(getattr(val, "value", val)).ravel()
+        out[(sheet.upper(), ref.upper())] = v[0] if v.size else None
+    return out
+
+
+def state_scores_from_formulas(path, n_states):
+    """{state: (score, rank)} as recomputed in the Normalised sheet."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Normalised"]
+    header = [c.value for c in ws[1]]
+    score_col = openpyxl.utils.get_column_letter(header.index("Score") + 1)
+    rank_col = openpyxl.utils.get_column_letter(header.index("Rank") + 1)
+    data = wb["Data"]
+    states = [data[f"A{3 + i}"].value for i in range(n_states)]
+    cells = recompute(path)
+    return {
+        s: (float(cells[("NORMALISED", f"{score_col}{3 + i}")]),
+            int(cells[("NORMALISED", f"{rank_col}{3 + i}")]))
+        for i, s in enumerate(states)
+    }, cells
+
+
+def test_sheets_and_cached_values(tmp_path, rich_request):
+    out = write_xlsx(rich_request, tmp_path / "s.xlsx")
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == SHEETS
+    ws = wb["Ranking"]
+    r = rich_request.result
+    assert [c.value for c in ws[1]][:4] == ["Rank", "State", "Name", "Score"]
+    assert [ws[f"B{2 + i}"].value for i in range(10)] == list(r.alternatives[:10])
+    assert ws["B12"].value is None  # top 10 only
+    for i in range(10):
+        assert ws[f"D{2 + i}"].data_type == "f"
+        assert "SUMPRODUCT" in ws[f"D{2 + i}"].value
+        assert ws[f"A{2 + i}"].value.startswith("=Normalised!")
+    # cached values (what a reader that does not recalculate shows) are the app's numbers
+    cached = openpyxl.load_workbook(out, data_only=True)["Ranking"]
+    for i in range(10):
+        assert cached[f"D{2 + i}"].value == pytest.approx(float(r.scores[i]), abs=1e-9)
+        assert cached[f"A{2 + i}"].value == int(r.ranks[i])
+    # Weights: editable points and live shares
+    w = wb["Weights"]
+    ids = [w[f"A{2 + j}"].value for j in range(len(r.criteria))]
+    assert ids == list(r.criteria)
+    assert w["F2"].value.startswith("=E2/SUM(")
+    # Data: the figures used; missing left empty with a note; overrides marked
+    d = wb["Data"]
+    data_states = [d[f"A{3 + i}"].value for i in range(len(r))]
+    assert data_states == list(r.alternatives)
+    col = {d.cell(1, j).value: j for j in range(1, d.max_column + 1)}
+    ia = data_states.index("IA") + 3
+    assert d.cell(ia, col["power_capacity"]).value is None
+    assert "Missing" in d.cell(ia, col["power_capacity"]).comment.text
+    ga = data_states.index("GA") + 3
+    assert d.cell(ga, col["energy_cost"]).value == 5.5
+    assert "What-if" in d.cell(ga, col["energy_cost"]).comment.text
+    # Excluded, Sources and Method
+    ex = wb["Excluded"]
+    reasons = {ex[f"A{i}"].value: ex[f"C{i}"].value for i in range(2, ex.max_row + 1)}
+    assert reasons["WY"] == "excluded by the planner"
+    assert reasons["CA"].startswith("gate energy_cost<=12")
+    src = wb["Sources"]
+    assert [c.value for c in src[1]][:8] == ["Criterion", "Label", "Unit", "Direction",
+                                              "Source", "URL", "Data year", "Status"]
+    assert src["F2"].value.startswith("http") and src["G2"].value
+    meth = {wb["Method"][f"A{i}"].value: wb["Method"][f"B{i}"].value
+            for i in range(2, wb["Method"].max_row + 1)}
+    assert meth["Scenario"] == "Board draft — power first"
+    assert meth["Exported"] == "2026-03-14T09:26:53Z"
+    assert meth["Dataset version"] == rich_request.dataset.version
+    assert meth["Method"] == "weighted sum"
+    assert "GA energy_cost = 5.5" in meth["What-if overrides"]
+
+
+@pytest.mark.parametrize(
+    ("method", "normalization", "missing"),
+    # weighted sum / min-max / worst is covered by the weight-edit test below
+    [("topsis", "minmax", "mean"), ("wpm", "zscore", "worst"), ("wsm", "rank", "mean")],
+)
+def test_formulas_recompute_to_the_app_scores(tmp_path, dataset, method, normalization,
+                                              missing):
+    settings = ScoringSettings(method=method, normalization=normalization, missing=missing)
+    req = make_request(dataset, settings, top_n=12)
+    out = write_xlsx(req, tmp_path / "f.xlsx")
+    got, cells = state_scores_from_formulas(out, len(req.result))
+    r = req.result
+    for i, s in enumerate(r.alternatives):
+        assert got[s][0] == pytest.approx(float(r.scores[i]), abs=1e-6), s
+        assert got[s][1] == int(r.ranks[i]), s
+    # the Ranking sheet's own live formulas agree too
+    for i in range(12):
+        assert float(cells[("RANKING", f"D{2 + i}")]) == pytest.approx(float(r.scores[i]),
+                                                                      abs=1e-6)
+
+
+def test_editing_a_weight_recomputes_like_the_engine(tmp_path, dataset, rich_settings):
+    req = make_request(dataset, rich_settings)
+    out = write_xlsx(req, tmp_path / "w.xlsx")
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Weights"]
+    row = next(i for i in range(2, ws.max_row + 1) if ws[f"A{i}"].value == "talent")
+    assert ws[f"E{row}"].value == rich_settings.weights["talent"]
+    ws[f"E{row}"] = 60.0  # a reviewer makes talent dominant
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    got, _ = state_scores_from_formulas(edited, len(req.result))
+    expected = rank_states(dataset, rich_settings.with_weight("talent", 60.0))
+    assert set(got) == set(expected.alternatives)
+    for i, s in enumerate(expected.alternatives):
+        assert got[s][0] == pytest.approx(float(expected.scores[i]), abs=1e-6), s
+        assert got[s][1] == int(expected.ranks[i]), s
+    before = dict(zip(req.result.alternatives, req.result.scores, strict=True))
+    assert any(abs(got[s][0] - before[s]) > 1 for s in got)  # the edit really changed scores
+
+
+def test_editing_a_figure_recomputes(tmp_path, dataset):
+    settings = ScoringSettings()
+    req = make_request(dataset, settings)
+    out = write_xlsx(req, tmp_path / "v.xlsx")
+    wb = openpyxl.load_workbook(out)
+    d = wb["Data"]
+    col = next(j for j in range(1, d.max_column + 1) if d.cell(1, j).value == "energy_cost")
+    row = next(i for i in range(3, d.max_row + 1) if d.cell(i, 1).value == "TX")
+    d.cell(row, col).value = 4.0
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    got, _ = state_scores_from_formulas(edited, len(req.result))
+    from siteselect.model.settings import Override
+
+    expected = rank_states(dataset, dataclasses.replace(
+        settings, overrides=(Override("TX", "energy_cost", 4.0),)))
+    for i, s in enumerate(expected.alternatives):
+        assert got[s][0] == pytest.approx(float(expected.scores[i]), abs=1e-6), s
+
+
+def test_formula_text_stays_text(tmp_path, hostile_request):
+    out = write_xlsx(hostile_request, tmp_path / "h.xlsx")
+    wb = openpyxl.load_workbook(out)
+    meth = wb["Method"]
+    cells = {meth[f"A{i}"].value: meth[f"B{i}"] for i in range(2, meth.max_row + 1)}
+    name = cells["Scenario"]
+    assert name.data_type == "s"
+    assert name.value == "'=HYPERLINK(\"x\")"
+    assert cells["Description"].data_type == "s"
+    assert not cells["Description"].value.startswith("@")
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    assert "HYPERLINK" not in c.value and "@" not in c.value
+    # negative numbers stay numeric cells
+    full = write_xlsx(dataclasses.replace(hostile_request, top_n=None), tmp_path / "a.xlsx")
+    d = openpyxl.load_workbook(full)["Data"]
+    col = next(j for j in range(1, d.max_column + 1) if d.cell(1, j).value == "regulation")
+    negatives = [d.cell(i, col) for i in range(3, d.max_row + 1)
+                 if isinstance(d.cell(i, col).value, float) and d.cell(i, col).value < 0]
+    assert negatives and all(c.data_type == "n" for c in negatives)

@@ -1,0 +1,269 @@
+"""The scenario features in the main window, on real database files (pytest-qt, offscreen).
+
+Modal questions are answered by patching the Qt static methods (QMessageBox.question,
+QInputDialog.getText, QFileDialog.getSaveFileName) or the conflict prompt.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from siteselect.model.scenario import Scenario
+from siteselect.model.settings import ScoringSettings
+from siteselect.storage import ScenarioStore
+from siteselect.ui.scenarios import prompts
+
+NAME = "Board draft — power first"
+
+
+def answer_name(monkeypatch, *names):
+    """Answer the next QInputDialog.getText calls with ``names`` (None = Cancel)."""
+    queue = list(names)
+
+    def get_text(*_args, **_kw):
+        name = queue.pop(0)
+        return ("", False) if name is None else (name, True)
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+    return queue
+
+
+def answer_question(monkeypatch, *answers):
+    """Answer the next QMessageBox.question calls; records the questions asked."""
+    queue = list(answers)
+    asked = []
+
+    def question(_parent, title, text, *_args, **_kw):
+        asked.append((title, text))
+        return queue.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return asked
+
+
+def db_path() -> str:
+    return os.environ["SITESELECT_DB"]
+
+
+def bump_talent(window, value: float = 55.0) -> None:
+    window.weights_panel.rows["talent"].spin.setValue(value)
+
+
+def test_menu_panel_and_status_are_installed(window):
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles.index("&Scenario") == titles.index("&Help") - 1
+    ui = window.scenario_ui
+    texts = [a.text() for a in ui.menu.actions() if a.text()]
+    for wanted in ("&New", "&Open...", "&Save", "Save &As...", "&Rename...", "&Duplicate...",
+                   "De&lete...", "Re&visions...", "&Compare..."):
+        assert wanted in texts
+    assert ui.save_action.shortcut() == QKeySequence("Ctrl+S")
+    names = ui.panel.model.names()
+    assert {"Balanced", "Cheapest Power", "Talent First", "Tax-Driven", "Low-Carbon"} <= set(
+        names)
+    assert ui.status_label.text() == "Scenario: Untitled"
+    assert not ui.panel.error_label.isVisibleTo(ui.panel)
+
+
+def test_save_as_then_save_makes_revisions_with_title_and_status_marks(qtbot, window,
+                                                                       monkeypatch):
+    ui, ctl = window.scenario_ui, window.scenario_controller
+    bump_talent(window)
+    assert window.windowTitle().startswith("Untitled*")
+    assert ui.status_label.text() == "Scenario: Untitled*"
+    answer_name(monkeypatch, NAME)
+    ui.save_action.trigger()  # nothing saved yet: Save asks for a name
+    assert window.windowTitle() == f"{NAME} \u2014 SiteSelect"
+    assert ui.status_label.text() == f"Scenario: {NAME}"
+    assert ctl.current.revision == 1
+    bump_talent(window, 60.0)
+    assert window.windowTitle() == f"{NAME}* \u2014 SiteSelect"
+    ui.save_action.trigger()
+    assert window.windowTitle() == f"{NAME} \u2014 SiteSelect"
+    with ScenarioStore.open(db_path()) as store:
+        saved = store.get(NAME)
+        assert saved.revision == 2
+        assert saved.settings.weights["talent"] == 60.0
+        assert saved.dataset_version == window.state.dataset.version
+        assert [r.settings.weights["talent"] for r in store.revisions(NAME)] == [60.0, 55.0]
+    assert ui.panel.model.names()[0] == NAME  # newest first
+
+
+def test_save_on_a_builtin_asks_for_a_new_name(window, monkeypatch):
+    ctl = window.scenario_controller
+    assert ctl.open_scenario("Balanced")
+    bump_talent(window)
+    answer_name(monkeypatch, "My balanced")
+    assert ctl.save()
+    with ScenarioStore.open(db_path()) as store:
+        assert store.get("Balanced").settings == ScoringSettings(
+            weights=store.get("Balanced").settings.weights)
+        assert store.get("Balanced").revision == 1
+        assert store.get("My balanced").settings.weights["talent"] == 55.0
+
+
+def test_switching_with_unsaved_changes_asks_save_discard_cancel(window, monkeypatch):
+    ctl = window.scenario_controller
+    ctl.open_scenario("Cheapest Power")
+    bump_talent(window)
+    asked = answer_question(monkeypatch, QMessageBox.Cancel)
+    assert not ctl.open_scenario("Talent First")
+    assert asked and "Cheapest Power" in asked[0][1]
+    assert ctl.current.name == "Cheapest Power" and window.state.modified
+    answer_question(monkeypatch, QMessageBox.Discard)
+    assert ctl.open_scenario("Talent First")
+    assert ctl.current.name == "Talent First" and not window.state.modified
+    assert window.state.settings == ctl.current.settings
+    # Save: a built-in cannot take the changes, so it is saved under a new name first.
+    bump_talent(window, 70.0)
+    answer_question(monkeypatch, QMessageBox.Save)
+    answer_name(monkeypatch, "Talent tweaked")
+    assert ctl.open_scenario("Low-Carbon")
+    with ScenarioStore.open(db_path()) as store:
+        assert store.get("Talent tweaked").settings.weights["talent"] == 70.0
+
+
+def test_closing_with_unsaved_changes_asks(qtbot, window, monkeypatch):
+    ctl = window.scenario_controller
+    ctl.interactive = True
+    bump_talent(window)
+    answer_question(monkeypatch, QMessageBox.Cancel)
+    assert not window.close()
+    assert window.isVisible()
+    answer_question(monkeypatch, QMessageBox.Discard)
+    assert window.close()
+
+
+def test_delete_is_confirmed_and_undoable(window, monkeypatch):
+    ctl, ui = window.scenario_controller, window.scenario_ui
+    answer_name(monkeypatch, "To delete")
+    ctl.save_as()
+    bump_talent(window)
+    ctl.save()
+    answer_question(monkeypatch, QMessageBox.No)
+    assert not ctl.delete("To delete")
+    assert "To delete" in ui.panel.model.names()
+    answer_question(monkeypatch, QMessageBox.Yes)
+    assert ctl.delete("To delete")
+    assert "To delete" not in ui.panel.model.names()
+    assert ctl.current is None and window.state.modified  # the settings stay, unsaved
+    assert ui.undo_delete_action.isEnabled()
+    ui.undo_delete_action.trigger()
+    assert "To delete" in ui.panel.model.names()
+    with ScenarioStore.open(db_path()) as store:
+        assert [r.revision for r in store.revisions("To delete")] == [2, 1]
+
+
+@pytest.mark.parametrize("choice", [prompts.OVERWRITE, prompts.COPY, prompts.CANCEL])
+def test_two_windows_never_silently_lose_a_save(qtbot, window, dataset, monkeypatch, choice):
+    from siteselect.ui.main_window import MainWindow
+    from siteselect.ui.state import PlannerState
+
+    other = MainWindow(PlannerState(dataset, ScoringSettings()), restore_settings=False)
+    qtbot.addWidget(other)
+    first, second = window.scenario_controller, other.scenario_controller
+    answer_name(monkeypatch, "Shared")
+    first.save_as()
+    assert second.open_scenario("Shared")
+    bump_talent(window, 41.0)
+    assert first.save()  # revision 2, saved by the first window
+    bump_talent(other, 77.0)
+    asked = []
+    monkeypatch.setattr(prompts, "ask_conflict",
+                        lambda _parent, message: asked.append(message) or choice)
+    answer_name(monkeypatch, "Shared (mine)")
+    saved = second.save()
+    assert asked and "another window" in asked[0]
+    with ScenarioStore.open(db_path()) as store:
+        revs = [r.settings.weights["talent"] for r in store.revisions("Shared")]
+        if choice == prompts.OVERWRITE:
+            assert saved and revs == [77.0, 41.0, 15.0]
+        elif choice == prompts.COPY:
+            assert saved and revs == [41.0, 15.0]
+            assert store.get("Shared (mine)").settings.weights["talent"] == 77.0
+        else:
+            assert not saved and revs == [41.0, 15.0]
+            assert other.state.modified
+
+
+def test_revisions_dialog_views_and_restores(qtbot, window, monkeypatch):
+    ctl, ui = window.scenario_controller, window.scenario_ui
+    answer_name(monkeypatch, "Revised")
+    ctl.save_as()
+    bump_talent(window, 80.0)
+    ctl.save()
+    dlg = ui.show_revisions("Revised")
+    qtbot.addWidget(dlg)
+    assert dlg.list.count() == 2
+    assert "(current)" in dlg.list.item(0).text()
+    dlg.list.setCurrentRow(1)
+    assert dlg.selected_revision() == 1
+    assert "revision 1" in dlg.details.toPlainText()
+    dlg.restore_button.click()
+    assert ctl.current.revision == 3
+    assert window.state.settings.weights["talent"] == 15.0
+    assert not window.state.modified
+    assert dlg.list.count() == 3
+
+
+def test_corrupt_database_at_start_up_offers_a_new_one(qtbot, dataset, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from siteselect.ui.main_window import MainWindow
+    from siteselect.ui.state import PlannerState
+
+    bad = tmp_path / "bad.db"
+    content = b"SQLite format 3\x00" + b"\x13" * 3000
+    bad.write_bytes(content)
+    monkeypatch.setenv("SITESELECT_DB", str(bad))
+    win = MainWindow(PlannerState(dataset), restore_settings=False)
+    qtbot.addWidget(win)
+    panel = win.scenario_ui.panel
+    assert panel.error_label.isVisibleTo(panel) and str(bad) in panel.error_label.text()
+    assert panel.new_db_button.isVisibleTo(panel)
+    assert not panel.buttons["save"].isEnabled()
+    new = tmp_path / "elsewhere" / "new.db"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *_a, **_k: (str(new), "")))
+    panel.new_db_button.click()
+    assert win.scenario_controller.store is not None
+    assert not panel.error_label.isVisibleTo(panel)
+    assert "Balanced" in panel.model.names()
+    assert panel.buttons["save"].isEnabled()
+    assert bad.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.db", "elsewhere"]
+
+
+def test_compare_dialog(qtbot, window, qtmodeltester):
+    ctl, ui = window.scenario_controller, window.scenario_ui
+    ctl.store.save(Scenario("Talent only", settings=ScoringSettings(
+        weights={c: (1.0 if c == "talent" else 0.0) for c in window.state.dataset.criterion_ids})))
+    ctl.scenarios_changed.emit()
+    dlg = ui.show_compare()
+    qtbot.addWidget(dlg)
+    dlg.set_sources(None, "Talent only")
+    cmp = dlg.comparison
+    assert cmp is not None and len(cmp.states) == 51
+    assert dlg.model.rowCount() == 51
+    qtmodeltester.check(dlg.model)
+    qtmodeltester.check(ui.panel.model)
+    up = next(s for s in cmp.states if (s.rank_change or 0) > 0)
+    down = next(s for s in cmp.states if (s.rank_change or 0) < 0)
+    r, _g, b = dlg.map.brush_rgb(up.state)
+    assert b > r  # moved up: blue side
+    r, _g, b = dlg.map.brush_rgb(down.state)
+    assert r > b  # moved down: red side
+    assert cmp.entered and cmp.left
+    row = [s.state for s in cmp.states].index(cmp.entered[0])
+    from PySide6.QtCore import Qt
+
+    assert dlg.model.index(row, 7).data() == "entered top 10"
+    assert dlg.model.index(row, 0).data(Qt.BackgroundRole) is not None
+    assert len(dlg.slope.lines) == sum(1 for s in cmp.states if s.rank_change is not None)
+    assert dlg.weights_table.rowCount() == len(cmp.weights)
+    dlg.set_sources("Cheapest Power", "Talent only")
+    assert dlg.combo_a.currentText() == "Cheapest Power"

@@ -77,6 +77,8 @@ class StateDetailWidget(QWidget):
         lay.addWidget(self.heading)
         lay.addWidget(self.plots, 3)
         lay.addWidget(self.figures, 2)
+        self._tick_criteria: list[str] | None = None
+        self._x_ranges: tuple = ()
         state.selection_changed.connect(self.refresh)
         state.result_changed.connect(self.refresh)
         self.refresh()
@@ -85,11 +87,16 @@ class StateDetailWidget(QWidget):
         st = self.state
         ds, result, code = st.dataset, st.result, st.selected
         crit_ids = list(result.criteria)
-        labels = [_short(ds.criterion(c).label) for c in crit_ids]
-        ticks = [list(enumerate(labels))]
-        self.value_plot.getAxis("left").setTicks(ticks)
-        self.points_plot.getAxis("left").setTicks(ticks)
         n = len(crit_ids)
+        if crit_ids != self._tick_criteria:
+            # Axes are re-laid out only when the weighted criteria change, not on every move.
+            self._tick_criteria = crit_ids
+            labels = [_short(ds.criterion(c).label) for c in crit_ids]
+            ticks = [list(enumerate(labels))]
+            self.value_plot.getAxis("left").setTicks(ticks)
+            self.points_plot.getAxis("left").setTicks(ticks)
+            for p in (self.value_plot, self.points_plot):
+                p.setYRange(-0.5, max(n - 0.5, 0.5), padding=0)
         if code is None:
             self.heading.setText("<b>No state selected</b> &mdash; click a state on the map or "
                                  "a row of the ranking.")
@@ -140,10 +147,18 @@ class StateDetailWidget(QWidget):
                                 height=0.7, brushes=brushes_v)
         self.points_bars.setOpts(x0=np.zeros(n), y=y, width=np.asarray(points, float),
                                  height=0.7, brushes=brushes_p)
-        lo = min(0.0, float(np.min(values))) if n else 0.0
-        self.value_plot.setXRange(lo, max(1.0, float(np.max(values)) if n else 1.0), padding=0.02)
-        pmax = float(np.max(points)) if n else 1.0
-        pmin = float(np.min(points)) if n else 0.0
-        self.points_plot.setXRange(min(0.0, pmin), max(pmax, 1.0), padding=0.05)
-        for p in (self.value_plot, self.points_plot):
-            p.setYRange(-0.5, max(n - 0.5, 0.5), padding=0)
+        # Axis ranges cover every ranked state (rounded out), so they stay put while a slider
+        # moves and bars of different states compare at a glance.
+        r = self.state.result
+        if r.normalized.size:
+            vlo = min(0.0, float(np.floor(r.normalized.min())))
+            vhi = max(1.0, float(np.ceil(r.normalized.max())))
+            plo = min(0.0, 5.0 * np.floor(float(r.contributions.min()) / 5.0))
+            phi = max(5.0, 5.0 * np.ceil(float(r.contributions.max()) / 5.0))
+        else:
+            vlo, vhi, plo, phi = 0.0, 1.0, 0.0, 5.0
+        ranges = (vlo, vhi, plo, phi)
+        if ranges != self._x_ranges:
+            self._x_ranges = ranges
+            self.value_plot.setXRange(vlo, vhi, padding=0.02)
+            self.points_plot.setXRange(plo, phi, padding=0.02)

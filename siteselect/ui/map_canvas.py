@@ -64,7 +64,7 @@ class StateItem(QGraphicsPathItem):
         self.code = code
         self.hatched = False
         self._canvas = canvas
-        self.setPen(_cosmetic(BORDER, 0.8))
+        self.setPen(_cosmetic(BORDER, 1.0))
         self.setBrush(QBrush(MISSING_FILL))
 
     def paint(self, painter, option, widget=None) -> None:  # noqa: ANN001 - Qt API
@@ -91,7 +91,7 @@ class CalloutSwatchItem(QGraphicsRectItem):
         super().__init__(rect)
         self.code = code
         self._canvas = canvas
-        self.setPen(_cosmetic(QColor(90, 90, 90), 0.8))
+        self.setPen(_cosmetic(QColor(90, 90, 90), 1.0))
 
     def hoverEvent(self, ev) -> None:  # noqa: ANN001, N802 - pyqtgraph API
         if ev.isEnter():
@@ -136,8 +136,9 @@ class MapCanvasWidget(QWidget):
         self._brushes = [QBrush(QColor(int(r), int(g), int(b))) for r, g, b, _ in self._lut]
         self._gated_brush = QBrush(GATED_FILL)
         self._missing_brush = QBrush(MISSING_FILL, Qt.SolidPattern)
-        self._pen = _cosmetic(BORDER, 0.8)
-        self._missing_pen = _cosmetic(QColor(60, 60, 60), 1.2, Qt.DashLine)
+        # Whole-pixel cosmetic pens: fractional widths take a much slower stroking path.
+        self._pen = _cosmetic(BORDER, 1.0)
+        self._missing_pen = _cosmetic(QColor(40, 40, 40), 1.0, Qt.DashLine)
         self._selected_pen = _cosmetic(SELECTED, 3.0)
         self.scale: ColourScale | None = None
 
@@ -181,7 +182,7 @@ class MapCanvasWidget(QWidget):
             self.viewbox.addItem(item)
             self.items[code] = item
             self._bbox[code] = item.path().boundingRect()
-        leader_pen = _cosmetic(QColor(110, 110, 110), 0.8)
+        leader_pen = _cosmetic(QColor(110, 110, 110), 1.0)
         size = 70_000.0
         for code, (lx, ly) in sh.leader_points.items():
             ax, ay = sh.label_points[code]
@@ -284,7 +285,7 @@ class MapCanvasWidget(QWidget):
                 item.setPen(pen)
             item.setZValue(z)
         for code, (swatch, _text) in self.callouts.items():
-            swatch.setPen(self._selected_pen if code == sel else _cosmetic(QColor(90, 90, 90), 0.8))
+            swatch.setPen(self._selected_pen if code == sel else _cosmetic(QColor(90, 90, 90), 1.0))
 
     def _show_selection(self, _code: object) -> None:
         self._update_pens()

@@ -21,7 +21,11 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+#: Display simplification in map metres.  The full map spans about 5,000 km in roughly
+#: 1,000 pixels (5 km a pixel), so 1.2 km is invisible at full view and still fine when
+#: zoomed to a state, and it halves the vertices every repaint has to fill.
+DISPLAY_TOLERANCE_M = 1_200.0
 
 
 @dataclass(frozen=True)
@@ -66,10 +70,12 @@ def shapes_from_layout() -> MapShapes:
     from siteselect.model.geography import default_layout, geometry_rings
 
     layout = default_layout()
+    # A coverage simplification keeps the borders that neighbouring states share identical.
+    geometry = layout.layer.geometry.simplify_coverage(DISPLAY_TOLERANCE_M)
     rings: dict[str, list[np.ndarray]] = {}
     names: dict[str, str] = {}
-    for code, name, geom in zip(layout.layer["state"], layout.layer["name"],
-                                layout.layer.geometry, strict=True):
+    for code, name, geom in zip(layout.layer["state"], layout.layer["name"], geometry,
+                                strict=True):
         rings[str(code)] = [np.ascontiguousarray(r[:, :2], dtype=float)
                             for r in geometry_rings(geom)]
         names[str(code)] = str(name)

@@ -42,6 +42,21 @@ TOP_BRUSH = QBrush(QColor(255, 244, 204))
 GREY = QBrush(QColor(130, 130, 130))
 StateRole = Qt.UserRole + 1
 RankedRole = Qt.UserRole + 2
+# Plain ints: comparing Qt enum members in Python is slow, and data() runs per cell and role.
+_DISPLAY = int(Qt.DisplayRole.value)
+_USER = int(Qt.UserRole.value)
+_BACKGROUND = int(Qt.BackgroundRole.value)
+_FONT = int(Qt.FontRole.value)
+_FOREGROUND = int(Qt.ForegroundRole.value)
+_ALIGN = int(Qt.TextAlignmentRole.value)
+_TOOLTIP = int(Qt.ToolTipRole.value)
+_STATE = _USER + 1
+_RANKED = _USER + 2
+_ROLES = frozenset({_DISPLAY, _USER, _BACKGROUND, _FONT, _FOREGROUND, _ALIGN, _TOOLTIP,
+                    _STATE, _RANKED})
+_RIGHT = Qt.AlignRight | Qt.AlignVCenter
+_LEFT = Qt.AlignLeft | Qt.AlignVCenter
+_FLAGS = Qt.ItemIsEnabled | Qt.ItemIsSelectable
 
 
 class RankingTableModel(QAbstractTableModel):
@@ -62,6 +77,9 @@ class RankingTableModel(QAbstractTableModel):
         self.unranked = [e.alternative for e in result.excluded]
         self.reasons = {e.alternative: e.reason for e in result.excluded}
         self.codes = list(result.alternatives) + self.unranked
+        self._n_ranked = len(result.alternatives)
+        self._rank = [int(r) for r in result.ranks]
+        self._text: dict[tuple[int, int], str] = {}
         self.missing = {}
         for a, c in result.missing:
             self.missing.setdefault(a, []).append(c)
@@ -114,72 +132,88 @@ class RankingTableModel(QAbstractTableModel):
                     + (f"\nSource: {p.source}, {p.year} ({p.status})" if p else ""))
         return None
 
-    def _ranked(self, row: int) -> bool:
-        return row < len(self.result.alternatives)
-
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.DisplayRole):  # noqa: ANN201
-        if not index.isValid() or index.row() >= len(self.codes):
+        # The view asks for many roles per cell on every paint: answer the common ones from
+        # per-result caches and leave everything else at once.
+        role = role.value if hasattr(role, "value") else int(role)
+        if role not in _ROLES:
             return None
         row, col = index.row(), index.column()
-        code = self.codes[row]
-        ranked = self._ranked(row)
-        n = len(FIXED_COLUMNS)
-        ds = self.state.dataset
-        if role == StateRole:
-            return code
-        if role == RankedRole:
-            return ranked
-        if role in (Qt.DisplayRole, Qt.UserRole):
-            sort = role == Qt.UserRole
-            if col == 0:
-                if ranked:
-                    rank = int(self.result.ranks[row])
-                    return rank if sort else str(rank)
-                return math.inf if sort else "\u2014"
-            if col == 1:
-                return code
-            if col == 2:
-                return ds.names[code]
-            if col == 3:
-                if ranked:
-                    s = float(self.result.scores[row])
-                    return s if sort else f"{s:.1f}"
-                return -math.inf if sort else "not ranked"
-            j = col - n
-            if j < len(self.criteria):
-                cid = self.criteria[j]
-                if sort:
-                    v = ds.value(code, cid)
-                    for o in self.state.settings.overrides:
-                        if o.state == code and o.criterion == cid:
-                            v = o.value
-                    return -math.inf if v is None else v
-                return raw_value_text(ds, self.state.settings, code, cid, with_unit=False)
-            if j == len(self.criteria):
-                if not ranked:
-                    return self.reasons.get(code, "")
-                miss = self.missing.get(code)
-                return ("missing: " + ", ".join(miss)) if miss else ""
+        if row < 0 or row >= len(self.codes) or col < 0:
             return None
-        if role == Qt.ToolTipRole:
-            return state_tooltip(ds, self.state.settings, self.result, code)
-        if role == Qt.TextAlignmentRole:
-            if col == 0 or col == 3 or n <= col < n + len(self.criteria):
-                return int(Qt.AlignRight | Qt.AlignVCenter)
-            return int(Qt.AlignLeft | Qt.AlignVCenter)
-        if role == Qt.ForegroundRole and not ranked:
-            return GREY
-        if role == Qt.BackgroundRole and ranked and int(self.result.ranks[row]) <= self.top_n:
-            return TOP_BRUSH
-        if role == Qt.FontRole and ranked and int(self.result.ranks[row]) <= self.top_n \
-                and col in (0, 1, 2, 3):
-            return self._bold
+        if role == _DISPLAY:
+            key = (row, col)
+            text = self._text.get(key)
+            if text is None:
+                text = self._text[key] = self._display(row, col)
+            return text
+        if role == _USER:
+            return self.sort_key(row, col)[1]
+        ranked = row < self._n_ranked
+        if role == _BACKGROUND:
+            return TOP_BRUSH if ranked and self._rank[row] <= self.top_n else None
+        if role == _FONT:
+            return self._bold if ranked and col < 4 and self._rank[row] <= self.top_n else None
+        if role == _FOREGROUND:
+            return None if ranked else GREY
+        if role == _ALIGN:
+            return _RIGHT if col == 0 or col == 3 or 4 <= col < 4 + len(self.criteria) else _LEFT
+        if role == _STATE:
+            return self.codes[row]
+        if role == _RANKED:
+            return ranked
+        if role == _TOOLTIP:
+            st = self.state
+            return state_tooltip(st.dataset, st.settings, self.result, self.codes[row])
         return None
 
+    def _display(self, row: int, col: int) -> str:
+        code = self.codes[row]
+        ranked = row < self._n_ranked
+        ds = self.state.dataset
+        if col == 0:
+            return str(self._rank[row]) if ranked else "\u2014"
+        if col == 1:
+            return code
+        if col == 2:
+            return ds.names[code]
+        if col == 3:
+            return f"{float(self.result.scores[row]):.1f}" if ranked else "not ranked"
+        j = col - len(FIXED_COLUMNS)
+        if j < len(self.criteria):
+            return raw_value_text(ds, self.state.settings, code, self.criteria[j],
+                                  with_unit=False)
+        if j == len(self.criteria):
+            if not ranked:
+                return self.reasons.get(code, "")
+            miss = self.missing.get(code)
+            return ("missing: " + ", ".join(miss)) if miss else ""
+        return ""
+
+    def sort_key(self, row: int, col: int) -> tuple[bool, object]:
+        """(not ranked, value) used to sort a column; numbers sort as numbers."""
+        ranked = row < self._n_ranked
+        code = self.codes[row]
+        if col == 0:
+            return (not ranked, self._rank[row] if ranked else math.inf)
+        if col == 1:
+            return (not ranked, code)
+        if col == 2:
+            return (not ranked, self.state.dataset.names[code])
+        if col == 3:
+            return (not ranked, float(self.result.scores[row]) if ranked else -math.inf)
+        j = col - len(FIXED_COLUMNS)
+        if j < len(self.criteria):
+            cid = self.criteria[j]
+            v = self.state.dataset.value(code, cid)
+            for o in self.state.settings.overrides:
+                if o.state == code and o.criterion == cid:
+                    v = o.value
+            return (not ranked, -math.inf if v is None else v)
+        return (not ranked, self._display(row, col))
+
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.NoItemFlags
-        return Qt.ItemIsEnabled | Qt.ItemIsSelectable
+        return _FLAGS if index.isValid() else Qt.NoItemFlags
 
     def row_of(self, code: str) -> int | None:
         try:
@@ -217,11 +251,11 @@ class RankingProxyModel(QSortFilterProxyModel):
     def lessThan(self, left: QModelIndex | QPersistentModelIndex,  # noqa: N802
                  right: QModelIndex | QPersistentModelIndex) -> bool:
         m = self.sourceModel()
-        lr, rr = m.data(left, RankedRole), m.data(right, RankedRole)
-        if lr != rr:
+        (lu, a), (ru, b) = m.sort_key(left.row(), left.column()), m.sort_key(right.row(),
+                                                                            right.column())
+        if lu != ru:
             # Unranked rows stay at the bottom in both sort orders.
-            return bool(lr) if self.sortOrder() == Qt.AscendingOrder else bool(rr)
-        a, b = m.data(left, Qt.UserRole), m.data(right, Qt.UserRole)
+            return ru if self.sortOrder() == Qt.AscendingOrder else lu
         if isinstance(a, str) or isinstance(b, str):
             return str(a) < str(b)
         if a == b:

@@ -316,6 +316,7 @@ class WeightsPanelWidget(QWidget):
         self.method_combo.currentIndexChanged.connect(self._method_chosen)
         self.norm_combo.currentIndexChanged.connect(self._norm_chosen)
         self.missing_combo.currentIndexChanged.connect(self._missing_chosen)
+        self._shown_gates: tuple = ()
         state.settings_changed.connect(self.show_settings)
         state.result_changed.connect(self._show_shares)
         self._gate_hint()
@@ -425,6 +426,9 @@ class WeightsPanelWidget(QWidget):
             combo.setCurrentIndex(combo.findData(value))
             combo.blockSignals(False)
         self.norm_combo.setEnabled(settings.method != "topsis")
+        if (settings.gates, settings.exclude) == self._shown_gates:
+            return
+        self._shown_gates = (settings.gates, settings.exclude)
         self.gate_list.clear()
         for g in settings.gates:
             item = QListWidgetItem(gate_text(self.state.dataset, g))

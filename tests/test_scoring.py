@@ -421,3 +421,32 @@ def test_zero_spread_values_do_not_penalise_later_improvement():
     x7 = [[851.59585521 * 7]] * 11
     r = score(x7, [f"S{i:02d}" for i in range(11)], ["c"], [HIGHER], [1], normalization="zscore")
     assert set(r.normalized[:, 0].tolist()) == {0.5} and len(r.warnings) == 1
+
+
+def test_rescoring_the_same_candidates_and_duplicate_codes():
+    codes = ("A", "B", "C")
+    first = score(X, codes, CRIT, DIRS, W)
+    again = score(X, codes, CRIT, DIRS, [1, 3])  # same tuple: the checked codes are reused
+    assert first.alternatives == ("C", "B", "A") and again.alternatives == ("B", "C", "A")
+    for dup in (("A", "B", "A"), ["A", "B", "A"]):
+        for _ in range(2):
+            with pytest.raises(InputError, match="repeated: A"):
+                score(X, dup, CRIT, DIRS, W)
+
+
+def test_result_arrays_follow_the_rank_order():
+    r = score(XM, ALTS_M, CRIT, DIRS, W)
+    assert len(r) == 4
+    for i, a in enumerate(r.alternatives):
+        k = ALTS_M.index(a)
+        for j in range(2):
+            expected = XM[k][j]
+            assert r.raw_missing[i, j] == np.isnan(expected)
+            if not np.isnan(expected):
+                assert r.values[i, j] == expected
+        assert r.contributions[i] == pytest.approx(r.normalized[i] * 100 * np.array([0.75, 0.25]))
+        assert r.position(a) == i
+    with pytest.raises(ValueError):
+        r.contributions[0, 0] = 1.0
+    with pytest.raises(ValueError):
+        r.values[0, 0] = 1.0

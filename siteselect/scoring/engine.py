@@ -15,8 +15,10 @@ Inputs are copied and never mutated; the result is immutable.  Numpy only, no I/
 from __future__ import annotations
 
 import warnings as warnings_module
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -69,34 +71,72 @@ class ScoringResult:
     missing : (alternative, criterion) pairs with a missing input value, for every candidate
         that passed the gates, whatever the policy did with it.
     warnings : plain-language notes such as a criterion with zero spread.
+
+    The per-criterion matrices are put in rank order when first read, so that a caller who
+    needs only the ranking (a weight sweep, a live slider) does not pay for reordering them.
     """
 
     method: str
     normalization: str
     missing_policy: str
-    alternatives: tuple[str, ...]
     ranks: np.ndarray
     scores: np.ndarray
     criteria: tuple[str, ...]
     weights: dict[str, float]
-    values: np.ndarray
-    raw_missing: np.ndarray
-    normalized: np.ndarray
-    contributions: np.ndarray
     excluded: tuple[Exclusion, ...]
     missing: tuple[tuple[str, str], ...]
     warnings: tuple[str, ...]
     gates: tuple[Gate, ...] = ()
-    _index: dict[str, int] = field(default_factory=dict, repr=False)
+    # the ranked candidates' codes, and candidates x criteria, in input order; the rank order
+    _codes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object), repr=False)
+    _order: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp), repr=False)
+    _values: np.ndarray = field(default_factory=lambda: np.empty((0, 0)), repr=False)
+    _raw_missing: np.ndarray = field(default_factory=lambda: np.empty((0, 0), bool), repr=False)
+    _normalized: np.ndarray = field(default_factory=lambda: np.empty((0, 0)), repr=False)
 
     def __post_init__(self) -> None:
-        for arr in (self.ranks, self.scores, self.values, self.raw_missing, self.normalized,
-                    self.contributions):
+        for arr in (self.ranks, self.scores):
             arr.setflags(write=False)
-        self._index.update({a: i for i, a in enumerate(self.alternatives)})
+
+    def _ranked(self, arr: np.ndarray) -> np.ndarray:
+        out = arr[self._order]
+        out.setflags(write=False)
+        return out
+
+    @cached_property
+    def alternatives(self) -> tuple[str, ...]:
+        """Candidates in rank order."""
+        return tuple(self._codes[self._order].tolist())
+
+    @cached_property
+    def values(self) -> np.ndarray:
+        """Raw values used (after the missing-data policy), rank order x criteria."""
+        return self._ranked(self._values)
+
+    @cached_property
+    def raw_missing(self) -> np.ndarray:
+        """True where the input value was missing (and was imputed)."""
+        return self._ranked(self._raw_missing)
+
+    @cached_property
+    def normalized(self) -> np.ndarray:
+        """Normalised values (0-1, 1 = best; vector-normalised for TOPSIS)."""
+        return self._ranked(self._normalized)
+
+    @cached_property
+    def contributions(self) -> np.ndarray:
+        """Each criterion's contribution in points (100 x weight x normalised value)."""
+        w = np.fromiter(self.weights.values(), dtype=float, count=len(self.weights))
+        out = _methods.contributions(self.normalized, w)
+        out.setflags(write=False)
+        return out
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {a: i for i, a in enumerate(self.alternatives)}
 
     def __len__(self) -> int:
-        return len(self.alternatives)
+        return int(self.scores.size)
 
     def position(self, alternative: str) -> int | None:
         """Row index of a ranked candidate, None if it was not ranked."""
@@ -167,6 +207,42 @@ def _as_directions(directions: Sequence[str] | np.ndarray, m: int) -> np.ndarray
     return lower
 
 
+#: Code arrays of recently scored candidate tuples, by identity: re-scoring the same candidates
+#: (a slider move, a weight sweep) skips re-checking that 100,000 codes are unique.  Each entry
+#: holds its tuple, so the id cannot be reused while the entry exists.
+_CODES_CACHE: OrderedDict[int, tuple[tuple[str, ...], np.ndarray]] = OrderedDict()
+_CODES_CACHE_SIZE = 4
+
+
+def _codes_array(alternatives: Sequence[str]) -> np.ndarray:
+    """Candidate codes as a read-only object array, checked to be unique.
+
+    Raises
+    ------
+    InputError
+        If a code appears twice.
+    """
+    if isinstance(alternatives, tuple):
+        hit = _CODES_CACHE.get(id(alternatives))
+        if hit is not None and hit[0] is alternatives:
+            _CODES_CACHE.move_to_end(id(alternatives))
+            return hit[1]
+    codes = list(alternatives)
+    if len(set(codes)) != len(codes):
+        counts: dict[str, int] = {}
+        for c in codes:
+            counts[c] = counts.get(c, 0) + 1
+        dupes = sorted(c for c, k in counts.items() if k > 1)
+        raise InputError(f"Alternative codes must be unique; repeated: {', '.join(dupes)}.")
+    arr = np.array(codes, dtype=object)
+    arr.setflags(write=False)
+    if isinstance(alternatives, tuple):
+        _CODES_CACHE[id(alternatives)] = (alternatives, arr)
+        while len(_CODES_CACHE) > _CODES_CACHE_SIZE:
+            _CODES_CACHE.popitem(last=False)
+    return arr
+
+
 def _by_code(indices: np.ndarray, codes: np.ndarray) -> list[int]:
     """Row indices ordered by code, so that lists of states never depend on input order."""
     return sorted((int(i) for i in indices), key=lambda i: str(codes[i]))
@@ -180,7 +256,8 @@ def competition_ranks(
     Returns (order, ranks) where ``order`` indexes the input and ``ranks`` follows ``order``.
     """
     n = scores.size
-    order = np.argsort(-scores, kind="stable")
+    # Any sort will do: candidates with equal scores are put in code order below.
+    order = np.argsort(-scores)
     s = scores[order]
     new_group = np.empty(n, dtype=bool)
     if n:
@@ -237,14 +314,18 @@ def score(
     ScoringError
         When no candidate is left to rank.
     """
-    x_all = np.array(matrix, dtype=float)  # a copy: the caller's matrix is never touched
-    alts = np.asarray(list(alternatives), dtype=str)
+    # A copy, so the caller's matrix is never touched; column-major because every step
+    # (normalisation, gates, imputation) works criterion by criterion.
+    x_all = np.array(matrix, dtype=float, order="F")
+    alts = _codes_array(alternatives)
     crit = list(criteria)
     if x_all.ndim != 2 or x_all.shape != (alts.size, len(crit)):
         raise InputError(
             f"The decision matrix is {x_all.shape}, expected {alts.size} x {len(crit)}."
         )
-    if np.isinf(x_all).any():
+    finite = np.isfinite(x_all)
+    all_finite = bool(finite.all())
+    if not all_finite and np.isinf(x_all).any():
         bad_row, bad_col = (int(k[0]) for k in np.nonzero(np.isinf(x_all)))
         raise InputError(
             f"The value of {crit[bad_col]} for {alts[bad_row]} is infinite; values must be "
@@ -252,8 +333,6 @@ def score(
         )
     if len(set(crit)) != len(crit):
         raise InputError("Criterion ids must be unique.")
-    if np.unique(alts).size != alts.size:
-        raise InputError("Alternative codes must be unique.")
     if method not in _methods.METHODS:
         raise InputError(f"Unknown method {method!r}; choose one of {', '.join(_methods.METHODS)}.")
     if normalization not in NORMALIZATIONS:
@@ -283,11 +362,12 @@ def score(
     excluded: list[Exclusion] = []
     keep = np.ones(alts.size, dtype=bool)
     exclude_set = set(exclude)
-    unknown_alts = sorted(exclude_set - set(alts.tolist()))
-    if unknown_alts:
-        raise InputError(f"Unknown code(s) to exclude: {', '.join(unknown_alts)}.")
     if exclude_set:
-        for i in _by_code(np.flatnonzero(np.isin(alts, list(exclude_set))), alts):
+        hit = np.flatnonzero(np.isin(alts, list(exclude_set)))
+        unknown_alts = sorted(exclude_set - set(alts[hit].tolist()))
+        if unknown_alts:
+            raise InputError(f"Unknown code(s) to exclude: {', '.join(unknown_alts)}.")
+        for i in _by_code(hit, alts):
             keep[i] = False
             excluded.append(Exclusion(str(alts[i]), "excluded by the planner"))
 
@@ -306,24 +386,37 @@ def score(
             excluded.append(Exclusion(str(alts[i]), reason))
         keep &= ok
 
-    x = x_all[np.ix_(keep, active)]
-    kept_alts = alts[keep]
+    # Large inputs usually keep every row and column: then the copy made above is used as it
+    # is rather than copied again.
+    all_rows, all_cols = bool(keep.all()), active.size == len(crit)
+    if all_rows and all_cols:
+        x, kept_alts = x_all, alts
+    elif all_rows:
+        x, kept_alts = x_all[:, active], alts
+    else:
+        x, kept_alts = x_all[np.ix_(keep, active)], alts[keep]
     crit_active = tuple(crit[j] for j in active)
     lower = lower_all[active]
     w = w_norm[active]
-    nan = np.isnan(x)
+    if all_finite:
+        nan = np.zeros(x.shape, dtype=bool)
+        any_nan = False
+    else:
+        nan = np.isnan(x)
+        any_nan = bool(nan.any())
     missing_pairs = tuple(sorted(
         (str(kept_alts[i]), crit_active[j]) for i, j in zip(*np.nonzero(nan), strict=True)
-    ))
+    )) if any_nan else ()
     warnings: list[str] = []
-    all_missing = np.zeros(len(crit_active), dtype=bool)
+    all_missing: np.ndarray = np.zeros(len(crit_active), dtype=bool)
 
-    if nan.any() and missing == "exclude":
+    if any_nan and missing == "exclude":
         bad_rows = nan.any(axis=1)
         for i in _by_code(np.flatnonzero(bad_rows), kept_alts):
             names = ", ".join(crit_active[j] for j in np.flatnonzero(nan[i]))
             excluded.append(Exclusion(str(kept_alts[i]), f"missing data: {names}"))
         x, kept_alts, nan = x[~bad_rows], kept_alts[~bad_rows], nan[~bad_rows]
+        any_nan = False
 
     if kept_alts.size == 0:
         raise ScoringError(
@@ -331,8 +424,8 @@ def score(
             "exclusion list or the missing-data policy."
         )
 
-    if nan.any():
-        all_missing = nan.all(axis=0)
+    if any_nan:
+        all_missing = np.asarray(nan.all(axis=0))
         for j in np.flatnonzero(all_missing):
             warnings.append(
                 f"{crit_active[j]}: no candidate has a value; it cannot separate them."
@@ -356,17 +449,14 @@ def score(
                 )
 
     if method == "topsis":
-        scores, contributions = _methods.topsis(x, w, lower)
+        scores, n = _methods.topsis(x, w, lower)
         used_norm = "vector"
-        n = contributions / np.where(w == 0, 1.0, w * 100.0)
         flat = np.flatnonzero(x.max(axis=0) == x.min(axis=0))
     else:
         n, flat = normalize(x, lower, normalization)
         used_norm = normalization
-        if method == "wsm":
-            scores, contributions = _methods.weighted_sum(n, w)
-        else:
-            scores, contributions = _methods.weighted_product(n, w)
+        aggregate = _methods.weighted_sum if method == "wsm" else _methods.weighted_product
+        scores = aggregate(n, w)
     for j in flat:
         if all_missing[j]:
             continue
@@ -375,21 +465,23 @@ def score(
         )
 
     order, ranks = competition_ranks(scores, kept_alts)
+    for arr in (x, nan, n):
+        arr.setflags(write=False)
     return ScoringResult(
         method=method,
         normalization=used_norm,
         missing_policy=missing,
-        alternatives=tuple(kept_alts[order].tolist()),
         ranks=ranks,
         scores=scores[order],
         criteria=crit_active,
         weights={c: float(v) for c, v in zip(crit_active, w, strict=True)},
-        values=x[order],
-        raw_missing=nan[order],
-        normalized=n[order],
-        contributions=contributions[order],
         excluded=tuple(excluded),
         missing=missing_pairs,
         warnings=tuple(warnings),
         gates=gates,
+        _codes=kept_alts,
+        _order=order,
+        _values=x,
+        _raw_missing=nan,
+        _normalized=n,
     )

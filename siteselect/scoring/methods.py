@@ -1,9 +1,10 @@
 """Aggregation methods: bare numpy functions from normalised values and weights to scores.
 
-Every function returns scores on 0-100 (higher is better) and each criterion's contribution in
-points.  For the weighted sum the contributions add up to the score exactly; the weighted product
-and TOPSIS are not additive, so their contributions are the weighted-sum points of the same
-normalised values: an additive view of where a state is strong, not a decomposition.
+Every method returns scores on 0-100 (higher is better).  A criterion's contribution in points is
+:func:`contributions` of the normalised values: for the weighted sum they add up to the score;
+the weighted product and TOPSIS are not additive, so their contributions are the weighted-sum
+points of the same normalised values (vector-normalised for TOPSIS): an additive view of where a
+state is strong, not a decomposition.
 """
 
 from __future__ import annotations
@@ -22,17 +23,35 @@ METHOD_NAMES = {
 WPM_FLOOR = 0.01
 
 
-def weighted_sum(n: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def contributions(n: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Each criterion's points: 100 x w_i x n_i (for TOPSIS, n is vector-normalised)."""
+    return n * (100.0 * w)
+
+
+def _row_dot(a: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """a @ w, one criterion column at a time.
+
+    Decision matrices are tall and thin (many candidates, about ten criteria); adding scaled
+    columns is as fast as BLAS here and never starts BLAS threads, which would compete with
+    the user interface on a busy machine.
+    """
+    out = np.zeros(a.shape[0])
+    for j in range(a.shape[1]):
+        out += a[:, j] * w[j]
+    return out
+
+
+def weighted_sum(n: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Score = 100 x sum_i w_i n_i."""
-    contributions = n * (100.0 * w)
-    return contributions.sum(axis=1), contributions
+    return _row_dot(n, 100.0 * w)
 
 
-def weighted_product(n: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def weighted_product(n: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Score = 100 x prod_i (f + (1 - f) n_i) ** w_i with the floor f = :data:`WPM_FLOOR`."""
-    floored = WPM_FLOOR + (1.0 - WPM_FLOOR) * n
-    scores = 100.0 * np.exp(np.log(floored) @ w)
-    return scores, n * (100.0 * w)
+    logs = n * (1.0 - WPM_FLOOR)
+    logs += WPM_FLOOR
+    np.log(logs, out=logs)
+    return 100.0 * np.exp(_row_dot(logs, w))
 
 
 def topsis(
@@ -40,17 +59,22 @@ def topsis(
 ) -> tuple[np.ndarray, np.ndarray]:
     """TOPSIS after Hwang and Yoon (1981) on vector-normalised values.
 
-    ``x`` holds raw values.  Returns (100 x closeness to the ideal, weighted vector-normalised
-    values as points).  A candidate equal to both ideals (no spread anywhere) gets closeness 1.
+    ``x`` holds raw values.  Returns (100 x closeness to the ideal, vector-normalised values).
+    A candidate equal to both ideals (no spread anywhere) gets closeness 1.
     """
     norm = np.sqrt(np.einsum("ij,ij->j", x, x))
-    v = x / np.where(norm == 0, 1.0, norm) * w
+    vn = x / np.where(norm == 0, 1.0, norm)
+    v = vn * w
     hi = v.max(axis=0)
     lo = v.min(axis=0)
     ideal = np.where(lower_is_better, lo, hi)
     anti = np.where(lower_is_better, hi, lo)
-    d_plus = np.sqrt(((v - ideal) ** 2).sum(axis=1))
-    d_minus = np.sqrt(((v - anti) ** 2).sum(axis=1))
+    d = np.subtract(v, ideal)
+    d *= d
+    d_plus = np.sqrt(d.sum(axis=1))
+    np.subtract(v, anti, out=d)
+    d *= d
+    d_minus = np.sqrt(d.sum(axis=1))
     total = d_plus + d_minus
     closeness = np.divide(d_minus, total, out=np.ones_like(total), where=total > 0)
-    return 100.0 * closeness, v * 100.0
+    return 100.0 * closeness, vn

@@ -25,9 +25,11 @@ def minmax(x: np.ndarray, lower_is_better: np.ndarray) -> tuple[np.ndarray, np.n
     spread = hi - lo
     flat = spread == 0
     safe = np.where(flat, 1.0, spread)
-    n = (x - lo) / safe
-    if lower_is_better.any():
-        n[:, lower_is_better] = 1.0 - n[:, lower_is_better]
+    # One pass per criterion: n = (x - lo) / spread, or (hi - x) / spread when lower is better.
+    sign = np.where(lower_is_better, -1.0, 1.0)
+    origin = np.where(lower_is_better, hi, lo)
+    n = x - origin
+    n *= sign / safe
     if flat.any():
         n[:, flat] = 1.0
     return n, np.flatnonzero(flat)

@@ -205,7 +205,7 @@ def write_png(
     step(0.8, "Saving")
     target = Path(path)
     with atomic_output([target]) as (tmp,):
-        if not image.save(str(tmp), b"PNG"):
+        if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]
             raise ExportError(f"Cannot write {target}: the PNG encoder failed.")
         step(1.0, "Done")
     return target

@@ -52,3 +52,10 @@ def hostile_request(dataset):
         dataset, ScoringSettings(), scenario_name='=HYPERLINK("x")',
         description="@SUM(1+1) and -2+3", top_n=5, exported_at=EXPORT_TIME,
     )
+
+
+@pytest.fixture
+def dataclass_replace():
+    import dataclasses
+
+    return dataclasses.replace

@@ -1,0 +1,133 @@
+"""Safe writing: atomic replacement, cancellation, unwritable paths, progress, no Qt in core."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from siteselect.errors import ExportError
+from siteselect.exports import FORMATS, ExportCancelled, export, neutralise
+from siteselect.exports.csv import metadata_path
+
+ALL = list(FORMATS)
+
+
+def leftovers(folder):
+    return [p.name for p in folder.iterdir() if p.name.startswith(".siteselect-export")]
+
+
+class CancelAfter:
+    """is_cancelled() that says yes from its n-th call on (so the export fails mid-write)."""
+
+    def __init__(self, n):
+        self.n = n
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return self.calls >= self.n
+
+
+@pytest.mark.parametrize("fmt", ALL)
+def test_cancel_mid_write_keeps_existing_file(tmp_path, rich_request, fmt):
+    target = tmp_path / f"old{FORMATS[fmt][2]}"
+    target.write_bytes(b"previous export")
+    if fmt == "csv":
+        metadata_path(target).write_bytes(b"previous metadata")
+    # count the checkpoints of a full run, then cancel at the last one (inside the write)
+    counter = CancelAfter(10**9)
+    export(rich_request, fmt, tmp_path / f"probe{FORMATS[fmt][2]}", is_cancelled=counter)
+    assert counter.calls >= 3
+    with pytest.raises(ExportCancelled):
+        export(rich_request, fmt, target, is_cancelled=CancelAfter(counter.calls))
+    assert target.read_bytes() == b"previous export"
+    if fmt == "csv":
+        assert metadata_path(target).read_bytes() == b"previous metadata"
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "pdf"])
+def test_cancel_at_once_writes_nothing(tmp_path, rich_request, fmt):
+    target = tmp_path / f"new{FORMATS[fmt][2]}"
+    with pytest.raises(ExportCancelled, match="cancelled"):
+        export(rich_request, fmt, target, is_cancelled=lambda: True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failure_inside_writer_keeps_existing_file(tmp_path, rich_request):
+    target = tmp_path / "r.pdf"
+    target.write_bytes(b"keep me")
+
+    def progress(fraction, message):
+        if fraction > 0.5:
+            raise RuntimeError("disk on fire")
+
+    with pytest.raises(RuntimeError):
+        export(rich_request, "pdf", target, progress=progress)
+    assert target.read_bytes() == b"keep me"
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("fmt", ALL)
+def test_unwritable_paths(tmp_path, rich_request, fmt):
+    a_file = tmp_path / "plain.txt"
+    a_file.write_text("x")
+    with pytest.raises(ExportError, match="plain.txt"):
+        export(rich_request, fmt, a_file / f"out{FORMATS[fmt][2]}")
+    with pytest.raises(ExportError, match="does not exist"):
+        export(rich_request, fmt, tmp_path / "no" / "such" / f"out{FORMATS[fmt][2]}")
+    with pytest.raises(ExportError, match="folder"):
+        export(rich_request, fmt, tmp_path)
+    assert a_file.read_text() == "x"
+
+
+def test_overwrites_an_existing_file(tmp_path, rich_request):
+    target = tmp_path / "r.csv"
+    target.write_text("old")
+    export(rich_request, "csv", target)
+    assert target.read_text(encoding="utf-8").startswith("rank,state,name,score")
+    assert leftovers(tmp_path) == []
+
+
+def test_progress_reaches_the_end(tmp_path, rich_request):
+    seen = []
+    export(rich_request, "xlsx", tmp_path / "p.xlsx", progress=lambda f, m: seen.append(f))
+    assert seen[0] == 0.0 and seen[-1] == 1.0
+    assert seen == sorted(seen)
+
+
+def test_unknown_format(tmp_path, rich_request):
+    with pytest.raises(ExportError, match="Unknown export format 'doc'"):
+        export(rich_request, "doc", tmp_path / "x.doc")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("=1+2", "'=1+2"), ("+1", "'+1"), ("-x", "'-x"), ("@A1", "'@A1"), ("\tcmd", "'\tcmd"),
+     ("\rcmd", "'\rcmd"), ("Texas", "Texas"), ("", ""), (-2.5, -2.5), (3, 3), (None, None)],
+)
+def test_neutralise(text, expected):
+    assert neutralise(text) == expected
+
+
+def test_core_exports_run_without_qt(tmp_path):
+    """CSV, XLSX, GeoJSON and PDF work with PySide6 unavailable."""
+    code = (
+        "import sys; sys.modules['PySide6'] = None; sys.modules['pyqtgraph'] = None\n"
+        "from siteselect.exports import make_request, export\n"
+        "from siteselect.model.dataset import load_dataset\n"
+        "from siteselect.model.settings import ScoringSettings\n"
+        "req = make_request(load_dataset(), ScoringSettings(), top_n=5)\n"
+        f"for fmt in ('csv', 'xlsx', 'geojson', 'gpkg', 'pdf'):\n"
+        f"    export(req, fmt, r'{tmp_path}' + '/out.' + fmt)\n"
+        "assert not any(m.startswith('PySide6') and sys.modules[m] for m in sys.modules)\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "out.csv", "out.meta.json", "out.xlsx", "out.geojson", "out.gpkg", "out.pdf"}

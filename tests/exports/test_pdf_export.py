@@ -1,0 +1,79 @@
+"""PDF decision record read back with pypdf: real text, every section, page numbers."""
+
+from __future__ import annotations
+
+import re
+
+import pypdf
+import pytest
+
+from siteselect.exports.pdf import write_pdf
+
+
+def pdf_text(path):
+    reader = pypdf.PdfReader(path)
+    return reader, [p.extract_text() for p in reader.pages]
+
+
+@pytest.mark.parametrize(("paper", "size"), [("letter", (612, 792)), ("a4", (595, 842))])
+def test_paper_size_and_page_numbers(tmp_path, dataclass_replace, rich_request, paper, size):
+    req = dataclass_replace(rich_request, paper=paper)
+    reader, pages = pdf_text(write_pdf(req, tmp_path / f"{paper}.pdf"))
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == size
+    total = len(pages)
+    assert total >= 2
+    for i, text in enumerate(pages, start=1):
+        assert f"Page {i} of {total}" in text
+
+
+def test_sections_and_figures(tmp_path, rich_request):
+    reader, pages = pdf_text(write_pdf(rich_request, tmp_path / "r.pdf"))
+    text = "\n".join(pages)
+    flat = re.sub(r"\s+", " ", text)
+    ds, r = rich_request.dataset, rich_request.result
+    assert "Data-center site shortlist" in flat
+    assert "Board draft — power first" in flat
+    assert "Power first; no state above 12 cents/kWh." in flat
+    assert "14 March 2026" in flat and rich_request.dataset.version in flat
+    assert "How the states were scored" in flat and "weighted sum" in flat
+    # weights table: every weighted criterion with its share
+    for cid, w in r.weights.items():
+        assert ds.criterion(cid).label in flat
+        assert f"{w:.1%}" in flat
+    # the top-10 table, in rank order, with scores
+    assert "Top 10 states" in flat
+    positions = []
+    for i in range(10):
+        name = ds.names[r.alternatives[i]]
+        m = re.search(rf"\b{int(r.ranks[i])} {re.escape(name)} {r.scores[i]:.1f}\b", flat)
+        assert m, name
+        positions.append(m.start())
+    assert positions == sorted(positions)
+    assert ds.names[r.alternatives[10]] + " " not in flat.split("Top 10 states")[1].split(
+        "Where each score")[0]
+    # what-if marked, excluded with reasons, sources with years
+    assert "5.5 *" in flat and "What-if values" in flat
+    assert "States not ranked" in flat and "excluded by the planner" in flat
+    assert "gate energy_cost<=12: value 21.98" in flat  # California
+    assert "Data sources" in flat
+    for cid in r.criteria:
+        p = ds.criterion(cid).provenance
+        assert p.year in flat
+    assert "eia.gov" in flat
+    # the map: legend and labels as text, states drawn as vector paths (not one image)
+    assert "Score (0-100)" in flat and "best" in flat and "worst" in flat
+    assert "not ranked" in flat
+    page1 = reader.pages[0]
+    assert not page1.images
+    content = page1.get_contents().get_data()
+    assert content.count(b" re") >= 1 and content.count(b" l\n") + content.count(b" l ") > 2000
+    assert reader.metadata.title.startswith("Data-center site shortlist")
+
+
+def test_no_exclusions_and_all_states(tmp_path, full_request):
+    _, pages = pdf_text(write_pdf(full_request, tmp_path / "f.pdf"))
+    flat = re.sub(r"\s+", " ", "\n".join(pages))
+    assert "Ranking" in flat and "None: every state passed" in flat
+    for s in full_request.result.alternatives:
+        assert full_request.dataset.names[s] in flat

@@ -91,6 +91,7 @@ def table_rows(req: ExportRequest) -> list[list[object]]:
 
 
 def _cell(v: object) -> object:
+    """A CSV cell: floats without a trailing .0, text neutralised."""
     if isinstance(v, float):
         text = repr(v + 0.0)  # + 0.0 turns -0.0 into 0.0
         return text[:-2] if text.endswith(".0") else text

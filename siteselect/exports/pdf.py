@@ -251,7 +251,7 @@ def _table(data: list[list[Any]], widths: list[float], *, header_rows: int = 1,
     return t
 
 
-def _numbered_canvas(footer_left: str) -> Any:
+def _numbered_canvas(footer_left: str, pages: list[int] | None = None) -> Any:
     from reportlab.lib.colors import Color
     from reportlab.pdfgen import canvas
 
@@ -270,6 +270,8 @@ def _numbered_canvas(footer_left: str) -> Any:
 
         def save(self) -> None:
             total = len(self._saved)
+            if pages is not None:
+                pages.append(total)
             for state in self._saved:
                 self.__dict__.update(state)
                 w, _h = self._pagesize
@@ -285,7 +287,7 @@ def _numbered_canvas(footer_left: str) -> Any:
 
 # -- the document ----------------------------------------------------------------------------
 def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> list[Any]:
-    from reportlab.platypus import CondPageBreak, Spacer
+    from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
     st = _styles()
     ds, r = req.dataset, req.result
@@ -312,7 +314,7 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
     step(0.15, "Drawing the map")
     pic = map_picture(req)
     story.append(Spacer(1, 6))
-    story.append(_map_flowable(pic, frame_width, frame_width * 0.56))
+    story.append(_map_flowable(pic, frame_width, frame_width * 0.52))
     story.append(_p(pic.source_line, st["note"]))
 
     # method and weights
@@ -325,8 +327,8 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
             _p(c.label, st["small"]), direction_text(c).replace(" is better", ""), c.unit,
             f"{r.weights[c.id]:.1%}", c.provenance.year if c.provenance else "",
         ])
-    story.append(_table(wdata, [frame_width * f for f in (0.42, 0.12, 0.2, 0.12, 0.14)],
-                        align_right=(3,)))
+    weights_table = _table(wdata, [frame_width * f for f in (0.42, 0.12, 0.2, 0.12, 0.14)],
+                           align_right=(3,))
     gates = [str(g) for g in r.gates]
     extra = []
     if gates:
@@ -337,8 +339,7 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
         extra.append("Normalisation: "
                      + NORMALIZATION_NAMES.get(r.normalization, r.normalization) + ".")
     extra.append("Missing figures: " + MISSING_NAMES[r.missing_policy] + ".")
-    story.append(Spacer(1, 4))
-    story.append(_p(" ".join(extra), st["note"]))
+    story.append(KeepTogether([weights_table, Spacer(1, 4), _p(" ".join(extra), st["note"])]))
     step(0.35, "Writing the ranking")
 
     # top-N table with figures
@@ -467,24 +468,36 @@ def write_pdf(
     ExportError
         If the file cannot be written; ExportCancelled if cancelled (nothing written).
     """
+    step = Checkpoint(progress, is_cancelled)
+    step(0.0, "Preparing the report")
+    target = Path(path)
+    with atomic_output([target]) as (tmp,):
+        render_pdf(req, str(tmp), step)
+        step(1.0, "Done")
+    return target
+
+
+def render_pdf(req: ExportRequest, out: Any, step: Checkpoint | None = None) -> int:
+    """Lay out the decision record into ``out`` (a file name or a binary file object).
+
+    Returns the number of pages.  :func:`write_pdf` is the safe way to write a file; this is
+    also used to preview the page count without writing anything.
+    """
     from reportlab.lib.pagesizes import A4, LETTER
     from reportlab.platypus import SimpleDocTemplate
 
-    step = Checkpoint(progress, is_cancelled)
-    step(0.0, "Preparing the report")
+    step = step or Checkpoint(None, None)
     page = LETTER if req.paper == "letter" else A4
     margin = 46.0
-    target = Path(path)
-    with atomic_output([target]) as (tmp,):
-        doc = SimpleDocTemplate(
-            str(tmp), pagesize=page, leftMargin=margin, rightMargin=margin, topMargin=48,
-            bottomMargin=54, title=f"Data-center site shortlist: {req.title}",
-            author=APP_TITLE, subject="Ranked shortlist of US states for an AI data center",
-            creator=f"{APP_TITLE} {__version__}",
-        )
-        story = build_story(req, page[0] - 2 * margin, step)
-        step(0.8, "Laying out the pages")
-        footer = f"{APP_TITLE} decision record · {req.title[:60]} · {req.exported_text}"
-        doc.build(story, canvasmaker=_numbered_canvas(footer))
-        step(1.0, "Done")
-    return target
+    doc = SimpleDocTemplate(
+        out, pagesize=page, leftMargin=margin, rightMargin=margin, topMargin=48,
+        bottomMargin=54, title=f"Data-center site shortlist: {req.title}",
+        author=APP_TITLE, subject="Ranked shortlist of US states for an AI data center",
+        creator=f"{APP_TITLE} {__version__}",
+    )
+    story = build_story(req, page[0] - 2 * margin, step)
+    step(0.8, "Laying out the pages")
+    footer = f"{APP_TITLE} decision record · {req.title[:60]} · {req.exported_text}"
+    pages: list[int] = []
+    doc.build(story, canvasmaker=_numbered_canvas(footer, pages))
+    return pages[-1] if pages else 0

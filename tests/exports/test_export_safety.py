@@ -131,3 +131,23 @@ def test_core_exports_run_without_qt(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert {p.name for p in tmp_path.iterdir()} == {
         "out.csv", "out.meta.json", "out.xlsx", "out.geojson", "out.gpkg", "out.pdf"}
+
+
+@pytest.mark.parametrize("fmt", ALL)
+def test_preview_writes_nothing(tmp_path, monkeypatch, rich_request, fmt):
+    from siteselect.exports.preview import preview
+
+    monkeypatch.chdir(tmp_path)
+    text = preview(rich_request, fmt)
+    assert "Board draft — power first" in text and rich_request.dataset.version in text
+    assert list(tmp_path.iterdir()) == []
+    first = rich_request.result.alternatives[0]
+    if fmt == "csv":
+        assert "rank,state,name,score" in text
+        assert f"\n1,{first},{rich_request.dataset.names[first]}," in text
+    if fmt == "pdf":
+        import pypdf
+
+        out = export(rich_request, "pdf", tmp_path.parent / f"{tmp_path.name}-p.pdf")
+        pages = len(pypdf.PdfReader(out).pages)
+        assert f"{pages} pages" in text

@@ -69,3 +69,24 @@ def test_topsis_matches_scikit_criteria_on_the_shipped_data():
     expected = dict(zip(states, oracle_topsis(x[keep], weights, lower), strict=True))
     for a, s in zip(r.alternatives, r.scores, strict=True):
         assert s / 100.0 == pytest.approx(expected[a], abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_weighted_sum_matches_scikit_criteria(seed):
+    """Min-max with lower-is-better inverted as (max - x) / (max - min), then the weighted sum."""
+    from skcriteria.agg.simple import WeightedSumModel
+    from skcriteria.preprocessing.invert_objectives import MinMaxInverter
+
+    rng = np.random.default_rng(100 + seed)
+    n, m = int(rng.integers(3, 60)), int(rng.integers(2, 9))
+    x = rng.uniform(0.5, 10.0, size=(n, m)) * 10.0 ** rng.integers(-2, 6, size=m)
+    lower = rng.random(m) < 0.5
+    lower[0], lower[-1] = True, False
+    weights = rng.uniform(0.1, 5.0, size=m)
+    alts = [f"A{i:03d}" for i in range(n)]
+    r = score(x, alts, [f"c{j}" for j in range(m)], np.where(lower, LOWER, HIGHER), weights)
+    dm = skc.mkdm(x, objectives=[min if lo else max for lo in lower], weights=weights)
+    pipe = mkpipe(MinMaxInverter(), SumScaler(target="weights"), WeightedSumModel())
+    expected = 100.0 * np.asarray(pipe.evaluate(dm).e_.score, dtype=float)
+    for a, s in zip(r.alternatives, r.scores, strict=True):
+        assert s == pytest.approx(expected[alts.index(a)], abs=1e-9)

@@ -182,8 +182,10 @@ def effective_weights(criteria: Sequence[str], weights: Sequence[float]) -> np.n
     w = np.asarray(weights, dtype=float)
     if w.shape != (len(criteria),):
         raise InputError(f"Expected {len(criteria)} weights, got {w.size}.")
-    bad = [c for c, v in zip(criteria, w, strict=True) if not np.isfinite(v) or v < 0]
-    if bad:
+    with np.errstate(invalid="ignore"):
+        bad_mask = ~np.isfinite(w) | (w < 0)
+    if bad_mask.any():
+        bad = [c for c, b in zip(criteria, bad_mask.tolist(), strict=True) if b]
         raise InputError(
             "Weights must be non-negative numbers; check " + ", ".join(sorted(bad)) + "."
         )

@@ -28,22 +28,9 @@ def contributions(n: np.ndarray, w: np.ndarray) -> np.ndarray:
     return n * (100.0 * w)
 
 
-def _row_dot(a: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """a @ w, one criterion column at a time.
-
-    Decision matrices are tall and thin (many candidates, about ten criteria); adding scaled
-    columns is as fast as BLAS here and never starts BLAS threads, which would compete with
-    the user interface on a busy machine.
-    """
-    out = np.zeros(a.shape[0])
-    for j in range(a.shape[1]):
-        out += a[:, j] * w[j]
-    return out
-
-
 def weighted_sum(n: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Score = 100 x sum_i w_i n_i."""
-    return _row_dot(n, 100.0 * w)
+    return n @ (100.0 * w)
 
 
 def weighted_product(n: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -51,7 +38,7 @@ def weighted_product(n: np.ndarray, w: np.ndarray) -> np.ndarray:
     logs = n * (1.0 - WPM_FLOOR)
     logs += WPM_FLOOR
     np.log(logs, out=logs)
-    return 100.0 * np.exp(_row_dot(logs, w))
+    return 100.0 * np.exp(logs @ w)
 
 
 def topsis(

@@ -1,0 +1,457 @@
+"""File > Export...: the window's front end to :mod:`siteselect.exports`.
+
+The dialog composes an :class:`~siteselect.exports.ExportRequest` from exactly what the window
+shows (the planner state's dataset, settings and result, and the open scenario's name and
+description), previews what the chosen format will write, and runs the export on
+``QThreadPool`` with a progress bar and a Cancel button.  The work itself is the plain export
+function with ``progress`` / ``is_cancelled`` callbacks; results come back through queued
+signals.  Failures are shown with :func:`siteselect.ui.dialogs.error_box` (details folded away).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from siteselect.errors import SiteSelectError
+from siteselect.exports import FORMATS, PAPER_SIZES, ExportCancelled, export, make_request
+from siteselect.exports.preview import preview
+
+log = logging.getLogger(__name__)
+
+#: Environment variable naming the folder the dialog proposes (tests point it at tmp_path).
+EXPORT_DIR_ENV = "SITESELECT_EXPORT_DIR"
+EXPORT_SHORTCUT = "Ctrl+E"
+FALLBACK_SHORTCUT = "Ctrl+Shift+E"
+
+
+# -- the worker -----------------------------------------------------------------------------
+class JobSignals(QObject):
+    """Queued signals of a :class:`ExportJob` (emitted from the pool thread)."""
+
+    progressed = Signal(float, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+
+class ExportJob(QRunnable):
+    """Runs ``func(progress=..., is_cancelled=...)`` on a pool thread."""
+
+    def __init__(self, func: Callable[..., Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.func = func
+        self.signals = JobSignals()
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self) -> None:
+        try:
+            value = self.func(progress=self.signals.progressed.emit,
+                              is_cancelled=self._cancel.is_set)
+        except ExportCancelled:
+            self.signals.cancelled.emit()
+        except BaseException as exc:  # noqa: BLE001 - reported to the UI thread
+            if self._cancel.is_set():
+                self.signals.cancelled.emit()
+            else:
+                log.debug("export job failed", exc_info=True)
+                self.signals.failed.emit(exc)
+        else:
+            if self._cancel.is_set():
+                self.signals.cancelled.emit()
+            else:
+                self.signals.succeeded.emit(value)
+
+
+# -- helpers --------------------------------------------------------------------------------
+def default_folder() -> Path:
+    env = os.environ.get(EXPORT_DIR_ENV)
+    if env:
+        return Path(env)
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(docs) if docs else Path.home()
+
+
+def file_stem(name: str) -> str:
+    """A file-name-safe stem from a scenario name."""
+    stem = re.sub(r"[^\w\-]+", "-", name, flags=re.UNICODE).strip("-_")
+    return (stem or "siteselect")[:60]
+
+
+def current_scenario(window: Any) -> tuple[str, str]:
+    """(name, description) of what the window shows; a modified scenario says so."""
+    state = window.state
+    controller = getattr(window, "scenario_controller", None)
+    sc = getattr(controller, "current", None)
+    if sc is not None:
+        name, description = sc.name, sc.description
+    else:
+        doc = getattr(state, "document_name", "")
+        name, description = ("" if doc in ("", "Untitled") else doc), ""
+    if name and getattr(state, "modified", False):
+        name += " (unsaved changes)"
+    return name, description
+
+
+# -- the dialog -----------------------------------------------------------------------------
+class ExportDialog(QDialog):
+    """Format, top N, paper size, output path, preview; runs the export with progress.
+
+    Signals
+    -------
+    export_finished(object): the path written.
+    export_failed(object): the exception.
+    export_cancelled(): the export was cancelled; nothing was written.
+    preview_updated(str): the preview text shown.
+    """
+
+    export_finished = Signal(object)
+    export_failed = Signal(object)
+    export_cancelled = Signal()
+    preview_updated = Signal(str)
+
+    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent if parent is not None else window)
+        self.window_ = window
+        self.state = window.state
+        self.setWindowTitle("Export Shortlist")
+        self.resize(720, 560)
+        self._job: ExportJob | None = None
+        self._preview_job: ExportJob | None = None
+        self._preview_generation = 0
+        self._running_path: Path | None = None
+
+        self.format_box = QComboBox()
+        for key, (_, _, ext, desc) in FORMATS.items():
+            self.format_box.addItem(f"{desc} ({ext})", key)
+        self.top_spin = QSpinBox()
+        self.top_spin.setRange(0, len(self.state.dataset.states))
+        self.top_spin.setSpecialValueText("All ranked states")
+        self.top_spin.setValue(10)
+        self.top_spin.setSuffix(" states")
+        self.paper_box = QComboBox()
+        for p in PAPER_SIZES:
+            self.paper_box.addItem("US Letter" if p == "letter" else "A4", p)
+        self.path_edit = QLineEdit()
+        self.browse_button = QPushButton("Browse...")
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(self.browse_button)
+        self.scenario_label = QLabel()
+        self.scenario_label.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow("Scenario:", self.scenario_label)
+        form.addRow("Format:", self.format_box)
+        form.addRow("List the top:", self.top_spin)
+        form.addRow("Paper size:", self.paper_box)
+        form.addRow("Save to:", path_row)
+
+        self.preview_edit = QPlainTextEdit()
+        self.preview_edit.setReadOnly(True)
+        mono = QFont("DejaVu Sans Mono")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        self.preview_edit.setFont(mono)
+        self.preview_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 100)
+        self.progress_bar.setValue(0)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.buttons = QDialogButtonBox()
+        self.export_button = self.buttons.addButton("Export",
+                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.cancel_button.setEnabled(False)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("What will be written:"))
+        layout.addWidget(self.preview_edit, 1)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(120)
+        self._preview_timer.timeout.connect(self.refresh_preview)
+
+        self.format_box.currentIndexChanged.connect(self._format_changed)
+        self.top_spin.valueChanged.connect(self._schedule_preview)
+        self.paper_box.currentIndexChanged.connect(self._schedule_preview)
+        self.browse_button.clicked.connect(self.browse)
+        self.export_button.clicked.connect(self.start_export)
+        self.cancel_button.clicked.connect(self.cancel_export)
+        self.close_button.clicked.connect(self.reject)
+        self.state.result_changed.connect(self._schedule_preview)
+
+        name, _ = current_scenario(window)
+        self.path_edit.setText(str(default_folder() / (file_stem(name or "siteselect-shortlist")
+                                                       + FORMATS[self.fmt][2])))
+        self._format_changed()
+
+    # -- choices -----------------------------------------------------------------------
+    @property
+    def fmt(self) -> str:
+        return str(self.format_box.currentData())
+
+    @property
+    def top_n(self) -> int | None:
+        return self.top_spin.value() or None
+
+    @property
+    def paper(self) -> str:
+        return str(self.paper_box.currentData())
+
+    def set_format(self, fmt: str) -> None:
+        self.format_box.setCurrentIndex(self.format_box.findData(fmt))
+
+    def build_request(self) -> Any:
+        """The export job for what the window shows right now.
+
+        Raises
+        ------
+        SiteSelectError
+            When the window's current settings cannot be scored.
+        """
+        if getattr(self.state, "error", None):
+            raise SiteSelectError(
+                f"The current settings cannot be scored, so there is nothing to export: "
+                f"{self.state.error}"
+            )
+        name, description = current_scenario(self.window_)
+        return make_request(
+            self.state.dataset, self.state.settings, self.state.result,
+            scenario_name=name, description=description, top_n=self.top_n, paper=self.paper,
+            exported_at=dt.datetime.now(dt.UTC),
+        )
+
+    def _format_changed(self, *_args: Any) -> None:
+        fmt = self.fmt
+        self.paper_box.setEnabled(fmt == "pdf")
+        text = self.path_edit.text().strip()
+        if text:
+            p = Path(text)
+            self.path_edit.setText(str(p.with_suffix(FORMATS[fmt][2])))
+        self._schedule_preview()
+
+    def browse(self) -> None:
+        ext = FORMATS[self.fmt][2]
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export to", self.path_edit.text(), f"{FORMATS[self.fmt][3]} (*{ext})")
+        if path:
+            if not path.lower().endswith(ext):
+                path += ext
+            self.path_edit.setText(path)
+
+    # -- preview -----------------------------------------------------------------------
+    def _schedule_preview(self, *_args: Any) -> None:
+        name, _ = current_scenario(self.window_)
+        self.scenario_label.setText(name or "Unsaved weighting (no scenario name)")
+        self._preview_timer.start()
+
+    def refresh_preview(self) -> None:
+        """Compute the preview on the thread pool; a newer request supersedes an older one."""
+        if self._preview_job is not None:
+            self._preview_job.cancel()
+        try:
+            req = self.build_request()
+        except SiteSelectError as exc:
+            self._show_preview(exc.message)
+            return
+        self._preview_generation += 1
+        generation = self._preview_generation
+        fmt = self.fmt
+        job = ExportJob(lambda progress, is_cancelled: preview(req, fmt, None, is_cancelled))
+        queued = Qt.ConnectionType.QueuedConnection
+        job.signals.succeeded.connect(
+            lambda text, g=generation: self._preview_done(g, text), queued)
+        job.signals.failed.connect(
+            lambda exc, g=generation: self._preview_done(g, f"No preview: {exc}"), queued)
+        self._preview_job = job
+        self.preview_edit.setPlainText("Preparing the preview...")
+        QThreadPool.globalInstance().start(job)
+
+    def _preview_done(self, generation: int, text: str) -> None:
+        if generation == self._preview_generation:
+            self._preview_job = None
+            self._show_preview(text)
+
+    def _show_preview(self, text: str) -> None:
+        self.preview_edit.setPlainText(text)
+        self.preview_updated.emit(text)
+
+    # -- export ------------------------------------------------------------------------
+    def _confirm_overwrite(self, path: Path) -> bool:
+        answer = QMessageBox.question(
+            self, "Replace file?", f"{path} already exists. Replace it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def start_export(self) -> None:
+        """Run the export on the thread pool (returns at once)."""
+        if self._job is not None:
+            return
+        text = self.path_edit.text().strip()
+        if not text:
+            self.status.setText("Choose a file to write.")
+            return
+        path = Path(text).expanduser()
+        if path.exists() and not path.is_dir() and not self._confirm_overwrite(path):
+            return
+        try:
+            req = self.build_request()
+        except SiteSelectError as exc:
+            self._report_failure(exc)
+            return
+        fmt = self.fmt
+        job = ExportJob(lambda progress, is_cancelled: export(req, fmt, path, progress,
+                                                              is_cancelled))
+        queued = Qt.ConnectionType.QueuedConnection
+        job.signals.progressed.connect(self._progressed, queued)
+        job.signals.succeeded.connect(self._succeeded, queued)
+        job.signals.failed.connect(self._failed, queued)
+        job.signals.cancelled.connect(self._cancelled, queued)
+        self._job = job
+        self._running_path = path
+        self._set_running(True)
+        self.progress_bar.setValue(0)
+        self.status.setText(f"Exporting to {path} ...")
+        QThreadPool.globalInstance().start(job)
+
+    def cancel_export(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+            self.status.setText("Cancelling...")
+
+    def _set_running(self, running: bool) -> None:
+        for w in (self.export_button, self.close_button, self.format_box, self.top_spin,
+                  self.paper_box, self.path_edit, self.browse_button):
+            w.setEnabled(not running)
+        if not running:
+            self.paper_box.setEnabled(self.fmt == "pdf")
+        self.cancel_button.setEnabled(running)
+
+    def _progressed(self, fraction: float, message: str) -> None:
+        self.progress_bar.setValue(int(round(fraction * 100)))
+        if message and self._job is not None and not self._job.is_cancelled:
+            self.status.setText(message)
+
+    def _finish(self) -> None:
+        self._job = None
+        self._set_running(False)
+
+    def _succeeded(self, path: Any) -> None:
+        self._finish()
+        self.progress_bar.setValue(100)
+        self.status.setText(f"Wrote {path}")
+        bar = getattr(self.window_, "statusBar", None)
+        if callable(bar):
+            bar().showMessage(f"Exported {path}", 8000)
+        self.export_finished.emit(path)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._finish()
+        self.progress_bar.setValue(0)
+        self._report_failure(exc)
+
+    def _report_failure(self, exc: BaseException) -> None:
+        from siteselect.ui.dialogs import error_box
+
+        self.status.setText(f"Export failed: {exc}")
+        self.export_failed.emit(exc)
+        box = error_box(self, exc)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.error_box = box
+
+    def _cancelled(self) -> None:
+        self._finish()
+        self.progress_bar.setValue(0)
+        self.status.setText("Cancelled; nothing was written.")
+        self.export_cancelled.emit()
+
+    def reject(self) -> None:
+        if self._job is not None:  # closing while running cancels, never leaves half a file
+            self.cancel_export()
+            return
+        super().reject()
+
+    def wait_for_jobs(self, msecs: int = 30000) -> bool:
+        """Block until the pool's jobs finish (used when the window closes)."""
+        return QThreadPool.globalInstance().waitForDone(msecs)
+
+
+# -- installation into the main window ------------------------------------------------------
+def _shortcut_free(window: Any, seq: QKeySequence) -> bool:
+    taken = {s.toString() for act in window.findChildren(QAction) for s in act.shortcuts()}
+    return seq.toString() not in taken
+
+
+def open_export_dialog(window: Any) -> ExportDialog:
+    dlg = getattr(window, "export_dialog", None)
+    if dlg is None or not isinstance(dlg, ExportDialog):
+        dlg = ExportDialog(window)
+        window.export_dialog = dlg
+    dlg._schedule_preview()
+    dlg.show()
+    dlg.raise_()
+    dlg.activateWindow()
+    return dlg
+
+
+def install(window: Any) -> None:
+    """Add File > Export... (Ctrl+E, or Ctrl+Shift+E where Ctrl+E is taken)."""
+    act = QAction("&Export...", window)
+    act.setStatusTip("Export the ranking as CSV, Excel, GeoJSON, GeoPackage, PDF, PNG or SVG")
+    seq = QKeySequence(EXPORT_SHORTCUT)
+    if not _shortcut_free(window, seq):
+        seq = QKeySequence(FALLBACK_SHORTCUT)
+    act.setShortcut(seq)
+    act.triggered.connect(lambda: open_export_dialog(window))
+    anchor = getattr(window, "file_export_anchor", None)
+    if anchor is not None:
+        window.file_menu.insertAction(anchor, act)
+    else:
+        window.file_menu.addAction(act)
+    window.export_action = act
+    window.export_dialog = None

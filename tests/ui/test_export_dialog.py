@@ -1,0 +1,170 @@
+"""File > Export... in the window: preview, export on the thread pool, cancel, errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import openpyxl
+import pypdf
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from siteselect.exports.common import ExportCancelled
+from siteselect.model.settings import ScoringSettings
+from siteselect.ui import export_dialog as ed
+
+
+@pytest.fixture
+def export_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    monkeypatch.setenv(ed.EXPORT_DIR_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def dialog(qtbot, window, export_dir):
+    window.export_action.trigger()
+    dlg = window.export_dialog
+    assert dlg is not None and dlg.isVisible()
+    yield dlg
+    dlg._preview_timer.stop()
+    dlg.wait_for_jobs()
+
+
+def run_export(qtbot, dlg, path, fmt, top=10):
+    dlg.set_format(fmt)
+    dlg.top_spin.setValue(top)
+    dlg.path_edit.setText(str(path))
+    with qtbot.waitSignal(dlg.export_finished, timeout=60000) as blocker:
+        dlg.export_button.click()
+    return blocker.args[0]
+
+
+def test_menu_action_and_shortcut(window, export_dir):
+    act = window.export_action
+    assert act in window.file_menu.actions()
+    file_actions = window.file_menu.actions()
+    assert file_actions.index(act) < file_actions.index(window.quit_action)
+    shortcuts = [a.shortcut().toString() for a in window.findChildren(type(act))
+                 if a.shortcut().toString()]
+    assert act.shortcut().toString() in ("Ctrl+E", "Ctrl+Shift+E")
+    assert shortcuts.count(act.shortcut().toString()) == 1  # never an ambiguous shortcut
+
+
+def test_preview_follows_the_choices(qtbot, dialog):
+    dialog.set_format("csv")
+    with qtbot.waitSignal(dialog.preview_updated, timeout=30000) as blocker:
+        dialog.top_spin.setValue(3)
+    text = blocker.args[0]
+    first = dialog.state.result.alternatives[0]
+    assert "CSV table: 3 rows" in text and f"\n1,{first}," in text
+    with qtbot.waitSignal(dialog.preview_updated, timeout=30000) as blocker:
+        dialog.set_format("pdf")
+    assert "PDF decision record, Letter," in blocker.args[0] and "pages" in blocker.args[0]
+    assert dialog.paper_box.isEnabled()
+    assert dialog.path_edit.text().endswith(".pdf")
+    with qtbot.waitSignal(dialog.preview_updated, timeout=30000) as blocker:
+        dialog.set_format("gpkg")
+    assert "GeoPackage" in blocker.args[0] and not dialog.paper_box.isEnabled()
+
+
+def test_export_is_what_the_window_shows(qtbot, window, dialog, export_dir):
+    # the planner changes a weight in the window; the export follows it
+    state = window.state
+    state.set_settings(state.settings.with_weight("talent", 80.0), "Talent up")
+    out = run_export(qtbot, dialog, export_dir / "shown.csv", "csv", top=0)
+    assert "Wrote" in dialog.status.text() and dialog.progress_bar.value() == 100
+    with open(out, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    r = state.result
+    assert [row["state"] for row in rows] == list(r.alternatives)
+    for row, score in zip(rows, r.scores, strict=True):
+        assert float(row["score"]) == pytest.approx(float(score), abs=1e-6)
+    meta = json.loads((export_dir / "shown.meta.json").read_text(encoding="utf-8"))
+    assert meta["weights"] == pytest.approx(r.weights)
+
+
+def test_scenario_name_goes_into_the_export(qtbot, window, dialog, export_dir):
+    window.state.load_document(ScoringSettings(method="topsis"), '=HYPERLINK("x")')
+    out = run_export(qtbot, dialog, export_dir / "named.xlsx", "xlsx", top=5)
+    wb = openpyxl.load_workbook(out)
+    meth = {wb["Method"][f"A{i}"].value: wb["Method"][f"B{i}"]
+            for i in range(2, wb["Method"].max_row + 1)}
+    assert meth["Scenario"].data_type == "s"
+    assert meth["Scenario"].value == "'=HYPERLINK(\"x\")"
+    assert meth["Method"].value.startswith("TOPSIS")
+    cached = openpyxl.load_workbook(out, data_only=True)["Ranking"]
+    r = window.state.result
+    assert [cached[f"B{2 + i}"].value for i in range(5)] == list(r.alternatives[:5])
+
+
+def test_pdf_with_paper_size(qtbot, dialog, export_dir):
+    dialog.set_format("pdf")
+    dialog.paper_box.setCurrentIndex(dialog.paper_box.findData("a4"))
+    out = run_export(qtbot, dialog, export_dir / "board.pdf", "pdf")
+    page = pypdf.PdfReader(out).pages[0]
+    assert round(float(page.mediabox.width)) == 595
+
+
+def test_cancel_keeps_the_existing_file(qtbot, dialog, export_dir, monkeypatch):
+    target = export_dir / "keep.pdf"
+    target.write_bytes(b"last week's report")
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    # the job cancels itself from inside the export (as a Cancel click during the run would)
+    real_export = ed.export
+
+    def export_then_cancel(req, fmt, path, progress, is_cancelled):
+        def progress_and_cancel(fraction, message):
+            progress(fraction, message)
+            if fraction >= 0.5:
+                dialog._job.cancel()
+        return real_export(req, fmt, path, progress_and_cancel, is_cancelled)
+
+    monkeypatch.setattr(ed, "export", export_then_cancel)
+    dialog.set_format("pdf")
+    dialog.path_edit.setText(str(target))
+    with qtbot.waitSignal(dialog.export_cancelled, timeout=60000):
+        dialog.export_button.click()
+    assert target.read_bytes() == b"last week's report"
+    assert [p.name for p in export_dir.iterdir()] == ["keep.pdf"]
+    assert "Cancelled" in dialog.status.text()
+    assert dialog.export_button.isEnabled() and not dialog.cancel_button.isEnabled()
+
+
+def test_cancel_button(qtbot, dialog, export_dir, monkeypatch):
+    started = []
+
+    def slow_export(req, fmt, path, progress, is_cancelled):
+        started.append(True)
+        # wait (without sleeping) until the Cancel button has been clicked
+        while not is_cancelled():
+            pass
+        raise ExportCancelled("The export was cancelled; no file was written.")
+
+    monkeypatch.setattr(ed, "export", slow_export)
+    dialog.path_edit.setText(str(export_dir / "x.csv"))
+    dialog.set_format("csv")
+    dialog.export_button.click()
+    assert dialog.cancel_button.isEnabled() and not dialog.export_button.isEnabled()
+    qtbot.waitUntil(lambda: bool(started), timeout=10000)
+    with qtbot.waitSignal(dialog.export_cancelled, timeout=10000):
+        dialog.cancel_button.click()
+    assert list(export_dir.iterdir()) == []
+
+
+def test_unwritable_path_shows_an_error(qtbot, dialog, export_dir):
+    blocker_file = export_dir / "a-file"
+    blocker_file.write_text("x")
+    dialog.set_format("csv")
+    dialog.path_edit.setText(str(blocker_file / "out.csv"))
+    with qtbot.waitSignal(dialog.export_failed, timeout=30000) as blocker:
+        dialog.export_button.click()
+    assert "a-file" in str(blocker.args[0])
+    box = dialog.error_box
+    assert box.isVisible() and "a-file" in box.text()
+    box.close()
+    assert "Export failed" in dialog.status.text()
+    assert dialog.export_button.isEnabled()

@@ -17,10 +17,12 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from siteselect.errors import StorageError
+
+if TYPE_CHECKING:  # sqlite-utils imports pandas: load it only when a database is opened
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +150,8 @@ def connect(path: Path, timeout: float = DEFAULT_BUSY_TIMEOUT) -> sqlite_utils.D
     with sql_errors(path, "open", timeout):
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
+        import sqlite_utils
+
         conn = sqlite3.connect(str(path), timeout=timeout)
         try:
             conn.execute("PRAGMA foreign_keys = ON")

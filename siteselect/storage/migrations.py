@@ -25,10 +25,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from siteselect.storage.database import MIGRATIONS_TABLE
+
+if TYPE_CHECKING:  # sqlite-utils imports pandas: load it only when a database is opened
+    import sqlite_utils
 
 
 def now_iso() -> str:

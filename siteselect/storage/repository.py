@@ -19,9 +19,7 @@ import logging
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from siteselect.errors import InputError, StorageError
 from siteselect.model.scenario import (
@@ -39,6 +37,9 @@ from siteselect.storage.migrations import (
     now_iso,
     pending_migrations,
 )
+
+if TYPE_CHECKING:  # sqlite-utils imports pandas: load it only when a database is opened
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 

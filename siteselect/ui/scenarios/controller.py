@@ -14,7 +14,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
@@ -74,23 +74,50 @@ class ScenarioController(QObject):
     current_changed = Signal(object)
     database_changed = Signal(object)
 
+    #: Milliseconds after start-up at which a deferred database is opened (see ``defer``).
+    DEFER_MS = 300
+
     def __init__(self, state: PlannerState, parent_widget: QWidget | None = None,
-                 db_path: str | Path | None = None) -> None:
+                 db_path: str | Path | None = None, *, defer: bool = False) -> None:
         super().__init__(parent_widget)
         self.state = state
         self.parent_widget = parent_widget
-        self.store: ScenarioStore | None = None
+        self._store: ScenarioStore | None = None
+        self._db_path = db_path
+        self._tried = False
         self.db_error: StorageError | None = None
         self.current: Scenario | None = None
         self.undo_stack = QUndoStack(self)
         # Nobody can answer a dialog on the offscreen platform (snapshots, CI): closing then
         # goes ahead without asking.  Tests that answer the dialogs set this to True.
         self.interactive = QGuiApplication.platformName() != "offscreen"
-        self.open_database(db_path)
+        if defer:
+            # Opening imports sqlite-utils (and with it pandas, about a second): let the window
+            # paint first.  Any use before then opens the database at once.
+            QTimer.singleShot(self.DEFER_MS, self, self.ensure_open)
+        else:
+            self.ensure_open()
+
+    @property
+    def store(self) -> ScenarioStore | None:
+        """The open store (opened on first use), None if the database could not be opened."""
+        self.ensure_open()
+        return self._store
+
+    @property
+    def loaded(self) -> bool:
+        """True once the database is open (without opening it)."""
+        return self._store is not None
+
+    def ensure_open(self) -> None:
+        if not self._tried:
+            self._tried = True
+            self.open_database(self._db_path)
 
     # -- database ---------------------------------------------------------------------------
     def open_database(self, path: str | Path | None = None) -> bool:
         """Open (or create) the scenario database; on failure keep the error for the panel."""
+        self._tried = True
         try:
             store = ScenarioStore.open(path)
         except StorageError as exc:
@@ -98,9 +125,9 @@ class ScenarioController(QObject):
             self.db_error = exc
             self.database_changed.emit(None)
             return False
-        if self.store is not None:
-            self.store.close()
-        self.store = store
+        if self._store is not None:
+            self._store.close()
+        self._store = store
         self.db_error = None
         self.current = None
         self.undo_stack.clear()
@@ -122,18 +149,19 @@ class ScenarioController(QObject):
         return ok
 
     def close(self) -> None:
-        if self.store is not None:
-            self.store.close()
-            self.store = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     def report(self, exc: BaseException) -> None:
         show_error(self.parent_widget, exc)
 
     def scenarios(self, search: str | None = None) -> list[Scenario]:
-        if self.store is None:
+        store = self.store
+        if store is None:
             return []
         try:
-            return self.store.list(search)
+            return store.list(search)
         except SiteSelectError as exc:
             log.error("%s", exc)
             return []
@@ -143,10 +171,11 @@ class ScenarioController(QObject):
         return self.current.name if self.current else UNTITLED
 
     def _require_store(self) -> ScenarioStore:
-        if self.store is None:
+        store = self.store
+        if store is None:
             raise StorageError(self.db_error.message if self.db_error else
                                "No scenario database is open.")
-        return self.store
+        return store
 
     def _set_current(self, sc: Scenario | None) -> None:
         self.current = sc

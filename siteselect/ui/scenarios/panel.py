@@ -93,8 +93,10 @@ class ScenariosPanelWidget(QWidget):
         controller.state.modified_changed.connect(self._show_current)
         controller.state.document_name_changed.connect(self._show_current)
         self._show_database()
-        self.refresh()
-        self._show_current()
+        if controller.loaded:
+            self.refresh()
+        else:
+            self.current_label.setText("Opening the scenario database...")
 
     def selected_name(self) -> str | None:
         rows = self.view.selectionModel().selectedRows()
@@ -119,12 +121,14 @@ class ScenariosPanelWidget(QWidget):
         self._enable()
 
     def _enable(self) -> None:
-        has_db = self.controller.store is not None
+        has_db = self.controller.loaded
         selected = self.selected_name() is not None
         for key, b in self.buttons.items():
             b.setEnabled(has_db and (selected or key in ("new", "save", "save_as", "compare")))
 
     def _show_database(self, *_args) -> None:  # noqa: ANN002
+        if self.controller.loaded or self.controller.db_error is not None:
+            self._show_current()
         err = self.controller.db_error
         self.error_label.setVisible(err is not None)
         self.new_db_button.setVisible(err is not None)
@@ -170,9 +174,12 @@ class ScenarioUi:
         controller.state.document_name_changed.connect(self._update_status)
         window.add_close_guard(controller.may_close)
         window.destroyed.connect(lambda *_: controller.close())
+        controller.database_changed.connect(self._database_changed)
         self._update_status()
-        if controller.db_error is not None:
-            window.statusBar().showMessage(controller.db_error.message, 15000)
+
+    def _database_changed(self, store: object) -> None:
+        if store is None and self.controller.db_error is not None:
+            self.window.statusBar().showMessage(self.controller.db_error.message, 15000)
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:  # noqa: ANN001
         act = QAction(text, self.window)
@@ -220,7 +227,7 @@ class ScenarioUi:
 
     def _enable_menu(self) -> None:
         c = self.controller
-        has_db = c.store is not None
+        has_db = c.loaded
         has_current = has_db and c.current is not None
         for act in (self.save_action, self.save_as_action, self.open_action,
                     self.compare_action):

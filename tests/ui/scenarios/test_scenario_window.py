@@ -53,7 +53,9 @@ def bump_talent(window, value: float = 55.0) -> None:
     window.weights_panel.rows["talent"].spin.setValue(value)
 
 
-def test_menu_panel_and_status_are_installed(window):
+def test_menu_panel_and_status_are_installed(qtbot, window):
+    # The database is opened just after the window first paints.
+    qtbot.waitUntil(lambda: window.scenario_controller.loaded)
     titles = [a.text() for a in window.menuBar().actions()]
     assert titles.index("&Scenario") == titles.index("&Help") - 1
     ui = window.scenario_ui
@@ -223,6 +225,7 @@ def test_corrupt_database_at_start_up_offers_a_new_one(qtbot, dataset, tmp_path,
     win = MainWindow(PlannerState(dataset), restore_settings=False)
     qtbot.addWidget(win)
     panel = win.scenario_ui.panel
+    qtbot.waitUntil(lambda: win.scenario_controller.db_error is not None)
     assert panel.error_label.isVisibleTo(panel) and str(bad) in panel.error_label.text()
     assert panel.new_db_button.isVisibleTo(panel)
     assert not panel.buttons["save"].isEnabled()

@@ -87,6 +87,7 @@ class ScenariosPanelWidget(QWidget):
         layout.addLayout(grid)
 
         self.search.textChanged.connect(self.refresh)
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         controller.scenarios_changed.connect(self.refresh)
         controller.database_changed.connect(self._show_database)
         controller.current_changed.connect(self._show_current)
@@ -122,9 +123,13 @@ class ScenariosPanelWidget(QWidget):
 
     def _enable(self) -> None:
         has_db = self.controller.loaded
-        selected = self.selected_name() is not None
+        rows = self.view.selectionModel().selectedRows()
+        selected = bool(rows)
+        builtin = selected and self.model.scenario(rows[0].row()).builtin
         for key, b in self.buttons.items():
             b.setEnabled(has_db and (selected or key in ("new", "save", "save_as", "compare")))
+        # Built-ins keep their names; copy one with Duplicate instead.
+        self.buttons["rename"].setEnabled(has_db and selected and not builtin)
 
     def _show_database(self, *_args) -> None:  # noqa: ANN002
         if self.controller.loaded or self.controller.db_error is not None:

@@ -270,3 +270,43 @@ def test_compare_dialog(qtbot, window, qtmodeltester):
     assert dlg.weights_table.rowCount() == len(cmp.weights)
     dlg.set_sources("Cheapest Power", "Talent only")
     assert dlg.combo_a.currentText() == "Cheapest Power"
+
+
+def test_open_dialog_is_searchable_newest_first_and_panel_buttons_work(qtbot, window,
+                                                                       monkeypatch):
+    from siteselect.ui.scenarios.dialogs import OpenScenarioDialog
+
+    ctl, ui = window.scenario_controller, window.scenario_ui
+    ctl.store.save(Scenario("Older plan", description="texas first"))
+    ctl.store.save(Scenario("Newer plan", description="cheap power"))
+    ctl.scenarios_changed.emit()
+    dlg = OpenScenarioDialog(ctl, window)
+    qtbot.addWidget(dlg)
+    assert dlg.model.names()[:2] == ["Newer plan", "Older plan"]
+    assert dlg.selected_name() == "Newer plan"
+    dlg.search.setText("TEXAS")
+    assert dlg.model.names() == ["Older plan"]
+    assert dlg.selected_name() == "Older plan"
+    dlg.search.setText("no such thing")
+    assert dlg.model.rowCount() == 0
+    assert not dlg.buttons.button(dlg.buttons.StandardButton.Open).isEnabled()
+    # The panel: select a row, press Open, then Duplicate and Rename through the buttons.
+    panel = ui.panel
+    panel.select_name("Balanced")
+    assert panel.buttons["duplicate"].isEnabled() and not panel.buttons["rename"].isEnabled()
+    panel.select_name("Older plan")
+    assert panel.buttons["rename"].isEnabled()
+    panel.buttons["open"].click()
+    assert ctl.current.name == "Older plan"
+    assert "Older plan" in panel.current_label.text()
+    answer_name(monkeypatch, "Older plan (copy)")
+    panel.buttons["duplicate"].click()
+    assert "Older plan (copy)" in panel.model.names()
+    panel.select_name("Older plan")
+    answer_name(monkeypatch, "Renamed plan")
+    panel.buttons["rename"].click()
+    assert ctl.current.name == "Renamed plan"
+    assert window.windowTitle() == "Renamed plan \u2014 SiteSelect"
+    assert "Older plan" not in panel.model.names()
+    panel.search.setText("renamed")
+    assert panel.model.names() == ["Renamed plan"]

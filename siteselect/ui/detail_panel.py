@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 from siteselect.ui.state import PlannerState
 from siteselect.ui.text import raw_value_text, year_of
@@ -61,6 +61,10 @@ class StateDetailWidget(QWidget):
             axis.setStyle(tickFont=tick_font, autoReduceTextSpace=False,
                           hideOverlappingLabels=False)
             p.getAxis("bottom").setStyle(tickFont=tick_font)
+            # Axes only change when the criteria or ranges do: replay them from a pixmap
+            # instead of re-drawing their text on every slider move.
+            for name in ("left", "bottom"):
+                p.getAxis(name).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.value_plot.setLabel("bottom", "normalised value (0 = worst, 1 = best)")
         self.points_plot.setLabel("bottom", "points of the score")
         self.plots.setMinimumWidth(0)
@@ -78,6 +82,7 @@ class StateDetailWidget(QWidget):
         lay.addWidget(self.plots, 3)
         lay.addWidget(self.figures, 2)
         self._tick_criteria: list[str] | None = None
+        self._figures_html = ""
         self._x_ranges: tuple = ()
         state.selection_changed.connect(self.refresh)
         state.result_changed.connect(self.refresh)
@@ -102,6 +107,7 @@ class StateDetailWidget(QWidget):
                                  "a row of the ranking.")
             self._bars(np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool))
             self.plots.setVisible(False)
+            self._figures_html = ""
             self.figures.setHtml(
                 "<p style='color:#555'>The bars will show which criteria carry the state and "
                 "which hold it back; below them, every figure with its unit, year and source.</p>")
@@ -136,7 +142,10 @@ class StateDetailWidget(QWidget):
             rows.append(f"<p style='margin:0 0 4px 0'><b>{escape(crit.label)}</b>: {text}"
                         f"<br><span style='color:#666'>{escape(year_of(ds, cid))} &middot; "
                         f"{src}</span></p>")
-        self.figures.setHtml("".join(rows))
+        html = "".join(rows)
+        if html != self._figures_html:  # figures rarely change while a weight moves
+            self._figures_html = html
+            self.figures.setHtml(html)
 
     def _bars(self, values: np.ndarray, points: np.ndarray, imputed: np.ndarray) -> None:
         n = len(values)

@@ -14,12 +14,20 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainterPath,
+    QPen,
+    QStaticText,
+    QTransform,
+)
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsRectItem,
-    QGraphicsSimpleTextItem,
     QVBoxLayout,
     QWidget,
 )
@@ -103,16 +111,76 @@ class CalloutSwatchItem(QGraphicsRectItem):
             self._canvas.state_clicked.emit(self.code)
 
 
-def _label_item(text: str, bold: bool = True, size: float = 8.0) -> QGraphicsSimpleTextItem:
-    item = QGraphicsSimpleTextItem(text)
-    font = QFont()
-    font.setPointSizeF(size)
-    font.setBold(bold)
-    item.setFont(font)
-    item.setFlag(QGraphicsItem.ItemIgnoresTransformations, True)
-    item.setAcceptedMouseButtons(Qt.NoButton)
-    item.setAcceptHoverEvents(False)
-    return item
+class LabelLayerItem(QGraphicsItem):
+    """Every text on the map in one item: state codes and callout codes.
+
+    Labels keep their size in pixels whatever the zoom: ``paint`` maps each anchor to device
+    coordinates and draws a cached :class:`QStaticText` there, which is several times faster
+    than one text item per state (those lay their text out again on every paint).
+    """
+
+    def __init__(self, bounds: QRectF, size: float = 8.0) -> None:
+        super().__init__()
+        self._bounds = bounds
+        self.font = QFont()
+        self.font.setPointSizeF(size)
+        self.font.setBold(True)
+        self._metrics = QFontMetricsF(self.font)
+        # name -> [anchor QPointF, QStaticText, (dx, dy) in pixels, colour, visible]
+        self.labels: dict[str, list] = {}
+        self.setAcceptedMouseButtons(Qt.NoButton)
+        self.setAcceptHoverEvents(False)
+
+    def add(self, name: str, text: str, anchor: QPointF, align: str = "center") -> None:
+        static = QStaticText(text)
+        static.setPerformanceHint(QStaticText.AggressiveCaching)
+        static.prepare(QTransform(), self.font)
+        w, h = self._metrics.horizontalAdvance(text), self._metrics.height()
+        offset = (-w / 2, -h / 2) if align == "center" else (0.0, -h / 2)
+        self.labels[name] = [anchor, static, offset, DARK_TEXT, True]
+
+    def text_size(self, name: str) -> tuple[float, float]:
+        static = self.labels[name][1]
+        return self._metrics.horizontalAdvance(static.text()), self._metrics.height()
+
+    def set_colour(self, name: str, colour: QColor) -> bool:
+        entry = self.labels[name]
+        if entry[3] != colour:
+            entry[3] = colour
+            return True
+        return False
+
+    def set_visible(self, name: str, visible: bool) -> bool:
+        entry = self.labels[name]
+        if entry[4] != visible:
+            entry[4] = visible
+            return True
+        return False
+
+    def is_visible(self, name: str) -> bool:
+        return bool(self.labels[name][4])
+
+    def colour(self, name: str) -> QColor:
+        return self.labels[name][3]
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+        return self._bounds
+
+    def paint(self, painter, _option, _widget=None) -> None:  # noqa: ANN001 - Qt API
+        transform = painter.transform()
+        painter.save()
+        painter.resetTransform()
+        painter.setFont(self.font)
+        pen_colour = None
+        for anchor, static, (dx, dy), colour, visible in self.labels.values():
+            if not visible:
+                continue
+            if colour != pen_colour:
+                painter.setPen(colour)
+                pen_colour = colour
+            p = transform.map(anchor)
+            painter.drawStaticText(QPointF(p.x() + dx, p.y() + dy), static)
+        painter.restore()
 
 
 class MapCanvasWidget(QWidget):
@@ -137,7 +205,9 @@ class MapCanvasWidget(QWidget):
         self._gated_brush = QBrush(GATED_FILL)
         self._missing_brush = QBrush(MISSING_FILL, Qt.SolidPattern)
         # Whole-pixel cosmetic pens: fractional widths take a much slower stroking path.
-        self._pen = _cosmetic(BORDER, 1.0)
+        # State borders are drawn once by a cached border layer; a state's own pen is only
+        # used to mark it (missing figure, selection).
+        self._pen = QPen(Qt.NoPen)
         self._missing_pen = _cosmetic(QColor(40, 40, 40), 1.0, Qt.DashLine)
         self._selected_pen = _cosmetic(SELECTED, 3.0)
         self.scale: ColourScale | None = None
@@ -146,14 +216,22 @@ class MapCanvasWidget(QWidget):
         self.view.setToolTip("")
         self.viewbox = pg.ViewBox(lockAspect=True, enableMenu=False, invertY=False)
         self.viewbox.setMouseEnabled(True, True)
+        # The range is set explicitly (reset_view); auto-range would measure every path.
+        self.viewbox.disableAutoRange()
         self.view.setCentralItem(self.viewbox)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
 
         self.items: dict[str, StateItem] = {}
-        self.labels: dict[str, QGraphicsSimpleTextItem] = {}
-        self.callouts: dict[str, tuple[CalloutSwatchItem, QGraphicsSimpleTextItem]] = {}
+        x0, y0, x1, y1 = self.shapes.bounds
+        pad = 0.1 * (x1 - x0)
+        self.label_layer = LabelLayerItem(QRectF(x0 - pad, y0 - pad, x1 - x0 + 2 * pad,
+                                                 y1 - y0 + 2 * pad))
+        self.label_layer.setZValue(8)
+        # Labels rarely change (colour flips, zoom): replay them from a cached pixmap.
+        self.label_layer.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+        self.callouts: dict[str, CalloutSwatchItem] = {}
         self._bbox: dict[str, QRectF] = {}
         self._build()
         self.reset_view()
@@ -182,6 +260,18 @@ class MapCanvasWidget(QWidget):
             self.viewbox.addItem(item)
             self.items[code] = item
             self._bbox[code] = item.path().boundingRect()
+            item.setPen(self._pen)
+        borders = QPainterPath()
+        for item in self.items.values():
+            borders.addPath(item.path())
+        self.border_layer = QGraphicsPathItem(borders)
+        self.border_layer.setPen(_cosmetic(BORDER, 1.0))
+        self.border_layer.setBrush(Qt.NoBrush)
+        self.border_layer.setZValue(0.5)
+        self.border_layer.setAcceptedMouseButtons(Qt.NoButton)
+        # White borders never change with the colouring: replay them from a pixmap.
+        self.border_layer.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+        self.viewbox.addItem(self.border_layer)
         leader_pen = _cosmetic(QColor(110, 110, 110), 1.0)
         size = 70_000.0
         for code, (lx, ly) in sh.leader_points.items():
@@ -195,22 +285,12 @@ class MapCanvasWidget(QWidget):
             swatch = CalloutSwatchItem(code, QRectF(lx - size / 2, ly - size / 2, size, size), self)
             swatch.setZValue(6)
             self.viewbox.addItem(swatch)
-            text = _label_item(code)
-            text.setBrush(DARK_TEXT)
-            text.setZValue(7)
-            self.viewbox.addItem(text)
-            text.setPos(lx + size * 0.75, ly)
-            h = text.boundingRect().height()
-            text.setTransform(text.transform().fromTranslate(0, -h / 2))
-            self.callouts[code] = (swatch, text)
+            self.label_layer.add("callout:" + code, code, QPointF(lx + size * 0.75, ly),
+                                 align="left")
+            self.callouts[code] = swatch
         for code, (x, y) in sh.label_points.items():
-            text = _label_item(code)
-            text.setZValue(8)
-            self.viewbox.addItem(text)
-            r = text.boundingRect()
-            text.setPos(x, y)
-            text.setTransform(text.transform().fromTranslate(-r.width() / 2, -r.height() / 2))
-            self.labels[code] = text
+            self.label_layer.add(code, code, QPointF(x, y))
+        self.viewbox.addItem(self.label_layer)
 
     # -- view --------------------------------------------------------------------------------
     def reset_view(self) -> None:
@@ -222,13 +302,19 @@ class MapCanvasWidget(QWidget):
         px, py = self.viewbox.viewPixelSize()
         if not (px > 0 and py > 0):
             return
-        for code, text in self.labels.items():
-            r = text.boundingRect()
+        layer = self.label_layer
+        changed = False
+        for code in self.items:
+            if code not in layer.labels:
+                continue
+            tw, th = layer.text_size(code)
             box = self._bbox[code]
-            fits = box.width() / px >= r.width() + 4 and box.height() / py >= r.height() + 2
+            fits = box.width() / px >= tw + 4 and box.height() / py >= th + 2
             if code in self.callouts:
-                fits = fits and box.width() / px >= 3 * r.width()
-            text.setVisible(fits)
+                fits = fits and box.width() / px >= 3 * tw
+            changed |= layer.set_visible(code, fits)
+        if changed:
+            layer.update()
 
     def resizeEvent(self, ev) -> None:  # noqa: ANN001, N802 - Qt API
         super().resizeEvent(ev)
@@ -250,6 +336,7 @@ class MapCanvasWidget(QWidget):
         self.scale = scale
         by_score = scale.key == "score"
         top = len(self._brushes) - 1
+        relabel = False
         for code, item in self.items.items():
             t = scale.t.get(code)
             gated = code in scale.gated
@@ -264,11 +351,14 @@ class MapCanvasWidget(QWidget):
             if item.hatched != gated:
                 item.hatched = gated
                 item.update()
-            label = self.labels[code]
-            label.setBrush(LIGHT_TEXT if idx > top * 0.45 else DARK_TEXT)
+            if code in self.label_layer.labels:
+                relabel |= self.label_layer.set_colour(
+                    code, LIGHT_TEXT if idx > top * 0.45 else DARK_TEXT)
             callout = self.callouts.get(code)
-            if callout:
-                callout[0].setBrush(brush)
+            if callout is not None:
+                callout.setBrush(brush)
+        if relabel:
+            self.label_layer.update()
         self._update_pens()
 
     def _update_pens(self) -> None:
@@ -284,7 +374,7 @@ class MapCanvasWidget(QWidget):
             if item.pen() != pen:
                 item.setPen(pen)
             item.setZValue(z)
-        for code, (swatch, _text) in self.callouts.items():
+        for code, swatch in self.callouts.items():
             swatch.setPen(self._selected_pen if code == sel else _cosmetic(QColor(90, 90, 90), 1.0))
 
     def _show_selection(self, _code: object) -> None:

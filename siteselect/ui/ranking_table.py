@@ -284,6 +284,7 @@ class RankingTableWidget(QWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(22)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        self.view.horizontalHeader().setResizeContentsPrecision(20)
         self.view.horizontalHeader().setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         self.view.setWordWrap(False)
         self.view.setToolTip("")

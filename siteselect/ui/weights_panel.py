@@ -129,19 +129,30 @@ class CriterionRow:
         return [self.enable, self.direction, self.slider, self.spin, self.share]
 
     def show(self, settings: ScoringSettings, shares: dict[str, float]) -> None:
+        """Reflect the settings; widgets whose value is unchanged are not touched (each
+        touch repaints, and this runs on every slider move)."""
         w = float(settings.weights.get(self.crit.id, 0.0))
         on = self.crit.id not in settings.disabled
+        ticks = round(w * SLIDER_STEPS_PER_POINT)
         for widget in self.widgets():
             widget.blockSignals(True)
-        self.enable.setChecked(on)
-        self.slider.setValue(round(w * SLIDER_STEPS_PER_POINT))
-        self.spin.setValue(w)
-        self.slider.setEnabled(on)
-        self.spin.setEnabled(on)
-        share = shares.get(self.crit.id)
-        self.share.setText(f"{share:.0%}" if share else "\u2014")
+        if self.enable.isChecked() != on:
+            self.enable.setChecked(on)
+        if self.slider.value() != ticks:
+            self.slider.setValue(ticks)
+        if self.spin.value() != round(w, 1):
+            self.spin.setValue(w)
+        if self.slider.isEnabled() != on:
+            self.slider.setEnabled(on)
+            self.spin.setEnabled(on)
+        self.show_share(shares.get(self.crit.id))
         for widget in self.widgets():
             widget.blockSignals(False)
+
+    def show_share(self, share: float | None) -> None:
+        text = f"{share:.0%}" if share else "\u2014"
+        if self.share.text() != text:
+            self.share.setText(text)
 
     def _pressed(self) -> None:
         self._drag_key = new_merge_key(f"weight:{self.crit.id}")
@@ -443,5 +454,4 @@ class WeightsPanelWidget(QWidget):
 
     def _show_shares(self, result) -> None:  # noqa: ANN001
         for cid, row in self.rows.items():
-            share = result.weights.get(cid)
-            row.share.setText(f"{share:.0%}" if share else "\u2014")
+            row.show_share(result.weights.get(cid))

@@ -13,6 +13,7 @@ import itertools
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -51,22 +52,40 @@ def shown_window(qtbot):
 
 def test_live_update_at_51_states(benchmark, shown_window, qapp):
     """One slider step inside a drag: re-score and repaint map, table and detail."""
+    from PySide6.QtCore import QEvent, QObject
+
     w = shown_window
+
+    class PaintCounter(QObject):
+        painted: set = set()
+
+        def eventFilter(self, obj, ev):  # noqa: N802
+            if ev.type() == QEvent.Paint:
+                self.painted.add(obj)
+            return False
+
+    counter = PaintCounter()
+    watched = (w.map_canvas.view.viewport(), w.ranking_table.view.viewport(),
+               w.detail_panel.plots.viewport())
+    for widget in watched:
+        widget.installEventFilter(counter)
     slider = w.weights_panel.rows["energy_cost"].slider
     values = itertools.cycle(list(range(100, 900, 7)) + list(range(900, 100, -7)))
     slider.setSliderDown(True)
 
     def step():
-        slider.setValue(next(values))
-        w.map_canvas.view.viewport().repaint()
-        w.ranking_table.view.viewport().repaint()
-        w.detail_panel.plots.viewport().repaint()
+        slider.setValue(next(values))  # re-scores; map, table and detail redraw from signals
+        qapp.processEvents()  # paints every widget the update made dirty, as one frame
 
+    cpu0 = time.process_time()
     benchmark.pedantic(step, rounds=200, warmup_rounds=10, iterations=1)
+    cpu_ms = (time.process_time() - cpu0) * 1000 / 210
     slider.setSliderDown(False)
     assert w.state.undo_stack.count() == 1  # the whole drag is one undo step
+    assert set(watched) <= counter.painted  # the frame really painted map, table and detail
     mean_ms = benchmark.stats.stats.mean * 1000
-    print(f"\nlive update at 51 states: mean {mean_ms:.2f} ms, "
+    # CPU time too: on a shared machine the wall clock also counts other processes' turns.
+    print(f"\nlive update at 51 states: mean {mean_ms:.2f} ms wall, {cpu_ms:.2f} ms CPU, "
           f"max {benchmark.stats.stats.max * 1000:.2f} ms (target <= 16 ms)")
 
 
@@ -85,6 +104,10 @@ def test_rescore_and_recolour_without_paint(benchmark, shown_window):
 def test_launch_to_painted_window(benchmark, tmp_path):
     """A fresh interpreter: import, load data and map shapes, build, show and paint."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    # Measure what a planner gets: Python's cached bytecode, as written on the first start
+    # (some sandboxes set PYTHONDONTWRITEBYTECODE, which makes every start compile ~200
+    # modules of pyqtgraph and numpy from source).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     inner: list[float] = []
 
     def launch():

@@ -46,7 +46,9 @@ SIMPLIFY_TOLERANCE_DEG = 0.01
 
 # Inset placement in EPSG:5070 metres: (scale, target centre x, target centre y).
 ALASKA_INSET = (0.35, -1_750_000.0, 350_000.0)
-HAWAII_INSET = (1.0, -700_000.0, 300_000.0)
+# Hawaii sits east of the Alaska frame and clear of Texas: its frame keeps about 30 km from
+# both, so no frame line crosses a state.
+HAWAII_INSET = (1.0, -660_000.0, 100_000.0)
 #: Small north-eastern states labelled through a leader line in the Atlantic.
 LEADER_STATES = ("VT", "NH", "MA", "RI", "CT", "NJ", "DE", "MD", "DC")
 

@@ -14,6 +14,7 @@ Inputs are copied and never mutated; the result is immutable.  Numpy only, no I/
 
 from __future__ import annotations
 
+import threading
 import warnings as warnings_module
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -214,6 +215,7 @@ def _as_directions(directions: Sequence[str] | np.ndarray, m: int) -> np.ndarray
 #: holds its tuple, so the id cannot be reused while the entry exists.
 _CODES_CACHE: OrderedDict[int, tuple[tuple[str, ...], np.ndarray]] = OrderedDict()
 _CODES_CACHE_SIZE = 4
+_CODES_LOCK = threading.Lock()  # scoring may run on worker threads
 
 
 def _codes_array(alternatives: Sequence[str]) -> np.ndarray:
@@ -225,10 +227,11 @@ def _codes_array(alternatives: Sequence[str]) -> np.ndarray:
         If a code appears twice.
     """
     if isinstance(alternatives, tuple):
-        hit = _CODES_CACHE.get(id(alternatives))
-        if hit is not None and hit[0] is alternatives:
-            _CODES_CACHE.move_to_end(id(alternatives))
-            return hit[1]
+        with _CODES_LOCK:
+            hit = _CODES_CACHE.get(id(alternatives))
+            if hit is not None and hit[0] is alternatives:
+                _CODES_CACHE.move_to_end(id(alternatives))
+                return hit[1]
     codes = list(alternatives)
     if len(set(codes)) != len(codes):
         counts: dict[str, int] = {}
@@ -239,9 +242,10 @@ def _codes_array(alternatives: Sequence[str]) -> np.ndarray:
     arr = np.array(codes, dtype=object)
     arr.setflags(write=False)
     if isinstance(alternatives, tuple):
-        _CODES_CACHE[id(alternatives)] = (alternatives, arr)
-        while len(_CODES_CACHE) > _CODES_CACHE_SIZE:
-            _CODES_CACHE.popitem(last=False)
+        with _CODES_LOCK:
+            _CODES_CACHE[id(alternatives)] = (alternatives, arr)
+            while len(_CODES_CACHE) > _CODES_CACHE_SIZE:
+                _CODES_CACHE.popitem(last=False)
     return arr
 
 

@@ -65,7 +65,7 @@ class StateDetailWidget(QWidget):
             # instead of re-drawing their text on every slider move.
             for name in ("left", "bottom"):
                 p.getAxis(name).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-        self.value_plot.setLabel("bottom", "normalised value (0 = worst, 1 = best)")
+        self.value_plot.setLabel("bottom", "normalised value (1 = best)")
         self.points_plot.setLabel("bottom", "points of the score")
         self.plots.setMinimumWidth(0)
         self.plots.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Expanding)

@@ -70,8 +70,7 @@ class ColourLegendWidget(QWidget):
         p.drawText(QRectF(8, y, w - 16, lh), Qt.AlignLeft, "\u25b2 " + s.best_text)
         p.setFont(self.font())
         y += lh + 4
-        legend_rows = 2
-        bottom_reserved = lh + 8 + legend_rows * (lh + 10) + 10
+        bottom_reserved = lh + 8 + 4 * lh + 30  # worst label and two wrapped symbol rows
         bar_h = max(60.0, min(320.0, self.height() - y - bottom_reserved))
         bar = QRectF(12, y, self.BAR_W, bar_h)
         grad = QLinearGradient(0, bar.bottom(), 0, bar.top())
@@ -101,9 +100,11 @@ class ColourLegendWidget(QWidget):
         p.fillRect(sw, QBrush(QColor(120, 120, 120), Qt.BDiagPattern))
         p.setPen(QColor(60, 60, 60))
         p.drawRect(sw)
-        p.drawText(QRectF(36, y - 3, w - 40, lh * 2), Qt.AlignLeft | Qt.TextWordWrap,
-                   "Not ranked (gate or exclusion)")
-        y += lh + 10
+        box = QRectF(36, y - 3, w - 40, lh * 3)
+        flags = Qt.AlignLeft | Qt.AlignTop | Qt.TextWordWrap
+        text = "Not ranked (gate or exclusion)"
+        p.drawText(box, flags, text)
+        y += max(lh, p.boundingRect(box, flags, text).height()) + 8
         sw = QRectF(12, y, 18, 12)
         pen = QPen(QColor(60, 60, 60), 1.2, Qt.DashLine)
         p.setPen(pen)
@@ -111,6 +112,5 @@ class ColourLegendWidget(QWidget):
         p.drawRect(sw)
         p.setPen(QColor(60, 60, 60))
         missing_text = ("Weighted figure missing" if s.key == "score" else "Figure missing (grey)")
-        p.drawText(QRectF(36, y - 3, w - 40, lh * 2), Qt.AlignLeft | Qt.TextWordWrap,
-                   missing_text)
+        p.drawText(QRectF(36, y - 3, w - 40, lh * 3), flags, missing_text)
         p.end()

@@ -40,7 +40,7 @@ from siteselect.ui.map_canvas import MapCanvasWidget
 from siteselect.ui.map_geometry import MapShapes
 from siteselect.ui.ranking_table import RankingTableWidget
 from siteselect.ui.state import SCORE, PlannerState
-from siteselect.ui.weights_panel import WeightsPanelWidget
+from siteselect.ui.weights_panel import WeightsPanelWidget, gate_text
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,12 @@ class MainWindow(QMainWindow):
         self.map_title.setTextFormat(Qt.RichText)
         self.map_title.setMinimumWidth(0)
         self.map_title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.gates_label = QLabel()
+        self.gates_label.setWordWrap(True)
+        self.gates_label.setStyleSheet("color:#444; padding:0 6px;")
+        self.gates_label.setToolTip("Hard gates and exclusions: states that fail them are not "
+                                    "ranked, whatever the weights (Gates & Exclusions tab).")
+        self.gates_label.setVisible(False)
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background:#fde8e8; color:#8a1c1c; padding:4px; "
@@ -110,6 +116,7 @@ class MainWindow(QMainWindow):
         cl.setContentsMargins(0, 0, 0, 0)
         cl.setSpacing(2)
         cl.addLayout(bar)
+        cl.addWidget(self.gates_label)
         cl.addWidget(self.banner)
         cl.addLayout(body, 1)
         self.setCentralWidget(central)
@@ -177,7 +184,7 @@ class MainWindow(QMainWindow):
 
     def _apply_default_dock_sizes(self) -> None:
         self.resizeDocks([self.weights_dock, self.detail_dock], [420, 330], Qt.Horizontal)
-        self.resizeDocks([self.ranking_dock], [360], Qt.Vertical)
+        self.resizeDocks([self.ranking_dock], [430], Qt.Vertical)
 
     def _action(self, text: str, slot: Callable, shortcut=None, tip: str = "") -> QAction:  # noqa: ANN001
         act = QAction(text, self)
@@ -320,6 +327,15 @@ class MainWindow(QMainWindow):
             f"<b>{what}</b> &nbsp;<span style='color:#555'>{method}, "
             f"{len(r.criteria)} criteria &middot; {len(r)} ranked"
             + (f", {n_out} not ranked" if n_out else "") + "</span>")
+        parts = [gate_text(ds, g) for g in st.settings.gates]
+        if st.settings.exclude:
+            parts.append("excluded: " + ", ".join(st.settings.exclude))
+        gates = "<b>Gates:</b> " + escape("; ".join(parts)) if parts else ""
+        if self.gates_label.text() != gates:
+            self.gates_label.setText(gates)
+            self.gates_label.setVisible(bool(parts))
+            tabs = self.weights_panel.tabs
+            tabs.setTabText(1, "Gates && Exclusions" + (f" ({len(parts)})" if parts else ""))
         if r.warnings:
             self.warning_label.setText(f"\u26a0 {len(r.warnings)} data note"
                                        + ("s" if len(r.warnings) != 1 else ""))

@@ -323,7 +323,7 @@ class RankingTableWidget(QWidget):
         self.view.resizeColumnsToContents()
         hh = self.view.horizontalHeader()
         for c in range(4, self.model.columnCount()):
-            hh.resizeSection(c, min(max(hh.sectionSize(c), 70), 150))
+            hh.resizeSection(c, min(max(hh.sectionSize(c), 70), 175))
         self._show_selection(self.state.selected)
 
     def _after_result(self, _result: object) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import random
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
 
 from siteselect.analysis import rank_states
 from siteselect.model.settings import ScoringSettings
@@ -27,8 +29,13 @@ def click_state(qtbot, window, code: str) -> None:
     canvas = window.map_canvas
     x, y = canvas.shapes.label_points[code]
     scene_pt = canvas.viewbox.mapViewToScene(QPointF(x, y))
-    view_pt = canvas.view.mapFromScene(scene_pt)
-    qtbot.mouseClick(canvas.view.viewport(), Qt.LeftButton, pos=view_pt)
+    local = QPointF(canvas.view.mapFromScene(scene_pt))
+    viewport = canvas.view.viewport()
+    # Sent to the viewport itself (see the hover test for why not QTest's mouseClick).
+    for kind, buttons in ((QEvent.MouseButtonPress, Qt.LeftButton),
+                          (QEvent.MouseButtonRelease, Qt.NoButton)):
+        QApplication.sendEvent(viewport, QMouseEvent(kind, local, viewport.mapToGlobal(local),
+                                                     Qt.LeftButton, buttons, Qt.NoModifier))
 
 
 def test_opens_on_the_default_weighting_with_every_state(window, dataset):
@@ -232,3 +239,21 @@ def test_reset_view_frames_the_whole_country(window):
     assert abs(vb.viewRect().width() - home.width()) < 1e-6 * home.width()
     x0, y0, x1, y1 = window.map_canvas.shapes.bounds
     assert vb.viewRect().contains(QPointF(x0, y0)) and vb.viewRect().contains(QPointF(x1, y1))
+
+
+def test_hovering_a_state_sets_its_tooltip_and_status(qtbot, window):
+    canvas = window.map_canvas
+    x, y = canvas.shapes.label_points["TX"]
+    pos = canvas.view.mapFromScene(canvas.viewbox.mapViewToScene(QPointF(x, y)))
+    viewport = canvas.view.viewport()
+    # Sent to the viewport itself: QTest's synthetic moves go to whichever top-level window
+    # the offscreen platform finds at that point, which may be another test's leftover.
+    with qtbot.waitSignal(canvas.state_hovered) as blocker:
+        for p in (pos, pos + pos.__class__(1, 1)):
+            local = QPointF(p)
+            event = QMouseEvent(QEvent.MouseMove, local, viewport.mapToGlobal(local),
+                                Qt.NoButton, Qt.NoButton, Qt.NoModifier)
+            QApplication.sendEvent(viewport, event)
+    assert blocker.args == ["TX"]
+    assert "Texas" in canvas.items["TX"].toolTip()
+    assert "Texas: rank 1" in window.statusBar().currentMessage()

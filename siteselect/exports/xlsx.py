@@ -414,7 +414,7 @@ def _normal_formula(normalization: str, direction: str, x: str, rng: str) -> str
     if normalization == "zscore":
         dev = f"(AVERAGE({rng})-{x})" if lower else f"({x}-AVERAGE({rng}))"
         z = f"MAX(-{Z_CLIP:g},MIN({Z_CLIP:g},{dev}/STDEV.P({rng})))"
-        return f"IF(STDEV.P({rng})=0,1,({z}+{Z_CLIP:g})/{2 * Z_CLIP:g})"
+        return f"IF(MAX({rng})=MIN({rng}),0.5,({z}+{Z_CLIP:g})/{2 * Z_CLIP:g})"
     if normalization == "rank":
         cmp = ">" if lower else "<"
         below = f"SUMPRODUCT(({rng}{cmp}{x})*1)"
@@ -452,7 +452,8 @@ def _workbook_note(method: str, normalization: str, missing: str) -> str:
                      "lower is better; 1 for every state when all values are equal.")
     elif normalization == "zscore":
         parts.append("Normalised = (z clipped to +-3, turned round when lower is better, + 3) / 6, "
-                     "with z from the population standard deviation.")
+                     "with z from the population standard deviation; 0.5 for every state "
+                     "when all values are equal.")
     elif normalization == "rank":
         parts.append("Normalised = the state's average rank on the criterion, from 0 (worst) to "
                      "1 (best).")

@@ -94,6 +94,7 @@ class ScoringResult:
     _values: np.ndarray = field(default_factory=lambda: np.empty((0, 0)), repr=False)
     _raw_missing: np.ndarray = field(default_factory=lambda: np.empty((0, 0), bool), repr=False)
     _normalized: np.ndarray = field(default_factory=lambda: np.empty((0, 0)), repr=False)
+    _weights: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
 
     def __post_init__(self) -> None:
         for arr in (self.ranks, self.scores):
@@ -127,8 +128,7 @@ class ScoringResult:
     @cached_property
     def contributions(self) -> np.ndarray:
         """Each criterion's contribution in points (100 x weight x normalised value)."""
-        w = np.fromiter(self.weights.values(), dtype=float, count=len(self.weights))
-        out = _methods.contributions(self.normalized, w)
+        out = _methods.contributions(self.normalized, self._weights)
         out.setflags(write=False)
         return out
 
@@ -471,7 +471,7 @@ def score(
         )
 
     order, ranks = competition_ranks(scores, kept_alts)
-    for arr in (x, nan, n):
+    for arr in (x, nan, n, w):
         arr.setflags(write=False)
     return ScoringResult(
         method=method,
@@ -490,4 +490,5 @@ def score(
         _values=x,
         _raw_missing=nan,
         _normalized=n,
+        _weights=w,
     )

@@ -85,26 +85,40 @@ def colour_scale(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
     ok = ~np.isnan(values)
     lo = float(values[ok].min()) if ok.any() else 0.0
     hi = float(values[ok].max()) if ok.any() else 1.0
+    low_clipped = high_clipped = False
+    if not crit.encoding and ok.sum() >= 8:
+        # A few outliers (Hawaii's power price, say) would squeeze every other state into
+        # one colour: the scale spans Tukey's fences and its end labels say "or less/more".
+        q1, q3 = np.percentile(values[ok], [25, 75])
+        fence_lo, fence_hi = q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1)
+        if q3 > q1 and fence_lo > lo:
+            lo, low_clipped = float(fence_lo), True
+        if q3 > q1 and fence_hi < hi:
+            hi, high_clipped = float(fence_hi), True
     span = hi - lo
 
     def pos(v: float) -> float:
         if span <= 0:
             return 1.0
-        x = (v - lo) / span
+        x = min(1.0, max(0.0, (v - lo) / span))
         return 1.0 - x if crit.lower_is_better else x
 
     t = {s: pos(float(v)) for s, v in zip(ds.states, values, strict=True) if not math.isnan(v)}
     missing = frozenset(s for s, v in zip(ds.states, values, strict=True) if math.isnan(v))
+    fmt = crit.format_value
     if crit.encoding:
         seen = sorted({float(v) for v in values[ok]})
         ticks = [(pos(v), crit.label_for(v) or f"{v:g}") for v in seen]
     else:
-        ticks = [(pos(v), crit.format_value(v, with_unit=False)) for v in nice_ticks(lo, hi)]
-    best, worst = (lo, hi) if crit.lower_is_better else (hi, lo)
-    fmt = crit.format_value
-    unit = "" if crit.encoding else crit.unit
+        ticks = [(pos(v), fmt(v, with_unit=False)) for v in nice_ticks(lo, hi)]
+
+    def end_text(v: float, clipped: bool, sign: str) -> str:
+        return (f"{sign} " if clipped else "") + fmt(v, with_unit=False)
+
+    low_text = end_text(lo, low_clipped, "\u2264")
+    high_text = end_text(hi, high_clipped, "\u2265")
+    best, worst = (low_text, high_text) if crit.lower_is_better else (high_text, low_text)
     year = crit.provenance.year if crit.provenance else ""
-    return ColourScale(
-        key, crit.label, unit + (f", {year}" if year else ""), t, missing, gated, ticks,
-        f"Best {fmt(best, with_unit=False)}", f"Worst {fmt(worst, with_unit=False)}",
-    )
+    unit = ", ".join(x for x in ("" if crit.encoding else crit.unit, year) if x)
+    return ColourScale(key, crit.label, unit, t, missing, gated, ticks, f"Best {best}",
+                       f"Worst {worst}")

@@ -154,6 +154,7 @@ class ExportDialog(QDialog):
         self._preview_job: ExportJob | None = None
         self._preview_generation = 0
         self._running_path: Path | None = None
+        self.error_box = None
 
         self.format_box = QComboBox()
         for key, (_, _, ext, desc) in FORMATS.items():
@@ -401,8 +402,12 @@ class ExportDialog(QDialog):
         self.export_failed.emit(exc)
         box = error_box(self, exc)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(self._error_box_closed)
+        self.error_box: QMessageBox | None = box
         box.open()
-        self.error_box = box
+
+    def _error_box_closed(self, *_args: Any) -> None:
+        self.error_box = None
 
     def _cancelled(self) -> None:
         self._finish()

@@ -79,6 +79,8 @@ class MainWindow(QMainWindow):
         self.colour_combo.setToolTip("Colour the map by the overall score or by one criterion's "
                                      "raw figures (darker is always better).")
         self.colour_combo.setMaxVisibleItems(30)
+        self.colour_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.colour_combo.setMinimumContentsLength(22)
         self.colour_combo.currentIndexChanged.connect(
             lambda _i: state.set_colour_by(self.colour_combo.currentData()))
         self.reset_view_button = QPushButton("Reset View")

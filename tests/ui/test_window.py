@@ -257,3 +257,18 @@ def test_hovering_a_state_sets_its_tooltip_and_status(qtbot, window):
     assert blocker.args == ["TX"]
     assert "Texas" in canvas.items["TX"].toolTip()
     assert "Texas: rank 1" in window.statusBar().currentMessage()
+
+
+def test_colour_scale_for_a_skewed_criterion_says_where_it_is_clipped(window, dataset):
+    window.state.set_colour_by("energy_cost")
+    scale = window.map_canvas.scale
+    values = {s: dataset.value(s, "energy_cost") for s in dataset.states}
+    # Hawaii's price is far above the rest: it sits at the worst end, and the legend's worst
+    # label says "or more" (>=) instead of pretending the scale stops at Hawaii's figure.
+    assert scale.t["HI"] == 0.0
+    assert scale.worst_text.startswith("Worst \u2265 ")
+    threshold = float(scale.worst_text.split()[-1])
+    assert threshold < values["HI"]
+    middle = sorted(values.values())[25]
+    state = next(s for s, v in values.items() if v == middle)
+    assert 0.0 < scale.t[state] < 1.0

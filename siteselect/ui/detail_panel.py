@@ -102,28 +102,33 @@ class StateDetailWidget(QWidget):
             self.points_plot.getAxis("left").setTicks(ticks)
             for p in (self.value_plot, self.points_plot):
                 p.setYRange(-0.5, max(n - 0.5, 0.5), padding=0)
+        hint = ""
         if code is None:
-            self.heading.setText("<b>No state selected</b> &mdash; click a state on the map or "
-                                 "a row of the ranking.")
-            self._bars(np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool))
-            self.plots.setVisible(False)
-            self._figures_html = ""
-            self.figures.setHtml(
-                "<p style='color:#555'>The bars will show which criteria carry the state and "
-                "which hold it back; below them, every figure with its unit, year and source.</p>")
-            return
+            if not result.alternatives:
+                self.heading.setText("<b>No state selected</b> &mdash; click a state on the map "
+                                     "or a row of the ranking.")
+                self._bars(np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool))
+                self.plots.setVisible(False)
+                self._figures_html = ""
+                self.figures.setHtml("")
+                return
+            # Nothing selected: explain the top-ranked state rather than show an empty panel.
+            code = result.alternatives[0]
+            hint = ("<span style='color:#555'>Top-ranked state shown; click a state on the "
+                    "map or a row of the ranking to see another.</span><br>")
         self.plots.setVisible(True)
         name = escape(ds.names[code])
         i = result.position(code)
         if i is None:
             reason = escape(result.exclusion_reason(code) or "not ranked")
-            self.heading.setText(f"<span style='font-size:13pt'><b>{name}</b> ({code})</span>"
-                                 f"<br><span style='color:#a33'>Not ranked: {reason}</span>")
+            self.heading.setText(f"{hint}<span style='font-size:13pt'><b>{name}</b> ({code})"
+                                 f"</span><br><span style='color:#a33'>Not ranked: {reason}"
+                                 "</span>")
             self._bars(np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool))
         else:
             rank, score = int(result.ranks[i]), float(result.scores[i])
             self.heading.setText(
-                f"<span style='font-size:13pt'><b>{name}</b> ({code})</span><br>"
+                f"{hint}<span style='font-size:13pt'><b>{name}</b> ({code})</span><br>"
                 f"Rank <b>{rank}</b> of {len(result)} &mdash; score <b>{score:.1f}</b> "
                 f"<span style='color:#666'>({escape(result.method)}, "
                 f"{escape(result.normalization)})</span>")

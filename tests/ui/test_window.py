@@ -68,12 +68,14 @@ def test_weight_change_reorders_table_and_recolours_map(qtbot, window, dataset):
 
 
 def test_clicking_a_state_on_the_map_selects_its_table_row(qtbot, window):
-    click_state(qtbot, window, "TX")
-    qtbot.waitUntil(lambda: window.state.selected == "TX")
+    assert "Top-ranked state shown" in window.detail_panel.heading.text()
+    click_state(qtbot, window, "CO")
+    qtbot.waitUntil(lambda: window.state.selected == "CO")
     rows = window.ranking_table.view.selectionModel().selectedRows()
-    assert [window.ranking_table.proxy.data(r, StateRole) for r in rows] == ["TX"]
-    assert "Texas" in window.detail_panel.heading.text()
-    pen = window.map_canvas.items["TX"].pen()
+    assert [window.ranking_table.proxy.data(r, StateRole) for r in rows] == ["CO"]
+    heading = window.detail_panel.heading.text()
+    assert "Colorado" in heading and "Top-ranked" not in heading
+    pen = window.map_canvas.items["CO"].pen()
     assert pen.color() == window.map_canvas._selected_pen.color()
 
 

@@ -31,6 +31,12 @@ def dialog(qtbot, window, export_dir):
     yield dlg
     dlg._preview_timer.stop()
     dlg.wait_for_jobs()
+    qtbot.wait_until(lambda: dlg._job is None, timeout=10000)
+    box = getattr(dlg, "error_box", None)
+    if box is not None and box.isVisible():
+        box.close()
+    dlg.close()  # no dialog may stay on screen over the next test's window
+    dlg.deleteLater()
 
 
 def run_export(qtbot, dlg, path, fmt, top=10):

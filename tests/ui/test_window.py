@@ -161,6 +161,14 @@ def test_gated_states_are_never_ranked_however_weights_move(qtbot, window, datas
         panel.gate_add.click()
     assert window.state.settings.gates == (parse_gate("energy_cost<=9"),
                                           parse_gate("tax_incentives>=0.5"))
+    # Adding a gate is undoable like any other edit; a malformed value is refused inline.
+    window.undo_action.trigger()
+    assert window.state.settings.gates == (parse_gate("energy_cost<=9"),)
+    window.redo_action.trigger()
+    panel.gate_value.setText("cheap")
+    panel.gate_add.click()
+    assert "number" in panel.gate_message.text()
+    assert len(window.state.settings.gates) == 2
     gated = {e.alternative for e in window.state.result.excluded}
     assert {"CA", "NY", "HI"} <= gated  # dear power, or no exemption
     model = window.ranking_table.model

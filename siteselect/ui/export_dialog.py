@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -61,15 +61,27 @@ class JobSignals(QObject):
     cancelled = Signal()
 
 
-class ExportJob(QRunnable):
-    """Runs ``func(progress=..., is_cancelled=...)`` on a pool thread."""
+class ExportJob:
+    """Runs ``func(progress=..., is_cancelled=...)`` on a ``QThreadPool`` thread.
 
-    def __init__(self, func: Callable[..., Any]) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
+    A plain Python object (not a QRunnable) so that dropping the last reference on the GUI
+    side can never delete work that a pool thread is still running: the pool holds the bound
+    :meth:`run` until it returns.
+    """
+
+    def __init__(self, func: Callable[..., Any], parent: QObject | None = None) -> None:
         self.func = func
-        self.signals = JobSignals()
+        # Parented (owned by Qt on the GUI thread) and deleted there once the job has ended,
+        # never by Python's garbage collector on the pool thread.
+        self.signals = JobSignals(parent)
         self._cancel = threading.Event()
+
+    def start(self, pool: QThreadPool | None = None) -> None:
+        """Connect the clean-up (after every other connection), then queue :meth:`run`."""
+        queued = Qt.ConnectionType.QueuedConnection
+        for sig in (self.signals.succeeded, self.signals.failed, self.signals.cancelled):
+            sig.connect(self.signals.deleteLater, queued)
+        (pool or QThreadPool.globalInstance()).start(self.run)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -78,23 +90,27 @@ class ExportJob(QRunnable):
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    def _emit(self, name: str, *args: Any) -> None:
+        try:
+            getattr(self.signals, name).emit(*args)
+        except RuntimeError:  # the dialog (and its signals object) is gone: nobody to tell
+            self._cancel.set()
+
     def run(self) -> None:
         try:
-            value = self.func(progress=self.signals.progressed.emit,
+            value = self.func(progress=lambda f, m: self._emit("progressed", f, m),
                               is_cancelled=self._cancel.is_set)
         except ExportCancelled:
-            self.signals.cancelled.emit()
+            self._emit("cancelled")
         except BaseException as exc:  # noqa: BLE001 - reported to the UI thread
             if self._cancel.is_set():
-                self.signals.cancelled.emit()
+                self._emit("cancelled")
             else:
                 log.debug("export job failed", exc_info=True)
-                self.signals.failed.emit(exc)
+                self._emit("failed", exc)
         else:
-            if self._cancel.is_set():
-                self.signals.cancelled.emit()
-            else:
-                self.signals.succeeded.emit(value)
+            # The work finished (the file is in place) even if Cancel came too late.
+            self._emit("succeeded", value)
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -301,7 +317,8 @@ class ExportDialog(QDialog):
         self._preview_generation += 1
         generation = self._preview_generation
         fmt = self.fmt
-        job = ExportJob(lambda progress, is_cancelled: preview(req, fmt, None, is_cancelled))
+        job = ExportJob(lambda progress, is_cancelled: preview(req, fmt, None, is_cancelled),
+                        parent=self)
         queued = Qt.ConnectionType.QueuedConnection
         job.signals.succeeded.connect(
             lambda text, g=generation: self._preview_done(g, text), queued)
@@ -309,7 +326,7 @@ class ExportDialog(QDialog):
             lambda exc, g=generation: self._preview_done(g, f"No preview: {exc}"), queued)
         self._preview_job = job
         self.preview_edit.setPlainText("Preparing the preview...")
-        QThreadPool.globalInstance().start(job)
+        job.start()
 
     def _preview_done(self, generation: int, text: str) -> None:
         if generation == self._preview_generation:
@@ -346,7 +363,7 @@ class ExportDialog(QDialog):
             return
         fmt = self.fmt
         job = ExportJob(lambda progress, is_cancelled: export(req, fmt, path, progress,
-                                                              is_cancelled))
+                                                              is_cancelled), parent=self)
         queued = Qt.ConnectionType.QueuedConnection
         job.signals.progressed.connect(self._progressed, queued)
         job.signals.succeeded.connect(self._succeeded, queued)
@@ -357,7 +374,7 @@ class ExportDialog(QDialog):
         self._set_running(True)
         self.progress_bar.setValue(0)
         self.status.setText(f"Exporting to {path} ...")
-        QThreadPool.globalInstance().start(job)
+        job.start()
 
     def cancel_export(self) -> None:
         if self._job is not None:

@@ -178,7 +178,7 @@ class RankingTableModel(QAbstractTableModel):
         if col == 2:
             return ds.names[code]
         if col == 3:
-            return f"{float(self.result.scores[row]):.1f}" if ranked else "not ranked"
+            return f"{float(self.result.scores[row]):.1f}" if ranked else "\u2014"
         j = col - len(FIXED_COLUMNS)
         if j < len(self.criteria):
             return raw_value_text(ds, self.state.settings, code, self.criteria[j],

@@ -285,7 +285,10 @@ class WeightsPanelWidget(QWidget):
         self.gate_op.setToolTip("Comparison")
         self.gate_value = QLineEdit()
         self.gate_value.setPlaceholderText("value")
-        self.gate_value.setMaximumWidth(80)
+        self.gate_value.setMinimumWidth(64)
+        self.gate_value.setMaximumWidth(90)
+        self.gate_value.setToolTip("Threshold: a number in the criterion's unit, or a category "
+                                   "name for categorical criteria (e.g. limited)")
         self.gate_value.returnPressed.connect(self.add_gate_from_form)
         self.gate_criterion.currentIndexChanged.connect(self._gate_hint)
         self.gate_add = QPushButton("Add")

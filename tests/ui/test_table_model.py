@@ -42,7 +42,8 @@ def test_columns_carry_units_and_unranked_rows_come_last(planner_state, dataset)
         assert model.data(model.index(r, 0), RankedRole) is False
         code = model.data(model.index(r, 0), StateRole)
         assert result.position(code) is None
-        assert model.data(model.index(r, 3)) == "not ranked"
+        assert model.data(model.index(r, 0)) == model.data(model.index(r, 3)) == "\u2014"
+        assert model.data(model.index(r, model.columnCount() - 1)).startswith("gate ")
     # Missing figures are shown as missing, never as a number.
     a, cid = result.missing[0]
     col = 4 + list(result.criteria).index(cid)

@@ -28,16 +28,21 @@ DEFAULT_SIZE = (1600, 1050)
 
 
 def ensure_gui_app() -> Any:
-    """Return the running Qt application, creating a QGuiApplication if there is none."""
+    """Return the running Qt application, creating one if there is none.
+
+    A QApplication (not a bare QGuiApplication) is created so that a window opened later in
+    the same process can still make widgets.
+    """
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
         from PySide6.QtGui import QGuiApplication
+        from PySide6.QtWidgets import QApplication
     except ImportError as exc:  # pragma: no cover - PySide6 is a dependency
         raise ExportError(f"Map images need PySide6, which cannot be loaded: {exc}") from None
     app = QGuiApplication.instance()
     if app is None:
-        app = QGuiApplication([])
+        app = QApplication([])
     return app
 
 

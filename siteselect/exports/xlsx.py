@@ -38,6 +38,7 @@ import re
 import zipfile
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from siteselect.exports.common import (
     MISSING_NAMES,
@@ -112,6 +113,8 @@ class _Book:
 
 
 def _cached_xml(value: Any) -> str:
+    if isinstance(value, str):
+        return f"<v>{xml_escape(value)}</v>"
     if isinstance(value, bool):
         return f'<v>{int(value)}</v>'
     return f"<v>{float(value)!r}</v>"
@@ -134,7 +137,10 @@ def _inject_cached_values(path: Path, book: _Book) -> None:
                     def repl(mm: re.Match[str], cache: dict[str, Any] = cache) -> str:
                         v = cache.get(mm.group(1))
                         tail = "<v />" if v is None else _cached_xml(v)
-                        return f'<c r="{mm.group(1)}"{mm.group(2)}><f>{mm.group(3)}</f>{tail}'
+                        attrs = mm.group(2)
+                        if isinstance(v, str):  # a formula whose result is text
+                            attrs = re.sub(r'\s+t="[^"]*"', "", attrs) + ' t="str"'
+                        return f'<c r="{mm.group(1)}"{attrs}><f>{mm.group(3)}</f>{tail}'
 
                     data = pat.sub(repl, text).encode("utf-8")
             dst.writestr(item, data)
@@ -236,7 +242,15 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
         rng = f"Data!{cl}${FIRST}:{cl}${last}"
         book.text(used, f"{cl}1", c.id).font = bold
         miss_rows = [i for i in range(n) if r.raw_missing[i, j]]
-        fill_val = float(r.values[miss_rows[0], j]) if miss_rows else None
+        present = r.values[~r.raw_missing[:, j], j]
+        if miss_rows:
+            fill_val: float | None = float(r.values[miss_rows[0], j])
+        elif present.size == 0:
+            fill_val = 0.0
+        elif r.missing_policy == "mean":
+            fill_val = float(present.mean())
+        else:
+            fill_val = float(present.max() if c.direction == LOWER else present.min())
         if r.missing_policy == "mean":
             book.formula(used, f"{cl}2", f"IFERROR(AVERAGE({rng}),0)", fill_val)
         elif c.direction == LOWER:
@@ -245,8 +259,9 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
             book.formula(used, f"{cl}2", f"MIN({rng})", fill_val)
     for i in range(n):
         row = FIRST + i
-        book.formula(used, f"A{row}", f"Data!A{row}", None)
-        book.formula(used, f"B{row}", f"Data!B{row}", None)
+        state = r.alternatives[i]
+        book.formula(used, f"A{row}", f"Data!A{row}", neutralise(state))
+        book.formula(used, f"B{row}", f"Data!B{row}", neutralise(ds.names[state]))
         for j in range(k):
             cl = ccol[j]
             book.formula(used, f"{cl}{row}",
@@ -278,8 +293,9 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
                          float(col_n.max() if best == "MIN" else col_n.min()))
     for i in range(n):
         row = FIRST + i
-        book.formula(norm, f"A{row}", f"Data!A{row}", None)
-        book.formula(norm, f"B{row}", f"Data!B{row}", None)
+        state = r.alternatives[i]
+        book.formula(norm, f"A{row}", f"Data!A{row}", neutralise(state))
+        book.formula(norm, f"B{row}", f"Data!B{row}", neutralise(ds.names[state]))
         for j, c in enumerate(crit):
             cl = ccol[j]
             x = f"{V}!{cl}{row}"

@@ -334,6 +334,10 @@ class ExportDialog(QDialog):
             self._show_preview(text)
 
     def _show_preview(self, text: str) -> None:
+        # table rows read best unwrapped; prose wraps to the width
+        mode = (QPlainTextEdit.LineWrapMode.NoWrap if self.fmt in ("csv", "xlsx")
+                else QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.preview_edit.setLineWrapMode(mode)
         self.preview_edit.setPlainText(text)
         self.preview_updated.emit(text)
 

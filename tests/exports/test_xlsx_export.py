@@ -70,6 +70,20 @@ def test_sheets_and_cached_values(tmp_path, rich_request):
     for i in range(10):
         assert cached[f"D{2 + i}"].value == pytest.approx(float(r.scores[i]), abs=1e-9)
         assert cached[f"A{2 + i}"].value == int(r.ranks[i])
+    # every formula in the workbook carries a cached value
+    formulas_wb = openpyxl.load_workbook(out)
+    values_wb = openpyxl.load_workbook(out, data_only=True)
+    n_formulas = 0
+    for ws_f in formulas_wb.worksheets:
+        ws_v = values_wb[ws_f.title]
+        for row in ws_f.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    n_formulas += 1
+                    assert ws_v[c.coordinate].value is not None, (ws_f.title, c.coordinate)
+    assert n_formulas > 500
+    norm = values_wb["Normalised"]
+    assert [norm[f"A{3 + i}"].value for i in range(len(r))] == list(r.alternatives)
     # Weights: editable points and live shares
     w = wb["Weights"]
     ids = [w[f"A{2 + j}"].value for j in range(len(r.criteria))]

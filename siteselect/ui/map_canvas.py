@@ -233,6 +233,7 @@ class MapCanvasWidget(QWidget):
         self.label_layer.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.callouts: dict[str, CalloutSwatchItem] = {}
         self._bbox: dict[str, QRectF] = {}
+        self._offshore: set[str] = set()  # labels drawn on the sea, always dark
         self._build()
         self.reset_view()
 
@@ -289,6 +290,13 @@ class MapCanvasWidget(QWidget):
                                  align="left")
             self.callouts[code] = swatch
         for code, (x, y) in sh.label_points.items():
+            if code == "HI" and "hawaii" in sh.frames:
+                # The islands are too small to carry a label: put it in the open sea at the
+                # inset's lower left, as atlases do.
+                x0, y0, x1, y1 = sh.frames["hawaii"]
+                x, y = x0 + 0.14 * (x1 - x0), y0 + 0.2 * (y1 - y0)
+                self._bbox[code] = QRectF(x0, y0, x1 - x0, y1 - y0)
+                self._offshore.add(code)
             self.label_layer.add(code, code, QPointF(x, y))
         self.viewbox.addItem(self.label_layer)
 
@@ -351,7 +359,7 @@ class MapCanvasWidget(QWidget):
             if item.hatched != gated:
                 item.hatched = gated
                 item.update()
-            if code in self.label_layer.labels:
+            if code in self.label_layer.labels and code not in self._offshore:
                 relabel |= self.label_layer.set_colour(
                     code, LIGHT_TEXT if idx > top * 0.45 else DARK_TEXT)
             callout = self.callouts.get(code)

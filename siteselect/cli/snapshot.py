@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from siteselect.cli.rank import add_rank_options, settings_from_args
+from siteselect.errors import InputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argparse API
@@ -19,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
         description="Render the main window, exactly as shown with these options, to a PNG "
         "(works without a screen).",
     )
-    p.add_argument("out", metavar="OUT.png", help="the PNG file to write")
+    p.add_argument("out", metavar="OUT.png", nargs="?", help="the PNG file to write")
     p.add_argument("--size", default="1600x1000", metavar="WxH",
                    help="window size in pixels (default 1600x1000)")
     p.add_argument("--select", metavar="ST", default=None,
@@ -33,6 +34,11 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     from siteselect.model.dataset import load_dataset
     from siteselect.ui.snapshot import check_output, parse_size, write_snapshot
 
+    if args.out is None and args.require and args.require[-1].lower().endswith(".png"):
+        # `snapshot --require 'energy_cost<=9' out.png`: --require took the file name too.
+        args.out = args.require.pop()
+    if args.out is None:
+        raise InputError("Name the PNG file to write, e.g. siteselect snapshot window.png.")
     size = parse_size(args.size)
     out = check_output(args.out)
     ds = load_dataset()

@@ -29,6 +29,18 @@ def test_snapshot_writes_a_png_of_the_requested_size(tmp_path, qapp, capsys):
     assert not list(tmp_path.glob("*.tmp.png"))
 
 
+def test_file_name_after_require_is_still_the_output(tmp_path, qapp):
+    out = tmp_path / "gated.png"
+    assert main(["snapshot", "--size", "900x600", "--require", "energy_cost<=9",
+                 "tax_incentives>=0.5", str(out)]) == 0
+    assert QImage(str(out)).size().width() == 900
+
+
+def test_missing_output_name_is_one_clear_line(capsys):
+    assert main(["snapshot"]) == 2
+    assert "Name the PNG file" in capsys.readouterr().err
+
+
 def test_snapshot_runs_without_a_display(tmp_path):
     out = tmp_path / "headless.png"
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY",

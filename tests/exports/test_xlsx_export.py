@@ -119,13 +119,18 @@ def test_sheets_and_cached_values(tmp_path, rich_request):
 
 
 @pytest.mark.parametrize(
-    ("method", "normalization", "missing"),
-    # weighted sum / min-max / worst is covered by the weight-edit test below
-    [("topsis", "minmax", "mean"), ("wpm", "zscore", "worst"), ("wsm", "rank", "mean")],
+    ("method", "normalization", "missing", "gates"),
+    # weighted sum / min-max / worst is covered by the weight-edit test below; the gate
+    # leaves tax_incentives equal for every candidate (zero spread)
+    [("topsis", "minmax", "mean", ()), ("wpm", "zscore", "worst", ("tax_incentives>=1",)),
+     ("wsm", "rank", "mean", ())],
 )
 def test_formulas_recompute_to_the_app_scores(tmp_path, dataset, method, normalization,
-                                              missing):
-    settings = ScoringSettings(method=method, normalization=normalization, missing=missing)
+                                              missing, gates):
+    from siteselect.model.settings import parse_gates
+
+    settings = ScoringSettings(method=method, normalization=normalization, missing=missing,
+                               gates=parse_gates(gates))
     req = make_request(dataset, settings, top_n=12)
     out = write_xlsx(req, tmp_path / "f.xlsx")
     got, cells = state_scores_from_formulas(out, len(req.result))

@@ -155,14 +155,16 @@ class MainWindow(QMainWindow):
 
         self._default_state = None
         self.resize(1600, 1000)
-        self._apply_default_dock_sizes()
-        self._default_state = self.saveState(SETTINGS_VERSION)
-        if restore_settings:
-            self.restore_settings()
         self._show_result()
         self._show_colour_by(state.colour_by)
         self._update_title()
+        # Extensions first, so that their docks are part of the default layout and the saved
+        # layout can put them back where the planner left them.
         extensions.install_all(self)
+        self.apply_default_dock_sizes()
+        self._default_state = self.saveState(SETTINGS_VERSION)
+        if restore_settings:
+            self.restore_settings()
 
     # -- construction helpers ----------------------------------------------------------------
     def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
@@ -184,9 +186,11 @@ class MainWindow(QMainWindow):
         """Register ``guard()``; closing goes ahead only if every guard returns True."""
         self._close_guards.append(guard)
 
-    def _apply_default_dock_sizes(self) -> None:
-        self.resizeDocks([self.weights_dock, self.detail_dock], [420, 330], Qt.Horizontal)
-        self.resizeDocks([self.ranking_dock], [430], Qt.Vertical)
+    def apply_default_dock_sizes(self) -> None:
+        w = max(self.width(), 1200)
+        self.resizeDocks([self.weights_dock, self.detail_dock],
+                         [max(360, int(0.26 * w)), max(290, int(0.21 * w))], Qt.Horizontal)
+        self.resizeDocks([self.ranking_dock], [max(240, int(0.43 * self.height()))], Qt.Vertical)
 
     def _action(self, text: str, slot: Callable, shortcut=None, tip: str = "") -> QAction:  # noqa: ANN001
         act = QAction(text, self)
@@ -305,7 +309,7 @@ class MainWindow(QMainWindow):
                 dock.setFloating(False)
                 dock.show()
             self.restoreState(self._default_state, SETTINGS_VERSION)
-            self._apply_default_dock_sizes()
+            self.apply_default_dock_sizes()
 
     # -- showing the state ----------------------------------------------------------------------
     def _update_title(self, *_args) -> None:  # noqa: ANN002
@@ -325,6 +329,7 @@ class MainWindow(QMainWindow):
         n_out = len(r.excluded)
         what = "Overall score" if st.colour_by == SCORE else escape(
             ds.criterion(st.colour_by).label)
+        self.map_title.setToolTip(f"{what}: {method}, {len(r.criteria)} weighted criteria")
         self.map_title.setText(
             f"<b>{what}</b> &nbsp;<span style='color:#555'>{method}, "
             f"{len(r.criteria)} criteria &middot; {len(r)} ranked"

@@ -304,6 +304,12 @@ class MapCanvasWidget(QWidget):
     def reset_view(self) -> None:
         x0, y0, x1, y1 = self.shapes.bounds
         self.viewbox.setRange(QRectF(x0, y0, x1 - x0, y1 - y0), padding=0.02)
+        # The callout codes right of the leader column are sized in pixels, not metres:
+        # widen the range on the right until they fit at this zoom.
+        px = self.viewbox.viewPixelSize()[0]
+        if self.callouts and px > 0:
+            extra = 40 * px
+            self.viewbox.setRange(QRectF(x0, y0, x1 - x0 + extra, y1 - y0), padding=0.02)
 
     def _place_labels(self, *_args) -> None:  # noqa: ANN002
         """Show a state's label only where it fits inside the state at the current zoom."""

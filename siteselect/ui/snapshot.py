@@ -75,6 +75,7 @@ def render_window(settings: ScoringSettings, size: tuple[int, int],
         if select:
             window.state.select(select)
         window.resize(*size)
+        window.apply_default_dock_sizes()  # dock sizes follow the requested window size
         window.show()
         for _ in range(3):
             app.processEvents(QEventLoop.AllEvents)

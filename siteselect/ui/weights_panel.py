@@ -194,7 +194,8 @@ class WeightsPanelWidget(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         self.method_combo = QComboBox()
         for m in METHODS:
-            self.method_combo.addItem(METHOD_NAMES[m].capitalize(), m)
+            name = METHOD_NAMES[m]
+            self.method_combo.addItem(name[:1].upper() + name[1:], m)
         self.method_combo.setToolTip(
             "Weighted sum: points add up. Weighted product: a very weak criterion drags the "
             "score down more. TOPSIS: closeness to an ideal state (Hwang and Yoon).")

@@ -129,7 +129,14 @@ def file_stem(name: str) -> str:
 
 
 def current_scenario(window: Any) -> tuple[str, str]:
-    """(name, description) of what the window shows; a modified scenario says so."""
+    """(name, description) of what the window shows.
+
+    The name is the open scenario's, exactly as in the title bar; when the window's settings
+    differ from the saved scenario the description says so, so that the record never passes
+    off unsaved weights as the saved scenario.
+    """
+    from siteselect.ui.state import UNTITLED
+
     state = window.state
     controller = getattr(window, "scenario_controller", None)
     sc = getattr(controller, "current", None)
@@ -137,9 +144,10 @@ def current_scenario(window: Any) -> tuple[str, str]:
         name, description = sc.name, sc.description
     else:
         doc = getattr(state, "document_name", "")
-        name, description = ("" if doc in ("", "Untitled") else doc), ""
+        name, description = ("" if doc in ("", UNTITLED) else doc), ""
     if name and getattr(state, "modified", False):
-        name += " (unsaved changes)"
+        note = "Exported with unsaved changes to this scenario."
+        description = f"{description} ({note})" if description else note
     return name, description
 
 

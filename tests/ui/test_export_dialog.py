@@ -174,3 +174,15 @@ def test_unwritable_path_shows_an_error(qtbot, dialog, export_dir):
     box.close()
     assert "Export failed" in dialog.status.text()
     assert dialog.export_button.isEnabled()
+
+
+def test_modified_scenario_keeps_its_name_and_says_so(qtbot, window, dialog, export_dir):
+    state = window.state
+    state.load_document(ScoringSettings(), "Power first")
+    state.set_settings(state.settings.with_weight("energy_cost", 60.0), "Energy up")
+    assert state.modified
+    run_export(qtbot, dialog, export_dir / "m.csv", "csv", top=3)
+    meta = json.loads((export_dir / "m.meta.json").read_text(encoding="utf-8"))
+    assert meta["scenario"] == "Power first"
+    assert "unsaved changes" in meta["description"]
+    assert meta["weights"] == pytest.approx(state.result.weights)

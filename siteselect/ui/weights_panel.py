@@ -106,7 +106,8 @@ class CriterionRow:
         self.slider.setMinimumWidth(60)
         self.slider.setToolTip(f"Weight of {crit.label} in points; shares are points / total.")
         self.spin = QDoubleSpinBox()
-        self.spin.setRange(0, MAX_POINTS)
+        # Weights from the command line or a scenario may exceed the slider's 100 points.
+        self.spin.setRange(0, 100 * MAX_POINTS)
         self.spin.setDecimals(1)
         self.spin.setSingleStep(1.0)
         self.spin.setKeyboardTracking(False)

@@ -282,3 +282,13 @@ def test_colour_scale_for_a_skewed_criterion_says_where_it_is_clipped(window, da
     middle = sorted(values.values())[25]
     state = next(s for s, v in values.items() if v == middle)
     assert 0.0 < scale.t[state] < 1.0
+
+
+def test_weights_above_the_slider_range_are_kept_exactly(window):
+    s = window.state.settings.with_weight("talent", 250.0)
+    window.state.set_settings(s, "Big weight")
+    row = window.weights_panel.rows["talent"]
+    assert row.spin.value() == 250.0
+    assert row.slider.value() == row.slider.maximum()
+    assert window.state.settings.weights["talent"] == 250.0
+    assert window.state.undo_stack.count() == 1

@@ -20,13 +20,14 @@ import math
 import os
 import shutil
 import tempfile
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from siteselect.analysis import overridden, rank_states
-from siteselect.errors import ExportError
+from siteselect.errors import ExportError, SiteSelectError
 from siteselect.model.criteria import LOWER, Criterion
 from siteselect.model.dataset import Dataset
 from siteselect.model.settings import ScoringSettings
@@ -343,8 +344,16 @@ def atomic_output(targets: Sequence[str | os.PathLike[str]]) -> Iterator[list[Pa
         temps = [tmpdir / p.name for p in paths]
         try:
             yield temps
+        except SiteSelectError:
+            raise
         except OSError as exc:
             raise ExportError(f"Cannot write {paths[0]}: {exc.strerror or exc}.") from exc
+        except Exception as exc:
+            # Writers' libraries (GDAL, reportlab, Qt) raise their own types for I/O trouble.
+            raise ExportError(
+                f"Cannot write {paths[0]}: {type(exc).__name__}: {exc}",
+                detail="".join(traceback.format_exception(exc)),
+            ) from exc
         for tmp in temps:
             if not tmp.exists():
                 raise ExportError(f"Cannot write {paths[0]}: the writer produced no file.")

@@ -65,8 +65,9 @@ def test_failure_inside_writer_keeps_existing_file(tmp_path, rich_request):
         if fraction > 0.5:
             raise RuntimeError("disk on fire")
 
-    with pytest.raises(RuntimeError):
+    with pytest.raises(ExportError, match="RuntimeError: disk on fire") as info:
         export(rich_request, "pdf", target, progress=progress)
+    assert "Traceback" in info.value.detail
     assert target.read_bytes() == b"keep me"
     assert leftovers(tmp_path) == []
 

@@ -104,3 +104,21 @@ def test_result_record_agrees_with_export(tmp_path, dataset):
     assert main(["export", "-q", "-o", str(out)]) == 0
     meta = json.loads((tmp_path / "a.meta.json").read_text(encoding="utf-8"))
     assert meta["weights"] == pytest.approx(rec["weights"])
+
+
+def test_console_command_unwritable_path(tmp_path):
+    """The real command in a fresh process: exit status 2, one line, no traceback."""
+    import subprocess
+    import sys
+
+    a_file = tmp_path / "report.txt"
+    a_file.write_text("keep")
+    proc = subprocess.run(
+        [sys.executable, "-m", "siteselect", "export", "--format", "xlsx", "-o",
+         str(a_file / "out.xlsx")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert "report.txt" in proc.stderr and proc.stdout == ""
+    assert a_file.read_text() == "keep"

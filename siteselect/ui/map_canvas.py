@@ -242,6 +242,7 @@ class MapCanvasWidget(QWidget):
         state.selection_changed.connect(self._show_selection)
         self.state_clicked.connect(state.select)
         self.viewbox.sigRangeChanged.connect(self._place_labels)
+        self.view.scene().sigMouseClicked.connect(self._clicked_anywhere)
         self.recolour()
 
     # -- construction (once) ---------------------------------------------------------------
@@ -329,6 +330,11 @@ class MapCanvasWidget(QWidget):
             changed |= layer.set_visible(code, fits)
         if changed:
             layer.update()
+
+    def _clicked_anywhere(self, ev) -> None:  # noqa: ANN001 - pyqtgraph click event
+        """A left click that no state took (the sea, the background) clears the selection."""
+        if ev.button() == Qt.LeftButton and not ev.isAccepted():
+            self.state.select(None)
 
     def resizeEvent(self, ev) -> None:  # noqa: ANN001, N802 - Qt API
         super().resizeEvent(ev)

@@ -26,8 +26,12 @@ def brush_rgb(window, code: str) -> tuple[int, int, int]:
 
 
 def click_state(qtbot, window, code: str) -> None:
+    x, y = window.map_canvas.shapes.label_points[code]
+    click_point(window, x, y)
+
+
+def click_point(window, x: float, y: float) -> None:
     canvas = window.map_canvas
-    x, y = canvas.shapes.label_points[code]
     scene_pt = canvas.viewbox.mapViewToScene(QPointF(x, y))
     local = QPointF(canvas.view.mapFromScene(scene_pt))
     viewport = canvas.view.viewport()
@@ -77,6 +81,11 @@ def test_clicking_a_state_on_the_map_selects_its_table_row(qtbot, window):
     assert "Colorado" in heading and "Top-ranked" not in heading
     pen = window.map_canvas.items["CO"].pen()
     assert pen.color() == window.map_canvas._selected_pen.color()
+    # A click in the sea (inside Hawaii's inset frame, off the islands) clears the selection.
+    x0, y0, x1, y1 = window.map_canvas.shapes.frames["hawaii"]
+    click_point(window, x0 + 0.05 * (x1 - x0), y1 - 0.05 * (y1 - y0))
+    qtbot.waitUntil(lambda: window.state.selected is None)
+    assert not window.ranking_table.view.selectionModel().selectedRows()
 
 
 def test_selecting_a_table_row_outlines_the_state_on_the_map(qtbot, window):

@@ -140,6 +140,8 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel()
         self.status_label.setToolTip("Dataset version and scoring method")
         self.warning_label = QLabel()
+        self.warning_label.setTextFormat(Qt.RichText)
+        self.warning_label.linkActivated.connect(lambda _link: self.show_data_notes())
         self.statusBar().addPermanentWidget(self.warning_label)
         self.statusBar().addPermanentWidget(self.status_label)
 
@@ -344,12 +346,25 @@ class MainWindow(QMainWindow):
             tabs = self.weights_panel.tabs
             tabs.setTabText(1, "Gates && Exclusions" + (f" ({len(parts)})" if parts else ""))
         if r.warnings:
-            self.warning_label.setText(f"\u26a0 {len(r.warnings)} data note"
-                                       + ("s" if len(r.warnings) != 1 else ""))
+            n = len(r.warnings)
+            self.warning_label.setText(f"<a href='notes'>\u26a0 {n} data note"
+                                       + ("s" if n != 1 else "") + "</a>")
             self.warning_label.setToolTip("\n".join(r.warnings))
         else:
             self.warning_label.setText("")
             self.warning_label.setToolTip("")
+
+    def show_data_notes(self) -> None:
+        """List the current result's notes (missing figures, zero spread) in a dialog."""
+        from PySide6.QtWidgets import QMessageBox
+
+        notes = self.state.result.warnings
+        box = QMessageBox(self)
+        box.setWindowTitle("Data notes")
+        box.setIcon(QMessageBox.Information)
+        box.setText("Notes on the current ranking:" if notes else "No notes on this ranking.")
+        box.setInformativeText("\n".join(f"\u2022 {w}" for w in notes))
+        box.exec()
 
     def _show_failure(self, message: str) -> None:
         self.banner.setText(f"Cannot score these settings: {message} The map and ranking "

@@ -193,3 +193,12 @@ def test_legend_paints(qtbot, window, key):
     assert scale.best_text.startswith("Best") and scale.worst_text.startswith("Worst")
     assert window.legend.toolTip()
     assert Qt.AlignLeft  # keep the import used
+
+
+def test_status_bar_data_notes_open_a_list(window, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.informativeText()))
+    notes = window.state.result.warnings
+    assert notes and f"{len(notes)} data notes" in window.warning_label.text()
+    window.warning_label.linkActivated.emit("notes")
+    assert shown and all(n in shown[0] for n in notes)

@@ -489,3 +489,15 @@ def install(window: Any) -> None:
         window.file_menu.addAction(act)
     window.export_action = act
     window.export_dialog = None
+
+    def stop_running_export() -> bool:
+        """On close: cancel a running export (nothing half-written) and let the pool finish."""
+        dlg = getattr(window, "export_dialog", None)
+        if isinstance(dlg, ExportDialog) and dlg._job is not None:
+            dlg.cancel_export()
+            dlg.wait_for_jobs(15000)
+        return True
+
+    add_guard = getattr(window, "add_close_guard", None)
+    if callable(add_guard):
+        add_guard(stop_running_export)

@@ -186,3 +186,23 @@ def test_modified_scenario_keeps_its_name_and_says_so(qtbot, window, dialog, exp
     assert meta["scenario"] == "Power first"
     assert "unsaved changes" in meta["description"]
     assert meta["weights"] == pytest.approx(state.result.weights)
+
+
+def test_closing_the_window_cancels_a_running_export(qtbot, window, dialog, export_dir,
+                                                     monkeypatch):
+    started = []
+
+    def waiting_export(req, fmt, path, progress, is_cancelled):
+        started.append(True)
+        while not is_cancelled():
+            pass
+        raise ExportCancelled("The export was cancelled; no file was written.")
+
+    monkeypatch.setattr(ed, "export", waiting_export)
+    dialog.path_edit.setText(str(export_dir / "late.csv"))
+    dialog.set_format("csv")
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: bool(started), timeout=10000)
+    assert window.may_close()
+    assert dialog._job is None or dialog._job.is_cancelled
+    assert list(export_dir.iterdir()) == []

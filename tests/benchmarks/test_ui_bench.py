@@ -115,8 +115,9 @@ def test_launch_to_painted_window(benchmark, tmp_path):
                               text=True, env=env, cwd=ROOT, timeout=120, check=True)
         inner.append(float(proc.stdout.strip().splitlines()[-1]))
 
-    launch()  # the first run may build the map cache from the GeoPandas layer
-    inner.clear()
+    launch()  # the first run builds the map cache from the GeoPandas layer (a fresh HOME)
+    cold = inner.pop()
     benchmark.pedantic(launch, rounds=5, iterations=1)
     print(f"\nlaunch to painted window: process wall mean {benchmark.stats.stats.mean:.3f} s; "
-          f"inside Python mean {sum(inner) / len(inner):.3f} s (target <= 1.5 s)")
+          f"inside Python mean {sum(inner) / len(inner):.3f} s (target <= 1.5 s); "
+          f"first start, building the map cache: {cold:.3f} s")

@@ -2,7 +2,8 @@
 
 Takes the rank options (``--weights``, ``--method``, ``--require``, ...) and renders without a
 screen (Qt's offscreen platform is used when there is no display).  Qt is imported only when
-the command runs.
+the command runs.  It always renders on the offscreen platform (unless QT_QPA_PLATFORM says
+otherwise), so the PNG does not depend on the screen it was made on.
 """
 
 from __future__ import annotations
@@ -45,9 +46,10 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     settings = settings_from_args(args, ds)
     rank_states(ds, settings)  # report bad options before any window is built
     select = ds.check_states([args.select])[0] if args.select else None
-    from siteselect.ui.app import ensure_platform
+    import os
 
-    ensure_platform()
+    # Render offscreen even on a desktop, so no window flashes up (QT_QPA_PLATFORM wins).
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     write_snapshot(out, settings, size, select)
     print(f"wrote {out} ({size[0]}x{size[1]})")
     return 0

@@ -429,7 +429,8 @@ def _normal_formula(normalization: str, direction: str, x: str, rng: str) -> str
         return f"IF(MAX({rng})=MIN({rng}),1,{num}/(MAX({rng})-MIN({rng})))"
     if normalization == "zscore":
         dev = f"(AVERAGE({rng})-{x})" if lower else f"({x}-AVERAGE({rng}))"
-        z = f"MAX(-{Z_CLIP:g},MIN({Z_CLIP:g},{dev}/STDEV.P({rng})))"
+        # STDEVP (population) reads in every Excel; STDEV.P would need the _xlfn. prefix
+        z = f"MAX(-{Z_CLIP:g},MIN({Z_CLIP:g},{dev}/STDEVP({rng})))"
         return f"IF(MAX({rng})=MIN({rng}),0.5,({z}+{Z_CLIP:g})/{2 * Z_CLIP:g})"
     if normalization == "rank":
         cmp = ">" if lower else "<"

@@ -272,13 +272,11 @@ def run_metadata(req: ExportRequest) -> dict[str, Any]:
 def row_notes(req: ExportRequest, row: RankedRow) -> str:
     """Per-state notes: missing figures and what-if overrides."""
     notes = []
-    over = req.overridden()
     policy = MISSING_NAMES.get(req.result.missing_policy, "")
     for cid in row.imputed:
         notes.append(f"{cid} missing ({policy})")
     for o in req.settings.overrides:
-        if o.state == row.alternative and (o.state, o.criterion) in over and \
-                o.criterion in req.result.weights:
+        if o.state == row.alternative and o.criterion in req.result.weights:
             own = req.dataset.value(o.state, o.criterion)
             was = "missing" if own is None else f"{own:g}"
             notes.append(f"{o.criterion} what-if {o.value:g} (dataset: {was})")

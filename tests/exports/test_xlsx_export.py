@@ -4,6 +4,8 @@ engine: the recomputed scores must equal the application's, also after a weight 
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import subprocess
 import warnings
 
 import numpy as np
@@ -206,3 +208,34 @@ def test_formula_text_stays_text(tmp_path, hostile_request):
     negatives = [d.cell(i, col) for i in range(3, d.max_row + 1)
                  if isinstance(d.cell(i, col).value, float) and d.cell(i, col).value < 0]
     assert negatives and all(c.data_type == "n" for c in negatives)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice (soffice) is not installed; the formulas engine "
+                    "checks above still run")
+def test_libreoffice_recalculates_to_the_engine(tmp_path, dataset):
+    """A real spreadsheet: edit a weight, let LibreOffice recalculate, compare to the app."""
+    settings = ScoringSettings(method="topsis", missing="mean")
+    req = make_request(dataset, settings, top_n=10)
+    wb = openpyxl.load_workbook(write_xlsx(req, tmp_path / "lo.xlsx"))
+    ws = wb["Weights"]
+    row = next(i for i in range(2, ws.max_row + 1) if ws[f"A{i}"].value == "talent")
+    ws[f"E{row}"] = 60.0
+    wb.save(tmp_path / "edited.xlsx")
+    out = tmp_path / "out"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
+         "--calc", "--convert-to", "xlsx", "--outdir", str(out), str(tmp_path / "edited.xlsx")],
+        check=True, capture_output=True, timeout=180,
+    )
+    expected = rank_states(dataset, settings.with_weight("talent", 60.0))
+    norm = openpyxl.load_workbook(out / "edited.xlsx", data_only=True)["Normalised"]
+    header = [c.value for c in norm[1]]
+    score_col, rank_col = header.index("Score") + 1, header.index("Rank") + 1
+    got = {norm.cell(3 + i, 1).value: (norm.cell(3 + i, score_col).value,
+                                       norm.cell(3 + i, rank_col).value)
+           for i in range(len(expected))}
+    for state, score, rank in zip(expected.alternatives, expected.scores, expected.ranks,
+                                  strict=True):
+        assert got[state][0] == pytest.approx(float(score), abs=1e-6), state
+        assert got[state][1] == int(rank), state

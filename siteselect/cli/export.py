@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
     p.add_argument("--format", choices=tuple(FORMATS), default=None,
                    help="output format (default: from the suffix of -o)")
     p.add_argument("--top", type=_positive_int, metavar="N", default=None,
-                   help="list the first N states only (map images and the PDF map show every state)")
+                   help="list the first N states only (the maps still show every state)")
     p.add_argument("--paper", choices=PAPER_SIZES, default="letter",
                    help="PDF paper size (default: letter)")
     p.add_argument("--title", metavar="TEXT", default=None,

@@ -355,7 +355,12 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
     for j in range(2 * k):
         ranking.column_dimensions[_col(5 + j)].width = 14
     ranking.column_dimensions[_col(5 + 2 * k)].width = 40
+    # printed: landscape, all columns on one page width, as many pages down as needed
     ranking.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ranking.page_setup.orientation = "landscape"
+    ranking.page_setup.fitToWidth = 1
+    ranking.page_setup.fitToHeight = 0
+    ranking.print_title_rows = "1:1"
 
     # -- Excluded, Sources, Method -------------------------------------------------------
     for j, h in enumerate(["State", "Name", "Reason"]):

@@ -206,3 +206,15 @@ def test_closing_the_window_cancels_a_running_export(qtbot, window, dialog, expo
     assert window.may_close()
     assert dialog._job is None or dialog._job.is_cancelled
     assert list(export_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "gpkg"])
+def test_map_and_gis_formats_from_the_pool(qtbot, dialog, export_dir, fmt):
+    """Painting with QtGui and writing with GDAL both work on the worker thread."""
+    out = run_export(qtbot, dialog, export_dir / f"map.{fmt}", fmt)
+    assert out.stat().st_size > 1000
+    if fmt == "png":
+        from PySide6.QtGui import QImage
+
+        img = QImage(str(out))
+        assert (img.width(), img.height()) == (1600, 1050)

@@ -49,6 +49,23 @@ SETTINGS_FILE = "siteselect.ini"
 SETTINGS_VERSION = 1
 
 
+def distinct_keys(*keys: QKeySequence.StandardKey | str) -> list[QKeySequence]:
+    """Key sequences for one action, each once.
+
+    A standard key (``QKeySequence.Undo``) often expands to the same keys as the explicit
+    fallback (``Ctrl+Z``); an action listing one key twice makes Qt report an "ambiguous
+    shortcut" and ignore the key altogether.
+    """
+    out: list[QKeySequence] = []
+    for key in keys:
+        seqs = (QKeySequence.keyBindings(key) if isinstance(key, QKeySequence.StandardKey)
+                else [QKeySequence(key)])
+        for seq in seqs:
+            if not seq.isEmpty() and seq not in out:
+                out.append(seq)
+    return out
+
+
 def app_settings() -> QSettings:
     """The window's QSettings (INI), honouring ``SITESELECT_SETTINGS_DIR``."""
     folder = os.environ.get("SITESELECT_SETTINGS_DIR")
@@ -220,15 +237,16 @@ class MainWindow(QMainWindow):
 
         self.edit_menu = mb.addMenu("&Edit")
         self.undo_action = st.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts([QKeySequence.Undo, QKeySequence("Ctrl+Z")])
+        self.undo_action.setShortcuts(distinct_keys(QKeySequence.Undo, "Ctrl+Z"))
         self.redo_action = st.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.Redo,
-                                       QKeySequence("Ctrl+Y")])
+        self.redo_action.setShortcuts(distinct_keys("Ctrl+Shift+Z", QKeySequence.Redo, "Ctrl+Y"))
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
         self.edit_menu.addSeparator()
         wp = self.weights_panel
-        self.equal_action = self._action("&Equal Weights", wp.equal_weights, QKeySequence("Ctrl+E"),
+        # No shortcut: Ctrl+E is the conventional Export key, and one click on the panel's
+        # button does the same.
+        self.equal_action = self._action("&Equal Weights", wp.equal_weights, None,
                                          "Give every weighted criterion the same weight")
         self.default_action = self._action("Reset Weights to &Default", wp.default_weights,
                                            QKeySequence("Ctrl+Shift+R"),

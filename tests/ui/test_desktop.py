@@ -25,7 +25,7 @@ def test_menus_and_shortcuts(window):
     assert QKeySequence("Ctrl+Shift+Z") in window.redo_action.shortcuts()
     assert not window.quit_action.shortcut().isEmpty()
     assert window.reset_view_action.shortcut() == QKeySequence("Ctrl+0")
-    assert window.equal_action.shortcut() == QKeySequence("Ctrl+E")
+    assert window.equal_action.shortcut().isEmpty()  # Ctrl+E is Export's
     for action in (window.undo_action, window.equal_action, window.reset_view_action,
                    window.sources_action):
         assert action.text()

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from siteselect.errors import SiteSelectError, StorageError
@@ -88,9 +88,6 @@ class ScenarioController(QObject):
         self.db_error: StorageError | None = None
         self.current: Scenario | None = None
         self.undo_stack = QUndoStack(self)
-        # Nobody can answer a dialog on the offscreen platform (snapshots, CI): closing then
-        # goes ahead without asking.  Tests that answer the dialogs set this to True.
-        self.interactive = QGuiApplication.platformName() != "offscreen"
         if defer:
             # Opening imports sqlite-utils (and with it pandas, about a second): let the window
             # paint first.  Any use before then opens the database at once.
@@ -193,12 +190,10 @@ class ScenarioController(QObject):
         return answer == prompts.DISCARD
 
     def may_close(self) -> bool:
-        """Close guard of the main window."""
-        if not self.interactive:
-            if self.state.modified:
-                log.warning("closing with unsaved changes to %s (no one to ask)",
-                            self.current_name)
-            return True
+        """Close guard of the main window: asks Save / Discard / Cancel on any platform.
+
+        (The snapshot command never closes its window, so it never reaches this question.)
+        """
         return self.maybe_save()
 
     # -- actions --------------------------------------------------------------------------------

@@ -130,14 +130,69 @@ def test_switching_with_unsaved_changes_asks_save_discard_cancel(window, monkeyp
 
 
 def test_closing_with_unsaved_changes_asks(qtbot, window, monkeypatch):
-    ctl = window.scenario_controller
-    ctl.interactive = True
+    # Offscreen too: the question is never skipped for want of a screen.
     bump_talent(window)
-    answer_question(monkeypatch, QMessageBox.Cancel)
+    asked = answer_question(monkeypatch, QMessageBox.Cancel)
     assert not window.close()
-    assert window.isVisible()
+    assert window.isVisible() and window.state.modified
+    assert asked and asked[0][0] == "Unsaved changes" and "Untitled" in asked[0][1]
     answer_question(monkeypatch, QMessageBox.Discard)
     assert window.close()
+    with ScenarioStore.open(db_path()) as store:
+        assert [s.name for s in store.list() if not s.builtin] == []
+
+
+def test_closing_and_answering_save_saves_first(qtbot, window, monkeypatch):
+    ctl = window.scenario_controller
+    assert ctl.open_scenario("Balanced")
+    answer_name(monkeypatch, "Kept at close")
+    assert ctl.save_as()
+    bump_talent(window, 66.0)
+    asked = answer_question(monkeypatch, QMessageBox.Save)
+    assert window.close()
+    assert len(asked) == 1 and "Kept at close" in asked[0][1]
+    with ScenarioStore.open(db_path()) as store:
+        assert store.get("Kept at close").revision == 2
+        assert store.get("Kept at close").settings.weights["talent"] == 66.0
+    assert not window.isVisible()
+
+
+def test_closing_untitled_then_cancelling_the_name_keeps_the_window(qtbot, window,
+                                                                   monkeypatch):
+    bump_talent(window)
+    answer_question(monkeypatch, QMessageBox.Save)
+    answer_name(monkeypatch, None)
+    assert not window.close()
+    assert window.isVisible() and window.state.modified
+
+
+def test_close_question_is_a_real_box_when_nobody_patched_it(qtbot, window):
+    """Unpatched, closing shows a modal box offscreen; pressing its Cancel keeps the window."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    bump_talent(window)
+    seen = []
+
+    def press_cancel(tries: int = 100) -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.button(QMessageBox.Cancel).click()
+        elif tries:
+            QTimer.singleShot(20, lambda: press_cancel(tries - 1))
+
+    QTimer.singleShot(0, press_cancel)
+    assert not window.close()
+    assert seen and "unsaved changes" in seen[0]
+    assert window.isVisible()
+
+
+def test_clean_window_closes_without_a_question(qtbot, window, monkeypatch):
+    asked = answer_question(monkeypatch)
+    window.scenario_controller.open_scenario("Low-Carbon")
+    assert window.close()
+    assert asked == []
 
 
 def test_delete_is_confirmed_and_undoable(window, monkeypatch):
@@ -310,3 +365,16 @@ def test_open_dialog_is_searchable_newest_first_and_panel_buttons_work(qtbot, wi
     assert "Older plan" not in panel.model.names()
     panel.search.setText("renamed")
     assert panel.model.names() == ["Renamed plan"]
+
+
+def test_snapshot_never_asks(qapp, monkeypatch, tmp_path):
+    """The snapshot command renders and goes without closing through the guard."""
+    from PySide6.QtGui import QImage
+
+    from siteselect.ui.snapshot import write_snapshot
+
+    asked = answer_question(monkeypatch)
+    out = write_snapshot(tmp_path / "w.png", ScoringSettings(weights={"talent": 3.0}),
+                         (900, 600))
+    assert asked == []
+    assert QImage(str(out)).size().width() == 900

@@ -214,3 +214,43 @@ def test_corrupt_db_from_a_real_process(tmp_path):
     assert proc.stderr.count("\n") == 1 and str(path) in proc.stderr
     assert "Traceback" not in proc.stderr
     assert path.read_bytes() == b"hello"
+
+
+def _import_on_a_terminal(tmp_path, db: str, answers: str, *extra: str):
+    """Run `scenario import` in a process whose stdin is a terminal, typing ``answers``."""
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        os.write(master, answers.encode("utf-8"))
+        proc = subprocess.run(
+            [sys.executable, "-m", "siteselect", "scenario", "import",
+             str(tmp_path / "draft.json"), "--db", db, *extra],
+            stdin=slave, capture_output=True, text=True, timeout=120)
+    finally:
+        os.close(slave)
+        os.close(master)
+    return proc
+
+
+@pytest.mark.skipif(not sys.platform.startswith(("linux", "darwin")), reason="needs a pty")
+def test_import_of_an_existing_name_asks_on_a_terminal(capsys, db, tmp_path):
+    ok(capsys, "scenario", "save", NAME, "--weights", "talent=1", "--db", db)
+    ok(capsys, "scenario", "save", "Taken too", "--weights", "talent=1", "--db", db)
+    ok(capsys, "scenario", "export", NAME, "-o", str(tmp_path / "draft.json"), "--db", db)
+    # An existing name (any case) and an empty-looking one are asked again; then it imports.
+    proc = _import_on_a_terminal(tmp_path, db, "  TAKEN TOO \n" + "x" * 101 + "\nMine 🚀\n")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.count("already exists") == 3
+    assert "at most 100 characters" in proc.stderr
+    assert "Imported 'Mine 🚀'" in proc.stdout
+    # An empty answer cancels: nothing is written, exit status 1.
+    proc = _import_on_a_terminal(tmp_path, db, "\n")
+    assert proc.returncode == 1 and "Nothing imported" in proc.stderr
+    # --rename is taken as given, without a question.
+    proc = _import_on_a_terminal(tmp_path, db, "", "--rename", "Given name")
+    assert proc.returncode == 0 and "already exists" not in proc.stderr
+    with ScenarioStore.open(db) as store:
+        names = [s.name for s in store.list() if not s.builtin]
+        assert sorted(names) == sorted([NAME, "Taken too", "Mine 🚀", "Given name"])
+        assert store.get("Mine 🚀").settings == store.get(NAME).settings

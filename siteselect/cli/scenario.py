@@ -311,12 +311,40 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ask_new_name(taken: str) -> str | None:
+    """Ask on the terminal for another name for an import; None when the planner gives none."""
+    sys.stderr.write(f"A scenario named {taken!r} already exists. Import it under another "
+                     "name (empty to cancel): ")
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    name = line.strip()
+    return name or None
+
+
 def cmd_import(args: argparse.Namespace) -> int:
-    from siteselect.storage.exchange import read_file
+    """Import a scenario file; an existing name takes --rename, or is asked for on a terminal."""
+    from siteselect.errors import InputError
+    from siteselect.model.scenario import clean_name
+    from siteselect.storage.exchange import document_to_scenario, read_file
 
     doc = read_file(args.file)
+    where = str(args.file)
     with open_store(args) as store:
-        sc = store.import_json(doc, rename=args.rename, where=str(args.file))
+        rename = args.rename
+        if rename is None and sys.stdin.isatty():
+            # Check the file first, so the question is only asked about a valid scenario.
+            name = document_to_scenario(doc, where).name
+            while (existing := store.find(name)) is not None:
+                answer = _ask_new_name(existing.name)
+                if answer is None:
+                    print("Nothing imported.", file=sys.stderr)
+                    return 1
+                try:
+                    name = clean_name(answer)
+                except InputError as exc:
+                    print(exc.message, file=sys.stderr)
+                rename = name
+        sc = store.import_json(doc, rename=rename, where=where)
     print(f"Imported {sc.name!r} into {store.path}")
     return 0
 

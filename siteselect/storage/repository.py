@@ -411,14 +411,11 @@ class ScenarioStore:
         sc = document_to_scenario(doc, where)
         if rename is not None:
             sc = replace(sc, name=rename)
-        if self.find(sc.name) is not None:
-            raise InputError(
-                f"A scenario named {sc.name!r} already exists in {self.path}; import it under "
-                "another name (--rename NEW).")
         with self._write():
-            if self._find_row(sc.name) is not None:
-                raise InputError(f"A scenario named {sc.name!r} already exists in {self.path}; "
-                                 "import it under another name (--rename NEW).")
+            existing = self._find_row(sc.name)
+            if existing is not None:
+                raise InputError(f"A scenario named {existing['name']!r} already exists in "
+                                 f"{self.path}; import it under another name (--rename NEW).")
             return self._insert(replace(sc, builtin=False), created=sc.created or None)
 
     # -- maintenance ----------------------------------------------------------------------

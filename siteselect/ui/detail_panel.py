@@ -4,6 +4,13 @@ Two pyqtgraph bar charts share the criterion axis: the normalised value (0 = wor
 1 = best) and the contribution in points of the score, so a planner sees at once which
 criteria carry a state and which hold it back.  The bar items are created once and updated
 with ``setOpts``.
+
+TOPSIS does not score on 0-1 values: it measures distances between vector-normalised values
+(x / ||x||, not oriented, so for a lower-is-better criterion a longer bar would be worse).
+Under TOPSIS the charts therefore show, per criterion, where the state lies between the
+anti-ideal (0) and the ideal (1) candidate -- the quantity its distances are made of, the same
+way round for every criterion -- and the weighted points of that position, labelled as an
+additive view because a TOPSIS score is not a sum.
 """
 
 from __future__ import annotations
@@ -24,6 +31,43 @@ BAR_POINTS = QColor(59, 82, 139)
 BAR_IMPUTED = QColor(200, 200, 200)
 
 
+def chart_values(result, lower_is_better: np.ndarray) -> tuple[np.ndarray, np.ndarray, str, str]:  # noqa: ANN001
+    """(values, points, value axis label, points axis label), ranked states x criteria.
+
+    For the weighted sum and product these are the engine's normalised values and
+    contributions.  For TOPSIS the values are each state's position between the anti-ideal
+    (0) and the ideal (1) on every criterion -- (v - v-) / (v+ - v-) for the weighted
+    vector-normalised values v, which equals the min-max position of the raw figures, better
+    always high -- and the points are 100 x weight x position.
+    """
+    if result.method != "topsis":
+        return (np.asarray(result.normalized, float), np.asarray(result.contributions, float),
+                "normalised value (1 = best)", "points of the score")
+    x = np.asarray(result.values, float)
+    labels = ("0 = anti-ideal, 1 = ideal", "weight \u00d7 position, points")
+    if x.size == 0:
+        return x, x.copy(), *labels
+    lo, hi = x.min(axis=0), x.max(axis=0)
+    flat = hi <= lo
+    pos = (x - lo) / np.where(flat, 1.0, hi - lo)
+    pos = np.where(np.asarray(lower_is_better, bool), 1.0 - pos, pos)
+    pos[:, flat] = 1.0  # every candidate is the ideal, as the engine counts it
+    w = np.array([result.weights[c] for c in result.criteria], float)
+    return pos, pos * (100.0 * w), *labels
+
+
+_LABEL_STYLE = {"font-size": "8pt", "color": "#444"}
+_CHART_TIPS = {
+    False: "Top: the state's normalised value per weighted criterion (0 = worst candidate, "
+           "1 = best). Bottom: its contribution in points to the score (the bars add up to "
+           "the score for the weighted sum).",
+    True: "TOPSIS scores by distance to an ideal and an anti-ideal state. Top: where this "
+          "state lies between the anti-ideal (0) and the ideal (1) on each weighted criterion, "
+          "better always to the right. Bottom: weight x position in points, an additive view "
+          "of the same; the TOPSIS score itself is not their sum.",
+}
+
+
 def _short(label: str, limit: int = 20) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "\u2026"
 
@@ -40,10 +84,7 @@ class StateDetailWidget(QWidget):
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setBackground("w")
         self.plots.setMinimumHeight(160)
-        self.plots.setToolTip("Left: the state's normalised value per weighted criterion "
-                              "(0 = worst candidate, 1 = best). Right: its contribution in "
-                              "points to the score (bars add up to the score for the weighted "
-                              "sum).")
+        self.plots.setToolTip(_CHART_TIPS[False])
         self.value_plot = self.plots.addPlot()
         self.plots.nextRow()
         self.points_plot = self.plots.addPlot()
@@ -65,8 +106,6 @@ class StateDetailWidget(QWidget):
             # instead of re-drawing their text on every slider move.
             for name in ("left", "bottom"):
                 p.getAxis(name).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-        self.value_plot.setLabel("bottom", "normalised value (1 = best)")
-        self.points_plot.setLabel("bottom", "points of the score")
         self.plots.setMinimumWidth(0)
         self.plots.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Expanding)
         self.value_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[], brush=BAR_VALUE)
@@ -84,6 +123,9 @@ class StateDetailWidget(QWidget):
         self._tick_criteria: list[str] | None = None
         self._figures_html = ""
         self._x_ranges: tuple = ()
+        self._axis_labels: tuple = ()
+        self._chart_for = None
+        self._chart_data: tuple = ()
         state.selection_changed.connect(self.refresh)
         state.result_changed.connect(self.refresh)
         self.refresh()
@@ -132,7 +174,8 @@ class StateDetailWidget(QWidget):
                 f"Rank <b>{rank}</b> of {len(result)} &mdash; score <b>{score:.1f}</b> "
                 f"<span style='color:#666'>({escape(result.method)}, "
                 f"{escape(result.normalization)})</span>")
-            self._bars(result.normalized[i], result.contributions[i], result.raw_missing[i])
+            values, points = self._chart()[:2]
+            self._bars(values[i], points[i], result.raw_missing[i])
         rows = []
         missing = {c for a, c in result.missing if a == code}
         for cid in crit_ids:
@@ -152,6 +195,16 @@ class StateDetailWidget(QWidget):
             self._figures_html = html
             self.figures.setHtml(html)
 
+    def _chart(self) -> tuple[np.ndarray, np.ndarray, str, str]:
+        """The charts' numbers for the current result, computed once per result."""
+        r = self.state.result
+        if self._chart_for is not r:
+            lower = np.array([self.state.dataset.criterion(c).lower_is_better
+                              for c in r.criteria], bool)
+            self._chart_data = chart_values(r, lower)
+            self._chart_for = r
+        return self._chart_data
+
     def _bars(self, values: np.ndarray, points: np.ndarray, imputed: np.ndarray) -> None:
         n = len(values)
         y = np.arange(n)
@@ -163,14 +216,19 @@ class StateDetailWidget(QWidget):
                                  height=0.7, brushes=brushes_p)
         # Axis ranges cover every ranked state (rounded out), so they stay put while a slider
         # moves and bars of different states compare at a glance.
-        r = self.state.result
-        if r.normalized.size:
-            vlo = min(0.0, float(np.floor(r.normalized.min())))
-            vhi = max(1.0, float(np.ceil(r.normalized.max())))
-            plo = min(0.0, 5.0 * np.floor(float(r.contributions.min()) / 5.0))
-            phi = max(5.0, 5.0 * np.ceil(float(r.contributions.max()) / 5.0))
+        all_values, all_points, value_label, points_label = self._chart()
+        if all_values.size:
+            vlo = min(0.0, float(np.floor(all_values.min())))
+            vhi = max(1.0, float(np.ceil(all_values.max())))
+            plo = min(0.0, 5.0 * np.floor(float(all_points.min()) / 5.0))
+            phi = max(5.0, 5.0 * np.ceil(float(all_points.max()) / 5.0))
         else:
             vlo, vhi, plo, phi = 0.0, 1.0, 0.0, 5.0
+        if (value_label, points_label) != self._axis_labels:
+            self._axis_labels = (value_label, points_label)
+            self.value_plot.setLabel("bottom", value_label, **_LABEL_STYLE)
+            self.points_plot.setLabel("bottom", points_label, **_LABEL_STYLE)
+            self.plots.setToolTip(_CHART_TIPS[self.state.result.method == "topsis"])
         ranges = (vlo, vhi, plo, phi)
         if ranges != self._x_ranges:
             self._x_ranges = ranges

@@ -24,7 +24,7 @@ class ColourLegendWidget(QWidget):
                                 for i in range(0, len(lut), 16)]
         self._gradient_stops.append((1.0, QColor(*map(int, lut[last][:3]))))
         self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Expanding)
-        self.setFixedWidth(150)
+        self.setFixedWidth(136)
         self.setToolTip("Colour scale of the map: the darkest colour is always the best end, "
                         "for the score and for any single criterion.")
         state.result_changed.connect(self.update)

@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
                                      "raw figures (darker is always better).")
         self.colour_combo.setMaxVisibleItems(30)
         self.colour_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.colour_combo.setMinimumContentsLength(22)
+        self.colour_combo.setMinimumContentsLength(16)
         self.colour_combo.currentIndexChanged.connect(
             lambda _i: state.set_colour_by(self.colour_combo.currentData()))
         self.reset_view_button = QPushButton("Reset View")
@@ -206,10 +206,14 @@ class MainWindow(QMainWindow):
         self._close_guards.append(guard)
 
     def apply_default_dock_sizes(self) -> None:
-        w = max(self.width(), 1200)
-        self.resizeDocks([self.weights_dock, self.detail_dock],
-                         [max(360, int(0.26 * w)), max(290, int(0.21 * w))], Qt.Horizontal)
-        self.resizeDocks([self.ranking_dock], [max(240, int(0.43 * self.height()))], Qt.Vertical)
+        """Give the map the most room: side panels about a quarter and a fifth of the width,
+        within bounds that keep their controls whole, and the ranking about a third of the
+        height."""
+        w = max(self.width(), 1000)
+        weights = min(420, max(350, int(0.25 * w)))
+        detail = min(360, max(270, int(0.19 * w)))
+        self.resizeDocks([self.weights_dock, self.detail_dock], [weights, detail], Qt.Horizontal)
+        self.resizeDocks([self.ranking_dock], [max(220, int(0.36 * self.height()))], Qt.Vertical)
 
     def _action(self, text: str, slot: Callable, shortcut=None, tip: str = "") -> QAction:  # noqa: ANN001
         act = QAction(text, self)

@@ -10,6 +10,7 @@ rows at the bottom whichever way a column is sorted.
 from __future__ import annotations
 
 import math
+import textwrap
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -20,7 +21,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -38,6 +39,8 @@ from siteselect.ui.state import PlannerState
 from siteselect.ui.text import raw_value_text, state_tooltip
 
 FIXED_COLUMNS = ("Rank", "State", "Name", "Score")
+#: Characters per line of a criterion's column header.
+HEADER_WRAP = 14
 TOP_BRUSH = QBrush(QColor(255, 244, 204))
 GREY = QBrush(QColor(130, 130, 130))
 StateRole = Qt.UserRole + 1
@@ -121,7 +124,10 @@ class RankingTableModel(QAbstractTableModel):
             if section < n + len(self.criteria):
                 crit = self.state.dataset.criterion(self.criteria[section - n])
                 unit = "" if crit.encoding else f"\n({crit.unit})"
-                return crit.label + unit
+                # Long names break over lines so the columns stay narrow and more of them
+                # fit beside the map; the tooltip carries the whole description.
+                return "\n".join(textwrap.wrap(crit.label, HEADER_WRAP,
+                                                break_long_words=False)) + unit
             if section == n + len(self.criteria):
                 return "Note"
         if role == Qt.ToolTipRole and n <= section < n + len(self.criteria):
@@ -318,12 +324,24 @@ class RankingTableWidget(QWidget):
         state.selection_changed.connect(self._show_selection)
         state.result_changed.connect(self._after_result)
         self._after_reset()
+        self._after_result(state.result)
 
     def _after_reset(self) -> None:
         self.view.resizeColumnsToContents()
         hh = self.view.horizontalHeader()
-        for c in range(4, self.model.columnCount()):
-            hh.resizeSection(c, min(max(hh.sectionSize(c), 70), 175))
+        bold = QFont(hh.font())
+        bold.setBold(True)
+        fm = QFontMetrics(bold)
+        n_crit = len(self.model.criteria)
+        for c in range(4, 4 + n_crit):
+            # Qt sizes a multi-line header as if its lines were one: measure the widest line.
+            text = str(self.model.headerData(c, Qt.Horizontal) or "")
+            header = max((fm.horizontalAdvance(line) for line in text.split("\n")), default=0)
+            width = max(header + 26, self.view.sizeHintForColumn(c) + 8, 64)
+            hh.resizeSection(c, min(width, 150))
+        note = 4 + n_crit
+        if note < self.model.columnCount():
+            hh.resizeSection(note, min(max(hh.sectionSize(note), 64), 260))
         self._show_selection(self.state.selected)
 
     def _after_result(self, _result: object) -> None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSlider,
     QTabWidget,
     QVBoxLayout,
@@ -59,6 +60,9 @@ MISSING_NAMES = {
     "mean": "Score as the average",
     "exclude": "Leave the state out",
 }
+#: Narrowest the criterion names may get before they wrap (pixels); keeps the panel narrow
+#: enough that the map, not the controls, gets the window's width.
+LABEL_MIN_WIDTH = 118
 OP_TEXT = {"<=": "\u2264", ">=": "\u2265", "<": "<", ">": ">", "==": "="}
 
 
@@ -80,11 +84,35 @@ def criterion_tooltip(crit: Criterion, coverage: int | None = None, total: int =
     return "<br>".join(parts)
 
 
+def _compact(combo: QComboBox, chars: int = 12) -> None:
+    """Let a combo box be narrower than its longest entry (the list still shows it whole)."""
+    combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    combo.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+    combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
+
+
 def gate_text(ds, gate: Gate) -> str:  # noqa: ANN001
     crit = ds.criterion(gate.criterion)
     value = crit.label_for(gate.threshold) if crit.encoding else None
     shown = value or crit.format_value(gate.threshold)
     return f"{crit.label} {OP_TEXT.get(gate.op, gate.op)} {shown}"
+
+
+class _ClickableLabel(QLabel):
+    """A criterion's name: wraps when the panel is narrow; a click toggles its box."""
+
+    def __init__(self, text: str, box: QCheckBox) -> None:
+        super().__init__(text)
+        self._box = box
+        self.setWordWrap(True)
+        self.setMinimumWidth(LABEL_MIN_WIDTH)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+
+    def mouseReleaseEvent(self, ev) -> None:  # noqa: ANN001, N802 - Qt API
+        if ev.button() == Qt.LeftButton and self.rect().contains(ev.position().toPoint()):
+            self._box.toggle()
+        super().mouseReleaseEvent(ev)
 
 
 class CriterionRow:
@@ -93,8 +121,13 @@ class CriterionRow:
     def __init__(self, panel: WeightsPanelWidget, crit: Criterion, tooltip: str) -> None:
         self.panel = panel
         self.crit = crit
-        self.enable = QCheckBox(crit.label)
+        self.enable = QCheckBox()
         self.enable.setToolTip(tooltip)
+        self.enable.setAccessibleName(crit.label)
+        # The name wraps onto a second line instead of widening the panel; a click on it
+        # toggles the box, as a check box's own text would.
+        self.label = _ClickableLabel(crit.label, self.enable)
+        self.label.setToolTip(tooltip)
         self.direction = QLabel("\u25bc" if crit.lower_is_better else "\u25b2")
         self.direction.setToolTip(
             f"{'Lower' if crit.lower_is_better else 'Higher'} values are better ({crit.unit}).")
@@ -103,7 +136,7 @@ class CriterionRow:
         self.slider.setRange(0, MAX_POINTS * SLIDER_STEPS_PER_POINT)
         self.slider.setSingleStep(SLIDER_STEPS_PER_POINT)
         self.slider.setPageStep(5 * SLIDER_STEPS_PER_POINT)
-        self.slider.setMinimumWidth(60)
+        self.slider.setMinimumWidth(40)
         self.slider.setToolTip(f"Weight of {crit.label} in points; shares are points / total.")
         self.spin = QDoubleSpinBox()
         # Weights from the command line or a scenario may exceed the slider's 100 points.
@@ -127,7 +160,7 @@ class CriterionRow:
         self.spin.valueChanged.connect(self._spun)
 
     def widgets(self) -> list[QWidget]:
-        return [self.enable, self.direction, self.slider, self.spin, self.share]
+        return [self.enable, self.label, self.direction, self.slider, self.spin, self.share]
 
     def show(self, settings: ScoringSettings, shares: dict[str, float]) -> None:
         """Reflect the settings; widgets whose value is unchanged are not touched (each
@@ -210,6 +243,8 @@ class WeightsPanelWidget(QWidget):
             self.missing_combo.addItem(MISSING_NAMES[m], m)
         self.missing_combo.setToolTip("What happens to a state whose figure is missing for a "
                                       "weighted criterion. Missing figures are never invented.")
+        for combo in (self.method_combo, self.norm_combo, self.missing_combo):
+            _compact(combo)
         form.addRow("Method", self.method_combo)
         form.addRow("Normalisation", self.norm_combo)
         form.addRow("Missing data", self.missing_combo)
@@ -237,11 +272,12 @@ class WeightsPanelWidget(QWidget):
         grid.setContentsMargins(2, 2, 2, 2)
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(2)
-        grid.setColumnStretch(2, 1)
-        header = ["Criterion", "", "Weight", "Points", "Share"]
+        grid.setColumnStretch(1, 4)
+        grid.setColumnStretch(3, 3)
+        header = ["", "Criterion", "", "Weight", "Points", "Share"]
         for c, h in enumerate(header):
-            lbl = QLabel(f"<b>{h}</b>")
-            grid.addWidget(lbl, 0, c)
+            if h:
+                grid.addWidget(QLabel(f"<b>{h}</b>"), 0, c)
         self.rows: dict[str, CriterionRow] = {}
         r = 1
         group = None
@@ -249,7 +285,7 @@ class WeightsPanelWidget(QWidget):
             if crit.group != group:
                 group = crit.group
                 g = QLabel(f"<span style='color:#335'><b>{escape(group)}</b></span>")
-                grid.addWidget(g, r, 0, 1, 5)
+                grid.addWidget(g, r, 0, 1, 6)
                 r += 1
             row = CriterionRow(self, crit, criterion_tooltip(crit, ds.coverage(crit.id),
                                                              len(ds.states)))
@@ -269,8 +305,12 @@ class WeightsPanelWidget(QWidget):
         # --- Gates tab ---
         gates_tab = QWidget()
         gl = QVBoxLayout(gates_tab)
-        gbox = QGroupBox("Thresholds (a state must meet every one to be ranked)")
+        gbox = QGroupBox("Thresholds")
         gbl = QVBoxLayout(gbox)
+        rule = QLabel("A state must meet every threshold to be ranked.")
+        rule.setWordWrap(True)
+        rule.setStyleSheet("color: #555;")
+        gbl.addWidget(rule)
         self.gate_list = QListWidget()
         self.gate_list.setToolTip("Hard gates on raw figures. A state with a missing figure "
                                   "cannot pass a gate on it.")
@@ -281,6 +321,7 @@ class WeightsPanelWidget(QWidget):
         for crit in ds.criteria:
             self.gate_criterion.addItem(crit.label, crit.id)
         self.gate_criterion.setToolTip("Criterion of the new gate")
+        _compact(self.gate_criterion)
         self.gate_op = QComboBox()
         for op in ("<=", ">=", "<", ">", "=="):
             self.gate_op.addItem(OP_TEXT[op], op)
@@ -288,7 +329,6 @@ class WeightsPanelWidget(QWidget):
         self.gate_value = QLineEdit()
         self.gate_value.setPlaceholderText("value")
         self.gate_value.setMinimumWidth(64)
-        self.gate_value.setMaximumWidth(90)
         self.gate_value.setToolTip("Threshold: a number in the criterion's unit, or a category "
                                    "name for categorical criteria (e.g. limited)")
         self.gate_value.returnPressed.connect(self.add_gate_from_form)
@@ -296,9 +336,10 @@ class WeightsPanelWidget(QWidget):
         self.gate_add = QPushButton("Add")
         self.gate_add.setToolTip("Add the threshold as a hard gate")
         self.gate_add.clicked.connect(self.add_gate_from_form)
-        add.addWidget(self.gate_criterion, 1)
+        # Criterion on a line of its own, comparison and value below: the panel stays narrow.
+        gbl.addWidget(self.gate_criterion)
         add.addWidget(self.gate_op)
-        add.addWidget(self.gate_value)
+        add.addWidget(self.gate_value, 1)
         add.addWidget(self.gate_add)
         gbl.addLayout(add)
         self.gate_hint = QLabel()

@@ -34,7 +34,7 @@ def test_columns_carry_units_and_unranked_rows_come_last(planner_state, dataset)
     model = RankingTableModel(planner_state)
     headers = [model.headerData(c, Qt.Horizontal) for c in range(model.columnCount())]
     assert headers[:4] == ["Rank", "State", "Name", "Score"]
-    assert "Energy cost (industrial)\n(cents/kWh)" in headers
+    assert "Energy cost\n(industrial)\n(cents/kWh)" in headers
     result = planner_state.result
     n = len(result)
     assert [model.data(model.index(r, 1)) for r in range(n)] == list(result.alternatives)

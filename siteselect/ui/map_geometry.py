@@ -109,10 +109,27 @@ def _save(shapes: MapShapes, path: Path) -> None:
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    with tmp.open("wb") as fh:
-        np.savez(fh, coords=np.concatenate(coords), counts=np.asarray(counts),
-                 ring_state=np.asarray(ring_state), meta=np.asarray(json.dumps(meta)))
-    os.replace(tmp, path)
+    try:
+        with tmp.open("wb") as fh:
+            np.savez(fh, coords=np.concatenate(coords), counts=np.asarray(counts),
+                     ring_state=np.asarray(ring_state), meta=np.asarray(json.dumps(meta)))
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)  # a failed write leaves nothing half-written behind
+
+
+def _check(states: tuple[str, ...], rings: dict[str, list[np.ndarray]], meta: dict) -> None:
+    """Refuse a cache that would draw a wrong map (a state without outline or label,
+    non-finite coordinates); the caller then rebuilds it from the GeoPandas layer."""
+    if len(states) != len(set(states)) or not states:
+        raise ValueError("the cache lists no states or a state twice")
+    for s in states:
+        if not rings[s] or any(len(r) < 3 or not np.isfinite(r).all() for r in rings[s]):
+            raise ValueError(f"the cache holds no usable outline for {s}")
+        if s not in meta["names"] or s not in meta["label_points"]:
+            raise ValueError(f"the cache has no name or label point for {s}")
+    if len(meta["bounds"]) != 4 or not np.isfinite(meta["bounds"]).all():
+        raise ValueError("the cache's map bounds are unusable")
 
 
 def _load(path: Path) -> MapShapes:
@@ -125,6 +142,7 @@ def _load(path: Path) -> MapShapes:
     starts = ends - counts
     for a, b, si in zip(starts, ends, ring_state, strict=True):
         rings[states[si]].append(coords[a:b])
+    _check(states, rings, meta)
     return MapShapes(
         states=states,
         names=meta["names"],
@@ -144,9 +162,13 @@ def load_map_shapes(use_cache: bool = True) -> MapShapes:
     key = _cache_key()
     if use_cache and key in _memo:
         return _memo[key]
-    path = _cache_dir() / f"map-shapes-{key}.npz"
+    try:
+        path = _cache_dir() / f"map-shapes-{key}.npz"
+    except Exception as exc:  # e.g. no home folder to put a cache in
+        log.warning("no folder for the map cache: %s", exc)
+        use_cache, path = False, None
     shapes = None
-    if use_cache and path.exists():
+    if use_cache and path is not None and path.exists():
         try:
             shapes = _load(path)
         except Exception as exc:  # a damaged cache is rebuilt, never trusted
@@ -154,8 +176,10 @@ def load_map_shapes(use_cache: bool = True) -> MapShapes:
     if shapes is None:
         shapes = shapes_from_layout()
         try:
+            if path is None:
+                raise OSError("no cache folder")
             _save(shapes, path)
-        except OSError as exc:
+        except Exception as exc:  # a cache that cannot be written only costs the next start
             log.warning("cannot write the map cache %s: %s", path, exc)
     _memo[key] = shapes
     return shapes

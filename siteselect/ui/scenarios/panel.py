@@ -161,6 +161,7 @@ class ScenarioUi:
         self.window = window
         self.controller = controller
         self.compare_dialog = None
+        self.whatif_dialog = None
         self.panel = ScenariosPanelWidget(controller, self)
         self.dock = QDockWidget("Scenarios", window)
         self.dock.setObjectName("ScenariosDock")
@@ -222,6 +223,9 @@ class ScenarioUi:
             None, "Earlier saves of the open scenario")
         self.compare_action = self._action("&Compare...", self.show_compare, "Ctrl+K",
                                            "Compare two scenarios side by side")
+        self.whatif_action = self._action(
+            "&What-if Values...", self.show_whatif, "Ctrl+Shift+W",
+            "Replace single figures for this scenario, e.g. Texas at 5.0 cents/kWh")
         help_menu = getattr(w, "help_menu", None)
         if help_menu is not None:
             w.menuBar().insertMenu(help_menu.menuAction(), self.menu)
@@ -259,6 +263,19 @@ class ScenarioUi:
         if name is None:
             return None
         dlg = RevisionsDialog(c, name, self.window)
+        dlg.open()
+        return dlg
+
+    def show_whatif(self):  # noqa: ANN201 - WhatIfDialog
+        """The What-if Values dialog (window-modal); OK changes the settings, undoably."""
+        from siteselect.ui.scenarios.whatif import WhatIfDialog
+
+        dlg = WhatIfDialog(self.controller.state, self.window)
+        dlg.setAttribute(Qt.WA_DeleteOnClose)
+        selected = getattr(self.controller.state, "selected", None)
+        if isinstance(selected, str) and selected:
+            dlg.choose(selected, dlg.criterion_combo.currentData())
+        self.whatif_dialog = dlg
         dlg.open()
         return dlg
 

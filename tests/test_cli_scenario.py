@@ -254,3 +254,27 @@ def test_import_of_an_existing_name_asks_on_a_terminal(capsys, db, tmp_path):
         names = [s.name for s in store.list() if not s.builtin]
         assert sorted(names) == sorted([NAME, "Taken too", "Mine 🚀", "Given name"])
         assert store.get("Mine 🚀").settings == store.get(NAME).settings
+
+
+def test_db_option_wins_over_the_environment(capsys, tmp_path, monkeypatch):
+    env_db = tmp_path / "env.db"
+    monkeypatch.setenv("SITESELECT_DB", str(env_db))
+    given = str(tmp_path / "given.db")
+    ok(capsys, "scenario", "save", "Here", "--weights", "talent=1", "--db", given)
+    assert "Here" in ok(capsys, "scenario", "list", "--db", given)
+    assert not env_db.exists()
+    assert "There is no scenario named 'Here'" in fails(capsys, "scenario", "show", "Here")
+    assert env_db.exists()  # the environment's database, created empty but for the built-ins
+
+
+def test_per_user_database_without_db_or_environment(capsys, monkeypatch):
+    import platformdirs
+
+    monkeypatch.delenv("SITESELECT_DB")
+    from siteselect.storage import default_db_path
+
+    expected = platformdirs.user_data_dir("siteselect", appauthor=False)
+    assert str(default_db_path()).startswith(expected)  # under the isolated XDG_DATA_HOME
+    ok(capsys, "scenario", "save", "Per user", "--weights", "talent=1")
+    assert default_db_path().exists()
+    assert str(default_db_path()).startswith(os.environ["XDG_DATA_HOME"])

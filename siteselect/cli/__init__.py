@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"siteselect {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    parser.add_argument("--db", dest="window_db", metavar="PATH", default=None,
+                        help="the window's scenario database (default: $SITESELECT_DB or the "
+                        "per-user file); commands take their own --db")
     sub = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=OneLineArgumentParser
     )

@@ -11,6 +11,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
 
 def open_window(args: argparse.Namespace) -> int:
     """Open the planner's window on the default weighting; returns the exit status."""
+    db = getattr(args, "window_db", None)
+    if db:
+        import os
+
+        # The window's scenario database: --db wins over SITESELECT_DB and the per-user file.
+        os.environ["SITESELECT_DB"] = db
     try:
         from siteselect.ui.app import run
     except ImportError as exc:  # e.g. PySide6 missing on a headless install

@@ -378,3 +378,32 @@ def test_snapshot_never_asks(qapp, monkeypatch, tmp_path):
                          (900, 600))
     assert asked == []
     assert QImage(str(out)).size().width() == 900
+
+
+def test_window_uses_the_database_given_with_db(qapp, tmp_path):
+    """`siteselect --db PATH` opens the window on PATH, not on SITESELECT_DB."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from siteselect.cli import main
+    from siteselect.ui import errors
+    from siteselect.ui.main_window import MainWindow
+
+    chosen = tmp_path / "chosen.db"
+    env_db = db_path()
+    seen = []
+
+    def close() -> None:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, MainWindow) and w.isVisible():
+                seen.append(w.scenario_controller.store.path)
+                w.close()
+        QApplication.instance().quit()
+
+    QTimer.singleShot(300, close)
+    try:
+        assert main(["--db", str(chosen)]) == 0
+    finally:
+        errors.uninstall_exception_hooks()
+    assert seen == [chosen]
+    assert chosen.exists() and not os.path.exists(env_db)

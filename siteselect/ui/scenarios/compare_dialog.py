@@ -10,6 +10,8 @@ from the same projected shapes as the main map (which colours by the planner sta
 
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -286,14 +288,24 @@ class CompareDialog(QDialog):
         self.combo_a.currentIndexChanged.connect(self.refresh)
         self.combo_b.currentIndexChanged.connect(self.refresh)
         self.top_spin.valueChanged.connect(self.refresh)
+        # The dialog stays open beside the window: follow the planner's edits and saves.
+        st = controller.state
+        st.result_changed.connect(self._current_changed)
+        st.scoring_failed.connect(self._current_changed)
+        st.modified_changed.connect(self._current_changed)
+        st.document_name_changed.connect(self._current_changed)
+        controller.scenarios_changed.connect(self._scenarios_changed)
         self.resize(1250, 760)
         self.refresh()
+
+    def _current_label(self) -> str:
+        mark = "*" if self.controller.state.modified else ""
+        return f"Current settings ({self.controller.current_name}{mark})"
 
     def _fill_combos(self) -> None:
         names = [s.name for s in self.controller.scenarios()]
         cur = self.controller.current
-        mark = "*" if self.controller.state.modified else ""
-        self.combo_a.addItem(f"Current settings ({self.controller.current_name}{mark})", CURRENT)
+        self.combo_a.addItem(self._current_label(), CURRENT)
         for n in names:
             self.combo_a.addItem(n, n)
             self.combo_b.addItem(n, n)
@@ -301,6 +313,28 @@ class CompareDialog(QDialog):
         target = cur.name if cur is not None else "Balanced"
         i = self.combo_b.findData(target)
         self.combo_b.setCurrentIndex(max(i, 0))
+
+    def _current_changed(self, *_args) -> None:  # noqa: ANN002
+        """The planner changed the settings on screen (or saved them): update that side."""
+        if not self.isVisible():
+            return
+        self.combo_a.setItemText(0, self._current_label())
+        if self.combo_a.currentData() == CURRENT:
+            self.refresh()
+
+    def _scenarios_changed(self) -> None:
+        """Saved scenarios were added, renamed or deleted: refill the choices, keeping them."""
+        a, b = self.combo_a.currentData(), self.combo_b.currentData()
+        for combo in (self.combo_a, self.combo_b):
+            combo.blockSignals(True)
+            combo.clear()
+        self._fill_combos()
+        for combo, key in ((self.combo_a, a), (self.combo_b, b)):
+            i = combo.findData(key)
+            if i >= 0:
+                combo.setCurrentIndex(i)
+            combo.blockSignals(False)
+        self.refresh()
 
     def set_sources(self, a: str | None, b: str) -> None:
         """Choose A (a saved name, or None for the current settings) and B (a saved name)."""
@@ -329,7 +363,7 @@ class CompareDialog(QDialog):
             label_a, ra = self._result(key_a)
             label_b, rb = self._result(key_b)
         except SiteSelectError as exc:
-            self.summary.setText(f"<span style='color:#8a1c1c'>{exc.message}</span>")
+            self.summary.setText(f"<span style='color:#8a1c1c'>{escape(exc.message)}</span>")
             self.model.set_comparison(None)
             return
         ds = self.controller.state.dataset
@@ -341,9 +375,9 @@ class CompareDialog(QDialog):
         self._fill_weights(cmp)
         entered = ", ".join(cmp.entered) or "none"
         left = ", ".join(cmp.left) or "none"
-        settings = "; ".join(f"{f}: {a} → {b}" for f, a, b in cmp.settings)
+        settings = escape("; ".join(f"{f}: {a} → {b}" for f, a, b in cmp.settings))
         self.summary.setText(
-            f"<b>A</b> {label_a} &nbsp; <b>B</b> {label_b}<br>"
+            f"<b>A</b> {escape(label_a)} &nbsp; <b>B</b> {escape(label_b)}<br>"
             f"Top {cmp.top_n}: <span style='background:#d6eaf8'>entered {entered}</span>"
             f" &nbsp; <span style='background:#fadbd8'>left {left}</span>"
             + (f"<br>{settings}" if settings else ""))

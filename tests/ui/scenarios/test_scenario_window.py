@@ -407,3 +407,25 @@ def test_window_uses_the_database_given_with_db(qapp, tmp_path):
         errors.uninstall_exception_hooks()
     assert seen == [chosen]
     assert chosen.exists() and not os.path.exists(env_db)
+
+
+def test_compare_follows_the_current_settings_and_new_saves(qtbot, window, monkeypatch):
+    ctl, ui = window.scenario_controller, window.scenario_ui
+    dlg = ui.show_compare()
+    qtbot.addWidget(dlg)
+    dlg.set_sources(None, "Balanced")
+    assert dlg.comparison is not None
+    assert all(s.rank_change == 0 for s in dlg.comparison.states if s.rank_change is not None)
+    bump_talent(window, 90.0)  # the window's edit shows in the open dialog at once
+    assert any(s.rank_change for s in dlg.comparison.states)
+    assert dlg.combo_a.itemText(0) == "Current settings (Untitled*)"
+    odd = "<b>Bold</b> & \"quoted\" 🚀"
+    answer_name(monkeypatch, odd)
+    assert ctl.save_as()
+    assert dlg.combo_b.findData(odd) >= 0 and dlg.combo_a.findData(odd) >= 0
+    assert dlg.combo_b.currentData() == "Balanced"  # the choice is kept
+    dlg.set_sources(odd, "Balanced")
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp;" in dlg.summary.text()
+    dlg.set_sources(None, odd)
+    assert dlg.combo_a.itemText(0) == f"Current settings ({odd})"
+    assert all(s.rank_change == 0 for s in dlg.comparison.states if s.rank_change is not None)

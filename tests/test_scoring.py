@@ -170,6 +170,16 @@ def test_all_zero_weights_is_a_clear_error():
         score(X, ALTS, CRIT, DIRS, [0, 0])
 
 
+@pytest.mark.parametrize("scale", [1e-320, 1e-300, 1.0, 1e300, 1e308])
+def test_extreme_weight_scales_keep_their_proportions(scale):
+    """Huge weights must not overflow the total, nor tiny ones underflow it."""
+    w = effective_weights(["a", "b", "c"], [scale, 0.0, scale])
+    assert list(w) == [0.5, 0.0, 0.5]
+    r = score(X, ALTS, CRIT, DIRS, [scale, scale])
+    assert r.weights == {"c1": 0.5, "c2": 0.5}
+    assert r.scores == pytest.approx(score(X, ALTS, CRIT, DIRS, [1, 1]).scores, abs=1e-12)
+
+
 @pytest.mark.parametrize("bad", [-1.0, float("nan"), float("inf")])
 def test_bad_weight_is_an_input_error(bad):
     with pytest.raises(InputError, match="c2"):
@@ -227,6 +237,22 @@ def test_planner_exclusions_and_unknown_codes():
 def test_nothing_left_to_rank_is_a_scoring_error():
     with pytest.raises(ScoringError, match="No state is left"):
         score(X, ALTS, CRIT, DIRS, W, gates=[parse_gate("c1>100")])
+
+
+def test_nothing_left_to_rank_says_what_removed_whom():
+    with pytest.raises(ScoringError) as info:
+        score(X, ALTS, CRIT, DIRS, W, exclude=["A"], gates=[parse_gate("c1>=25"),
+                                                            parse_gate("c2<=3")])
+    assert str(info.value) == (
+        "No state is left to rank: the exclusion list removed 1; the gate c1>=25 removed 1; "
+        "the gate c2<=3 removed 1."
+    )
+    with pytest.raises(ScoringError) as info:
+        score(XM, ALTS_M, CRIT, DIRS, W, missing="exclude", exclude=["A", "C"])
+    assert str(info.value) == ("No state is left to rank: the exclusion list removed 2; "
+                               "the missing-data policy 'exclude' removed 2.")
+    with pytest.raises(ScoringError, match="no candidates were given"):
+        score(np.empty((0, 2)), [], CRIT, DIRS, W)
 
 
 @pytest.mark.parametrize(
@@ -403,6 +429,16 @@ def test_boolean_directions_mean_lower_is_better():
     a = score(X, ALTS, CRIT, [False, True], W)
     b = score(X, ALTS, CRIT, DIRS, W)
     np.testing.assert_array_equal(a.scores, b.scores)
+    for same in (np.array([False, True]), np.array(DIRS), tuple(DIRS), (np.False_, np.True_)):
+        np.testing.assert_array_equal(score(X, ALTS, CRIT, same, W).scores, b.scores)
+
+
+@pytest.mark.parametrize(
+    "dirs", [[HIGHER], [HIGHER, LOWER, LOWER], [HIGHER, None], [True, "lower_is_better"], []]
+)
+def test_malformed_directions_are_input_errors(dirs):
+    with pytest.raises(InputError, match="direction"):
+        score(X, ALTS, CRIT, dirs, W)
 
 
 def test_errors_share_one_base_class():
@@ -450,3 +486,34 @@ def test_result_arrays_follow_the_rank_order():
         r.contributions[0, 0] = 1.0
     with pytest.raises(ValueError):
         r.values[0, 0] = 1.0
+
+
+# ---------------------------------------------------------------- extreme magnitudes
+
+
+@pytest.mark.parametrize("method", ["wsm", "wpm", "topsis"])
+@pytest.mark.parametrize("normalization", ["minmax", "zscore", "rank"])
+@pytest.mark.parametrize("scale", [1e-320, 1e-305, 1e-200, 1e200, 1e305])
+def test_extreme_magnitudes_score_like_ordinary_ones(method, normalization, scale):
+    """Every normalisation ignores a column's unit, so figures near the ends of the float range
+    (squares or spreads that overflow, variances that underflow) score as ordinary figures do,
+    without a numpy warning (the fixture above turns one into an error)."""
+    base = np.array([[1.0, 4.0], [3.0, 2.0], [2.0, 5.0], [-1.0, 3.0]])
+    codes = ["A", "B", "C", "D"]
+    expected = score(base, codes, CRIT, DIRS, W, method=method, normalization=normalization)
+    x = base.copy()
+    x[:, 0] *= scale
+    got = score(x, codes, CRIT, DIRS, W, method=method, normalization=normalization)
+    # 1e-320 is subnormal: its four figures keep only a few significant digits
+    tol = 1e-6 if scale < 1e-310 else 1e-9
+    assert got.alternatives == expected.alternatives
+    np.testing.assert_allclose(got.scores, expected.scores, rtol=0, atol=tol)
+    assert got.warnings == expected.warnings
+
+
+@pytest.mark.parametrize("method", ["wsm", "topsis"])
+def test_figures_spanning_the_whole_float_range(method):
+    x = [[1e308, 1.0], [-1e308, 2.0], [0.0, 3.0]]
+    r = score(x, ["A", "B", "C"], CRIT, [HIGHER, HIGHER], [1, 0], method=method)
+    assert r.alternatives == ("A", "C", "B")
+    assert r.scores[0] == pytest.approx(100) and r.scores[2] == pytest.approx(0)

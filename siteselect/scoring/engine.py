@@ -183,28 +183,40 @@ def effective_weights(criteria: Sequence[str], weights: Sequence[float]) -> np.n
     w = np.asarray(weights, dtype=float)
     if w.shape != (len(criteria),):
         raise InputError(f"Expected {len(criteria)} weights, got {w.size}.")
-    with np.errstate(invalid="ignore"):
-        bad_mask = ~np.isfinite(w) | (w < 0)
-    if bad_mask.any():
+    if w.size == 0:
+        raise InputError("All weights are zero: give at least one criterion a weight above 0.")
+    # Two reductions check everything: the minimum is NaN if any weight is NaN and negative if
+    # any is negative; the maximum is infinite if any is.  Only a failure pays for the names.
+    low, top = w.min(), w.max()
+    if not (low >= 0 and top < np.inf):
+        with np.errstate(invalid="ignore"):
+            bad_mask = ~np.isfinite(w) | (w < 0)
         bad = [c for c, b in zip(criteria, bad_mask.tolist(), strict=True) if b]
         raise InputError(
             "Weights must be non-negative numbers; check " + ", ".join(sorted(bad)) + "."
         )
-    total = w.sum()
-    if total <= 0:
+    if top <= 0:
         raise InputError("All weights are zero: give at least one criterion a weight above 0.")
-    return w / total
+    # Scaled by the largest first, so that huge weights (1e308) cannot overflow the sum and
+    # tiny ones (1e-320) keep their proportions.
+    w = w / top
+    return w / w.sum()
 
 
 def _as_directions(directions: Sequence[str] | np.ndarray, m: int) -> np.ndarray:
-    arr = np.asarray(directions)
-    if arr.dtype == bool:
-        lower = arr.copy()
+    if isinstance(directions, np.ndarray) and directions.dtype == bool:
+        lower = directions.copy()
     else:
-        unknown = set(arr.tolist()) - {LOWER, HIGHER}
-        if unknown:
-            raise InputError(f"Unknown direction(s) {sorted(unknown)}; use {LOWER} or {HIGHER}.")
-        lower = arr == LOWER
+        seq = directions.tolist() if isinstance(directions, np.ndarray) else list(directions)
+        if seq and all(isinstance(d, bool | np.bool_) for d in seq):
+            lower = np.array(seq, dtype=bool)
+        else:
+            unknown = {d for d in seq if d != LOWER and d != HIGHER}
+            if unknown:
+                raise InputError(
+                    f"Unknown direction(s) {sorted(map(str, unknown))}; use {LOWER} or {HIGHER}."
+                )
+            lower = np.array([d == LOWER for d in seq], dtype=bool)
     if lower.shape != (m,):
         raise InputError(f"Expected {m} directions, got {lower.size}.")
     return lower
@@ -269,17 +281,35 @@ def competition_ranks(
     if n:
         new_group[0] = True
         new_group[1:] = (s[:-1] - s[1:]) > tol
-    if not new_group.all():
-        # Only tied runs need the code tie-break; most rankings have none.
-        group = np.cumsum(new_group)
-        tied = np.flatnonzero(~new_group)
-        tied = np.unique(np.concatenate([tied, tied - 1]))
-        sub = order[tied]
-        sub_order = np.lexsort((codes[sub], group[tied]))
-        order[tied] = sub[sub_order]
+    if new_group.all():  # no ties, the usual case: ranks are the positions
+        return order, np.arange(1, n + 1)
+    # Only tied runs need the code tie-break.
+    group = np.cumsum(new_group)
+    tied = np.flatnonzero(~new_group)
+    tied = np.unique(np.concatenate([tied, tied - 1]))
+    sub = order[tied]
+    sub_order = np.lexsort((codes[sub], group[tied]))
+    order[tied] = sub[sub_order]
     starts = np.where(new_group, np.arange(n), 0)
-    ranks = np.maximum.accumulate(starts) + 1 if n else np.empty(0, dtype=int)
-    return order, ranks
+    return order, np.maximum.accumulate(starts) + 1
+
+
+def _nothing_left_message(excluded: Sequence[Exclusion]) -> str:
+    """Why no candidate is left, counted by cause, so the planner knows what to loosen."""
+    if not excluded:
+        return "No state is left to rank: no candidates were given."
+    causes: dict[str, int] = {}
+    for e in excluded:
+        if e.reason.startswith("gate "):
+            cause = "the gate " + e.reason[5:].split(":", 1)[0]
+        elif e.reason.startswith("missing data"):
+            cause = "the missing-data policy 'exclude'"
+        else:
+            cause = "the exclusion list"
+        causes[cause] = causes.get(cause, 0) + 1
+    return "No state is left to rank: " + "; ".join(
+        f"{cause} removed {count}" for cause, count in causes.items()
+    ) + "."
 
 
 def score(
@@ -394,16 +424,19 @@ def score(
 
     # Large inputs usually keep every row and column: then the copy made above is used as it
     # is rather than copied again.
-    all_rows, all_cols = bool(keep.all()), active.size == len(crit)
+    all_rows = bool(keep.all()) if exclude_set or gates else True
+    all_cols = active.size == len(crit)
     if all_rows and all_cols:
         x, kept_alts = x_all, alts
     elif all_rows:
         x, kept_alts = x_all[:, active], alts
     else:
         x, kept_alts = x_all[np.ix_(keep, active)], alts[keep]
-    crit_active = tuple(crit[j] for j in active)
-    lower = lower_all[active]
-    w = w_norm[active]
+    if all_cols:
+        crit_active, lower, w = tuple(crit), lower_all, w_norm
+    else:
+        crit_active = tuple(crit[j] for j in active)
+        lower, w = lower_all[active], w_norm[active]
     if all_finite:
         nan = np.zeros(x.shape, dtype=bool)
         any_nan = False
@@ -425,10 +458,7 @@ def score(
         any_nan = False
 
     if kept_alts.size == 0:
-        raise ScoringError(
-            "No state is left to rank: every candidate was excluded by the gates, the "
-            "exclusion list or the missing-data policy."
-        )
+        raise ScoringError(_nothing_left_message(excluded))
 
     if any_nan:
         all_missing = np.asarray(nan.all(axis=0))

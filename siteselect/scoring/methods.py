@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from siteselect.scoring.normalization import vector
+
 METHODS = ("wsm", "wpm", "topsis")
 METHOD_NAMES = {
     "wsm": "weighted sum",
@@ -49,8 +51,7 @@ def topsis(
     ``x`` holds raw values.  Returns (100 x closeness to the ideal, vector-normalised values).
     A candidate equal to both ideals (no spread anywhere) gets closeness 1.
     """
-    norm = np.sqrt(np.einsum("ij,ij->j", x, x))
-    vn = x / np.where(norm == 0, 1.0, norm)
+    vn, _ = vector(x)
     v = vn * w
     hi = v.max(axis=0)
     lo = v.min(axis=0)

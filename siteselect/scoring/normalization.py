@@ -14,6 +14,22 @@ Z_CLIP = 3.0
 
 NORMALIZATIONS = ("minmax", "zscore", "rank")
 
+#: Below this a spread, standard deviation or vector norm of distinct values is treated as an
+#: underflow risk: the column is first divided by its largest magnitude (see :func:`unit_scaled`).
+TINY = 1e-150
+
+
+def unit_scaled(x: np.ndarray) -> np.ndarray:
+    """Each column divided by its largest magnitude (all-zero columns as they are).
+
+    Min-max, z-score, rank and vector normalisation do not change when a column is multiplied
+    by a positive number, so this changes no result; it keeps spreads, squares and their
+    reciprocals finite for figures as large as 1e308 or as small as 1e-320.  Only called when
+    a column needs it, so ordinary inputs pay nothing.
+    """
+    mag = np.abs(x).max(axis=0)
+    return x / np.where(mag > 0, mag, 1.0)
+
 
 def minmax(x: np.ndarray, lower_is_better: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Min-max scaling: (x - min) / (max - min); lower-is-better as (max - x) / (max - min).
@@ -22,17 +38,23 @@ def minmax(x: np.ndarray, lower_is_better: np.ndarray) -> tuple[np.ndarray, np.n
     """
     lo = x.min(axis=0)
     hi = x.max(axis=0)
-    spread = hi - lo
-    flat = spread == 0
-    safe = np.where(flat, 1.0, spread)
-    # One pass per criterion: n = (x - lo) / spread, or (hi - x) / spread when lower is better.
-    sign = np.where(lower_is_better, -1.0, 1.0)
-    origin = np.where(lower_is_better, hi, lo)
-    n = x - origin
-    n *= sign / safe
-    if flat.any():
-        n[:, flat] = 1.0
-    return n, np.flatnonzero(flat)
+    with np.errstate(all="ignore"):
+        spread = hi - lo
+        flat = spread == 0
+        # One pass per criterion: n = (x - lo) / spread, or (hi - x) / spread when lower is
+        # better; a flat criterion divides by 1 (spread + True) and is then set to 1.
+        scale = np.where(lower_is_better, -1.0, 1.0)
+        scale /= spread + flat
+        # Each spread x scale is 0 or +-1, so the dot product is finite unless a spread
+        # overflowed (values near +-1e308) or its reciprocal did (a subnormal spread).
+        if not np.isfinite(spread @ scale):
+            return minmax(unit_scaled(x), lower_is_better)
+    n = x - np.where(lower_is_better, hi, lo)
+    n *= scale
+    flat_idx = np.flatnonzero(flat)
+    if flat_idx.size:
+        n[:, flat_idx] = 1.0
+    return n, flat_idx
 
 
 def zscore(x: np.ndarray, lower_is_better: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -43,9 +65,14 @@ def zscore(x: np.ndarray, lower_is_better: np.ndarray) -> tuple[np.ndarray, np.n
     values themselves: a computed standard deviation of equal values can be a rounding residue
     rather than 0.
     """
-    mean = x.mean(axis=0)
-    std = x.std(axis=0)
-    flat = (x.max(axis=0) == x.min(axis=0)) | (std == 0)
+    with np.errstate(all="ignore"):
+        mean = x.mean(axis=0)
+        std = x.std(axis=0)
+    same = x.max(axis=0) == x.min(axis=0)
+    if not (np.isfinite(std).all() and (same | (std > TINY)).all()):
+        # squares overflowed, or distinct values so small that their variance underflows
+        return zscore(unit_scaled(x), lower_is_better)
+    flat = same | (std == 0)
     z = (x - mean) / np.where(flat, 1.0, std)
     if lower_is_better.any():
         z[:, lower_is_better] = -z[:, lower_is_better]
@@ -95,7 +122,15 @@ def normalize(
 
 
 def vector(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Vector normalisation (Hwang and Yoon): x / sqrt(sum of squares), per criterion."""
-    norm = np.sqrt(np.einsum("ij,ij->j", x, x))
+    """Vector normalisation (Hwang and Yoon): x / sqrt(sum of squares), per criterion.
+
+    Columns whose squares overflow or underflow are rescaled first (the result is the same).
+    """
+    with np.errstate(all="ignore"):
+        norm = np.sqrt(np.einsum("ij,ij->j", x, x))
+    if not (np.isfinite(norm).all() and norm.min(initial=np.inf) > TINY):
+        # squares overflowed or underflowed (or a column is all zero, which stays flat)
+        x = unit_scaled(x)
+        norm = np.sqrt(np.einsum("ij,ij->j", x, x))
     flat = norm == 0
     return x / np.where(flat, 1.0, norm), np.flatnonzero(flat)

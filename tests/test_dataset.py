@@ -316,3 +316,32 @@ def test_loaded_matrix_holds_nan_only_for_blanks(ds):
     m = ds.matrix()
     blanks = sum(51 - ds.coverage(c.id) for c in ds.criteria)
     assert int(np.isnan(m).sum()) == blanks
+
+
+def test_unclosed_quote_names_line_and_column(copy_dir):
+    lines = _lines(copy_dir)
+    cells = lines[5].split(",")
+    cells[4] = '"' + cells[4]  # a quote opened in commercial_price_cents_kwh on line 6
+    lines[5] = ",".join(cells)
+    _write(copy_dir, lines)
+    msg = _error(copy_dir)
+    assert "state_indicators.csv, line 6, column commercial_price_cents_kwh:" in msg
+    assert "malformed CSV" in msg
+
+
+def test_quote_never_closed_names_where_it_opened(copy_dir):
+    lines = _lines(copy_dir)
+    lines.append('ZZ,"Nowhere,99\n')  # the quote runs to the end of the file
+    _write(copy_dir, lines)
+    msg = _error(copy_dir)
+    assert f"line {len(lines)}, column state_name:" in msg
+
+
+def test_text_after_a_closing_quote(copy_dir):
+    lines = _lines(copy_dir)
+    cells = lines[7].split(",")
+    cells[3] = f'"{cells[3]}"x'
+    lines[7] = ",".join(cells)
+    _write(copy_dir, lines)
+    msg = _error(copy_dir)
+    assert "line 8, column industrial_price_cents_kwh:" in msg

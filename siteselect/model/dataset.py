@@ -188,7 +188,19 @@ def _read_csv(
             lines.append(next_line)
             next_line = reader.line_num + 1
     except csv.Error as exc:
-        raise DataError(f"{path}, line {reader.line_num}: malformed CSV ({exc}).") from None
+        header_cells = rows[0] if rows else None
+        line, field = _csv_fault(text, next_line)
+        if line is None:
+            line = reader.line_num
+        if field is None:
+            where = ""
+        elif header_cells is not None and field < len(header_cells):
+            where = f", column {header_cells[field].strip() or field + 1}"
+        else:
+            where = f", column {field + 1}"
+        raise DataError(
+            f"{path}, line {line}{where}: malformed CSV ({exc}); check the quotes there."
+        ) from None
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise DataError(
             f"{path}, line 1, column {first}: the file is empty or has no header row; "
@@ -225,6 +237,44 @@ def _read_csv(
         body.append([cell.strip() for cell in row])
         body_lines.append(lineno)
     return header, body, body_lines
+
+
+def _csv_fault(text: str, start_line: int) -> tuple[int | None, int | None]:
+    """Where a record that the csv module rejected goes wrong: (line, 0-based field).
+
+    Scans the record that begins on ``start_line`` the way the csv module reads it (fields
+    separated by commas, double quotes doubled inside a quoted field) and reports the quoted
+    field that is never closed or is followed by text other than a comma or the line end.
+    """
+    lines = text.splitlines(keepends=True)
+    rest = "".join(lines[start_line - 1:])
+    field, line, i, n = 0, start_line, 0, len(rest)
+    while i < n:
+        ch = rest[i]
+        if ch == '"' and (i == 0 or rest[i - 1] in ",\n"):
+            open_line, open_field = line, field
+            i += 1
+            while True:
+                if i >= n:
+                    return open_line, open_field  # the quote is never closed
+                if rest[i] == '"':
+                    if i + 1 < n and rest[i + 1] == '"':
+                        i += 2
+                        continue
+                    break
+                if rest[i] == "\n":
+                    line += 1
+                i += 1
+            i += 1  # past the closing quote
+            if i < n and rest[i] not in ",\r\n":
+                return open_line, open_field  # text after the closing quote
+            continue
+        if ch == ",":
+            field += 1
+        elif ch == "\n":
+            return None, None  # the record ended without a fault this scan recognises
+        i += 1
+    return None, None
 
 
 def _not_utf8_message(path: Path, data: bytes, offset: int) -> str:

@@ -63,6 +63,26 @@ def test_criteria_json_fields(capsys, ds):
     assert by_id["tax_incentives"]["coverage"] == ds.coverage("tax_incentives") == 45
 
 
+def test_a_criterion_without_one_url_says_where_its_sources_are(capsys, ds):
+    """tax_incentives cites a source per state: the record says so instead of a bare ''."""
+    records = cli_json(capsys, "criteria", "--format", "json")
+    for r in records:
+        if r["url"]:
+            assert r["url_note"] is None and r["state_sources"] is None
+        else:
+            assert "state by state" in r["url_note"], r["id"]
+            assert set(r["state_sources"]) == set(ds.states)
+    tax = next(r for r in records if r["id"] == "tax_incentives")
+    assert tax["url"] == "" and "dc_incentive_sources" in tax["url_note"]
+    # the citations are the file's own cells, unchanged
+    with (ROOT / "data" / "state_indicators.csv").open(encoding="utf-8", newline="") as fh:
+        cells = {row["state"]: row["dc_incentive_sources"] for row in csv.DictReader(fh)}
+    assert tax["state_sources"] == cells
+    assert tax["state_sources"]["TX"].startswith("https://comptroller.texas.gov/")
+    assert main(["criteria"]) == 0
+    assert "tax_incentives: No single URL" in capsys.readouterr().out
+
+
 def test_criteria_csv_and_table(capsys):
     assert main(["criteria", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
@@ -93,7 +113,7 @@ def test_rank_json_schema(capsys, ds):
         assert set(entry["contributions"]) == set(weighted)
         assert 0 <= entry["score"] <= 100
         assert entry["name"] == ds.names[entry["state"]]
-        assert sum(entry["contributions"].values()) == pytest.approx(entry["score"], abs=1e-4)
+        assert sum(entry["contributions"].values()) == pytest.approx(entry["score"], abs=1e-9)
     ranks = [e["rank"] for e in data["ranking"]]
     assert ranks[0] == 1 and ranks == sorted(ranks)
     by_state = {e["state"]: e for e in data["ranking"]}
@@ -180,6 +200,22 @@ BAD_INPUT = [
     (["rank", "--format", "xml"], "xml"),
     (["rank", "--require", "energy_cost<=1"], "No state is left"),
     (["criteria", "--format", "yaml"], "yaml"),
+    (["rank", "--weights", "energy_cost=nan"], "finite"),
+    (["rank", "--weights", "energy_cost=inf"], "finite"),
+    (["rank", "--weights", "energy_cost=1e400"], "finite"),
+    (["rank", "--weights", "energy_cost="], "must be a number"),
+    (["rank", "--weights", ""], "No weights given"),
+    (["rank", "--weights", "energy_cost=1,energy_cost=2"], "twice"),
+    (["rank", "--weights", "energy_cost=0,talent=0"], "All weights are zero"),
+    (["rank", "--require", "energy_cost"], "energy_cost"),
+    (["rank", "--require", "<=9"], "<=9"),
+    (["rank", "--require", "energy_cost=>9"], ">9"),
+    (["rank", "--require", "energy_cost<=nan"], "finite"),
+    (["rank", "--require", ""], "gate"),
+    (["rank", "--exclude", "PR"], "PR"),
+    (["rank", "--top", "-1"], "--top"),
+    (["rank", "--top", "1.5"], "--top"),
+    (["rank", "extra"], "extra"),
     (["frobnicate"], "frobnicate"),
 ]
 

@@ -75,7 +75,8 @@ def add_rank_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--normalize", choices=NORMALIZATIONS, default=None,
                    help="minmax (default), zscore or rank; TOPSIS always uses vector normalisation")
     g.add_argument("--exclude", metavar="ST,ST", default=None,
-                   help="postal codes of states to leave out, e.g. CA,NY")
+                   help="postal codes of states to leave out, e.g. CA,NY (any case; a code "
+                   "given twice counts once)")
     g.add_argument("--require", metavar="'ID<=X'", action="extend", nargs="+", default=None,
                    help="hard gate(s) on raw values, e.g. 'energy_cost<=9' 'tax_incentives>=0.5'")
     g.add_argument("--missing", choices=MISSING_POLICIES, default=None,
@@ -136,6 +137,8 @@ def criteria_records(ds: Dataset) -> list[dict[str, Any]]:
             "description": c.description,
             "source": p.source,
             "url": p.url,
+            "url_note": c.url_note or None,
+            "state_sources": ds.state_sources(c.id) or None,
             "year": p.year,
             "status": p.status,
             "coverage": ds.coverage(c.id),
@@ -156,7 +159,7 @@ def cmd_criteria(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     elif args.format == "csv":
         keys = ["id", "label", "unit", "direction", "description", "source", "url", "year",
-                "status", "coverage", "default_weight", "encoding"]
+                "status", "coverage", "default_weight", "encoding", "url_note"]
         _write_csv([[r[k] if r[k] is not None else "" for k in keys] for r in records], keys)
     else:
         rows = [
@@ -168,6 +171,9 @@ def cmd_criteria(args: argparse.Namespace) -> int:
         print(_table(["id", "label", "unit", "better", "coverage", "year", "status", "default"],
                      rows))
         print(f"\nDataset {ds.version}; sources: siteselect criteria --format json")
+        for r in records:
+            if r["url_note"]:
+                print(f"{r['id']}: {r['url_note']}")
     return 0
 
 
@@ -180,9 +186,10 @@ def result_record(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
             "rank": row.rank,
             "state": row.alternative,
             "name": ds.names[row.alternative],
-            "score": round(row.score, 6),
+            # full precision, so that a weighted sum's contributions add up to its score
+            "score": row.score,
             "values": row.values,
-            "contributions": {k: round(v, 6) for k, v in row.contributions.items()},
+            "contributions": row.contributions,
             "imputed": list(row.imputed),
         })
     return {
@@ -203,6 +210,7 @@ def result_record(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
             {"id": c.id, "label": c.label, "unit": c.unit, "direction": c.direction,
              "source": c.provenance.source if c.provenance else "",
              "url": c.provenance.url if c.provenance else "",
+             "url_note": c.url_note or None,
              "year": c.provenance.year if c.provenance else "",
              "status": c.provenance.status if c.provenance else ""}
             for c in ds.criteria if c.id in result.weights

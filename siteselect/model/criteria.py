@@ -46,6 +46,18 @@ class Criterion:
     encoding: dict[str, float] = field(default_factory=dict)
     encoding_note: str = ""
     provenance: Provenance | None = None
+    #: a text column citing the sources state by state, where no single URL covers the figures
+    sources_column: str = ""
+
+    @property
+    def url_note(self) -> str:
+        """Why the criterion has no single source URL and where its sources are, else ''."""
+        if not self.sources_column or (self.provenance and self.provenance.url):
+            return ""
+        return (
+            "No single URL: the sources are cited state by state in the "
+            f"{self.sources_column} column of data/state_indicators.csv."
+        )
 
     @property
     def lower_is_better(self) -> bool:
@@ -147,6 +159,7 @@ CATALOGUE: tuple[Criterion, ...] = (
         {"yes": 1.0, "n/a": 1.0, "limited": 0.5, "no": 0.0},
         "yes or n/a (no statewide sales tax) = 1, limited = 0.5, no = 0, blank (undetermined) "
         "= missing",
+        sources_column="dc_incentive_sources",
     ),
     Criterion(
         "regulation", "regulatory_policy_score", "Regulatory freedom", "index", HIGHER,

@@ -117,6 +117,13 @@ class Dataset:
             return self.text(state, crit.column)
         return crit.format_value(value, with_unit=with_unit)
 
+    def state_sources(self, cid: str) -> dict[str, str]:
+        """The per-state source citations of a criterion (empty if it has one source URL)."""
+        crit = self.criterion(cid)
+        if not crit.sources_column:
+            return {}
+        return dict(zip(self.states, self.raw[crit.sources_column], strict=True))
+
     def text(self, state: str, column: str) -> str:
         """A raw cell (for text columns such as notes and grid operator)."""
         return self.raw[column][self.states.index(state)]
@@ -319,6 +326,7 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
     ind_path = folder / INDICATORS_FILE
     col_path = folder / COLUMNS_FILE
     crit_cols = [c.column for c in CATALOGUE]
+    crit_cols += [c.sources_column for c in CATALOGUE if c.sources_column]
     header, body, body_lines = _read_csv(ind_path, REQUIRED_INDICATOR_COLUMNS + tuple(crit_cols))
     idx = {h: i for i, h in enumerate(header)}
     states: list[str] = []

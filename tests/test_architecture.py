@@ -119,3 +119,82 @@ def test_headless_commands_run_with_qt_absent():
     assert ranking["method"] == "topsis" and len(ranking["ranking"]) == 3
     assert any(c["id"] == "energy_cost" for c in criteria)
     assert "Traceback" not in proc.stderr
+
+
+# ---------------------------------------------------------------- .ci/run
+
+CI_SCRIPT = ROOT / ".ci" / "run"
+
+
+def _stub(path: Path, body: str) -> None:
+    path.write_text("#!/bin/bash\n" + body, encoding="utf-8")
+    path.chmod(0o755)
+
+
+def _run_ci(tmp_path: Path, path_dirs: list[Path], uv_status: int = 0):
+    """.ci/run in a copy of the checkout, with stub tools first on PATH (no network)."""
+    repo = tmp_path / "repo"
+    (repo / ".ci").mkdir(parents=True)
+    shutil.copy(CI_SCRIPT, repo / ".ci" / "run")
+    log = tmp_path / "uv-calls.log"
+    env = {
+        "PATH": os.pathsep.join([*map(str, path_dirs), "/usr/bin", "/bin"]),
+        "HOME": str(tmp_path / "home"),
+        "UV_STATUS": str(uv_status),
+        "UV_LOG": str(log),
+    }
+    proc = subprocess.run(["bash", str(repo / ".ci" / "run")], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    calls = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    return proc, calls
+
+
+UV_STUB = 'echo "$*" >> "$UV_LOG"\nexit "$UV_STATUS"\n'
+
+
+def test_ci_runs_exactly_the_readme_test_command(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quickstart = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    assert "uv run pytest" in quickstart and "uv run siteselect" in quickstart
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    _stub(bin_dir / "uv", UV_STUB)
+    proc, calls = _run_ci(tmp_path, [bin_dir])
+    assert proc.returncode == 0, proc.stderr
+    assert calls == ["run pytest"]
+
+
+@pytest.mark.parametrize("status", [1, 5])
+def test_ci_fails_when_pytest_fails_or_collects_nothing(tmp_path, status):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    _stub(bin_dir / "uv", UV_STUB)
+    proc, calls = _run_ci(tmp_path, [bin_dir], uv_status=status)
+    assert proc.returncode == status and calls == ["run pytest"]
+    assert ("collected no tests" in proc.stderr) == (status == 5)
+
+
+def test_ci_installs_uv_with_pip_when_it_is_missing(tmp_path):
+    """No uv anywhere on PATH: `python3 -m pip install uv` provides it, then it runs."""
+    if shutil.which("uv", path="/usr/bin:/bin"):
+        pytest.skip("a uv in /usr/bin or /bin would be found before the stub install")
+    bin_dir, user_bin = tmp_path / "bin", tmp_path / "home" / ".local" / "bin"
+    bin_dir.mkdir()
+    # python3 stub: `-m pip install uv` writes a uv into the user base, `-m site --user-base`
+    # names it; anything else fails.
+    _stub(bin_dir / "python3", textwrap.dedent(f"""\
+        if [ "$1 $2 $3" = "-m pip install" ]; then
+            mkdir -p "{user_bin}"
+            printf '#!/bin/bash\\n{UV_STUB.replace(chr(10), chr(92) + 'n')}' > "{user_bin}/uv"
+            chmod +x "{user_bin}/uv"
+            echo "pip $*" >> "$UV_LOG"
+            exit 0
+        fi
+        if [ "$1 $2 $3" = "-m site --user-base" ]; then echo "{user_bin.parent}"; exit 0; fi
+        exit 1
+        """))
+    proc, calls = _run_ci(tmp_path, [bin_dir])
+    assert proc.returncode == 0, proc.stderr
+    assert "uv not found" in proc.stderr
+    assert calls[0].startswith("pip -m pip install") and calls[0].split()[-1] == "uv"
+    assert calls[1:] == ["run pytest"]

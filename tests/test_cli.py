@@ -162,6 +162,27 @@ def test_rank_top_exclude_require_missing(capsys, ds):
     assert data["missing"] == "exclude"
 
 
+@pytest.mark.parametrize(("gate", "as_number"), [
+    ("water_stress<=Medium-high", "water_stress<=0.5"),
+    ("water_stress < extremely high", "water_stress<1"),
+    ("tax_incentives>=limited", "tax_incentives>=0.5"),
+    ("gross_receipts_tax<=yes (local only)", "gross_receipts_tax<=0.5"),
+])
+def test_gate_on_a_category_label(capsys, gate, as_number):
+    by_label = cli_json(capsys, "rank", "--format", "json", "--require", gate)
+    by_number = cli_json(capsys, "rank", "--format", "json", "--require", as_number)
+    assert by_label["gates"] == [as_number]
+    assert by_label["ranking"] == by_number["ranking"]
+    assert by_label["excluded"] == by_number["excluded"] != []
+
+
+def test_gate_with_an_unknown_category_label_lists_the_labels(capsys):
+    assert main(["rank", "--require", "tax_incentives>=maybe"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert "maybe" in captured.err and "limited = 0.5" in captured.err
+
+
 def test_rank_csv_parses(capsys):
     assert main(["rank", "--format", "csv", "--top", "10"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))

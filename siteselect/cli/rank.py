@@ -10,6 +10,7 @@ import argparse
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -78,7 +79,8 @@ def add_rank_options(p: argparse.ArgumentParser) -> None:
                    help="postal codes of states to leave out, e.g. CA,NY (any case; a code "
                    "given twice counts once)")
     g.add_argument("--require", metavar="'ID<=X'", action="extend", nargs="+", default=None,
-                   help="hard gate(s) on raw values, e.g. 'energy_cost<=9' 'tax_incentives>=0.5'")
+                   help="hard gate(s) on raw values, e.g. 'energy_cost<=9' 'tax_incentives>=0.5'; "
+                   "a categorical criterion also takes its label: 'water_stress<=Medium-high'")
     g.add_argument("--missing", choices=MISSING_POLICIES, default=None,
                    help="missing data: worst (default), mean, or exclude the state")
 
@@ -110,7 +112,7 @@ def settings_from_args(
     if args.exclude is not None:
         changes["exclude"] = tuple(ds.check_states(args.exclude.split(",")))
     if args.require:
-        gates = parse_gates(args.require)
+        gates = parse_gates(_with_category_numbers(t, ds) for t in args.require)
         for gate in gates:
             ds.criterion(gate.criterion)
         changes["gates"] = tuple(base.gates) + gates
@@ -121,6 +123,32 @@ def settings_from_args(
     }
     fields.update(changes)
     return ScoringSettings(**fields)
+
+
+_GATE_PARTS = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|==|<|>|=)\s*(.+?)\s*$")
+
+
+def _with_category_numbers(text: str, ds: Dataset) -> str:
+    """A gate on a categorical criterion may name a label: 'water_stress<=Medium-high' is
+    read as 'water_stress<=0.5' (labels as in ``siteselect criteria --format json``, any
+    case).  Any other text is left for the gate parser to accept or explain."""
+    m = _GATE_PARTS.match(text)
+    if not m or m.group(1) not in ds.criterion_ids:
+        return text
+    cid, op, raw = m.groups()
+    encoding = ds.criterion(cid).encoding
+    value = {k.lower(): v for k, v in encoding.items()}.get(raw.lower())
+    if value is not None:
+        return f"{cid}{op}{value!r}"
+    if encoding:
+        try:
+            float(raw)
+        except ValueError:
+            raise InputError(
+                f"The gate {text!r} needs a number or one of the labels of {cid}: "
+                + ", ".join(f"{k} = {v:g}" for k, v in encoding.items()) + "."
+            ) from None
+    return text
 
 
 def criteria_records(ds: Dataset) -> list[dict[str, Any]]:

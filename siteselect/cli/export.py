@@ -3,8 +3,10 @@ PNG or SVG, headless.
 
 The ranking comes from a saved scenario (``--scenario NAME``, from ``--db PATH`` or the
 default database) with any rank options applied on top, or from the rank options alone.  The
-format is ``--format`` or, when omitted, the suffix of ``-o``.  Errors (unknown scenario, bad
-options, a path that cannot be written) are one line on stderr and exit status 2.
+format is ``--format`` or, when omitted, the suffix of ``-o`` (the two must agree when both
+name a format); ``--size WxH`` sets the pixel size of png/svg map images.  Errors (unknown
+scenario, bad options, a path that cannot be written) are one line on stderr and exit
+status 2.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from siteselect.errors import InputError
+from siteselect.errors import InputError, SiteSelectError
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argparse API
@@ -37,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
                    help="list the first N states only (the maps still show every state)")
     p.add_argument("--paper", choices=PAPER_SIZES, default="letter",
                    help="PDF paper size (default: letter)")
+    p.add_argument("--size", metavar="WxH", default=None,
+                   help="png/svg image size in pixels, e.g. 2400x1575 (default: 1600x1050)")
     p.add_argument("--title", metavar="TEXT", default=None,
                    help="name shown in the export when no scenario is given")
     p.add_argument("--description", metavar="TEXT", default=None,
@@ -52,12 +56,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     from siteselect.exports.csv import metadata_path
     from siteselect.model.dataset import load_dataset
 
-    fmt = args.format or format_for_path(args.output)
+    suffix_fmt = format_for_path(args.output)
+    fmt = args.format or suffix_fmt
     if fmt is None:
         raise InputError(
             f"Cannot tell the format from {args.output!r}: give --format csv, xlsx, geojson, "
             "gpkg, pdf, png or svg."
         )
+    if args.format and suffix_fmt and suffix_fmt != args.format:
+        raise InputError(
+            f"--format {args.format} does not match the file name {args.output!r}, which "
+            f"ends like a {suffix_fmt} file: change the suffix or the format."
+        )
+    size = None
+    if args.size is not None:
+        from siteselect.exports import IMAGE_FORMATS
+        from siteselect.exports.images import parse_size
+
+        if fmt not in IMAGE_FORMATS:
+            raise InputError(f"--size applies to png and svg only, not to {fmt}.")
+        try:
+            size = parse_size(args.size)
+        except SiteSelectError as exc:
+            raise InputError(f"--size: {exc}") from None
     ds = load_dataset()
     name = args.title or ""
     description = args.description or ""
@@ -74,9 +95,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     settings = settings_from_args(args, ds, base)
     req = make_request(ds, settings, scenario_name=name, description=description,
                        top_n=args.top, paper=args.paper)
-    path = export(req, fmt, args.output)
+    path = export(req, fmt, args.output, size=size)
     if not args.quiet:
         extra = f" and {metadata_path(path)}" if fmt == "csv" else ""
+        if size is not None:
+            extra += f" at {size[0]}x{size[1]} pixels"
         sys.stdout.write(f"Wrote {path}{extra} ({fmt}, {req.shown_count} of "
                          f"{len(req.result)} ranked states).\n")
     return 0

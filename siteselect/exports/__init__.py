@@ -39,6 +39,9 @@ FORMATS: dict[str, tuple[str, str, str, str]] = {
     "svg": ("images", "write_svg", ".svg", "SVG map image"),
 }
 
+#: Formats whose size in pixels can be chosen.
+IMAGE_FORMATS = ("png", "svg")
+
 
 def format_for_path(path: str | os.PathLike[str]) -> str | None:
     """The format whose usual suffix ``path`` has, None if none matches."""
@@ -57,13 +60,18 @@ def export(
     path: str | os.PathLike[str],
     progress: ProgressFn | None = None,
     is_cancelled: CancelFn | None = None,
+    *,
+    size: tuple[int, int] | None = None,
 ) -> Path:
     """Write ``request`` as ``fmt`` to ``path`` and return the path written.
+
+    ``size`` (width, height in pixels) applies to the map images (png, svg) only.
 
     Raises
     ------
     ExportError
-        For an unknown format or a path that cannot be written.
+        For an unknown format, a size given for another format or out of range, or a path
+        that cannot be written.
     ExportCancelled
         When ``is_cancelled()`` returned True; nothing was written.
     """
@@ -74,11 +82,16 @@ def export(
             f"Unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}."
         ) from None
     writer = getattr(importlib.import_module(f"siteselect.exports.{module}"), func)
+    if size is not None:
+        if fmt not in IMAGE_FORMATS:
+            raise ExportError(f"An image size applies to png and svg only, not to {fmt}.")
+        return writer(request, path, progress, is_cancelled, size=size)
     return writer(request, path, progress, is_cancelled)
 
 
 __all__ = [
     "FORMATS",
+    "IMAGE_FORMATS",
     "PAPER_SIZES",
     "ExportCancelled",
     "ExportRequest",

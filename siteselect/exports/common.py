@@ -200,6 +200,16 @@ def method_text(req: ExportRequest) -> str:
     return text
 
 
+def number_text(value: float | None) -> str:
+    """A figure as plain text without losing digits: 4.2, 1234567, 0.0477; 'missing'."""
+    if value is None:
+        return "missing"
+    v = float(value) + 0.0  # + 0.0 turns -0.0 into 0.0
+    if v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return repr(v)
+
+
 def format_raw(req: ExportRequest, state: str, cid: str, value: float | None) -> str:
     """A value as a planner reads it, with its unit; 'missing' when missing."""
     if value is None:
@@ -278,8 +288,8 @@ def row_notes(req: ExportRequest, row: RankedRow) -> str:
     for o in req.settings.overrides:
         if o.state == row.alternative and o.criterion in req.result.weights:
             own = req.dataset.value(o.state, o.criterion)
-            was = "missing" if own is None else f"{own:g}"
-            notes.append(f"{o.criterion} what-if {o.value:g} (dataset: {was})")
+            notes.append(f"{o.criterion} what-if {number_text(o.value)} "
+                         f"(dataset: {number_text(own)})")
     return "; ".join(notes)
 
 
@@ -302,6 +312,13 @@ class Checkpoint:
 def _check_target(path: Path) -> None:
     if path.exists() and path.is_dir():
         raise ExportError(f"Cannot write {path}: it is a folder, not a file name.")
+    if path.is_file() and not (path.stat().st_mode & 0o222):
+        # Replacing it would succeed (the folder is writable) but would silently undo the
+        # owner's protection; tested by mode bits, as access() says yes to root.
+        raise ExportError(
+            f"Cannot write {path}: the file is read-only. Choose another name or make it "
+            "writable first."
+        )
     parent = path.parent
     if not parent.exists():
         # A parent that is a regular file, or no folder at all.

@@ -11,6 +11,7 @@ uses the same coordinate system and keeps every state as a vector path and label
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +55,12 @@ def paint_map(painter: Any, pic: MapPicture, width: float, height: float) -> Non
     def qc(rgb: tuple[float, float, float]) -> QColor:
         return QColor.fromRgbF(rgb[0], rgb[1], rgb[2])
 
+    from PySide6.QtGui import QFontMetricsF
+
     ink = QColor(31, 36, 46)
     muted = QColor(97, 102, 115)
-    unit = width / 1600.0
+    # one scale for the whole layout, set by the tighter side, so any aspect ratio fits
+    unit = min(width / DEFAULT_SIZE[0], height / DEFAULT_SIZE[1])
     painter.setRenderHint(painter.RenderHint.Antialiasing, True)
     painter.setRenderHint(painter.RenderHint.TextAntialiasing, True)
     painter.fillRect(QRectF(0, 0, width, height), QColor(255, 255, 255))
@@ -68,17 +72,35 @@ def paint_map(painter: Any, pic: MapPicture, width: float, height: float) -> Non
         return f
 
     margin = 36 * unit
+    text_w = width - 2 * margin
+
+    def fitted(text: str, px: float, bold: bool = False) -> tuple[QFont, str]:
+        """The font, shrunk to 60 % if need be, and the text (elided only beyond that)."""
+        f = font(px, bold)
+        for shrink in (0.9, 0.8, 0.7, 0.6):
+            if QFontMetricsF(f).horizontalAdvance(text) <= text_w:
+                break
+            f = font(px * shrink, bold)
+        return f, QFontMetricsF(f).elidedText(text, Qt.TextElideMode.ElideRight, text_w)
+
     painter.setPen(ink)
-    painter.setFont(font(34, True))
-    painter.drawText(QRectF(margin, margin * 0.7, width - 2 * margin, 46 * unit),
-                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, pic.title)
+    f, text = fitted(pic.title, 34, True)
+    painter.setFont(f)
+    painter.drawText(QRectF(margin, margin * 0.7, text_w, 46 * unit),
+                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
     painter.setPen(muted)
-    painter.setFont(font(19))
-    painter.drawText(QRectF(margin, margin * 0.7 + 46 * unit, width - 2 * margin, 30 * unit),
-                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, pic.subtitle)
+    f, text = fitted(pic.subtitle, 19)
+    painter.setFont(f)
+    painter.drawText(QRectF(margin, margin * 0.7 + 46 * unit, text_w, 30 * unit),
+                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+    # the source line wraps; reserve the height it needs at the foot
+    source_font = font(13)
+    source_h = QFontMetricsF(source_font).boundingRect(
+        QRectF(0, 0, text_w, 10 * height), int(Qt.TextFlag.TextWordWrap), pic.source_line,
+    ).height()
 
     top = margin * 0.7 + 90 * unit
-    bottom = height - 70 * unit
+    bottom = height - max(70 * unit, source_h + 16 * unit)
     legend_w = 190 * unit
     map_box = QRectF(margin, top, width - 2 * margin - legend_w, bottom - top)
     minx, miny, maxx, maxy = pic.bounds
@@ -169,17 +191,37 @@ def paint_map(painter: Any, pic: MapPicture, width: float, height: float) -> Non
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "not ranked")
 
     painter.setPen(muted)
-    painter.setFont(font(13))
-    painter.drawText(QRectF(margin, bottom + 10 * unit, width - 2 * margin, 54 * unit),
+    painter.setFont(source_font)
+    painter.drawText(QRectF(margin, bottom + 10 * unit, text_w, source_h + 4 * unit),
                      Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
                      | Qt.TextFlag.TextWordWrap, pic.source_line)
 
 
+MIN_SIZE = (200, 150)
+MAX_SIDE = 10000
+
+
 def _size(size: tuple[int, int] | None) -> tuple[int, int]:
     w, h = size or DEFAULT_SIZE
-    if w < 200 or h < 150 or w > 10000 or h > 10000:
-        raise ExportError(f"Image size {w}x{h} is out of range (200x150 to 10000x10000 pixels).")
+    if w < MIN_SIZE[0] or h < MIN_SIZE[1] or w > MAX_SIDE or h > MAX_SIDE:
+        raise ExportError(f"Image size {w}x{h} is out of range ({MIN_SIZE[0]}x{MIN_SIZE[1]} "
+                          f"to {MAX_SIDE}x{MAX_SIDE} pixels).")
     return int(w), int(h)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1600x1050"`` (also ``1600X1050``, ``1600*1050``) -> (1600, 1050), range-checked.
+
+    Raises
+    ------
+    ExportError
+        For text that is not WIDTHxHEIGHT in whole pixels, or a size out of range.
+    """
+    m = re.fullmatch(r"\s*(\d{1,6})\s*[xX*×]\s*(\d{1,6})\s*", text or "")
+    if m is None:
+        raise ExportError(f"Image size {text!r} is not WIDTHxHEIGHT in pixels, "
+                          "e.g. 1600x1050.")
+    return _size((int(m.group(1)), int(m.group(2))))
 
 
 def write_png(
@@ -240,6 +282,7 @@ def write_svg(
         gen = QSvgGenerator()
         gen.setFileName(str(tmp))
         gen.setSize(QSize(w, h))
+        gen.setResolution(96)  # so the stated width and height are w x h CSS pixels
         gen.setViewBox(QRect(0, 0, w, h))
         gen.setTitle(pic.title)
         gen.setDescription(pic.subtitle + ". " + pic.source_line)

@@ -13,7 +13,7 @@ extractable).
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -37,6 +37,32 @@ FONT_CANDIDATES = (
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
      "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
     ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
+)
+#: TrueType fonts (or collections) with CJK glyphs, looked for only when some text needs them;
+#: the first that has a character is embedded (subset) for it.
+FALLBACK_CANDIDATES = (
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/droid/DroidSansFallback.ttf",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
+    "/usr/share/fonts/google-droid-sans-fonts/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
+    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
+    "/Library/Fonts/Arial Unicode.ttf",
+    "C:/Windows/Fonts/msgothic.ttc",
+    "C:/Windows/Fonts/malgun.ttf",
+    "C:/Windows/Fonts/simsun.ttc",
+)
+#: PDF's standard Asian fonts, which viewers supply (not embedded): the last resort for CJK
+#: text when no TrueType font has it, so the text stays real, searchable text.
+CID_FONTS = (
+    ("HYGothic-Medium", ((0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF))),
+    ("HeiseiKakuGo-W5", ((0x3040, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9F))),
+    ("STSong-Light", ((0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3100, 0x312F), (0x3190, 0x31EF),
+                      (0x3200, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
+                      (0xFF00, 0xFFEF), (0x20000, 0x2FFFF))),
 )
 INK = (0.12, 0.14, 0.18)
 MUTED = (0.38, 0.40, 0.45)
@@ -70,6 +96,96 @@ def _fonts() -> tuple[str, str]:
     addMapping("SiteSans", 0, 1, "SiteSans")
     addMapping("SiteSans", 1, 1, "SiteSans-Bold")
     return "SiteSans", "SiteSans-Bold"
+
+
+@lru_cache(maxsize=1)
+def _main_coverage() -> frozenset[int]:
+    from reportlab.pdfbase import pdfmetrics
+
+    font, _ = _fonts()
+    return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
+
+
+@lru_cache(maxsize=1)
+def _fallback_fonts() -> tuple[tuple[str, frozenset[int]], ...]:
+    """System TrueType fonts with CJK glyphs, registered on first need (may be none)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    found = []
+    for i, path in enumerate(FALLBACK_CANDIDATES):
+        if not os.path.exists(path):
+            continue
+        name = f"SiteFallback{i}"
+        try:
+            font = TTFont(name, path, subfontIndex=0) if path.endswith(".ttc") else TTFont(
+                name, path)
+        except Exception:  # noqa: BLE001 - an unreadable or unsupported font is skipped
+            continue
+        pdfmetrics.registerFont(font)
+        found.append((name, frozenset(font.face.charToGlyph)))
+    return tuple(found)
+
+
+@cache
+def _cid_font(name: str) -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont(name))
+    return name
+
+
+@lru_cache(maxsize=4096)
+def _font_for(code: int) -> str | None:
+    """The font for a character the main font lacks (None: keep the main font)."""
+    if code in _main_coverage():
+        return None
+    for name, coverage in _fallback_fonts():
+        if code in coverage:
+            return name
+    for name, ranges in CID_FONTS:
+        if any(lo <= code <= hi for lo, hi in ranges):
+            return _cid_font(name)
+    return None
+
+
+def text_runs(text: str) -> list[tuple[str | None, str]]:
+    """Split text into runs of (font, text); font None is the document's own font."""
+    runs: list[tuple[str | None, str]] = []
+    for ch in text:
+        # a space joins the run it follows (every font here has one)
+        f = (runs[-1][0] if ch == " " and runs
+             else None if ord(ch) < 0x250 else _font_for(ord(ch)))
+        if runs and runs[-1][0] == f:
+            runs[-1] = (f, runs[-1][1] + ch)
+        else:
+            runs.append((f, ch))
+    return runs
+
+
+def _markup(text: str) -> str:
+    """Escaped paragraph markup, with characters the main font lacks in a font that has them."""
+    return "".join(escape(t) if f is None else f'<font name="{f}">{escape(t)}</font>'
+                   for f, t in text_runs(text))
+
+
+def draw_text(canv: Any, x: float, y: float, text: str, font: str, size: float,
+              align: str = "left") -> None:
+    """canvas.drawString for mixed scripts: each run in a font that has its characters."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    runs = [(f or font, t) for f, t in text_runs(text)]
+    width = sum(stringWidth(t, f, size) for f, t in runs)
+    if align == "right":
+        x -= width
+    elif align == "centre":
+        x -= width / 2
+    line = canv.beginText(x, y)  # one text object, so readers extract one line
+    for f, t in runs:
+        line.setFont(f, size)
+        line.textOut(t)
+    canv.drawText(line)
 
 
 def _styles() -> dict[str, Any]:
@@ -107,13 +223,13 @@ def _p(text: str, style: Any, *, width: float | None = None) -> Any:
     from reportlab.platypus import Paragraph
 
     if width is None:
-        return Paragraph(escape(text), style)
+        return Paragraph(_markup(text), style)
     words = []
     for word in text.split(" "):
         if "-" in word and stringWidth(word, style.fontName, style.fontSize) > width:
-            word = "-<br/>".join(escape(part) for part in word.split("-"))
+            word = "-<br/>".join(_markup(part) for part in word.split("-"))
         else:
-            word = escape(word)
+            word = _markup(word)
         words.append(word)
     return Paragraph(" ".join(words), style)
 
@@ -275,9 +391,9 @@ def _numbered_canvas(footer_left: str, pages: list[int] | None = None) -> Any:
             for state in self._saved:
                 self.__dict__.update(state)
                 w, _h = self._pagesize
-                self.setFont(font, 7.5)
                 self.setFillColor(Color(*MUTED))
-                self.drawString(46, 30, footer_left)
+                draw_text(self, 46, 30, footer_left, font, 7.5)
+                self.setFont(font, 7.5)
                 self.drawRightString(w - 46, 30, f"Page {self._pageNumber} of {total}")
                 super().showPage()
             super().save()
@@ -449,7 +565,7 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
 def _source_cell(source: str, url: str, style: Any) -> Any:
     from reportlab.platypus import Paragraph
 
-    text = escape(source)
+    text = _markup(source)
     if url:
         text += f'<br/><font size="6.5" color="#4a5568">{escape(url)}</font>'
     return Paragraph(text, style)

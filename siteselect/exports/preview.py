@@ -15,6 +15,7 @@ from siteselect.exports.common import (
     Checkpoint,
     ExportRequest,
     ProgressFn,
+    number_text,
 )
 from siteselect.scoring import METHOD_NAMES
 
@@ -36,7 +37,7 @@ def metadata_lines(req: ExportRequest) -> list[str]:
         lines.append("Gates: " + ", ".join(str(g) for g in r.gates))
     if req.settings.overrides:
         lines.append("What-if values: " + ", ".join(
-            f"{o.state} {o.criterion}={o.value:g}" for o in req.settings.overrides))
+            f"{o.state} {o.criterion}={number_text(o.value)}" for o in req.settings.overrides))
     return lines
 
 

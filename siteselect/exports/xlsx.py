@@ -50,6 +50,7 @@ from siteselect.exports.common import (
     atomic_output,
     direction_text,
     neutralise,
+    number_text,
     row_notes,
     run_metadata,
 )
@@ -229,8 +230,7 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
                 own = ds.value(state, c.id)
                 cell.fill = over_fill
                 cell.comment = Comment(
-                    f"What-if value; the dataset figure is "
-                    f"{'missing' if own is None else format(own, 'g')}.", APP_AUTHOR)
+                    f"What-if value; the dataset figure is {number_text(own)}.", APP_AUTHOR)
         book.text(data, f"{notes_col}{row}", row_notes(req, r.row(i)))
 
     # -- Values used ---------------------------------------------------------------------
@@ -402,8 +402,9 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
         ("Gates", ", ".join(meta["gates"]) or "none"),
         ("Excluded by the planner", ", ".join(meta["excluded_by_planner"]) or "none"),
         ("What-if overrides", "; ".join(
-            f"{o['state']} {o['criterion']} = {o['value']:g}" for o in meta["overrides"])
-         or "none"),
+            f"{o['state']} {o['criterion']} = {number_text(o['value'])} (dataset: "
+            f"{number_text(o['dataset_value'])})" + (f", note: {o['note']}" if o["note"] else "")
+            for o in meta["overrides"]) or "none"),
         ("States ranked", str(len(r))),
         ("States listed", str(req.shown_count)),
         ("Warnings", "\n".join(r.warnings) or "none"),

@@ -317,3 +317,15 @@ def test_version_and_help(capsys):
     for option in ("--weights", "--method", "--normalize", "--exclude", "--require",
                    "--missing", "--top", "--format"):
         assert option in out
+
+
+def test_no_command_without_a_display_says_so_instead_of_hiding_the_window():
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    if not sys.platform.startswith("linux"):
+        pytest.skip("a display variable only decides this on Linux")
+    proc = subprocess.run([sys.executable, "-m", "siteselect"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "no display" in proc.stderr
+    assert "snapshot" in proc.stderr

@@ -17,6 +17,17 @@ def open_window(args: argparse.Namespace) -> int:
 
         # The window's scenario database: --db wins over SITESELECT_DB and the per-user file.
         os.environ["SITESELECT_DB"] = db
+    import os
+    import sys
+
+    if sys.platform.startswith("linux") and not any(
+        os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    ):
+        # Without a screen the window would run invisibly until killed.
+        sys.stderr.write("siteselect: error: no display to open the window on (DISPLAY is not "
+                         "set); `siteselect snapshot OUT.png` renders it to a file and the "
+                         "headless commands work (see siteselect --help).\n")
+        return 2
     try:
         from siteselect.ui.app import run
     except ImportError as exc:  # e.g. PySide6 missing on a headless install

@@ -380,33 +380,43 @@ def test_snapshot_never_asks(qapp, monkeypatch, tmp_path):
     assert QImage(str(out)).size().width() == 900
 
 
-def test_window_uses_the_database_given_with_db(qapp, tmp_path):
-    """`siteselect --db PATH` opens the window on PATH, not on SITESELECT_DB."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+def test_window_uses_the_database_given_with_db(tmp_path):
+    """`siteselect --db PATH` opens the window on PATH, not on SITESELECT_DB.
 
-    from siteselect.cli import main
-    from siteselect.ui import errors
-    from siteselect.ui.main_window import MainWindow
+    Run in a process of its own: the window's event loop quits the application when it closes.
+    """
+    import subprocess
+    import sys
+    import textwrap
 
     chosen = tmp_path / "chosen.db"
-    env_db = db_path()
-    seen = []
+    env_db = tmp_path / "env.db"
+    script = textwrap.dedent("""
+        import sys
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+        from siteselect.cli import main
+        from siteselect.ui.app import application
+        from siteselect.ui.main_window import MainWindow
 
-    def close() -> None:
-        for w in QApplication.topLevelWidgets():
-            if isinstance(w, MainWindow) and w.isVisible():
-                seen.append(w.scenario_controller.store.path)
-                w.close()
-        QApplication.instance().quit()
+        application()
 
-    QTimer.singleShot(300, close)
-    try:
-        assert main(["--db", str(chosen)]) == 0
-    finally:
-        errors.uninstall_exception_hooks()
-    assert seen == [chosen]
-    assert chosen.exists() and not os.path.exists(env_db)
+        def close():
+            for w in QApplication.topLevelWidgets():
+                if isinstance(w, MainWindow) and w.isVisible():
+                    print("DB", w.scenario_controller.store.path, flush=True)
+                    w.close()
+            QApplication.instance().quit()
+
+        QTimer.singleShot(500, close)
+        sys.exit(main(sys.argv[1:]))
+    """)
+    env = dict(os.environ, SITESELECT_DB=str(env_db), QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run([sys.executable, "-c", script, "--db", str(chosen)],
+                          capture_output=True, text=True, env=env, timeout=90)
+    assert proc.returncode == 0, proc.stderr
+    assert f"DB {chosen}" in proc.stdout
+    assert chosen.exists() and not env_db.exists()
 
 
 def test_compare_follows_the_current_settings_and_new_saves(qtbot, window, monkeypatch):

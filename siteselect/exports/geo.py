@@ -4,7 +4,8 @@ Both formats hold one feature per state: the ranked states (the first ``top_n`` 
 is given) and, when every ranked state is listed, also the states that were not ranked, with
 empty rank and score and the reason in ``excluded_reason``.  Attributes: ``state``, ``name``,
 ``state_fips``, ``rank``, ``score``, ``ranked``, ``excluded_reason``, for every weighted criterion
-``<id>`` (the figure used, empty where missing) and ``<id>_points``, ``notes``, and the run
+``<id>`` (the figure used, empty where missing; for categorical criteria also ``<id>_label``,
+the category as published) and ``<id>_points``, ``notes``, and the run
 fields ``scenario``, ``method``, ``dataset_version`` and ``exported_at`` (so the provenance
 survives any GIS tool).
 
@@ -60,6 +61,10 @@ def feature_records(req: ExportRequest) -> list[dict[str, Any]]:
         }
         for c in crit:
             rec[c.id] = row.values[c.id]
+            if c.is_categorical:
+                v = row.values[c.id]
+                rec[f"{c.id}_label"] = (None if v is None
+                                        else ds.format_value(row.alternative, c.id, v))
         for c in crit:
             rec[f"{c.id}_points"] = row.contributions[c.id]
         rec["notes"] = row_notes(req, row)
@@ -77,7 +82,11 @@ def feature_records(req: ExportRequest) -> list[dict[str, Any]]:
                 "excluded_reason": e.reason,
             }
             for c in crit:
-                rec[c.id] = ds.value(e.alternative, c.id)
+                v = ds.value(e.alternative, c.id)
+                rec[c.id] = v
+                if c.is_categorical:
+                    rec[f"{c.id}_label"] = (None if v is None
+                                            else ds.format_value(e.alternative, c.id, v))
             for c in crit:
                 rec[f"{c.id}_points"] = None
             rec["notes"] = ""

@@ -46,8 +46,10 @@ def preview(
     fmt: str,
     progress: ProgressFn | None = None,
     is_cancelled: CancelFn | None = None,
+    *,
+    size: tuple[int, int] | None = None,
 ) -> str:
-    """Describe what exporting ``req`` as ``fmt`` would write."""
+    """Describe what exporting ``req`` as ``fmt`` would write (``size``: png/svg pixels)."""
     step = Checkpoint(progress, is_cancelled)
     step(0.0, "Preparing the preview")
     ds = req.dataset
@@ -92,7 +94,7 @@ def preview(
     elif fmt in ("png", "svg"):
         from siteselect.exports.images import DEFAULT_SIZE
 
-        w, h = DEFAULT_SIZE
+        w, h = size or DEFAULT_SIZE
         out.append(f"{fmt.upper()} map, {w} x {h}: every state coloured by score (grey where "
                    "not ranked), legend with the best score at the top, title and source line.")
     else:

@@ -40,7 +40,15 @@ from PySide6.QtWidgets import (
 )
 
 from siteselect.errors import SiteSelectError
-from siteselect.exports import FORMATS, PAPER_SIZES, ExportCancelled, export, make_request
+from siteselect.exports import (
+    FORMATS,
+    IMAGE_FORMATS,
+    PAPER_SIZES,
+    ExportCancelled,
+    export,
+    make_request,
+)
+from siteselect.exports.images import DEFAULT_SIZE, MAX_SIDE, MIN_SIZE
 from siteselect.exports.preview import preview
 
 log = logging.getLogger(__name__)
@@ -153,7 +161,7 @@ def current_scenario(window: Any) -> tuple[str, str]:
 
 # -- the dialog -----------------------------------------------------------------------------
 class ExportDialog(QDialog):
-    """Format, top N, paper size, output path, preview; runs the export with progress.
+    """Format, top N, paper size, image size, output path, preview; runs the export.
 
     Signals
     -------
@@ -191,6 +199,19 @@ class ExportDialog(QDialog):
         self.paper_box = QComboBox()
         for p in PAPER_SIZES:
             self.paper_box.addItem("US Letter" if p == "letter" else "A4", p)
+        self.width_spin = QSpinBox()
+        self.height_spin = QSpinBox()
+        for spin, low, value in ((self.width_spin, MIN_SIZE[0], DEFAULT_SIZE[0]),
+                                 (self.height_spin, MIN_SIZE[1], DEFAULT_SIZE[1])):
+            spin.setRange(low, MAX_SIDE)
+            spin.setValue(value)
+            spin.setSingleStep(50)
+            spin.setSuffix(" px")
+        size_row = QHBoxLayout()
+        size_row.addWidget(self.width_spin)
+        size_row.addWidget(QLabel("x"))
+        size_row.addWidget(self.height_spin)
+        size_row.addStretch(1)
         self.path_edit = QLineEdit()
         self.browse_button = QPushButton("Browse...")
         path_row = QHBoxLayout()
@@ -204,6 +225,7 @@ class ExportDialog(QDialog):
         form.addRow("Format:", self.format_box)
         form.addRow("List the top:", self.top_spin)
         form.addRow("Paper size:", self.paper_box)
+        form.addRow("Image size:", size_row)
         form.addRow("Save to:", path_row)
 
         self.preview_edit = QPlainTextEdit()
@@ -242,6 +264,8 @@ class ExportDialog(QDialog):
         self.format_box.currentIndexChanged.connect(self._format_changed)
         self.top_spin.valueChanged.connect(self._schedule_preview)
         self.paper_box.currentIndexChanged.connect(self._schedule_preview)
+        self.width_spin.valueChanged.connect(self._schedule_preview)
+        self.height_spin.valueChanged.connect(self._schedule_preview)
         self.browse_button.clicked.connect(self.browse)
         self.export_button.clicked.connect(self.start_export)
         self.cancel_button.clicked.connect(self.cancel_export)
@@ -265,6 +289,13 @@ class ExportDialog(QDialog):
     @property
     def paper(self) -> str:
         return str(self.paper_box.currentData())
+
+    @property
+    def image_size(self) -> tuple[int, int] | None:
+        """Width and height in pixels for png/svg; None for the other formats."""
+        if self.fmt not in IMAGE_FORMATS:
+            return None
+        return self.width_spin.value(), self.height_spin.value()
 
     def set_format(self, fmt: str) -> None:
         self.format_box.setCurrentIndex(self.format_box.findData(fmt))
@@ -292,6 +323,8 @@ class ExportDialog(QDialog):
     def _format_changed(self, *_args: Any) -> None:
         fmt = self.fmt
         self.paper_box.setEnabled(fmt == "pdf")
+        for spin in (self.width_spin, self.height_spin):
+            spin.setEnabled(fmt in IMAGE_FORMATS)
         text = self.path_edit.text().strip()
         if text:
             p = Path(text)
@@ -324,9 +357,9 @@ class ExportDialog(QDialog):
             return
         self._preview_generation += 1
         generation = self._preview_generation
-        fmt = self.fmt
-        job = ExportJob(lambda progress, is_cancelled: preview(req, fmt, None, is_cancelled),
-                        parent=self)
+        fmt, size = self.fmt, self.image_size
+        job = ExportJob(lambda progress, is_cancelled: preview(req, fmt, None, is_cancelled,
+                                                               size=size), parent=self)
         queued = Qt.ConnectionType.QueuedConnection
         job.signals.succeeded.connect(
             lambda text, g=generation: self._preview_done(g, text), queued)
@@ -374,8 +407,10 @@ class ExportDialog(QDialog):
             self._report_failure(exc)
             return
         fmt = self.fmt
+        extra = {"size": self.image_size} if fmt in IMAGE_FORMATS else {}
         job = ExportJob(lambda progress, is_cancelled: export(req, fmt, path, progress,
-                                                              is_cancelled), parent=self)
+                                                              is_cancelled, **extra),
+                        parent=self)
         queued = Qt.ConnectionType.QueuedConnection
         job.signals.progressed.connect(self._progressed, queued)
         job.signals.succeeded.connect(self._succeeded, queued)
@@ -395,10 +430,13 @@ class ExportDialog(QDialog):
 
     def _set_running(self, running: bool) -> None:
         for w in (self.export_button, self.close_button, self.format_box, self.top_spin,
-                  self.paper_box, self.path_edit, self.browse_button):
+                  self.paper_box, self.path_edit, self.browse_button, self.width_spin,
+                  self.height_spin):
             w.setEnabled(not running)
         if not running:
             self.paper_box.setEnabled(self.fmt == "pdf")
+            self.width_spin.setEnabled(self.fmt in IMAGE_FORMATS)
+            self.height_spin.setEnabled(self.fmt in IMAGE_FORMATS)
         self.cancel_button.setEnabled(running)
 
     def _progressed(self, fraction: float, message: str) -> None:

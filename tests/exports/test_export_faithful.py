@@ -221,3 +221,26 @@ def test_cjk_names_stay_real_text_in_the_pdf(tmp_path, dataset):
     # Latin, Greek and punctuation stay in the document font; CJK goes elsewhere
     runs = text_runs("Plan Ωμέγα — 東京")
     assert runs[0] == (None, "Plan Ωμέγα — ") and runs[1][0] is not None
+
+
+# -- GIS: categories as published --------------------------------------------------------------
+def test_gis_layers_carry_category_labels(tmp_path, full_request):
+    import geopandas as gpd
+    import pyogrio
+
+    export(full_request, "geojson", tmp_path / "m.geojson")
+    export(full_request, "gpkg", tmp_path / "m.gpkg")
+    ds = full_request.dataset
+    cats = [c for c in full_request.criteria() if c.is_categorical]
+    assert cats  # the default weighting has categorical criteria (tax incentives, water)
+    for gdf in (gpd.read_file(tmp_path / "m.geojson"),
+                pyogrio.read_dataframe(tmp_path / "m.gpkg", layer="ranking")):
+        by_state = gdf.set_index("state")
+        for c in cats:
+            for st in ds.states:
+                own = ds.value(st, c.id)
+                label = by_state.loc[st, f"{c.id}_label"]
+                if own is None:
+                    assert label is None or label != label  # missing stays missing
+                else:
+                    assert label == ds.text(st, c.column)

@@ -218,3 +218,21 @@ def test_map_and_gis_formats_from_the_pool(qtbot, dialog, export_dir, fmt):
 
         img = QImage(str(out))
         assert (img.width(), img.height()) == (1600, 1050)
+
+
+def test_image_size_is_chosen_in_the_dialog(qtbot, dialog, export_dir):
+    from PySide6.QtGui import QImage
+
+    dialog.set_format("csv")
+    assert not dialog.width_spin.isEnabled() and not dialog.height_spin.isEnabled()
+    dialog.set_format("png")
+    assert dialog.width_spin.isEnabled() and dialog.height_spin.isEnabled()
+    with qtbot.waitSignal(dialog.preview_updated, timeout=30000) as blocker:
+        dialog.width_spin.setValue(900)
+        dialog.height_spin.setValue(600)
+    assert "PNG map, 900 x 600" in blocker.args[0]
+    out = run_export(qtbot, dialog, export_dir / "small.png", "png")
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == (900, 600)
+    out = run_export(qtbot, dialog, export_dir / "small.svg", "svg")
+    assert 'viewBox="0 0 900 600"' in out.read_text(encoding="utf-8")[:600]

@@ -184,8 +184,13 @@ class ScenarioUi:
         self._update_status()
 
     def _database_changed(self, store: object) -> None:
-        if store is None and self.controller.db_error is not None:
+        failed = store is None and self.controller.db_error is not None
+        self.new_db_action.setVisible(failed)
+        if failed:
             self.window.statusBar().showMessage(self.controller.db_error.message, 15000)
+            # Bring the panel forward: it says what is wrong and offers a new database.
+            self.dock.show()
+            self.dock.raise_()
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:  # noqa: ANN001
         act = QAction(text, self.window)
@@ -223,6 +228,11 @@ class ScenarioUi:
             None, "Earlier saves of the open scenario")
         self.compare_action = self._action("&Compare...", self.show_compare, "Ctrl+K",
                                            "Compare two scenarios side by side")
+        self.new_db_action = self._action(
+            "Continue with a New &Database...", c.use_new_database, None,
+            "The scenario database cannot be used: create a new one elsewhere (the damaged "
+            "file is not touched)")
+        self.new_db_action.setVisible(False)
         self.whatif_action = self._action(
             "&What-if Values...", self.show_whatif, "Ctrl+Shift+W",
             "Replace single figures for this scenario, e.g. Texas at 5.0 cents/kWh")

@@ -279,17 +279,25 @@ def test_corrupt_database_at_start_up_offers_a_new_one(qtbot, dataset, tmp_path,
     monkeypatch.setenv("SITESELECT_DB", str(bad))
     win = MainWindow(PlannerState(dataset), restore_settings=False)
     qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
     panel = win.scenario_ui.panel
     qtbot.waitUntil(lambda: win.scenario_controller.db_error is not None)
     assert panel.error_label.isVisibleTo(panel) and str(bad) in panel.error_label.text()
     assert panel.new_db_button.isVisibleTo(panel)
     assert not panel.buttons["save"].isEnabled()
+    # The panel is brought forward and the Scenario menu offers the way out too.
+    assert win.scenario_ui.new_db_action.isVisible()
+    qtbot.waitUntil(lambda: not win.scenario_ui.dock.visibleRegion().isEmpty())
+    assert win.detail_dock in win.tabifiedDockWidgets(win.scenario_ui.dock)
+    assert win.detail_dock.visibleRegion().isEmpty()  # the panel is the tab on top
     new = tmp_path / "elsewhere" / "new.db"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *_a, **_k: (str(new), "")))
     panel.new_db_button.click()
     assert win.scenario_controller.store is not None
     assert not panel.error_label.isVisibleTo(panel)
+    assert not win.scenario_ui.new_db_action.isVisible()
     assert "Balanced" in panel.model.names()
     assert panel.buttons["save"].isEnabled()
     assert bad.read_bytes() == content

@@ -278,3 +278,25 @@ def test_per_user_database_without_db_or_environment(capsys, monkeypatch):
     ok(capsys, "scenario", "save", "Per user", "--weights", "talent=1")
     assert default_db_path().exists()
     assert str(default_db_path()).startswith(os.environ["XDG_DATA_HOME"])
+
+
+def test_rank_with_a_scenario_marks_what_if_values(capsys, db, tmp_path):
+    from siteselect.model.scenario import Scenario
+    from siteselect.model.settings import Override, ScoringSettings
+
+    with ScenarioStore.open(db) as store:
+        store.save(Scenario("Texas PPA", settings=ScoringSettings(
+            weights={"energy_cost": 1.0, "talent": 2.0},
+            overrides=(Override("TX", "energy_cost", 5.0, "negotiated PPA"),))))
+    out = ok(capsys, "rank", "--scenario", "  texas ppa", "--db", db)
+    tx = next(line for line in out.splitlines() if " TX " in line)
+    ca = next(line for line in out.splitlines() if " CA " in line)
+    assert "5 *" in tx and "*" not in ca
+    assert "* what-if value replacing the published figure: TX energy_cost 5 cents/kWh" in out
+    data = json.loads(ok(capsys, "rank", "--scenario", "Texas PPA", "--format", "json",
+                         "--db", db))
+    rows = {r["state"]: r for r in data["ranking"]}
+    assert rows["TX"]["what_if"] == ["energy_cost"] and rows["TX"]["values"]["energy_cost"] == 5
+    assert all(r["what_if"] == [] for s, r in rows.items() if s != "TX")
+    plain = ok(capsys, "rank", "--weights", "energy_cost=1,talent=2", "--db", db)
+    assert "what-if" not in plain and " *" not in plain

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from siteselect.analysis import rank_states
+from siteselect.analysis import overridden, rank_states
 from siteselect.errors import InputError
 from siteselect.model.dataset import Dataset, load_dataset
 from siteselect.model.settings import ScoringSettings, parse_gates, parse_weights
@@ -209,6 +209,7 @@ def result_record(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
                   top: int | None = None) -> dict[str, Any]:
     """A ranking as plain data (the ``rank --format json`` schema)."""
     ranking = []
+    what_if = overridden(settings)
     for row in result.rows(top):
         ranking.append({
             "rank": row.rank,
@@ -219,6 +220,8 @@ def result_record(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
             "values": row.values,
             "contributions": row.contributions,
             "imputed": list(row.imputed),
+            # criteria whose value is a what-if override, not the published figure
+            "what_if": [c for c in row.values if (row.alternative, c) in what_if],
         })
     return {
         "method": result.method,
@@ -277,12 +280,23 @@ def print_result(ds: Dataset, settings: ScoringSettings, result: ScoringResult, 
         return
     header = ["rank", "state", "name", "score"] + [c.id for c in crit]
     rows = []
+    what_if = overridden(settings)
+
+    def cell(state: str, cid: str, value: float | None) -> str:
+        if value is None:
+            return "missing"
+        text = ds.format_value(state, cid, value, with_unit=False)
+        return text + " *" if (state, cid) in what_if else text
+
     for r in result.rows(top):
         rows.append([str(r.rank), r.alternative, ds.names[r.alternative], f"{r.score:.1f}"]
-                    + [ds.format_value(r.alternative, c.id, r.values[c.id], with_unit=False)
-                       if r.values[c.id] is not None else "missing" for c in crit])
+                    + [cell(r.alternative, c.id, r.values[c.id]) for c in crit])
     print(_table(header, rows, right={0, 3}))
     print()
+    if what_if:
+        print("* what-if value replacing the published figure: " + "; ".join(
+            f"{o.state} {o.criterion} {ds.format_value(o.state, o.criterion, o.value)} "
+            f"(published {ds.format_value(o.state, o.criterion)})" for o in settings.overrides))
     print(f"Method: {METHOD_NAMES[result.method]}; normalisation: {result.normalization}; "
           f"missing data: {result.missing_policy}; dataset {ds.version}")
     print("Weights: " + ", ".join(f"{c}={w:.0%}" for c, w in result.weights.items()))

@@ -6,14 +6,19 @@ stays Qt-free; when no Qt application exists a ``QGuiApplication`` is created, o
 ``offscreen`` platform when there is no display, so this works on a headless machine.
 Raster images are written at the given size in pixels (1600 x 1050 by default); the SVG
 uses the same coordinate system and keeps every state as a vector path and labels as text.
+Both embed the run and the listed ranking as JSON (:func:`image_metadata`): in the PNG as the
+text chunk ``SiteSelect`` (next to ``Title``, ``Description``, ``Software`` and ``Creation
+Time``), in the SVG as ``<metadata id="siteselect">``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from siteselect.errors import ExportError
 from siteselect.exports.common import (
@@ -24,6 +29,9 @@ from siteselect.exports.common import (
     atomic_output,
 )
 from siteselect.exports.mapstyle import MapPicture, colour, map_picture
+
+#: Key of the PNG text chunk / id of the SVG metadata element holding the run as JSON.
+METADATA_KEY = "SiteSelect"
 
 DEFAULT_SIZE = (1600, 1050)
 
@@ -201,6 +209,45 @@ MIN_SIZE = (200, 150)
 MAX_SIDE = 10000
 
 
+def image_metadata(req: ExportRequest) -> str:
+    """The run and the listed ranking as JSON, embedded in every map image.
+
+    The picture shows title, legend and sources; this carries the rest of what every export
+    carries (weights, gates with excluded states and reasons, what-if values, each listed
+    state's figures and points, provenance) for anyone who opens the file's metadata.
+    """
+    from siteselect.exports.common import finite_or_none, row_notes, run_metadata
+
+    ds = req.dataset
+    ranking = [
+        {
+            "rank": row.rank,
+            "state": row.alternative,
+            "name": ds.names[row.alternative],
+            "score": finite_or_none(row.score),
+            "values": {c: finite_or_none(v) for c, v in row.values.items()},
+            "points": {c: finite_or_none(v) for c, v in row.contributions.items()},
+            "notes": row_notes(req, row),
+        }
+        for row in req.rows()
+    ]
+    doc = {"format": "siteselect-image-metadata", "format_version": 1,
+           **run_metadata(req), "ranking": ranking}
+    return json.dumps(doc, ensure_ascii=False, allow_nan=False)
+
+
+def _embed_svg_metadata(path: Path, text: str) -> None:
+    """Insert ``<metadata id="siteselect">JSON</metadata>`` after the SVG's description."""
+    svg = path.read_text(encoding="utf-8")
+    element = f'<metadata id="{METADATA_KEY.lower()}">{xml_escape(text)}</metadata>\n'
+    at = svg.find("</desc>")
+    if at >= 0:
+        at += len("</desc>\n") if svg.startswith("</desc>\n", at) else len("</desc>")
+    else:
+        at = svg.index(">", svg.index("<svg")) + 1
+    path.write_text(svg[:at] + element + svg[at:], encoding="utf-8")
+
+
 def _size(size: tuple[int, int] | None) -> tuple[int, int]:
     w, h = size or DEFAULT_SIZE
     if w < MIN_SIZE[0] or h < MIN_SIZE[1] or w > MAX_SIDE or h > MAX_SIDE:
@@ -244,6 +291,13 @@ def write_png(
     image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
     image.setDotsPerMeterX(5906)  # 150 dpi
     image.setDotsPerMeterY(5906)
+    from siteselect import __version__
+
+    image.setText("Title", pic.title)
+    image.setText("Description", f"{pic.subtitle}. {pic.source_line}")
+    image.setText("Software", f"SiteSelect {__version__}")
+    image.setText("Creation Time", req.exported_text)
+    image.setText(METADATA_KEY, image_metadata(req))
     painter = QPainter(image)
     try:
         paint_map(painter, pic, w, h)
@@ -293,5 +347,7 @@ def write_svg(
             paint_map(painter, pic, w, h)
         finally:
             painter.end()
+        step(0.9, "Storing the metadata")
+        _embed_svg_metadata(tmp, image_metadata(req))
         step(1.0, "Done")
     return target

@@ -186,7 +186,7 @@ class ExportDialog(QDialog):
         self._preview_job: ExportJob | None = None
         self._preview_generation = 0
         self._running_path: Path | None = None
-        self.error_box = None
+        self.error_box: QMessageBox | None = None
 
         self.format_box = QComboBox()
         for key, (_, _, ext, desc) in FORMATS.items():
@@ -470,7 +470,7 @@ class ExportDialog(QDialog):
         box = error_box(self, exc)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.finished.connect(self._error_box_closed)
-        self.error_box: QMessageBox | None = box
+        self.error_box = box
         box.open()
 
     def _error_box_closed(self, *_args: Any) -> None:

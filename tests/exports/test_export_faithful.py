@@ -244,3 +244,79 @@ def test_gis_layers_carry_category_labels(tmp_path, full_request):
                     assert label is None or label != label  # missing stays missing
                 else:
                     assert label == ds.text(st, c.column)
+
+
+# -- map images carry the run in their metadata ---------------------------------------------------
+def _png_text_chunks(path):
+    """tEXt / zTXt / iTXt chunks of a PNG, read with struct and zlib only."""
+    import struct
+    import zlib
+
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    out, i = {}, 8
+    while i < len(data):
+        (n,) = struct.unpack(">I", data[i:i + 4])
+        kind, body = data[i + 4:i + 8], data[i + 8:i + 8 + n]
+        i += 12 + n
+        key, _, rest = body.partition(b"\0")
+        if kind == b"tEXt":
+            out[key.decode("latin-1")] = rest.decode("latin-1")
+        elif kind == b"zTXt":
+            out[key.decode("latin-1")] = zlib.decompress(rest[1:]).decode("latin-1")
+        elif kind == b"iTXt":
+            compressed, rest = rest[0], rest[2:]
+            _lang, _, rest = rest.partition(b"\0")
+            _translated, _, rest = rest.partition(b"\0")
+            out[key.decode("latin-1")] = (zlib.decompress(rest) if compressed
+                                          else rest).decode("utf-8")
+    return out
+
+
+def _check_image_metadata(meta, req):
+    r = req.result
+    assert meta["format"] == "siteselect-image-metadata"
+    assert meta["scenario"] == req.scenario_name
+    assert meta["dataset_version"] == req.dataset.version
+    assert meta["exported_at"] == "2026-03-14T09:26:53Z"
+    assert meta["weights"] == pytest.approx(r.weights)
+    assert meta["gates"] == ["energy_cost<=12"]
+    reasons = {e["state"]: e["reason"] for e in meta["excluded"]}
+    assert reasons["WY"] == "excluded by the planner"
+    assert meta["overrides"][0]["state"] == "GA" and meta["overrides"][0]["value"] == 5.5
+    assert [c["url"] for c in meta["criteria"]][0].startswith("http")
+    assert [x["state"] for x in meta["ranking"]] == list(r.alternatives[:10])
+    first = meta["ranking"][0]
+    assert first["score"] == pytest.approx(float(r.scores[0]))
+    assert first["points"] == pytest.approx(r.row(0).contributions)
+    ga = next(x for x in meta["ranking"] if x["state"] == "GA")
+    assert ga["values"]["energy_cost"] == 5.5 and "what-if 5.5" in ga["notes"]
+
+
+def test_png_carries_the_run_in_text_chunks(tmp_path, rich_request):
+    out = export(rich_request, "png", tmp_path / "m.png")
+    chunks = _png_text_chunks(out)
+    assert chunks["Title"] == "Site score: Board draft — power first"
+    assert chunks["Creation Time"] == "2026-03-14T09:26:53Z"
+    assert chunks["Software"].startswith("SiteSelect")
+    assert "Sources:" in chunks["Description"]
+    _check_image_metadata(json.loads(chunks["SiteSelect"]), rich_request)
+
+
+def test_svg_carries_the_run_in_its_metadata(tmp_path, rich_request):
+    out = export(rich_request, "svg", tmp_path / "m.svg")
+    root = ET.parse(out).getroot()
+    element = root.find(f"{SVG}metadata")
+    assert element is not None and element.get("id") == "siteselect"
+    _check_image_metadata(json.loads(element.text), rich_request)
+
+
+def test_image_metadata_survives_markup_in_names(tmp_path, dataset):
+    name = 'R&D <pilot> "]]>" 東京'
+    req = make_request(dataset, ScoringSettings(), scenario_name=name, top_n=3)
+    root = ET.parse(export(req, "svg", tmp_path / "x.svg")).getroot()
+    assert json.loads(root.find(f"{SVG}metadata").text)["scenario"] == name
+    assert root.findtext(f"{SVG}title") == f"Site score: {name}"
+    chunks = _png_text_chunks(export(req, "png", tmp_path / "x.png"))
+    assert json.loads(chunks["SiteSelect"])["scenario"] == name
+    assert chunks["Title"] == f"Site score: {name}"

@@ -422,6 +422,18 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
     for ws in (data, used, norm):
         ws.freeze_panes = f"C{FIRST}"
         ws.column_dimensions["B"].width = 20
+    # every other sheet prints one page wide too, its header row repeated on each page
+    for ws in (weights, data, used, norm, excluded, sources, method):
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.orientation = "portrait" if ws in (weights, method) else "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.print_title_rows = "1:1"
+    props = book.wb.properties
+    props.title = f"Data-center site shortlist: {req.title}"
+    props.creator = APP_AUTHOR
+    props.subject = "Ranked shortlist of US states for an AI data center"
+    props.description = f"Exported {req.exported_text}; dataset version {req.dataset_version}"
     return book
 
 

@@ -320,3 +320,15 @@ def test_image_metadata_survives_markup_in_names(tmp_path, dataset):
     chunks = _png_text_chunks(export(req, "png", tmp_path / "x.png"))
     assert json.loads(chunks["SiteSelect"])["scenario"] == name
     assert chunks["Title"] == f"Site score: {name}"
+
+
+def test_every_sheet_prints_one_page_wide(tmp_path, rich_request):
+    out = export(rich_request, "xlsx", tmp_path / "p.xlsx")
+    wb = openpyxl.load_workbook(out)
+    for ws in wb.worksheets:
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
+    assert wb["Ranking"].page_setup.orientation == "landscape"
+    assert wb.properties.title == "Data-center site shortlist: Board draft — power first"
+    assert wb.properties.creator == "SiteSelect"

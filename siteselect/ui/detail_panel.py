@@ -24,7 +24,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 from siteselect.ui.state import PlannerState
-from siteselect.ui.text import raw_value_text, year_of
+from siteselect.ui.text import exclusion_text, raw_value_text, year_of
 
 BAR_VALUE = QColor(94, 201, 98)
 BAR_POINTS = QColor(59, 82, 139)
@@ -162,7 +162,7 @@ class StateDetailWidget(QWidget):
         name = escape(ds.names[code])
         i = result.position(code)
         if i is None:
-            reason = escape(result.exclusion_reason(code) or "not ranked")
+            reason = escape(exclusion_text(ds, st.settings, result, code) or "not ranked")
             self.heading.setText(f"{hint}<span style='font-size:13pt'><b>{name}</b> ({code})"
                                  f"</span><br><span style='color:#a33'>Not ranked: {reason}"
                                  "</span>")

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -40,6 +40,7 @@ from siteselect.ui.map_canvas import MapCanvasWidget
 from siteselect.ui.map_geometry import MapShapes
 from siteselect.ui.ranking_table import RankingTableWidget
 from siteselect.ui.state import SCORE, PlannerState
+from siteselect.ui.text import exclusion_text
 from siteselect.ui.weights_panel import WeightsPanelWidget, gate_text
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,19 @@ def distinct_keys(*keys: QKeySequence.StandardKey | str) -> list[QKeySequence]:
             if not seq.isEmpty() and seq not in out:
                 out.append(seq)
     return out
+
+
+def default_window_size() -> tuple[int, int]:
+    """1600 x 1000, or nine tenths of a smaller screen's free area."""
+    from PySide6.QtGui import QGuiApplication
+
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return 1600, 1000
+    free = screen.availableGeometry()
+    if free.width() < 1000 or free.height() < 700:  # e.g. the offscreen platform's 800x600
+        return 1600, 1000
+    return min(1600, int(0.9 * free.width())), min(1000, int(0.9 * free.height()))
 
 
 def app_settings() -> QSettings:
@@ -173,7 +187,9 @@ class MainWindow(QMainWindow):
         self.map_canvas.state_hovered.connect(self._show_hover)
 
         self._default_state = None
-        self.resize(1600, 1000)
+        self._layout_restored = False
+        self._shown_once = False
+        self.resize(*default_window_size())
         self._show_result()
         self._show_colour_by(state.colour_by)
         self._update_title()
@@ -210,8 +226,8 @@ class MainWindow(QMainWindow):
         within bounds that keep their controls whole, and the ranking about a third of the
         height."""
         w = max(self.width(), 1000)
-        weights = min(420, max(350, int(0.25 * w)))
-        detail = min(360, max(270, int(0.19 * w)))
+        weights = min(420, max(330, int(0.25 * w)))
+        detail = min(360, max(250, int(0.19 * w)))
         self.resizeDocks([self.weights_dock, self.detail_dock], [weights, detail], Qt.Horizontal)
         self.resizeDocks([self.ranking_dock], [max(220, int(0.36 * self.height()))], Qt.Vertical)
 
@@ -334,6 +350,9 @@ class MainWindow(QMainWindow):
                 dock.show()
             self.restoreState(self._default_state, SETTINGS_VERSION)
             self.apply_default_dock_sizes()
+            # The restored layout settles on the next pass of the event loop; size the docks
+            # for the window's actual width again then.
+            QTimer.singleShot(0, self.apply_default_dock_sizes)
 
     # -- showing the state ----------------------------------------------------------------------
     def _update_title(self, *_args) -> None:  # noqa: ANN002
@@ -409,7 +428,8 @@ class MainWindow(QMainWindow):
         i = st.result.position(code)
         name = st.dataset.names[code]
         if i is None:
-            msg = f"{name}: not ranked ({st.result.exclusion_reason(code)})"
+            why = exclusion_text(st.dataset, st.settings, st.result, code)
+            msg = f"{name}: not ranked ({why})"
         else:
             msg = (f"{name}: rank {int(st.result.ranks[i])} of {len(st.result)}, "
                    f"score {float(st.result.scores[i]):.1f}")
@@ -423,7 +443,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         layout = qs.value("window/state")
         if layout is not None:
-            self.restoreState(layout, SETTINGS_VERSION)
+            self._layout_restored = bool(self.restoreState(layout, SETTINGS_VERSION))
         colour = qs.value("view/colour_by")
         known = (SCORE, *self.state.dataset.criterion_ids)
         if isinstance(colour, str) and colour in known:
@@ -446,6 +466,15 @@ class MainWindow(QMainWindow):
     def may_close(self) -> bool:
         """Ask every close guard; False as soon as one refuses."""
         return all(guard() for guard in list(self._close_guards))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if not self._layout_restored:
+                # The window may have come up smaller than built (a small screen): size the
+                # docks for the width it really has, so the map keeps its share.
+                QTimer.singleShot(0, self.apply_default_dock_sizes)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         if not self.may_close():

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from siteselect.scoring import ScoringResult
 from siteselect.ui.state import PlannerState
-from siteselect.ui.text import raw_value_text, state_tooltip
+from siteselect.ui.text import exclusion_text, raw_value_text, state_tooltip
 
 FIXED_COLUMNS = ("Rank", "State", "Name", "Score")
 #: Characters per line of a criterion's column header.
@@ -78,7 +78,10 @@ class RankingTableModel(QAbstractTableModel):
         self.result = result
         self.criteria = list(result.criteria)
         self.unranked = [e.alternative for e in result.excluded]
-        self.reasons = {e.alternative: e.reason for e in result.excluded}
+        st = self.state
+        self.reasons = {e.alternative: exclusion_text(st.dataset, st.settings, result,
+                                                      e.alternative) or e.reason
+                        for e in result.excluded}
         self.codes = list(result.alternatives) + self.unranked
         self._n_ranked = len(result.alternatives)
         self._rank = [int(r) for r in result.ranks]

@@ -23,6 +23,31 @@ def year_of(ds: Dataset, cid: str) -> str:
     return p.year if p else ""
 
 
+def exclusion_text(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
+                   state: str) -> str | None:
+    """Why a state is not ranked, in the planner's words (labels, units), None if ranked.
+
+    The engine's reason (``gate energy_cost<=9: value 21.98``) is the source of truth; it is
+    reworded with the criterion's label and the figure with its unit.
+    """
+    reason = result.exclusion_reason(state)
+    if reason is None:
+        return None
+    from siteselect.ui.weights_panel import gate_text
+
+    for gate in result.gates:
+        if reason.startswith(f"gate {gate}:"):
+            rule = gate_text(ds, gate)
+            if "cannot be checked" in reason:
+                return f"fails the gate {rule}: figure missing, cannot be checked"
+            return f"fails the gate {rule}: {raw_value_text(ds, settings, state, gate.criterion)}"
+    if reason.startswith("missing data: "):
+        ids = [c.strip() for c in reason[len("missing data: "):].split(",")]
+        labels = [ds.criterion(c).label if c in ds.criterion_ids else c for c in ids]
+        return "figure missing for " + ", ".join(labels) + " (missing data: leave the state out)"
+    return reason
+
+
 def rank_text(result: ScoringResult, state: str) -> str:
     i = result.position(state)
     if i is None:
@@ -37,7 +62,7 @@ def state_tooltip(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
     lines = [f"<b>{name}</b> ({state})"]
     i = result.position(state)
     if i is None:
-        reason = result.exclusion_reason(state) or "not ranked"
+        reason = exclusion_text(ds, settings, result, state) or "not ranked"
         lines.append(f"<span style='color:#a33'>Not ranked: {escape(reason)}</span>")
     else:
         lines.append(f"Rank <b>{int(result.ranks[i])}</b> of {len(result)} &mdash; "

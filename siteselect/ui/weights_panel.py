@@ -62,7 +62,7 @@ MISSING_NAMES = {
 }
 #: Narrowest the criterion names may get before they wrap (pixels); keeps the panel narrow
 #: enough that the map, not the controls, gets the window's width.
-LABEL_MIN_WIDTH = 118
+LABEL_MIN_WIDTH = 112
 OP_TEXT = {"<=": "\u2264", ">=": "\u2265", "<": "<", ">": ">", "==": "="}
 
 
@@ -270,7 +270,7 @@ class WeightsPanelWidget(QWidget):
         grid_host = QWidget()
         grid = QGridLayout(grid_host)
         grid.setContentsMargins(2, 2, 2, 2)
-        grid.setHorizontalSpacing(6)
+        grid.setHorizontalSpacing(4)
         grid.setVerticalSpacing(2)
         grid.setColumnStretch(1, 4)
         grid.setColumnStretch(3, 3)

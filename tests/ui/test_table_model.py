@@ -43,7 +43,7 @@ def test_columns_carry_units_and_unranked_rows_come_last(planner_state, dataset)
         code = model.data(model.index(r, 0), StateRole)
         assert result.position(code) is None
         assert model.data(model.index(r, 0)) == model.data(model.index(r, 3)) == "\u2014"
-        assert model.data(model.index(r, model.columnCount() - 1)).startswith("gate ")
+        assert model.data(model.index(r, model.columnCount() - 1)).startswith("fails the gate ")
     # Missing figures are shown as missing, never as a number.
     a, cid = result.missing[0]
     col = 4 + list(result.criteria).index(cid)

@@ -78,20 +78,87 @@ def test_topsis_detail_chart_is_oriented_and_starts_at_zero(qtbot, window):
     assert panel.value_plot.getAxis("bottom").labelText == "normalised value (1 = best)"
 
 
-def test_default_layout_gives_the_map_the_room(qtbot, window):
-    from PySide6.QtWidgets import QScrollArea
+LAYOUT_SCRIPT = """
+import json
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QScrollArea
+from siteselect.ui.app import application, build_window
+app = application()
+w = build_window(restore_settings=False)
+w.show()
+QTest.qWait(200)
+scroll = w.weights_panel.tabs.widget(0).findChild(QScrollArea)
+host = scroll.widget()
+rows = w.weights_panel.rows.values()
+print(json.dumps({
+    "window": [w.width(), w.height()],
+    "map": w.map_canvas.width(),
+    "weights": w.weights_dock.width(),
+    "clipped": [r.crit.id for r in rows if r.share.geometry().right() > scroll.viewport().width()],
+    "narrowest_label": min(r.label.width() for r in rows),
+    "gates_tab": w.weights_panel.tabs.widget(1).minimumSizeHint().width(),
+}))
+"""
 
-    window.resize(1400, 900)
-    window.reset_layout()
-    qtbot.waitUntil(lambda: window.width() == 1400)
-    qtbot.waitUntil(lambda: window.map_canvas.width() >= 0.44 * 1400)
-    assert window.weights_dock.width() <= 0.27 * 1400
-    # Every weights row is whole: nothing clipped on the right, no sideways scrolling.
-    scroll = window.weights_panel.tabs.widget(0).findChild(QScrollArea)
-    host = scroll.widget()
-    assert host.width() <= scroll.viewport().width()
-    for row in window.weights_panel.rows.values():
-        assert row.share.geometry().right() <= host.width()
-        assert row.label.width() >= 100
-    # The Gates tab fits the same width.
-    assert window.weights_panel.tabs.widget(1).minimumSizeHint().width() <= window.weights_dock.width()
+
+def test_default_layout_gives_the_map_the_room(tmp_path):
+    """First start on a 1400x900 screen: the map, not the controls, gets the width."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    screens = tmp_path / "screens.json"
+    screens.write_text(json.dumps({"screens": [{
+        "name": "Laptop", "x": 0, "y": 0, "width": 1400, "height": 900,
+        "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screens}",
+               SITESELECT_SETTINGS_DIR=str(tmp_path / "settings"))
+    done = subprocess.run([sys.executable, "-c", LAYOUT_SCRIPT], env=env,
+                          cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    width, height = got["window"]
+    assert width <= 1400 and height <= 900  # the window fits the screen
+    assert got["map"] >= 0.40 * width, got  # was 0.30 (a 490 px weights panel)
+    assert got["weights"] <= 0.3 * width, got
+    assert got["clipped"] == [], got  # every weights row whole, no sideways scrolling
+    assert got["narrowest_label"] >= 100, got
+    assert got["gates_tab"] <= got["weights"], got
+
+
+def test_not_ranked_reasons_speak_the_planners_language(qtbot, window):
+    from dataclasses import replace
+
+    from siteselect.scoring import parse_gate
+    from siteselect.ui.text import exclusion_text, state_tooltip
+
+    st = window.state
+    ds = st.dataset
+    st.set_settings(replace(st.settings, gates=(parse_gate("energy_cost<=9"),),
+                            exclude=("TX",)), "Gates")
+    r = st.result
+    ca = exclusion_text(ds, st.settings, r, "CA")
+    assert ca.startswith("fails the gate Energy cost (industrial) \u2264 9")
+    assert ds.format_value("CA", "energy_cost") in ca  # the figure with its unit
+    assert "energy_cost<=" not in state_tooltip(ds, st.settings, r, "CA")
+    assert exclusion_text(ds, st.settings, r, "TX") == "excluded by the planner"
+    assert exclusion_text(ds, st.settings, r, r.alternatives[0]) is None
+    # The table's note and the detail panel say the same.
+    model = window.ranking_table.model
+    assert model.data(model.index(model.row_of("CA"), model.columnCount() - 1)) == ca
+    st.select("CA")
+    assert "Energy cost (industrial)" in window.detail_panel.heading.text()
+    # A state without the figure cannot pass a gate on it, and is told so.
+    gen = next(s for s in ds.states if ds.value(s, "power_capacity") is None)
+    st.set_settings(replace(st.settings, gates=(parse_gate("power_capacity>=1"),),
+                            exclude=()), "Gate")
+    assert "figure missing" in exclusion_text(ds, st.settings, st.result, gen)
+    # Missing-data policy 'exclude' names the criteria by their labels.
+    st.set_settings(replace(st.settings, gates=(), exclude=(), missing="exclude"), "Missing")
+    out = [e.alternative for e in st.result.excluded]
+    assert out
+    text = exclusion_text(ds, st.settings, st.result, out[0])
+    assert text.startswith("figure missing for ") and "_" not in text

@@ -166,8 +166,10 @@ def text_runs(text: str) -> list[tuple[str | None, str]]:
 
 def _markup(text: str) -> str:
     """Escaped paragraph markup, with characters the main font lacks in a font that has them."""
-    return "".join(escape(t) if f is None else f'<font name="{f}">{escape(t)}</font>'
-                   for f, t in text_runs(text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    out = "".join(escape(t) if f is None else f'<font name="{f}">{escape(t)}</font>'
+                  for f, t in text_runs(text))
+    return out.replace("\n", "<br/>")  # the planner's line breaks are kept
 
 
 def draw_text(canv: Any, x: float, y: float, text: str, font: str, size: float,

@@ -332,3 +332,13 @@ def test_every_sheet_prints_one_page_wide(tmp_path, rich_request):
     assert wb["Ranking"].page_setup.orientation == "landscape"
     assert wb.properties.title == "Data-center site shortlist: Board draft — power first"
     assert wb.properties.creator == "SiteSelect"
+
+
+def test_pdf_keeps_the_description_line_breaks(tmp_path, dataset):
+    req = make_request(dataset, ScoringSettings(), scenario_name="Lines",
+                       description="Power first.\nWater second.\r\nAsk Dev about <GIS> & co.",
+                       top_n=3)
+    text = pypdf.PdfReader(export(req, "pdf", tmp_path / "l.pdf")).pages[0].extract_text()
+    lines = text.splitlines()
+    assert "Power first." in lines and "Water second." in lines
+    assert "Ask Dev about <GIS> & co." in lines

@@ -166,6 +166,12 @@ def read_file(path: str | os.PathLike[str]) -> Any:
     return parse_document(data, str(p))
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_file(scenario: Scenario, path: str | os.PathLike[str]) -> Path:
     """Write the exchange file of ``scenario``, atomically (temporary file, then rename).
 
@@ -183,6 +189,10 @@ def write_file(scenario: Scenario, path: str | os.PathLike[str]) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        # mkstemp makes the file private (0600); a file for sharing gets the usual mode (or
+        # keeps the mode of the file it replaces).
+        mode = p.stat().st_mode & 0o777 if p.is_file() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
         os.replace(tmp, p)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pytest
 
@@ -102,3 +104,17 @@ def test_malformed_json_names_line_and_column(store, tmp_path):
 def test_export_to_an_unwritable_place_is_a_clear_error(store, tmp_path):
     with pytest.raises(ExportError, match="Cannot write"):
         write_file(store.get("Balanced"), tmp_path / "no" / "such" / "folder" / "x.json")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_exported_file_is_readable_by_others_like_any_new_file(store, tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = write_file(store.get("Balanced"), tmp_path / "share.json")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+        path.chmod(0o640)  # a replaced file keeps its mode
+        write_file(store.get("Low-Carbon"), path)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

@@ -30,7 +30,7 @@ def metadata_lines(req: ExportRequest) -> list[str]:
         f"Method: {METHOD_NAMES[r.method]}; normalisation: "
         f"{NORMALIZATION_NAMES.get(r.normalization, r.normalization)}; missing figures: "
         f"{r.missing_policy}",
-        "Weights: " + ", ".join(f"{c} {w:.0%}" for c, w in r.weights.items()),
+        "Weights: " + ", ".join(f"{c} {w:.1%}" for c, w in r.weights.items()),
         f"States: {req.shown_count} listed of {len(r)} ranked; {len(r.excluded)} not ranked",
     ]
     if r.gates:
@@ -81,7 +81,8 @@ def preview(
                          req.top_n >= len(req.result) else 0)
         kind = "GeoJSON" if fmt == "geojson" else "GeoPackage (layer 'ranking' + metadata tables)"
         out.append(f"{kind}, EPSG:4326: {n} state polygons.")
-        attrs = ["state", "name", "rank", "score"] + list(req.result.criteria) + [
+        labels = [f"{c.id}_label" for c in req.criteria() if c.is_categorical]
+        attrs = ["state", "name", "rank", "score"] + list(req.result.criteria) + labels + [
             "<id>_points", "excluded_reason", "notes", "scenario", "dataset_version"]
         out.append("Attributes: " + ", ".join(attrs))
     elif fmt == "pdf":

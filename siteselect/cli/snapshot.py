@@ -26,7 +26,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
                    help="window size in pixels (default 1600x1000)")
     p.add_argument("--select", metavar="ST", default=None,
                    help="select a state (postal code) so its detail panel is shown")
+    p.add_argument("--colour-by", "--color-by", dest="colour_by", metavar="ID",
+                   default="score",
+                   help="colour the map by 'score' (default) or one criterion's raw figures "
+                   "(a criterion id, see siteselect criteria)")
     add_rank_options(p)
+    p.add_argument("--scenario", metavar="NAME",
+                   help="start from a saved scenario; rank options apply on top of it")
+    p.add_argument("--db", metavar="PATH", help="scenario database (default: $SITESELECT_DB)")
     p.set_defaults(handler=cmd_snapshot)
 
 
@@ -42,14 +49,21 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         raise InputError("Name the PNG file to write, e.g. siteselect snapshot window.png.")
     size = parse_size(args.size)
     out = check_output(args.out)
+    from siteselect.cli.scenario import base_settings
+
     ds = load_dataset()
-    settings = settings_from_args(args, ds)
+    settings = settings_from_args(args, ds, base_settings(args))
     rank_states(ds, settings)  # report bad options before any window is built
     select = ds.check_states([args.select])[0] if args.select else None
+    colour_by = (args.colour_by or "score").strip()
+    if colour_by.lower() == "score":
+        colour_by = "score"
+    else:
+        ds.criterion(colour_by)  # an unknown id is one clear line, before any window
     import os
 
     # Render offscreen even on a desktop, so no window flashes up (QT_QPA_PLATFORM wins).
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    write_snapshot(out, settings, size, select)
+    write_snapshot(out, settings, size, select, colour_by=colour_by)
     print(f"wrote {out} ({size[0]}x{size[1]})")
     return 0

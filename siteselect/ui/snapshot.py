@@ -63,7 +63,7 @@ def check_output(path: str | os.PathLike[str]) -> Path:
 
 
 def render_window(settings: ScoringSettings, size: tuple[int, int],
-                  select: str | None = None):  # noqa: ANN201
+                  select: str | None = None, colour_by: str = "score"):  # noqa: ANN201
     """Build the window at ``size`` with ``settings`` and return its QImage."""
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
@@ -74,6 +74,7 @@ def render_window(settings: ScoringSettings, size: tuple[int, int],
     try:
         if select:
             window.state.select(select)
+        window.state.set_colour_by(colour_by)
         window.resize(*size)
         window.apply_default_dock_sizes()  # dock sizes follow the requested window size
         window.show()
@@ -93,10 +94,11 @@ def render_window(settings: ScoringSettings, size: tuple[int, int],
 
 
 def write_snapshot(path: str | os.PathLike[str], settings: ScoringSettings,
-                   size: tuple[int, int] = (1600, 1000), select: str | None = None) -> Path:
+                   size: tuple[int, int] = (1600, 1000), select: str | None = None,
+                   colour_by: str = "score") -> Path:
     """Render the window and write it as PNG; returns the path written."""
     out = check_output(path)
-    image = render_window(settings, size, select)
+    image = render_window(settings, size, select, colour_by)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp.png")
     try:
         if not image.save(str(tmp), "PNG"):

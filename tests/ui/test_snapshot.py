@@ -84,3 +84,29 @@ def test_headless_commands_do_not_import_qt():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, timeout=60)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_colour_by_a_criterion_and_a_saved_scenario(tmp_path, qapp, capsys):
+    """--colour-by paints the map by one criterion; --scenario/--db start from a saved one."""
+    by_score, by_cost = tmp_path / "score.png", tmp_path / "cost.png"
+    assert main(["snapshot", str(by_score), "--size", "1000x700"]) == 0
+    assert main(["snapshot", str(by_cost), "--size", "1000x700",
+                 "--colour-by", "energy_cost"]) == 0
+    assert QImage(str(by_score)) != QImage(str(by_cost))
+    db = tmp_path / "s.db"
+    assert main(["scenario", "save", "Cheap power only", "--weights", "energy_cost=1",
+                 "--db", str(db)]) == 0
+    from_scenario, from_options = tmp_path / "scen.png", tmp_path / "opts.png"
+    assert main(["snapshot", str(from_scenario), "--size", "1000x700",
+                 "--scenario", "cheap power only", "--db", str(db)]) == 0
+    assert main(["snapshot", str(from_options), "--size", "1000x700",
+                 "--weights", "energy_cost=1"]) == 0
+    assert QImage(str(from_scenario)) == QImage(str(from_options))
+    capsys.readouterr()
+    assert main(["snapshot", str(tmp_path / "x.png"), "--colour-by", "nonsense"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "nonsense" in err
+    assert not (tmp_path / "x.png").exists()
+    assert main(["snapshot", str(tmp_path / "y.png"), "--scenario", "No such",
+                 "--db", str(db)]) == 2
+    assert "No such" in capsys.readouterr().err

@@ -300,3 +300,23 @@ def test_rank_with_a_scenario_marks_what_if_values(capsys, db, tmp_path):
     assert all(r["what_if"] == [] for s, r in rows.items() if s != "TX")
     plain = ok(capsys, "rank", "--weights", "energy_cost=1,talent=2", "--db", db)
     assert "what-if" not in plain and " *" not in plain
+
+
+def test_show_an_earlier_revision(capsys, db):
+    ok(capsys, "scenario", "save", "Hist", "--method", "wsm", "--require", "energy_cost<=9",
+       "--description", "first", "--db", db)
+    ok(capsys, "scenario", "save", "hist ", "--method", "topsis", "--description", "second",
+       "--db", db)
+    old = json.loads(ok(capsys, "scenario", "show", "HIST", "--revision", "1", "--format",
+                        "json", "--db", db))
+    assert (old["revision"], old["description"], old["settings"]["method"]) == (1, "first",
+                                                                                "wsm")
+    assert old["settings"]["gates"] == [{"criterion": "energy_cost", "op": "<=",
+                                         "threshold": 9.0}]
+    table = ok(capsys, "scenario", "show", "Hist", "--revision", "1", "--db", db)
+    assert "first" in table and "energy_cost<=9" in table and "Revision           1" in table
+    now = json.loads(ok(capsys, "scenario", "show", "Hist", "--revision", "2", "--format",
+                        "json", "--db", db))
+    assert now["settings"]["method"] == "topsis"
+    assert "no revision 3" in fails(capsys, "scenario", "show", "Hist", "--revision", "3",
+                                    "--db", db)

@@ -54,6 +54,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
 
     p = ssub.add_parser("show", help="show one scenario's settings")
     p.add_argument("name", metavar="NAME")
+    p.add_argument("--revision", metavar="REV", type=_positive_int, default=None,
+                   help="show this earlier revision (see `scenario revisions NAME`)")
     p.add_argument("--format", choices=FORMATS, default="table")
     _add_db(p)
     p.set_defaults(handler=cmd_show)
@@ -211,8 +213,16 @@ def describe_settings(settings: ScoringSettings) -> list[tuple[str, str]]:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     with open_store(args) as store:
         sc = store.get(args.name)
+        if args.revision is not None and args.revision != sc.revision:
+            rev = store.get_revision(args.name, args.revision)
+            # The scenario as that save left it (created stays; updated = when it was saved).
+            sc = replace(sc, name=rev.name, description=rev.description, settings=rev.settings,
+                         dataset_version=rev.dataset_version, updated=rev.saved_at,
+                         revision=rev.revision)
     if args.format == "json":
         _dump(scenario_record(sc))
         return 0

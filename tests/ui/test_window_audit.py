@@ -162,3 +162,52 @@ def test_not_ranked_reasons_speak_the_planners_language(qtbot, window):
     assert out
     text = exclusion_text(ds, st.settings, st.result, out[0])
     assert text.startswith("figure missing for ") and "_" not in text
+
+
+def test_every_kind_of_edit_is_one_undo_step_and_redo_replays_it(qtbot, window):
+    """Weight, enable box, gate, exclusion, method, normalisation, missing-data policy."""
+    st = window.state
+    wp = window.weights_panel
+    history = [st.settings]
+
+    def edit(action) -> None:  # noqa: ANN001
+        before = st.undo_stack.count()
+        action()
+        assert st.undo_stack.count() == before + 1
+        assert st.settings != history[-1]
+        history.append(st.settings)
+
+    edit(lambda: wp.rows["talent"].spin.setValue(40.0))
+    edit(lambda: wp.rows["grid_co2"].label.mouseReleaseEvent(_left_click(wp.rows["grid_co2"].label)))
+    assert "grid_co2" in st.settings.disabled  # a click on the name toggled the box
+    edit(lambda: (wp.gate_value.setText("9"), wp.add_gate_from_form()))
+    item = next(wp.exclude_list.item(i) for i in range(wp.exclude_list.count())
+                if wp.exclude_list.item(i).data(Qt.UserRole) == "TX")
+    edit(lambda: item.setCheckState(Qt.Checked))
+    edit(lambda: wp.norm_combo.setCurrentIndex(wp.norm_combo.findData("rank")))
+    edit(lambda: wp.missing_combo.setCurrentIndex(wp.missing_combo.findData("mean")))
+    edit(lambda: wp.method_combo.setCurrentIndex(wp.method_combo.findData("topsis")))
+    assert "TX" not in st.result.alternatives and st.result.method == "topsis"
+    for expected in reversed(history[:-1]):
+        window.undo_action.trigger()
+        assert st.settings == expected
+        # The widgets follow the settings.
+        assert wp.method_combo.currentData() == expected.method
+        assert wp.norm_combo.currentData() == expected.normalization
+        assert wp.missing_combo.currentData() == expected.missing
+        assert wp.gate_list.count() == len(expected.gates)
+        assert (item.checkState() == Qt.Checked) == ("TX" in expected.exclude)
+        assert wp.rows["grid_co2"].enable.isChecked() == ("grid_co2" not in expected.disabled)
+    assert not st.modified
+    for expected in history[1:]:
+        window.redo_action.trigger()
+        assert st.settings == expected
+
+
+def _left_click(widget):  # noqa: ANN001, ANN202
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QMouseEvent
+
+    pos = QPointF(2, 2)
+    return QMouseEvent(QMouseEvent.MouseButtonRelease, pos, widget.mapToGlobal(pos),
+                       Qt.LeftButton, Qt.NoButton, Qt.NoModifier)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import traceback
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -63,7 +64,8 @@ class DataSourcesDialog(QDialog):
     def __init__(self, ds: Dataset, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Data Sources")
-        self.resize(1100, 560)
+        width = 1100 if parent is None else max(900, min(1500, int(0.92 * parent.width())))
+        self.resize(width, 600)
         intro = QLabel(
             f"Dataset version <b>{escape(ds.version)}</b>, read from "
             f"<code>{escape(ds.source_path)}</code>. Figures are shown as published; a blank "
@@ -74,6 +76,12 @@ class DataSourcesDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setWordWrap(True)
+        # Long URLs keep their host and their end in view; the whole text is in the tooltip,
+        # a double click on a URL opens it and Ctrl+C copies the selected cells.
+        self.table.setTextElideMode(Qt.ElideMiddle)
+        self.table.cellDoubleClicked.connect(self._open_url)
+        copy = QShortcut(QKeySequence.Copy, self.table, context=Qt.WidgetWithChildrenShortcut)
+        copy.activated.connect(self.copy_selection)
         for r, crit in enumerate(ds.criteria):
             p = crit.provenance
             cells = (
@@ -96,10 +104,32 @@ class DataSourcesDialog(QDialog):
         self.table.resizeRowsToContents()
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
+        hint = QLabel("Double-click a URL to open it; Ctrl+C copies the selected cells.")
+        hint.setStyleSheet("color: #555;")
         lay = QVBoxLayout(self)
         lay.addWidget(intro)
+        lay.addWidget(hint)
         lay.addWidget(self.table)
         lay.addWidget(buttons)
+
+    def _open_url(self, row: int, col: int) -> None:
+        _open_url_cell(self.table, row, col)
+
+    def copy_selection(self) -> str:
+        """Copy the selected cells as tab-separated text (rows in order); returns it."""
+        cells = sorted((i.row(), i.column(), i.text()) for i in self.table.selectedItems())
+        lines: dict[int, list[str]] = {}
+        for r, _c, text in cells:
+            lines.setdefault(r, []).append(text)
+        out = "\n".join("\t".join(v) for _r, v in sorted(lines.items()))
+        QGuiApplication.clipboard().setText(out)
+        return out
+
+
+def _open_url_cell(table: QTableWidget, row: int, col: int) -> None:
+    text = table.item(row, col).text() if table.item(row, col) else ""
+    if text.startswith(("http://", "https://")):
+        QDesktopServices.openUrl(QUrl(text))
 
 
 def about_text(ds: Dataset) -> str:

@@ -211,3 +211,22 @@ def _left_click(widget):  # noqa: ANN001, ANN202
     pos = QPointF(2, 2)
     return QMouseEvent(QMouseEvent.MouseButtonRelease, pos, widget.mapToGlobal(pos),
                        Qt.LeftButton, Qt.NoButton, Qt.NoModifier)
+
+
+def test_data_sources_urls_can_be_copied_whole(qtbot, window):
+    from PySide6.QtGui import QGuiApplication
+
+    from siteselect.ui.dialogs import DataSourcesDialog
+
+    dlg = DataSourcesDialog(window.state.dataset, window)
+    qtbot.addWidget(dlg)
+    assert dlg.width() >= 900
+    url_col = [dlg.table.horizontalHeaderItem(c).text()
+               for c in range(dlg.table.columnCount())].index("URL")
+    crit = window.state.dataset.criteria[0]
+    dlg.table.setCurrentCell(0, url_col)
+    dlg.table.setFocus()
+    text = dlg.copy_selection()
+    assert text == crit.provenance.url
+    assert QGuiApplication.clipboard().text() == crit.provenance.url
+    assert dlg.table.textElideMode() == Qt.ElideMiddle

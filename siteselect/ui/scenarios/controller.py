@@ -4,8 +4,8 @@
 the window's :class:`~siteselect.ui.state.PlannerState`; the Scenario menu, the scenarios panel
 and the dialogs only call it.  It remembers the revision it opened, so a save after another
 window saved the same scenario is detected (and the planner asked) instead of silently
-replacing theirs.  Deletes go on a session undo stack of their own (the settings undo stack is
-for the weights).
+replacing theirs.  Renames, duplicates and deletes go on a session undo stack of their own
+(the settings undo stack is for the weights).
 """
 
 from __future__ import annotations
@@ -57,6 +57,80 @@ class DeleteScenarioCommand(QUndoCommand):
             store.restore_deleted(self.deleted)
         except SiteSelectError as exc:
             self.controller.report(exc)
+        self.controller.scenarios_changed.emit()
+
+
+class RenameScenarioCommand(QUndoCommand):
+    """Renaming a saved scenario; undo gives it its old name back."""
+
+    def __init__(self, controller: ScenarioController, old: str, new: str) -> None:
+        super().__init__(f"Rename Scenario “{old}”")
+        self.controller = controller
+        self.old = old
+        self.new = new
+        self.done = False
+
+    def _rename(self, old: str, new: str) -> Scenario | None:
+        store = self.controller.store
+        if store is None:
+            return None
+        try:
+            renamed = store.rename(old, new)
+        except SiteSelectError as exc:
+            self.controller.report(exc)
+            return None
+        self.controller.renamed(old, renamed)
+        return renamed
+
+    def redo(self) -> None:
+        store = self.controller.store
+        found = store.find(self.old) if store is not None else None
+        if found is not None:
+            self.old = found.name  # as stored, so Undo restores it exactly
+        renamed = self._rename(self.old, self.new)
+        self.done = renamed is not None
+        if renamed is None:
+            self.setObsolete(True)
+        else:
+            self.new = renamed.name  # as stored (surrounding spaces dropped)
+
+    def undo(self) -> None:
+        if self.done:
+            self._rename(self.new, self.old)
+
+
+class DuplicateScenarioCommand(QUndoCommand):
+    """Copying a saved scenario; undo removes the copy."""
+
+    def __init__(self, controller: ScenarioController, name: str, new: str) -> None:
+        super().__init__(f"Duplicate Scenario “{name}”")
+        self.controller = controller
+        self.name = name
+        self.new = new
+        self.copy: Scenario | None = None
+
+    def redo(self) -> None:
+        store = self.controller.store
+        if store is None:
+            return
+        try:
+            self.copy = store.duplicate(self.name, self.new)
+        except SiteSelectError as exc:
+            self.setObsolete(True)
+            self.controller.report(exc)
+        self.controller.scenarios_changed.emit()
+
+    def undo(self) -> None:
+        store = self.controller.store
+        if store is None or self.copy is None:
+            return
+        try:
+            store.delete(self.copy.name)
+        except SiteSelectError as exc:
+            self.controller.report(exc)
+        if self.controller.current is not None and \
+                self.controller.current.name == self.copy.name:
+            self.controller.forget_current()
         self.controller.scenarios_changed.emit()
 
 
@@ -291,14 +365,24 @@ class ScenarioController(QObject):
             if new is None:
                 return False
         try:
-            renamed = self._require_store().rename(old, new)
+            self._require_store()
         except SiteSelectError as exc:
             self.report(exc)
             return False
+        cmd = RenameScenarioCommand(self, old, new)
+        self.undo_stack.push(cmd)  # renames at once; Undo gives the old name back
+        return cmd.done
+
+    def renamed(self, old: str, sc: Scenario) -> None:
+        """A saved scenario was renamed from ``old`` (by a command or its undo)."""
         if self.current is not None and self.current.name.casefold() == old.strip().casefold():
-            self._set_current(replace(self.current, name=renamed.name))
+            self._set_current(replace(self.current, name=sc.name))
         self.scenarios_changed.emit()
-        return True
+
+    def forget_current(self) -> None:
+        """The open scenario is gone: keep its settings on screen as an unsaved scenario."""
+        self._set_current(None)
+        self.state.undo_stack.resetClean()
 
     def duplicate(self, name: str | None = None, new: str | None = None) -> bool:
         name = name or (self.current.name if self.current else None)
@@ -310,12 +394,13 @@ class ScenarioController(QObject):
             if new is None:
                 return False
         try:
-            self._require_store().duplicate(name, new)
+            self._require_store()
         except SiteSelectError as exc:
             self.report(exc)
             return False
-        self.scenarios_changed.emit()
-        return True
+        cmd = DuplicateScenarioCommand(self, name, new)
+        self.undo_stack.push(cmd)  # copies at once; Undo removes the copy
+        return cmd.copy is not None
 
     def delete(self, name: str | None = None) -> bool:
         """Delete after confirmation; Undo Delete brings it back in this session."""
@@ -331,9 +416,7 @@ class ScenarioController(QObject):
         if cmd.deleted is None:
             return False
         if self.current is not None and self.current.name == cmd.deleted.scenario.name:
-            # The settings stay on screen as an unsaved scenario.
-            self._set_current(None)
-            self.state.undo_stack.resetClean()
+            self.forget_current()  # the settings stay on screen as an unsaved scenario
         return True
 
     def restore_revision(self, name: str, revision: int) -> bool:

@@ -447,3 +447,40 @@ def test_compare_follows_the_current_settings_and_new_saves(qtbot, window, monke
     dlg.set_sources(None, odd)
     assert dlg.combo_a.itemText(0) == f"Current settings ({odd})"
     assert all(s.rank_change == 0 for s in dlg.comparison.states if s.rank_change is not None)
+
+
+def test_rename_and_duplicate_are_undoable_in_the_session(window, monkeypatch):
+    ctl, ui = window.scenario_controller, window.scenario_ui
+    answer_name(monkeypatch, "Plan «A»")
+    assert ctl.save_as()
+    # Rename the open scenario (a change of case included): title and list follow; Undo
+    # gives the old name back, Redo the new one.
+    assert ctl.rename(None, "  plan «a» — final ")
+    assert ctl.current.name == "plan «a» — final"
+    assert window.windowTitle() == "plan «a» — final \u2014 SiteSelect"
+    assert "Undo Rename" in ui.undo_delete_action.text()
+    ui.undo_delete_action.trigger()
+    assert ctl.current.name == "Plan «A»"
+    assert window.windowTitle() == "Plan «A» \u2014 SiteSelect"
+    assert "Plan «A»" in ui.panel.model.names()
+    assert "plan «a» — final" not in ui.panel.model.names()
+    ctl.undo_stack.redo()
+    assert ctl.current.name == "plan «a» — final"
+    ctl.undo_stack.undo()
+    # Duplicate, then undo: the copy goes, the original stays.
+    assert ctl.duplicate("Balanced", "Balanced, my copy")
+    assert "Balanced, my copy" in ui.panel.model.names()
+    ui.undo_delete_action.trigger()
+    assert "Balanced, my copy" not in ui.panel.model.names()
+    assert "Balanced" in ui.panel.model.names()
+    with ScenarioStore.open(db_path()) as store:
+        assert store.find("Balanced, my copy") is None
+        assert store.get("plan «a»").revision == 1
+    # A refused rename leaves nothing to undo.
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()))
+    assert not ctl.undo_stack.canUndo()
+    assert not ctl.rename("Plan «A»", "low-carbon")
+    assert shown and "already exists" in shown[0]
+    assert not ctl.undo_stack.canUndo()
+    assert ctl.current.name == "Plan «A»"

@@ -344,6 +344,11 @@ class ExportDialog(QDialog):
     def _schedule_preview(self, *_args: Any) -> None:
         name, _ = current_scenario(self.window_)
         self.scenario_label.setText(name or "Unsaved weighting (no scenario name)")
+        # a preview still being computed for the old choices must not be shown any more
+        self._preview_generation += 1
+        if self._preview_job is not None:
+            self._preview_job.cancel()
+            self._preview_job = None
         self._preview_timer.start()
 
     def refresh_preview(self) -> None:

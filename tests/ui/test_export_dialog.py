@@ -236,3 +236,18 @@ def test_image_size_is_chosen_in_the_dialog(qtbot, dialog, export_dir):
     assert (img.width(), img.height()) == (900, 600)
     out = run_export(qtbot, dialog, export_dir / "small.svg", "svg")
     assert 'viewBox="0 0 900 600"' in out.read_text(encoding="utf-8")[:600]
+
+
+def test_a_preview_for_old_choices_is_not_shown(qtbot, dialog):
+    """A preview that finishes after the choices changed never replaces the newer one."""
+    dialog.set_format("csv")
+    dialog.top_spin.setValue(4)
+    dialog._preview_timer.stop()
+    dialog.refresh_preview()  # a preview for top 4 is now being computed
+    old = dialog._preview_job
+    shown = []
+    dialog.preview_updated.connect(shown.append)
+    dialog.top_spin.setValue(2)  # the planner changes the choice before it arrives
+    qtbot.waitUntil(lambda: bool(shown), timeout=30000)
+    assert old.is_cancelled
+    assert all("CSV table: 2 rows" in text for text in shown), shown

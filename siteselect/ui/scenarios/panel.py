@@ -146,7 +146,11 @@ class ScenariosPanelWidget(QWidget):
         c = self.controller
         mark = "*" if c.state.modified else ""
         rev = f" — revision {c.current.revision}" if c.current else " — not saved yet"
-        self.current_label.setText(f"<b>{escape(c.current_name)}{mark}</b>{rev}")
+        about = ""
+        if c.current is not None and c.current.description.strip():
+            about = ("<br><span style='color:#555'>"
+                     f"{escape(' '.join(c.current.description.split()))}</span>")
+        self.current_label.setText(f"<b>{escape(c.current_name)}{mark}</b>{rev}{about}")
         if c.current:
             self.select_name(c.current.name)
         self._enable()

@@ -116,6 +116,9 @@ def test_switching_with_unsaved_changes_asks_save_discard_cancel(window, monkeyp
     assert not ctl.open_scenario("Talent First")
     assert asked and "Cheapest Power" in asked[0][1]
     assert ctl.current.name == "Cheapest Power" and window.state.modified
+    # The panel shows the open scenario with its one-line rationale.
+    label = window.scenario_ui.panel.current_label.text()
+    assert "Cheapest Power*" in label and "electricity bill" in label
     answer_question(monkeypatch, QMessageBox.Discard)
     assert ctl.open_scenario("Talent First")
     assert ctl.current.name == "Talent First" and not window.state.modified

@@ -146,9 +146,14 @@ def map_picture(req: ExportRequest) -> MapPicture:
                                         else f" (data year {years[0]})" if years else "")
         + f". Boundaries: US Census Bureau cb_2016_us_state_500k. Dataset {req.dataset_version}."
     )
+    gates = [str(g) for g in r.gates]
+    what_if = sorted({o.state for o in req.settings.overrides if o.criterion in r.weights})
     subtitle = (
         f"{METHOD_NAMES[r.method].capitalize()} of {len(r.criteria)} criteria; "
-        f"{len(r)} states ranked" + (f", {len(r.excluded)} not ranked (grey)" if r.excluded else "")
+        + (f"gate{'s' if len(gates) > 1 else ''} {', '.join(gates)}; " if gates else "")
+        + (f"what-if values for {', '.join(what_if)}; " if what_if else "")
+        + f"{len(r)} states ranked"
+        + (f", {len(r.excluded)} not ranked (grey)" if r.excluded else "")
         + f"; exported {req.exported_text[:10]}"
     )
     return MapPicture(

@@ -342,3 +342,11 @@ def test_pdf_keeps_the_description_line_breaks(tmp_path, dataset):
     lines = text.splitlines()
     assert "Power first." in lines and "Water second." in lines
     assert "Ask Dev about <GIS> & co." in lines
+
+
+def test_map_subtitle_names_gates_and_what_if_values(tmp_path, rich_request):
+    root = ET.parse(export(rich_request, "svg", tmp_path / "g.svg")).getroot()
+    texts = ["".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")]
+    sub = next(t for t in texts if t.startswith("Weighted sum of"))
+    assert "gate energy_cost<=12" in sub and "what-if values for GA" in sub
+    assert "not ranked (grey)" in sub and "exported 2026-03-14" in sub

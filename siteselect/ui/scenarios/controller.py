@@ -384,6 +384,34 @@ class ScenarioController(QObject):
         self._set_current(None)
         self.state.undo_stack.resetClean()
 
+    def edit_description(self, text: str | None = None) -> bool:
+        """Change the open scenario's description, saved at once as a new revision.
+
+        The revision keeps the settings as last saved: unsaved changes on screen stay unsaved.
+        Built-in scenarios keep their rationale (duplicate one first).
+        """
+        cur = self.current
+        if cur is None or cur.builtin:
+            return False
+        if text is None:
+            text = prompts.ask_text(self.parent_widget, "Scenario Description",
+                                    f"What “{cur.name}” is for:", cur.description)
+            if text is None:
+                return False
+        text = text.strip()
+        if text == cur.description:
+            return True
+        try:
+            saved = self._require_store().save(replace(cur, description=text),
+                                               expected_revision=cur.revision)
+        except SiteSelectError as exc:
+            self.report(exc)
+            return False
+        self._set_current(saved)
+        self.scenarios_changed.emit()
+        self._status(f"Saved the description of “{saved.name}” as revision {saved.revision}.")
+        return True
+
     def duplicate(self, name: str | None = None, new: str | None = None) -> bool:
         name = name or (self.current.name if self.current else None)
         if name is None:

@@ -220,6 +220,9 @@ class ScenarioUi:
         self.menu.addSeparator()
         self.rename_action = self._action("&Rename...", c.rename, None,
                                           "Rename the open scenario")
+        self.description_action = self._action(
+            "Edit D&escription...", c.edit_description, None,
+            "Say what the open scenario is for (saved at once as a new revision)")
         self.duplicate_action = self._action("&Duplicate...", c.duplicate, None,
                                              "Copy the open scenario under a new name")
         self.delete_action = self._action("De&lete...", c.delete, None,
@@ -259,6 +262,8 @@ class ScenarioUi:
                     self.revisions_action):
             act.setEnabled(has_current)
         self.rename_action.setEnabled(has_current and not (c.current and c.current.builtin))
+        self.description_action.setEnabled(
+            has_current and not (c.current and c.current.builtin))
 
     def _update_status(self, *_args) -> None:  # noqa: ANN002
         c = self.controller

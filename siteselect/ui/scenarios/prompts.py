@@ -45,6 +45,12 @@ def ask_name(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     return name if ok else None
 
 
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """A few lines of text (e.g. a description), or None when cancelled."""
+    answer, ok = QInputDialog.getMultiLineText(parent, title, label, text)
+    return answer if ok else None
+
+
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     answer = QMessageBox.question(parent, title, text, QMessageBox.Yes | QMessageBox.No,
                                   QMessageBox.No)

@@ -487,3 +487,29 @@ def test_rename_and_duplicate_are_undoable_in_the_session(window, monkeypatch):
     assert shown and "already exists" in shown[0]
     assert not ctl.undo_stack.canUndo()
     assert ctl.current.name == "Plan «A»"
+
+
+def test_description_is_edited_and_saved_as_a_revision(window, monkeypatch):
+    ctl, ui = window.scenario_controller, window.scenario_ui
+    answer_name(monkeypatch, "Described")
+    assert ctl.save_as()
+    bump_talent(window, 61.0)  # unsaved on screen; the description save must not take it
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", staticmethod(
+        lambda *_a, **_k: ("  For the board, 2 December: \"=cheap\" power & <talent>\n", True)))
+    ui.menu.aboutToShow.emit()
+    assert ui.description_action.isEnabled()
+    ui.description_action.trigger()
+    assert ctl.current.revision == 2
+    assert window.state.modified  # the weight change is still unsaved
+    with ScenarioStore.open(db_path()) as store:
+        saved = store.get("Described")
+        assert saved.description == "For the board, 2 December: \"=cheap\" power & <talent>"
+        assert saved.settings.weights["talent"] == 15.0  # as saved before, not 61
+        assert store.revisions("Described")[1].description == ""
+    assert "&lt;talent&gt;" in ui.panel.current_label.text()
+    # Built-ins keep their rationale.
+    answer_question(monkeypatch, QMessageBox.Discard)
+    assert ctl.open_scenario("Balanced")
+    ui.menu.aboutToShow.emit()
+    assert not ui.description_action.isEnabled()
+    assert not ctl.edit_description("changed")

@@ -19,6 +19,7 @@ row per listed state in rank order:
     the scenario name on every row, so rows from several exports can be stacked.
 
 The companion ``OUT.meta.json`` (same name, ``.meta.json`` instead of ``.csv``) records the run:
+the unit of every numeric column (``column_units``, e.g. ``"energy_cost": "cents/kWh"``),
 scenario name and description, export time, dataset version, method (also in plain words),
 normalisation, missing-data policy, weights, every weighted criterion's unit, direction and
 provenance (source, URL, year, status), gates, excluded states with reasons, what-if
@@ -70,6 +71,16 @@ def header(req: ExportRequest) -> list[str]:
     return cols
 
 
+def column_units(req: ExportRequest) -> dict[str, str]:
+    """The unit of every numeric column of the table (text columns are left out)."""
+    units: dict[str, str] = {"rank": "rank (1 = best)", "score": "points (0-100)"}
+    for c in req.criteria():
+        units[c.id] = c.encoding_note if c.is_categorical and c.encoding_note else c.unit
+    for c in req.criteria():
+        units[f"{c.id}_points"] = "points"
+    return units
+
+
 def table_rows(req: ExportRequest) -> list[list[object]]:
     """The CSV body as Python values (numbers stay numbers), in rank order."""
     ds = req.dataset
@@ -114,7 +125,8 @@ def write_csv(
     step = Checkpoint(progress, is_cancelled)
     step(0.0, "Preparing the table")
     meta = {"format": META_FORMAT, "format_version": META_VERSION,
-            "table": Path(path).name, "columns": header(req), **run_metadata(req)}
+            "table": Path(path).name, "columns": header(req),
+            "column_units": column_units(req), **run_metadata(req)}
     rows = table_rows(req)
     target, meta_target = Path(path), metadata_path(path)
     with atomic_output([target, meta_target]) as (tmp, tmp_meta):

@@ -350,3 +350,16 @@ def test_map_subtitle_names_gates_and_what_if_values(tmp_path, rich_request):
     sub = next(t for t in texts if t.startswith("Weighted sum of"))
     assert "gate energy_cost<=12" in sub and "what-if values for GA" in sub
     assert "not ranked (grey)" in sub and "exported 2026-03-14" in sub
+
+
+def test_csv_metadata_gives_every_numeric_column_its_unit(tmp_path, rich_request):
+    out = export(rich_request, "csv", tmp_path / "u.csv")
+    meta = json.loads(metadata_path(out).read_text(encoding="utf-8"))
+    units = meta["column_units"]
+    with open(out, newline="", encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
+    numeric = [h for h in header if h not in ("state", "name", "notes", "scenario")
+               and not h.endswith("_label")]
+    assert sorted(units) == sorted(numeric)
+    assert units["energy_cost"] == "cents/kWh" and units["energy_cost_points"] == "points"
+    assert "limited = 0.5" in units["tax_incentives"]

@@ -119,8 +119,10 @@ class MainWindow(QMainWindow):
         self.reset_view_button.clicked.connect(self.map_canvas.reset_view)
         self.map_title = QLabel()
         self.map_title.setTextFormat(Qt.RichText)
-        self.map_title.setMinimumWidth(0)
-        self.map_title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        # Wraps onto a second line rather than being cut off beside the Colour by controls.
+        self.map_title.setWordWrap(True)
+        self.map_title.setMinimumWidth(120)
+        self.map_title.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         self.gates_label = QLabel()
         self.gates_label.setWordWrap(True)
         self.gates_label.setStyleSheet("color:#444; padding:0 6px;")

@@ -98,8 +98,14 @@ class CalloutSwatchItem(QGraphicsRectItem):
     def __init__(self, code: str, rect: QRectF, canvas: MapCanvasWidget) -> None:
         super().__init__(rect)
         self.code = code
+        self.hatched = False
         self._canvas = canvas
         self.setPen(_cosmetic(QColor(90, 90, 90), 1.0))
+
+    def paint(self, painter, option, widget=None) -> None:  # noqa: ANN001 - Qt API
+        super().paint(painter, option, widget)
+        if self.hatched:  # not ranked: hatched like the state itself
+            painter.fillRect(self.rect(), StateItem.HATCH)
 
     def hoverEvent(self, ev) -> None:  # noqa: ANN001, N802 - pyqtgraph API
         if ev.isEnter():
@@ -377,6 +383,9 @@ class MapCanvasWidget(QWidget):
             callout = self.callouts.get(code)
             if callout is not None:
                 callout.setBrush(brush)
+                if callout.hatched != gated:
+                    callout.hatched = gated
+                    callout.update()
         if relabel:
             self.label_layer.update()
         self._update_pens()

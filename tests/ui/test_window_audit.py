@@ -230,3 +230,19 @@ def test_data_sources_urls_can_be_copied_whole(qtbot, window):
     assert text == crit.provenance.url
     assert QGuiApplication.clipboard().text() == crit.provenance.url
     assert dlg.table.textElideMode() == Qt.ElideMiddle
+
+
+def test_gated_small_states_are_hatched_in_their_callouts_too(window):
+    from dataclasses import replace
+
+    from siteselect.scoring import parse_gate
+
+    st = window.state
+    st.set_settings(replace(st.settings, gates=(parse_gate("energy_cost<=9"),)), "Gate")
+    st.set_colour_by("energy_cost")
+    canvas = window.map_canvas
+    gated = {e.alternative for e in st.result.excluded}
+    assert canvas.callouts  # the north-east callouts exist
+    for code, swatch in canvas.callouts.items():
+        assert swatch.hatched == (code in gated) == canvas.items[code].hatched
+    assert any(swatch.hatched for swatch in canvas.callouts.values())

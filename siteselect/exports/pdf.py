@@ -64,6 +64,9 @@ CID_FONTS = (
                       (0x3200, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
                       (0xFF00, 0xFFEF), (0x20000, 0x2FFFF))),
 )
+#: Narrowest column (points) for a criterion's figures; more criteria than fit go to a further
+#: table with the same rows.
+MIN_FIGURE_COLUMN = 50.0
 INK = (0.12, 0.14, 0.18)
 MUTED = (0.38, 0.40, 0.45)
 RULE = (0.80, 0.82, 0.86)
@@ -460,38 +463,45 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
     story.append(KeepTogether([weights_table, Spacer(1, 4), _p(" ".join(extra), st["note"])]))
     step(0.35, "Writing the ranking")
 
-    # top-N table with figures
+    # top-N table with figures; with many criteria, several tables of at most `per` columns
     story.append(CondPageBreak(160))
     title = f"Top {len(rows)} states" if req.top_n else "Ranking"
     story.append(_p(title, st["h2"]))
-    n_c = len(crit)
     fixed = [24.0, 74.0, 30.0]
-    cw = (frame_width - sum(fixed)) / max(1, n_c)
-    head = ["Rank", "State", "Score"] + [
-        _p(f"{c.label}" + (f" ({c.unit})" if not c.encoding else ""), st["head"],
-           width=cw - 5)
-        for c in crit
-    ]
-    data: list[list[Any]] = [head]
+    per = max(1, int((frame_width - sum(fixed)) // MIN_FIGURE_COLUMN))
+    chunks = [crit[i:i + per] for i in range(0, len(crit), per)] or [[]]
     any_over = False
     any_missing = False
-    for row in rows:
-        cells: list[Any] = [str(row.rank), ds.names[row.alternative], f"{row.score:.1f}"]
-        for c in crit:
-            v = row.values[c.id]
-            if v is None:
-                text = "missing†"
-                any_missing = True
-            else:
-                text = ds.format_value(row.alternative, c.id, v, with_unit=False)
-            if (row.alternative, c.id) in over:
-                text += " *"
-                any_over = True
-            cells.append(_p(text, st["cell"], width=cw - 5) if len(text) > 8 else text)
-        data.append(cells)
-    story.append(_table(data, fixed + [cw] * n_c,
-                        align_right=tuple([0, 2] + [3 + j for j in range(n_c)]),
-                        highlight=min(3, len(rows))))
+    for part, cols in enumerate(chunks):
+        n_c = len(cols)
+        cw = (frame_width - sum(fixed)) / max(1, n_c)
+        if len(chunks) > 1:
+            story.append(_p(_part_note(part, per, len(crit)), st["note"]))
+        head = ["Rank", "State", "Score"] + [
+            _p(f"{c.label}" + (f" ({c.unit})" if not c.encoding else ""), st["head"],
+               width=cw - 5)
+            for c in cols
+        ]
+        data: list[list[Any]] = [head]
+        for row in rows:
+            cells: list[Any] = [str(row.rank), ds.names[row.alternative], f"{row.score:.1f}"]
+            for c in cols:
+                v = row.values[c.id]
+                if v is None:
+                    text = "missing†"
+                    any_missing = True
+                else:
+                    text = ds.format_value(row.alternative, c.id, v, with_unit=False)
+                if (row.alternative, c.id) in over:
+                    text += " *"
+                    any_over = True
+                cells.append(_p(text, st["cell"], width=cw - 5) if len(text) > 8 else text)
+            data.append(cells)
+        story.append(_table(data, fixed + [cw] * n_c,
+                            align_right=tuple([0, 2] + [3 + j for j in range(n_c)]),
+                            highlight=min(3, len(rows))))
+        if part + 1 < len(chunks):
+            story.append(Spacer(1, 8))
     notes = []
     if any_over:
         notes.append("* what-if value replacing the published figure (see What-if values).")
@@ -502,21 +512,27 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
         story.append(_p(" ".join(notes), st["note"]))
     step(0.55, "Writing the points")
 
-    # points table
+    # points table, split the same way
     story.append(CondPageBreak(160))
     story.append(_p("Where each score comes from (points)", st["h2"]))
     story.append(_p(
         "Each criterion's contribution in points: 100 x weight x normalised value"
         + (", adding up to the score." if r.method == "wsm" else
            " (an additive view; this method's score is not a plain sum)."), st["note"]))
-    pdata: list[list[Any]] = [["Rank", "State", "Score"] + [
-        _p(c.label, st["head"], width=cw - 5) for c in crit]]
-    for row in rows:
-        pdata.append([str(row.rank), ds.names[row.alternative],
-                      f"{row.score:.1f}"] + [f"{round(row.contributions[c.id], 1) + 0.0:.1f}"
-                                            for c in crit])
-    story.append(_table(pdata, fixed + [cw] * n_c,
-                        align_right=tuple([0, 2] + [3 + j for j in range(n_c)])))
+    for part, cols in enumerate(chunks):
+        n_c = len(cols)
+        cw = (frame_width - sum(fixed)) / max(1, n_c)
+        if len(chunks) > 1:
+            story.append(_p(_part_note(part, per, len(crit)), st["note"]))
+        pdata: list[list[Any]] = [["Rank", "State", "Score"] + [
+            _p(c.label, st["head"], width=cw - 5) for c in cols]]
+        for row in rows:
+            pdata.append([str(row.rank), ds.names[row.alternative], f"{row.score:.1f}"]
+                         + [f"{round(row.contributions[c.id], 1) + 0.0:.1f}" for c in cols])
+        story.append(_table(pdata, fixed + [cw] * n_c,
+                            align_right=tuple([0, 2] + [3 + j for j in range(n_c)])))
+        if part + 1 < len(chunks):
+            story.append(Spacer(1, 8))
 
     # excluded
     story.append(CondPageBreak(80))
@@ -562,6 +578,12 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
                     "cb_2016_us_state_500k (simplified). Alaska and Hawaii are shown as insets, "
                     "not to scale.", st["note"]))
     return story
+
+
+def _part_note(part: int, per: int, total: int) -> str:
+    first = part * per + 1
+    last = min(total, first + per - 1)
+    return f"Criteria {first}-{last} of {total}"
 
 
 def _source_cell(source: str, url: str, style: Any) -> Any:

@@ -363,3 +363,25 @@ def test_csv_metadata_gives_every_numeric_column_its_unit(tmp_path, rich_request
     assert sorted(units) == sorted(numeric)
     assert units["energy_cost"] == "cents/kWh" and units["energy_cost_points"] == "points"
     assert "limited = 0.5" in units["tax_incentives"]
+
+
+def test_pdf_splits_many_criteria_into_readable_tables(tmp_path, dataset):
+    """With every criterion weighted, the figures go into several tables of legible width."""
+    from siteselect.exports.pdf import MIN_FIGURE_COLUMN
+
+    weights = {c.id: 1.0 for c in dataset.criteria}
+    req = make_request(dataset, ScoringSettings(weights=weights), top_n=5)
+    n = len(req.criteria())
+    assert n > 12
+    out = export(req, "pdf", tmp_path / "all.pdf")
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(out).pages)
+    frame = 612 - 2 * 46  # Letter width less the margins
+    per = int((frame - 128) // MIN_FIGURE_COLUMN)
+    assert per * MIN_FIGURE_COLUMN <= frame - 128
+    parts = -(-n // per)
+    for k in range(parts):
+        first, last = k * per + 1, min(n, (k + 1) * per)
+        # once for the figures, once for the points
+        assert text.count(f"Criteria {first}-{last} of {n}") == 2, (first, last)
+    first_state = dataset.names[req.result.alternatives[0]]
+    assert text.count(f"1\n{first_state}\n") >= 2 * parts  # each table lists the leader

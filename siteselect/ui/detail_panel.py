@@ -41,8 +41,11 @@ def chart_values(result, lower_is_better: np.ndarray) -> tuple[np.ndarray, np.nd
     always high -- and the points are 100 x weight x position.
     """
     if result.method != "topsis":
+        # Only the weighted sum is a sum: under the weighted product the same points are an
+        # additive view, and the axis says so.
+        points = "points of the score" if result.method == "wsm" else "weight \u00d7 value, points"
         return (np.asarray(result.normalized, float), np.asarray(result.contributions, float),
-                "normalised value (1 = best)", "points of the score")
+                "normalised value (1 = best)", points)
     x = np.asarray(result.values, float)
     labels = ("0 = anti-ideal, 1 = ideal", "weight \u00d7 position, points")
     if x.size == 0:
@@ -58,10 +61,14 @@ def chart_values(result, lower_is_better: np.ndarray) -> tuple[np.ndarray, np.nd
 
 _LABEL_STYLE = {"font-size": "8pt", "color": "#444"}
 _CHART_TIPS = {
-    False: "Top: the state's normalised value per weighted criterion (0 = worst candidate, "
-           "1 = best). Bottom: its contribution in points to the score (the bars add up to "
-           "the score for the weighted sum).",
-    True: "TOPSIS scores by distance to an ideal and an anti-ideal state. Top: where this "
+    "wsm": "Top: the state's normalised value per weighted criterion (0 = worst candidate, "
+           "1 = best). Bottom: its contribution in points to the score; the bars add up to "
+           "the score.",
+    "wpm": "Top: the state's normalised value per weighted criterion (0 = worst candidate, "
+           "1 = best). Bottom: weight x value in points, an additive view; the weighted "
+           "product multiplies the values, so its score is not their sum and a very weak "
+           "criterion pulls it down more than the bars suggest.",
+    "topsis": "TOPSIS scores by distance to an ideal and an anti-ideal state. Top: where this "
           "state lies between the anti-ideal (0) and the ideal (1) on each weighted criterion, "
           "better always to the right. Bottom: weight x position in points, an additive view "
           "of the same; the TOPSIS score itself is not their sum.",
@@ -84,7 +91,7 @@ class StateDetailWidget(QWidget):
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setBackground("w")
         self.plots.setMinimumHeight(160)
-        self.plots.setToolTip(_CHART_TIPS[False])
+        self.plots.setToolTip(_CHART_TIPS["wsm"])
         self.value_plot = self.plots.addPlot()
         self.plots.nextRow()
         self.points_plot = self.plots.addPlot()
@@ -228,7 +235,7 @@ class StateDetailWidget(QWidget):
             self._axis_labels = (value_label, points_label)
             self.value_plot.setLabel("bottom", value_label, **_LABEL_STYLE)
             self.points_plot.setLabel("bottom", points_label, **_LABEL_STYLE)
-            self.plots.setToolTip(_CHART_TIPS[self.state.result.method == "topsis"])
+            self.plots.setToolTip(_CHART_TIPS[self.state.result.method])
         ranges = (vlo, vhi, plo, phi)
         if ranges != self._x_ranges:
             self._x_ranges = ranges

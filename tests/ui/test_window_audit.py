@@ -246,3 +246,14 @@ def test_gated_small_states_are_hatched_in_their_callouts_too(window):
     for code, swatch in canvas.callouts.items():
         assert swatch.hatched == (code in gated) == canvas.items[code].hatched
     assert any(swatch.hatched for swatch in canvas.callouts.values())
+
+
+def test_points_axis_says_when_the_bars_are_not_a_sum(window):
+    from dataclasses import replace
+
+    st = window.state
+    axis = window.detail_panel.points_plot.getAxis("bottom")
+    assert axis.labelText == "points of the score"
+    st.set_settings(replace(st.settings, method="wpm"), "Method: weighted product")
+    assert axis.labelText != "points of the score" and "points" in axis.labelText
+    assert "not their sum" in window.detail_panel.plots.toolTip()

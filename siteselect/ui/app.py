@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QCoreApplication, QEvent, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -87,4 +87,8 @@ def run(settings: ScoringSettings | None = None) -> int:
         show_error(None, exc)
         return 2
     window.show()
-    return app.exec()
+    status = app.exec()
+    # Closing the last window posts a Quit event that can outlive the loop; handled later it
+    # would make every following event loop of this application return at once.
+    QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
+    return status

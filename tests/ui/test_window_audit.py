@@ -178,7 +178,8 @@ def test_every_kind_of_edit_is_one_undo_step_and_redo_replays_it(qtbot, window):
         history.append(st.settings)
 
     edit(lambda: wp.rows["talent"].spin.setValue(40.0))
-    edit(lambda: wp.rows["grid_co2"].label.mouseReleaseEvent(_left_click(wp.rows["grid_co2"].label)))
+    name = wp.rows["grid_co2"].label
+    edit(lambda: name.mouseReleaseEvent(_left_click(name)))
     assert "grid_co2" in st.settings.disabled  # a click on the name toggled the box
     edit(lambda: (wp.gate_value.setText("9"), wp.add_gate_from_form()))
     item = next(wp.exclude_list.item(i) for i in range(wp.exclude_list.count())

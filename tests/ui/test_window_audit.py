@@ -258,3 +258,29 @@ def test_points_axis_says_when_the_bars_are_not_a_sum(window):
     st.set_settings(replace(st.settings, method="wpm"), "Method: weighted product")
     assert axis.labelText != "points of the score" and "points" in axis.labelText
     assert "not their sum" in window.detail_panel.plots.toolTip()
+
+
+def test_a_slider_drag_builds_no_paths_and_projects_nothing(window, monkeypatch):
+    """Only brushes change while a weight moves: no QPainterPath is built, nothing is
+    projected (pyqtgraph's path builder and GeoPandas' projection are watched)."""
+    import geopandas
+    import pyqtgraph as pg
+
+    calls = []
+    real_path = pg.arrayToQPath
+    monkeypatch.setattr(pg, "arrayToQPath", lambda *a, **k: calls.append("path") or
+                        real_path(*a, **k))
+    real_to_crs = geopandas.GeoDataFrame.to_crs
+    monkeypatch.setattr(geopandas.GeoDataFrame, "to_crs",
+                        lambda *a, **k: calls.append("to_crs") or real_to_crs(*a, **k))
+    paths = {c: item.path() for c, item in window.map_canvas.items.items()}
+    before = {c: item.brush().color().rgb() for c, item in window.map_canvas.items.items()}
+    slider = window.weights_panel.rows["energy_cost"].slider
+    slider.setSliderDown(True)
+    for v in range(300, 900, 60):
+        slider.setValue(v)
+    slider.setSliderDown(False)
+    assert calls == []
+    assert all(window.map_canvas.items[c].path() == p for c, p in paths.items())
+    after = {c: item.brush().color().rgb() for c, item in window.map_canvas.items.items()}
+    assert after != before

@@ -114,7 +114,7 @@ def test_rename_duplicate_delete(capsys, db):
     ok(capsys, "scenario", "duplicate", "Low-Carbon", "My low carbon", "--db", db)
     assert "already exists" in fails(capsys, "scenario", "duplicate", "Uno", "two", "--db", db)
     out = ok(capsys, "scenario", "delete", "two", "--db", db)
-    assert "Deleted 'Two'" in out
+    assert "Deleted “Two”" in out
     names = {d["name"] for d in json.loads(ok(capsys, "scenario", "list", "--format", "json",
                                                "--db", db))}
     assert {"Uno", "My low carbon"} <= names and not names & {"One", "Two"}
@@ -243,7 +243,7 @@ def test_import_of_an_existing_name_asks_on_a_terminal(capsys, db, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.count("already exists") == 3
     assert "at most 100 characters" in proc.stderr
-    assert "Imported 'Mine 🚀'" in proc.stdout
+    assert "Imported “Mine 🚀”" in proc.stdout
     # An empty answer cancels: nothing is written, exit status 1.
     proc = _import_on_a_terminal(tmp_path, db, "\n")
     assert proc.returncode == 1 and "Nothing imported" in proc.stderr
@@ -263,7 +263,7 @@ def test_db_option_wins_over_the_environment(capsys, tmp_path, monkeypatch):
     ok(capsys, "scenario", "save", "Here", "--weights", "talent=1", "--db", given)
     assert "Here" in ok(capsys, "scenario", "list", "--db", given)
     assert not env_db.exists()
-    assert "There is no scenario named 'Here'" in fails(capsys, "scenario", "show", "Here")
+    assert "There is no scenario named “Here”" in fails(capsys, "scenario", "show", "Here")
     assert env_db.exists()  # the environment's database, created empty but for the built-ins
 
 
@@ -320,3 +320,27 @@ def test_show_an_earlier_revision(capsys, db):
     assert now["settings"]["method"] == "topsis"
     assert "no revision 3" in fails(capsys, "scenario", "show", "Hist", "--revision", "3",
                                     "--db", db)
+
+
+def test_odd_names_are_shown_exactly_as_typed(capsys, db):
+    quote = 'He said "hi" — it\'s 🚀'
+    out = ok(capsys, "scenario", "save", quote, "--weights", "talent=1", "--db", db)
+    assert f"Saved “{quote}” as revision 1" in out
+    formula = '=HYPERLINK("x")'
+    ok(capsys, "scenario", "save", formula, "--weights", "talent=1", "--db", db)
+    assert f"“{formula}”" in fails(capsys, "scenario", "rename", quote, f"  {formula.lower()} ",
+                                   "--db", db)
+    # The shell hint can be pasted as it is.
+    hint = fails(capsys, "scenario", "save", "balanced", "--db", db)
+    assert "`siteselect scenario duplicate Balanced NEW`" in hint
+    ok(capsys, "scenario", "duplicate", "Balanced", "Bob's plan", "--db", db)
+    hint = fails(capsys, "scenario", "rename", "Low-Carbon", "x", "--db", db)
+    assert "“Low-Carbon” is a built-in scenario" in hint
+    revs = ok(capsys, "scenario", "revisions", "bob's plan", "--db", db)
+    assert "siteselect scenario restore 'Bob'\"'\"'s plan' REV" in revs
+    for bad in ("", "   ", "x" * 101, "tab\there"):
+        assert "scenario name" in fails(capsys, "scenario", "save", bad, "--db", db)
+    assert "x" * 100 in ok(capsys, "scenario", "save", "x" * 100, "--db", db)
+    data = json.loads(ok(capsys, "scenario", "list", "--format", "json", "--db", db))
+    names = [d["name"] for d in data]
+    assert names[:4] == ["x" * 100, "Bob's plan", formula, quote]

@@ -17,7 +17,7 @@ import json
 import sys
 from typing import Any
 
-from siteselect.model.scenario import Scenario
+from siteselect.model.scenario import Scenario, quoted, shell_quoted
 from siteselect.model.settings import ScoringSettings
 
 FORMATS = ("table", "json")
@@ -255,7 +255,7 @@ def cmd_save(args: argparse.Namespace) -> int:
         saved = store.save(Scenario(name=existing.name if existing else args.name,
                                     settings=settings, description=description,
                                     dataset_version=ds.version))
-        print(f"Saved {saved.name!r} as revision {saved.revision} in {store.path}")
+        print(f"Saved {quoted(saved.name)} as revision {saved.revision} in {store.path}")
     return 0
 
 
@@ -263,21 +263,21 @@ def cmd_rename(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         old = store.get(args.old).name
         sc = store.rename(args.old, args.new)
-    print(f"Renamed {old!r} to {sc.name!r}")
+    print(f"Renamed {quoted(old)} to {quoted(sc.name)}")
     return 0
 
 
 def cmd_duplicate(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         sc = store.duplicate(args.name, args.new)
-    print(f"Copied to {sc.name!r}")
+    print(f"Copied to {quoted(sc.name)}")
     return 0
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         gone = store.delete(args.name)
-    print(f"Deleted {gone.scenario.name!r} and its {len(gone.revisions)} revision(s)")
+    print(f"Deleted {quoted(gone.scenario.name)} and its {len(gone.revisions)} revision(s)")
     return 0
 
 
@@ -300,14 +300,15 @@ def cmd_revisions(args: argparse.Namespace) -> int:
         rows.append([str(r.revision) + (" *" if r.revision == current.revision else ""),
                      _when(r.saved_at), r.settings.method, _short(weights, 70)])
     print(_table(["rev", "saved (UTC)", "method", "weights"], rows))
-    print(f"\n* current. Restore one with: siteselect scenario restore {current.name!r} REV")
+    print("\n* current. Restore one with: siteselect scenario restore "
+          f"{shell_quoted(current.name)} REV")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         sc = store.restore_revision(args.name, args.revision)
-    print(f"Restored revision {args.revision} of {sc.name!r} as revision {sc.revision}")
+    print(f"Restored revision {args.revision} of {quoted(sc.name)} as revision {sc.revision}")
     return 0
 
 
@@ -317,13 +318,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         sc = store.get(args.name)
     path = write_file(sc, args.output)
-    print(f"Exported {sc.name!r} to {path}")
+    print(f"Exported {quoted(sc.name)} to {path}")
     return 0
 
 
 def _ask_new_name(taken: str) -> str | None:
     """Ask on the terminal for another name for an import; None when the planner gives none."""
-    sys.stderr.write(f"A scenario named {taken!r} already exists. Import it under another "
+    sys.stderr.write(f"A scenario named {quoted(taken)} already exists. Import it under another "
                      "name (empty to cancel): ")
     sys.stderr.flush()
     line = sys.stdin.readline()
@@ -355,7 +356,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                     print(exc.message, file=sys.stderr)
                 rename = name
         sc = store.import_json(doc, rename=rename, where=where)
-    print(f"Imported {sc.name!r} into {store.path}")
+    print(f"Imported {quoted(sc.name)} into {store.path}")
     return 0
 
 

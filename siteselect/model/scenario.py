@@ -38,6 +38,18 @@ def clean_name(name: str) -> str:
     return text
 
 
+def quoted(name: str) -> str:
+    """A scenario name in messages: between curly quotes, shown exactly as typed."""
+    return f"\u201c{name}\u201d"
+
+
+def shell_quoted(name: str) -> str:
+    """A scenario name as it would be typed in a shell command."""
+    import shlex
+
+    return shlex.quote(name)
+
+
 def name_key(name: str) -> str:
     """The key under which names are unique: cleaned and case-folded."""
     return clean_name(name).casefold()

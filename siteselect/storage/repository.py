@@ -26,8 +26,10 @@ from siteselect.model.scenario import (
     Scenario,
     clean_name,
     name_key,
+    quoted,
     settings_from_dict,
     settings_to_dict,
+    shell_quoted,
 )
 from siteselect.model.settings import ScoringSettings
 from siteselect.storage import database as _db
@@ -152,9 +154,9 @@ class ScenarioStore:
 
     def _settings(self, text: str, name: str) -> ScoringSettings:
         try:
-            return settings_from_dict(json.loads(text), f"Scenario {name!r} in {self.path}")
+            return settings_from_dict(json.loads(text), f"Scenario {quoted(name)} in {self.path}")
         except ValueError as exc:
-            raise StorageError(f"The settings of scenario {name!r} in {self.path} cannot be "
+            raise StorageError(f"The settings of scenario {quoted(name)} in {self.path} cannot be "
                                f"read: {exc}.") from exc
 
     def _find_row(self, name: str) -> dict[str, Any] | None:
@@ -164,7 +166,8 @@ class ScenarioStore:
     def _require_row(self, name: str) -> dict[str, Any]:
         row = self._find_row(name)
         if row is None:
-            raise InputError(f"There is no scenario named {clean_name(name)!r} in {self.path} "
+            raise InputError(f"There is no scenario named {quoted(clean_name(name))} in "
+                             f"{self.path} "
                              "(see `siteselect scenario list`).")
         return row
 
@@ -225,8 +228,9 @@ class ScenarioStore:
     @staticmethod
     def _builtin_refusal(name: str, action: str) -> InputError:
         return InputError(
-            f"{name!r} is a built-in scenario and is never {action}. Save your changes under a "
-            f"new name (Save As, or `siteselect scenario duplicate {name!r} NEW`).")
+            f"{quoted(name)} is a built-in scenario and is never {action}. Save your changes "
+            f"under a new name (Save As, or `siteselect scenario duplicate {shell_quoted(name)} "
+            "NEW`).")
 
     def save(self, scenario: Scenario, *, expected_revision: int | None = None) -> Scenario:
         """Save ``scenario`` under its name; an existing one gets a new revision.
@@ -248,7 +252,8 @@ class ScenarioStore:
             if row is None:
                 if expected_revision:
                     raise ConflictError(
-                        f"The scenario {scenario.name!r} was renamed or deleted in {self.path} "
+                        f"The scenario {quoted(scenario.name)} was renamed or deleted in "
+                        f"{self.path} "
                         "by another window since it was opened.", None)
                 return self._insert(replace(scenario, builtin=False))
             current = self._row_to_scenario(row)
@@ -256,7 +261,7 @@ class ScenarioStore:
                 raise self._builtin_refusal(row["name"], "overwritten")
             if expected_revision is not None and row["revision"] != expected_revision:
                 raise ConflictError(
-                    f"The scenario {row['name']!r} was saved by another window since it was "
+                    f"The scenario {quoted(row['name'])} was saved by another window since it was "
                     f"opened (now revision {row['revision']}, opened as revision "
                     f"{expected_revision}).", current)
             now = now_iso()
@@ -283,7 +288,7 @@ class ScenarioStore:
         with self._write():
             existing = self._find_row(scenario.name)
             if existing is not None:
-                raise InputError(f"A scenario named {existing['name']!r} already exists in "
+                raise InputError(f"A scenario named {quoted(existing['name'])} already exists in "
                                  f"{self.path}; choose another name.")
             return self._insert(replace(scenario, builtin=False))
 
@@ -299,8 +304,9 @@ class ScenarioStore:
                 raise self._builtin_refusal(row["name"], "renamed")
             other = self._find_row(new)
             if other is not None and other["id"] != row["id"]:
-                raise InputError(f"Cannot rename {row['name']!r} to {new!r}: a scenario named "
-                                 f"{other['name']!r} already exists in {self.path}.")
+                raise InputError(f"Cannot rename {quoted(row['name'])} to {quoted(new)}: a "
+                                 f"scenario named {quoted(other['name'])} already exists in "
+                                 f"{self.path}.")
             now = now_iso()
             self._db.execute("UPDATE scenarios SET name = ?, name_key = ?, updated = ? "
                              "WHERE id = ?", [new, name_key(new), now, row["id"]])
@@ -335,7 +341,8 @@ class ScenarioStore:
         sc = deleted.scenario
         with self._write():
             if self._find_row(sc.name) is not None:
-                raise InputError(f"Cannot restore {sc.name!r}: a scenario of that name exists "
+                raise InputError(f"Cannot restore {quoted(sc.name)}: a scenario of that name "
+                                 "exists "
                                  f"again in {self.path}.")
             cur = self._db.execute(
                 "INSERT INTO scenarios (name, name_key, description, settings, dataset_version, "
@@ -374,8 +381,8 @@ class ScenarioStore:
         for r in self.revisions(name):
             if r.revision == revision:
                 return r
-        raise InputError(f"Scenario {clean_name(name)!r} has no revision {revision} "
-                         f"(see `siteselect scenario revisions`).")
+        raise InputError(f"Scenario {quoted(clean_name(name))} has no revision {revision} "
+                         f"(see `siteselect scenario revisions {shell_quoted(clean_name(name))}`).")
 
     def restore_revision(self, name: str, revision: int, *,
                          expected_revision: int | None = None) -> Scenario:
@@ -414,7 +421,7 @@ class ScenarioStore:
         with self._write():
             existing = self._find_row(sc.name)
             if existing is not None:
-                raise InputError(f"A scenario named {existing['name']!r} already exists in "
+                raise InputError(f"A scenario named {quoted(existing['name'])} already exists in "
                                  f"{self.path}; import it under another name (--rename NEW).")
             return self._insert(replace(sc, builtin=False), created=sc.created or None)
 

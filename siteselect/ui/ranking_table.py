@@ -196,7 +196,9 @@ class RankingTableModel(QAbstractTableModel):
             if not ranked:
                 return self.reasons.get(code, "")
             miss = self.missing.get(code)
-            return ("missing: " + ", ".join(miss)) if miss else ""
+            if not miss:
+                return ""
+            return "missing: " + ", ".join(ds.criterion(c).label for c in miss)
         return ""
 
     def sort_key(self, row: int, col: int) -> tuple[bool, object]:

@@ -284,3 +284,11 @@ def test_a_slider_drag_builds_no_paths_and_projects_nothing(window, monkeypatch)
     assert all(window.map_canvas.items[c].path() == p for c, p in paths.items())
     after = {c: item.brush().color().rgb() for c, item in window.map_canvas.items.items()}
     assert after != before
+
+
+def test_the_note_names_a_missing_figure_by_its_label(window):
+    ds = window.state.dataset
+    model = window.ranking_table.model
+    code = next(s for s in ds.states if ds.value(s, "power_capacity") is None)
+    note = model.data(model.index(model.row_of(code), model.columnCount() - 1))
+    assert note == "missing: " + ds.criterion("power_capacity").label

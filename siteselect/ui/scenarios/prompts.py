@@ -2,7 +2,7 @@
 
 Kept in one place so the controller reads as plain logic and tests can answer the dialogs by
 patching the Qt static methods (``QMessageBox.question``, ``QInputDialog.getText``,
-``QFileDialog.getSaveFileName``) or :func:`ask_conflict`.
+``QFileDialog.getSaveFileName``).
 """
 
 from __future__ import annotations
@@ -23,20 +23,19 @@ def ask_unsaved(parent: QWidget | None, name: str) -> str:
 
 
 def ask_conflict(parent: QWidget | None, message: str) -> str:
-    """Overwrite (as a new revision) / Save as Copy / Cancel after another window saved."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Warning)
-    box.setWindowTitle("Saved elsewhere")
-    box.setText(message)
-    box.setInformativeText("Save your version as its newest revision (theirs stays in the "
-                           "revision history), save yours as a copy, or cancel?")
-    overwrite = box.addButton("Save as New Revision", QMessageBox.AcceptRole)
-    copy = box.addButton("Save as Copy...", QMessageBox.ActionRole)
-    box.addButton(QMessageBox.Cancel)
-    box.setDefaultButton(copy)
-    box.exec()
-    clicked = box.clickedButton()
-    return OVERWRITE if clicked is overwrite else COPY if clicked is copy else CANCEL
+    """Overwrite (as a new revision) / Save as Copy / Cancel after another window saved.
+
+    A plain Yes / No / Cancel question (``QMessageBox.question``, like every other question
+    here) whose text says what each answer does.
+    """
+    answer = QMessageBox.question(
+        parent, "Saved elsewhere",
+        f"{message}\n\nSave your version as its newest revision?\n"
+        "Yes: yours becomes current; theirs stays in the revision history.\n"
+        "No: save yours as a copy under a new name.\n"
+        "Cancel: do not save now.",
+        QMessageBox.Yes | QMessageBox.No | QMessageBox.Cancel, QMessageBox.No)
+    return {QMessageBox.Yes: OVERWRITE, QMessageBox.No: COPY}.get(answer, CANCEL)
 
 
 def ask_name(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:

@@ -232,12 +232,13 @@ def test_two_windows_never_silently_lose_a_save(qtbot, window, dataset, monkeypa
     bump_talent(window, 41.0)
     assert first.save()  # revision 2, saved by the first window
     bump_talent(other, 77.0)
-    asked = []
-    monkeypatch.setattr(prompts, "ask_conflict",
-                        lambda _parent, message: asked.append(message) or choice)
+    button = {prompts.OVERWRITE: QMessageBox.Yes, prompts.COPY: QMessageBox.No,
+              prompts.CANCEL: QMessageBox.Cancel}[choice]
+    asked = answer_question(monkeypatch, button)
     answer_name(monkeypatch, "Shared (mine)")
     saved = second.save()
-    assert asked and "another window" in asked[0]
+    assert len(asked) == 1 and asked[0][0] == "Saved elsewhere"
+    assert "another window" in asked[0][1] and "revision 2" in asked[0][1]
     with ScenarioStore.open(db_path()) as store:
         revs = [r.settings.weights["talent"] for r in store.revisions("Shared")]
         if choice == prompts.OVERWRITE:
@@ -513,3 +514,29 @@ def test_description_is_edited_and_saved_as_a_revision(window, monkeypatch):
     ui.menu.aboutToShow.emit()
     assert not ui.description_action.isEnabled()
     assert not ctl.edit_description("changed")
+
+
+def test_closing_after_another_window_saved_asks_both_questions(qtbot, window, dataset,
+                                                                 monkeypatch):
+    """Close with unsaved changes -> Save -> the other window's save is found -> asked."""
+    from siteselect.ui.main_window import MainWindow
+    from siteselect.ui.state import PlannerState
+
+    other = MainWindow(PlannerState(dataset, ScoringSettings()), restore_settings=False)
+    qtbot.addWidget(other)
+    other.show()
+    answer_name(monkeypatch, "Shared")
+    assert window.scenario_controller.save_as()
+    assert other.scenario_controller.open_scenario("shared")
+    bump_talent(window, 41.0)
+    assert window.scenario_controller.save()
+    bump_talent(other, 77.0)
+    asked = answer_question(monkeypatch, QMessageBox.Save, QMessageBox.Cancel)
+    assert not other.close()  # cancelled at the second question: nothing lost, still open
+    assert [t for t, _ in asked] == ["Unsaved changes", "Saved elsewhere"]
+    assert other.isVisible() and other.state.modified
+    asked = answer_question(monkeypatch, QMessageBox.Save, QMessageBox.Yes)
+    assert other.close()
+    with ScenarioStore.open(db_path()) as store:
+        assert [r.settings.weights["talent"] for r in store.revisions("Shared")] == [
+            77.0, 41.0, 15.0]

@@ -2,7 +2,7 @@
 
 Kept in one place so the controller reads as plain logic and tests can answer the dialogs by
 patching the Qt static methods (``QMessageBox.question``, ``QInputDialog.getText``,
-``QFileDialog.getSaveFileName``).
+``QInputDialog.getMultiLineText``, ``QFileDialog.getSaveFileName``).
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ from siteselect.ui.map_canvas import MapCanvasWidget
 from siteselect.ui.map_geometry import MapShapes
 from siteselect.ui.ranking_table import RankingTableWidget
 from siteselect.ui.state import SCORE, PlannerState
-from siteselect.ui.text import exclusion_text
+from siteselect.ui.text import exclusion_text, note_text
 from siteselect.ui.weights_panel import WeightsPanelWidget, gate_text
 
 log = logging.getLogger(__name__)
@@ -392,7 +392,7 @@ class MainWindow(QMainWindow):
             n = len(r.warnings)
             self.warning_label.setText(f"<a href='notes'>\u26a0 {n} data note"
                                        + ("s" if n != 1 else "") + "</a>")
-            self.warning_label.setToolTip("\n".join(r.warnings))
+            self.warning_label.setToolTip("\n".join(note_text(ds, w) for w in r.warnings))
         else:
             self.warning_label.setText("")
             self.warning_label.setToolTip("")
@@ -406,7 +406,8 @@ class MainWindow(QMainWindow):
         box.setWindowTitle("Data notes")
         box.setIcon(QMessageBox.Information)
         box.setText("Notes on the current ranking:" if notes else "No notes on this ranking.")
-        box.setInformativeText("\n".join(f"\u2022 {w}" for w in notes))
+        ds = self.state.dataset
+        box.setInformativeText("\n".join(f"\u2022 {note_text(ds, w)}" for w in notes))
         box.exec()
 
     def _show_failure(self, message: str) -> None:

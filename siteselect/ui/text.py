@@ -48,6 +48,14 @@ def exclusion_text(ds: Dataset, settings: ScoringSettings, result: ScoringResult
     return reason
 
 
+def note_text(ds: Dataset, note: str) -> str:
+    """An engine note (``power_capacity: missing for IA, ...``) with the criterion's label."""
+    head, sep, rest = note.partition(": ")
+    if sep and head in ds.criterion_ids:
+        return f"{ds.criterion(head).label}: {rest}"
+    return note
+
+
 def rank_text(result: ScoringResult, state: str) -> str:
     i = result.position(state)
     if i is None:

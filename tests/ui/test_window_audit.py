@@ -292,3 +292,17 @@ def test_the_note_names_a_missing_figure_by_its_label(window):
     code = next(s for s in ds.states if ds.value(s, "power_capacity") is None)
     note = model.data(model.index(model.row_of(code), model.columnCount() - 1))
     assert note == "missing: " + ds.criterion("power_capacity").label
+
+
+def test_status_bar_notes_name_criteria_by_label(window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    ds = window.state.dataset
+    assert window.state.result.warnings
+    tip = window.warning_label.toolTip()
+    assert ds.criterion("power_capacity").label in tip
+    assert "power_capacity:" not in tip
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.informativeText()))
+    window.show_data_notes()
+    assert shown and "power_capacity:" not in shown[0]

@@ -517,3 +517,12 @@ def test_figures_spanning_the_whole_float_range(method):
     r = score(x, ["A", "B", "C"], CRIT, [HIGHER, HIGHER], [1, 0], method=method)
     assert r.alternatives == ("A", "C", "B")
     assert r.scores[0] == pytest.approx(100) and r.scores[2] == pytest.approx(0)
+
+
+def test_scores_never_leave_0_to_100_through_rounding():
+    # 0.1 + 0.2 + 2.2 normalised sums to 1 only up to rounding: unclipped, A scored
+    # 100.00000000000001
+    r = score([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0]], ["A", "B"], ["a", "b", "c"], [HIGHER] * 3,
+              [0.1, 0.2, 2.2])
+    assert list(r.scores) == [100.0, 0.0]
+    assert sum(r.row(0).contributions.values()) == pytest.approx(100.0, abs=1e-12)

@@ -154,7 +154,7 @@ def test_scores_are_finite_and_on_0_to_100(problem, method, normalization):
     x, alts, crit, dirs, w = problem
     r = score(x, alts, crit, dirs, w, method=method, normalization=normalization)
     assert np.all(np.isfinite(r.scores))
-    assert np.all(r.scores >= -1e-9) and np.all(r.scores <= 100 + 1e-9)
+    assert np.all(r.scores >= 0) and np.all(r.scores <= 100)
     assert list(r.ranks) == sorted(r.ranks)
     assert r.ranks[0] == 1
     assert abs(sum(r.weights.values()) - 1.0) < 1e-12

@@ -500,6 +500,8 @@ def score(
             f"{crit_active[j]}: every candidate has the same value; it does not separate them."
         )
 
+    # Weights that sum to 1 only up to rounding can put the best candidate at 100.00000000000001.
+    np.clip(scores, 0.0, 100.0, out=scores)
     order, ranks = competition_ranks(scores, kept_alts)
     for arr in (x, nan, n, w):
         arr.setflags(write=False)

@@ -45,7 +45,7 @@ def chart_values(result, lower_is_better: np.ndarray) -> tuple[np.ndarray, np.nd
         # additive view, and the axis says so.
         points = "points of the score" if result.method == "wsm" else "weight \u00d7 value, points"
         return (np.asarray(result.normalized, float), np.asarray(result.contributions, float),
-                "normalised value (1 = best)", points)
+                "normalised (1 = best)", points)
     x = np.asarray(result.values, float)
     labels = ("0 = anti-ideal, 1 = ideal", "weight \u00d7 position, points")
     if x.size == 0:

@@ -75,7 +75,7 @@ def test_topsis_detail_chart_is_oriented_and_starts_at_zero(qtbot, window):
     st.select(cheapest)
     i = st.result.position(cheapest)
     assert np.allclose(panel.points_bars.opts["width"], st.result.contributions[i])
-    assert panel.value_plot.getAxis("bottom").labelText == "normalised value (1 = best)"
+    assert panel.value_plot.getAxis("bottom").labelText == "normalised (1 = best)"
 
 
 LAYOUT_SCRIPT = """

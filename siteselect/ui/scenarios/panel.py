@@ -166,6 +166,7 @@ class ScenarioUi:
         self.controller = controller
         self.compare_dialog = None
         self.whatif_dialog = None
+        self.open_dialog = None
         self.panel = ScenariosPanelWidget(controller, self)
         self.dock = QDockWidget("Scenarios", window)
         self.dock.setObjectName("ScenariosDock")
@@ -271,9 +272,18 @@ class ScenarioUi:
         self.status_label.setText(f"Scenario: {c.current_name}{mark}")
 
     def show_open(self) -> OpenScenarioDialog:
+        """The Open Scenario dialog (window-modal, not blocking); Open shows the chosen one."""
         dlg = OpenScenarioDialog(self.controller, self.window)
-        if dlg.exec() and dlg.selected_name():
-            self.controller.open_scenario(dlg.selected_name())
+        dlg.setAttribute(Qt.WA_DeleteOnClose)
+
+        def chosen() -> None:
+            name = dlg.selected_name()
+            if name:
+                self.controller.open_scenario(name)
+
+        dlg.accepted.connect(chosen)
+        self.open_dialog = dlg
+        dlg.open()
         return dlg
 
     def show_revisions(self, name: str | None) -> RevisionsDialog | None:

@@ -540,3 +540,26 @@ def test_closing_after_another_window_saved_asks_both_questions(qtbot, window, d
     with ScenarioStore.open(db_path()) as store:
         assert [r.settings.weights["talent"] for r in store.revisions("Shared")] == [
             77.0, 41.0, 15.0]
+
+
+def test_ctrl_o_opens_the_chosen_scenario_asking_about_unsaved_changes(qtbot, window,
+                                                                       monkeypatch):
+    ctl, ui = window.scenario_controller, window.scenario_ui
+    qtbot.waitUntil(lambda: ctl.loaded)
+    assert ui.open_action.shortcut() == QKeySequence(QKeySequence.Open)
+    bump_talent(window, 33.0)
+    ui.open_action.trigger()  # window-modal, does not block
+    dlg = ui.open_dialog
+    assert dlg.isVisible()
+    dlg.search.setText("TAX-driven")
+    assert dlg.model.names() == ["Tax-Driven"] and dlg.selected_name() == "Tax-Driven"
+    asked = answer_question(monkeypatch, QMessageBox.Cancel)
+    dlg.buttons.button(dlg.buttons.StandardButton.Open).click()
+    assert len(asked) == 1 and ctl.current is None and window.state.modified
+    ui.open_action.trigger()
+    dlg = ui.open_dialog
+    dlg.search.setText("low-c")
+    answer_question(monkeypatch, QMessageBox.Discard)
+    dlg.buttons.button(dlg.buttons.StandardButton.Open).click()
+    assert ctl.current.name == "Low-Carbon" and not window.state.modified
+    assert window.windowTitle() == "Low-Carbon \u2014 SiteSelect"

@@ -345,3 +345,24 @@ def test_text_after_a_closing_quote(copy_dir):
     _write(copy_dir, lines)
     msg = _error(copy_dir)
     assert "line 8, column industrial_price_cents_kwh:" in msg
+
+
+def test_an_installed_wheel_reads_the_data_it_carries(tmp_path, monkeypatch):
+    """pyproject.toml puts data/ into the wheel where data_dir() looks when installed."""
+    import tomllib
+
+    from siteselect.model import dataset as dataset_module
+
+    config = tomllib.loads((dataset_module.PACKAGE_ROOT / "pyproject.toml").read_text("utf-8"))
+    included = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    package_dir = dataset_module.SHIPPED_ROOT.parent
+    assert package_dir / Path(included["data"]).relative_to("siteselect") == (
+        dataset_module.SHIPPED_ROOT / "data")
+    monkeypatch.delenv("SITESELECT_DATA_DIR", raising=False)
+    # a source checkout: no _shipped folder, the top-level data/
+    assert not dataset_module.SHIPPED_ROOT.exists()
+    assert dataset_module.data_dir() == dataset_module.PACKAGE_ROOT / "data"
+    # an installed wheel: the copy inside the package
+    monkeypatch.setattr(dataset_module, "SHIPPED_ROOT", tmp_path / "_shipped")
+    (tmp_path / "_shipped" / "data").mkdir(parents=True)
+    assert dataset_module.data_dir() == tmp_path / "_shipped" / "data"

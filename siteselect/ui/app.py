@@ -21,7 +21,9 @@ from siteselect.model.settings import ScoringSettings
 
 log = logging.getLogger(__name__)
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
+ASSETS = Path(__file__).resolve().parents[1] / "_shipped" / "assets"  # in an installed wheel
+if not ASSETS.is_dir():
+    ASSETS = Path(__file__).resolve().parents[2] / "assets"  # in a source checkout
 
 
 def ensure_platform() -> None:

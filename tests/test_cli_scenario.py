@@ -344,3 +344,32 @@ def test_odd_names_are_shown_exactly_as_typed(capsys, db):
     data = json.loads(ok(capsys, "scenario", "list", "--format", "json", "--db", db))
     names = [d["name"] for d in data]
     assert names[:4] == ["x" * 100, "Bob's plan", formula, quote]
+
+
+def test_save_with_what_if_values(capsys, db):
+    ok(capsys, "scenario", "save", "Texas PPA", "--weights", "energy_cost=1,talent=1",
+       "--what-if", "tx:energy_cost=5.0", "--what-if", "WA:tax_incentives=Yes", "--db", db)
+    with ScenarioStore.open(db) as store:
+        got = {(o.state, o.criterion): o.value for o in store.get("Texas PPA").settings.overrides}
+    assert got[("TX", "energy_cost")] == 5.0 and ("WA", "tax_incentives") in got
+    shown = ok(capsys, "scenario", "show", "Texas PPA", "--db", db)
+    assert "TX energy_cost=5" in shown
+    # A later save adds to them, replacing the same state and criterion ...
+    ok(capsys, "scenario", "save", "texas ppa", "--what-if", "TX:energy_cost=4.5", "--db", db)
+    with ScenarioStore.open(db) as store:
+        sc = store.get("Texas PPA")
+        assert sc.revision == 2
+        assert [(o.state, o.value) for o in sc.settings.overrides
+                if o.criterion == "energy_cost"] == [("TX", 4.5)]
+        assert len(sc.settings.overrides) == 2
+    # ... and --no-what-if drops them.
+    ok(capsys, "scenario", "save", "Texas PPA", "--no-what-if", "--db", db)
+    with ScenarioStore.open(db) as store:
+        assert store.get("Texas PPA").settings.overrides == ()
+    for bad, why in (("TX=5", "STATE:CRITERION=VALUE"), ("ZZ:energy_cost=5", "ZZ"),
+                     ("TX:nope=5", "nope"), ("TX:energy_cost=cheap", "a number"),
+                     ("TX:energy_cost=nan", "a number"), ("TX:tax_incentives=0.3", "one of")):
+        assert why in fails(capsys, "scenario", "save", "Texas PPA", "--what-if", bad,
+                            "--db", db)
+    with ScenarioStore.open(db) as store:
+        assert store.get("Texas PPA").revision == 3  # nothing saved by the refused ones

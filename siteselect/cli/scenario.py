@@ -18,7 +18,7 @@ import sys
 from typing import Any
 
 from siteselect.model.scenario import Scenario, quoted, shell_quoted
-from siteselect.model.settings import ScoringSettings
+from siteselect.model.settings import Override, ScoringSettings
 
 FORMATS = ("table", "json")
 
@@ -69,6 +69,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
     add_rank_options(p)
     p.add_argument("--description", metavar="TEXT", default=None,
                    help="what the scenario is for (kept from the saved one if omitted)")
+    p.add_argument("--what-if", dest="what_if", metavar="ST:ID=VALUE", action="append",
+                   default=None,
+                   help="replace one figure, e.g. 'TX:energy_cost=5.0' or "
+                   "'WA:tax_incentives=yes' (repeatable; added to the saved ones, replacing "
+                   "the same state and criterion)")
+    p.add_argument("--no-what-if", dest="no_what_if", action="store_true",
+                   help="drop the saved what-if values first")
     _add_db(p)
     p.set_defaults(handler=cmd_save)
 
@@ -240,6 +247,56 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def parse_what_if(text: str, ds) -> Override:  # noqa: ANN001 - Dataset
+    """``'TX:energy_cost=5.0'`` (or a category label as the value) -> Override.
+
+    Raises
+    ------
+    InputError
+        For a malformed text, an unknown state or criterion, or a value that is not a finite
+        number (or, for a categorical criterion, one of its labels).
+    """
+    import math
+    import re
+
+    from siteselect.errors import InputError
+
+    m = re.fullmatch(r"\s*([A-Za-z]{2})\s*:\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+?)\s*", text)
+    if m is None:
+        raise InputError(f"Cannot read the what-if value {text!r}: write STATE:CRITERION=VALUE, "
+                         "e.g. 'TX:energy_cost=5.0'.")
+    state = ds.check_states([m.group(1)])[0]
+    crit = ds.criterion(m.group(2))
+    raw = m.group(3)
+    labels = {k.casefold(): v for k, v in crit.encoding.items()}
+    if crit.is_categorical and raw.casefold() in labels:
+        value = float(labels[raw.casefold()])
+    else:
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or (crit.is_categorical
+                                        and value not in crit.encoding.values()):
+            choices = (f"one of {', '.join(crit.encoding)}" if crit.is_categorical
+                       else f"a number in {crit.unit}" if crit.unit else "a number")
+            raise InputError(f"The what-if value for {state} {crit.id} must be {choices}, "
+                             f"not {raw!r}.")
+    return Override(state, crit.id, value)
+
+
+def _with_what_if(settings: ScoringSettings, args: argparse.Namespace, ds) -> ScoringSettings:  # noqa: ANN001
+    from dataclasses import replace
+
+    overrides = [] if getattr(args, "no_what_if", False) else list(settings.overrides)
+    for text in getattr(args, "what_if", None) or []:
+        new = parse_what_if(text, ds)
+        overrides = [o for o in overrides if (o.state, o.criterion) != (new.state,
+                                                                        new.criterion)]
+        overrides.append(new)
+    return replace(settings, overrides=tuple(overrides))
+
+
 def cmd_save(args: argparse.Namespace) -> int:
     from siteselect.analysis import rank_states
     from siteselect.cli.rank import settings_from_args
@@ -249,6 +306,7 @@ def cmd_save(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         existing = store.find(args.name)
         settings = settings_from_args(args, ds, existing.settings if existing else None)
+        settings = _with_what_if(settings, args, ds)
         rank_states(ds, settings)  # refuse settings that cannot rank (e.g. all weights zero)
         description = args.description if args.description is not None else (
             existing.description if existing else "")

@@ -348,7 +348,21 @@ class ScenarioController(QObject):
                 return False
         description = cur.description if cur and not cur.builtin else ""
         try:
-            saved = self._require_store().create(self._scenario_from_state(name, description))
+            store = self._require_store()
+            draft = self._scenario_from_state(name, description)
+            existing = store.find(draft.name)
+            if existing is not None and not existing.builtin:
+                # The name is taken (ignoring case and spaces): offer a new revision of it.
+                if not prompts.confirm(
+                        self.parent_widget, "Scenario exists",
+                        f"A scenario named “{existing.name}” already exists. Save these "
+                        "settings as its newest revision? Its earlier revisions are kept."):
+                    return False
+                saved = store.save(replace(draft, name=existing.name,
+                                           description=existing.description),
+                                   expected_revision=existing.revision)
+            else:
+                saved = store.create(draft)
         except SiteSelectError as exc:
             self.report(exc)
             return False

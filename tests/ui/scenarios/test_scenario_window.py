@@ -563,3 +563,29 @@ def test_ctrl_o_opens_the_chosen_scenario_asking_about_unsaved_changes(qtbot, wi
     dlg.buttons.button(dlg.buttons.StandardButton.Open).click()
     assert ctl.current.name == "Low-Carbon" and not window.state.modified
     assert window.windowTitle() == "Low-Carbon \u2014 SiteSelect"
+
+
+def test_save_as_onto_an_existing_name_offers_a_new_revision(window, monkeypatch):
+    ctl = window.scenario_controller
+    answer_name(monkeypatch, "Power plan")
+    assert ctl.save_as()
+    assert ctl.new_scenario()
+    bump_talent(window, 44.0)
+    answer_name(monkeypatch, "  POWER plan ", "  POWER plan ")
+    asked = answer_question(monkeypatch, QMessageBox.No)
+    assert not ctl.save_as()
+    assert asked and asked[0][0] == "Scenario exists" and "“Power plan”" in asked[0][1]
+    assert ctl.current is None and window.state.modified
+    answer_question(monkeypatch, QMessageBox.Yes)
+    assert ctl.save_as()
+    assert ctl.current.name == "Power plan" and ctl.current.revision == 2
+    assert not window.state.modified
+    with ScenarioStore.open(db_path()) as store:
+        assert [r.settings.weights["talent"] for r in store.revisions("Power plan")] == [
+            44.0, 15.0]
+    # A built-in's name is refused with a message (never overwritten).
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()))
+    answer_name(monkeypatch, "balanced")
+    assert not ctl.save_as()
+    assert shown and "already exists" in shown[0]

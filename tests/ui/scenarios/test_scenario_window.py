@@ -379,19 +379,6 @@ def test_open_dialog_is_searchable_newest_first_and_panel_buttons_work(qtbot, wi
     assert panel.model.names() == ["Renamed plan"]
 
 
-def test_snapshot_never_asks(qapp, monkeypatch, tmp_path):
-    """The snapshot command renders and goes without closing through the guard."""
-    from PySide6.QtGui import QImage
-
-    from siteselect.ui.snapshot import write_snapshot
-
-    asked = answer_question(monkeypatch)
-    out = write_snapshot(tmp_path / "w.png", ScoringSettings(weights={"talent": 3.0}),
-                         (900, 600))
-    assert asked == []
-    assert QImage(str(out)).size().width() == 900
-
-
 def test_window_uses_the_database_given_with_db(tmp_path):
     """`siteselect --db PATH` opens the window on PATH, not on SITESELECT_DB.
 

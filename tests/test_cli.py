@@ -329,3 +329,19 @@ def test_no_command_without_a_display_says_so_instead_of_hiding_the_window():
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "no display" in proc.stderr
     assert "snapshot" in proc.stderr
+
+
+def test_the_window_explains_a_missing_url_too(qapp):
+    """The Data Sources dialog and the weight tooltip say where tax_incentives' sources are."""
+    from siteselect.ui.dialogs import DataSourcesDialog
+    from siteselect.ui.weights_panel import criterion_tooltip
+
+    ds = load_dataset()
+    dlg = DataSourcesDialog(ds)
+    t = dlg.table
+    headers = [t.horizontalHeaderItem(c).text() for c in range(t.columnCount())]
+    row = ds.criterion_ids.index("tax_incentives")
+    cells = {h: t.item(row, c).text() for c, h in enumerate(headers)}
+    assert cells["URL"] == "" and "state by state" in cells["Notes"]
+    assert "dc_incentive_sources" in criterion_tooltip(ds.criterion("tax_incentives"))
+    dlg.deleteLater()

@@ -89,7 +89,8 @@ class DataSourcesDialog(QDialog):
                 "lower" if crit.lower_is_better else "higher",
                 p.source if p else "", p.year if p else "", p.status if p else "",
                 f"{ds.coverage(crit.id)}/{len(ds.states)}", p.url if p else "",
-                "; ".join(x for x in ((p.notes if p else ""), crit.encoding_note) if x),
+                "; ".join(x for x in ((p.notes if p else ""), crit.encoding_note,
+                                      crit.url_note) if x),
             )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)

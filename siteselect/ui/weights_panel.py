@@ -77,6 +77,8 @@ def criterion_tooltip(crit: Criterion, coverage: int | None = None, total: int =
         parts.append(f"<i>Source:</i> {escape(p.source)}, {escape(p.year)} ({escape(p.status)})")
         if p.url:
             parts.append(f"<i>URL:</i> {escape(p.url)}")
+        elif crit.url_note:
+            parts.append(f"<i>URL:</i> {escape(crit.url_note)}")
         if p.notes:
             parts.append(f"<i>Notes:</i> {escape(p.notes)}")
     if coverage is not None:

@@ -373,3 +373,19 @@ def test_save_with_what_if_values(capsys, db):
                             "--db", db)
     with ScenarioStore.open(db) as store:
         assert store.get("Texas PPA").revision == 3  # nothing saved by the refused ones
+
+
+def test_list_warns_about_an_unreadable_scenario_and_lists_the_rest(capsys, db):
+    import sqlite3
+
+    ok(capsys, "scenario", "save", "Fine", "--db", db)
+    ok(capsys, "scenario", "save", "Broken", "--db", db)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE scenarios SET settings = '{}' WHERE name = 'Broken'")
+    conn.close()
+    code, out, err = run(capsys, "scenario", "list", "--format", "json", "--db", db)
+    assert code == 0
+    names = [d["name"] for d in json.loads(out)]
+    assert "Fine" in names and "Broken" not in names
+    assert err.startswith("siteselect: warning: ") and "Broken" in err and "not listed" in err

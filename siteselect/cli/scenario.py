@@ -184,6 +184,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         items = store.list(args.search)
+        for message in store.unreadable:
+            sys.stderr.write(f"siteselect: warning: {message} It is not listed.\n")
     if args.format == "json":
         _dump([scenario_record(sc) for sc in items])
         return 0
@@ -335,7 +337,7 @@ def cmd_duplicate(args: argparse.Namespace) -> int:
 def cmd_delete(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         gone = store.delete(args.name)
-    print(f"Deleted {quoted(gone.scenario.name)} and its {len(gone.revisions)} revision(s)")
+    print(f"Deleted {quoted(gone.scenario.name)} and its {gone.revision_count} revision(s)")
     return 0
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from siteselect.errors import InputError, StorageError
+from siteselect.errors import InputError, SiteSelectError, StorageError
 from siteselect.model.scenario import (
     Scenario,
     clean_name,
@@ -74,10 +74,21 @@ class Revision:
 
 @dataclass(frozen=True)
 class DeletedScenario:
-    """Everything a delete removed, for :meth:`ScenarioStore.restore_deleted` (undo)."""
+    """Everything a delete removed, for :meth:`ScenarioStore.restore_deleted` (undo).
+
+    ``raw_row`` and ``raw_revisions`` are the rows exactly as stored, so even a scenario whose
+    settings cannot be read (then ``scenario`` has default settings and ``revisions`` is
+    empty) comes back unchanged.
+    """
 
     scenario: Scenario
     revisions: tuple[Revision, ...]
+    raw_row: dict[str, Any] | None = None
+    raw_revisions: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def revision_count(self) -> int:
+        return len(self.raw_revisions) if self.raw_row is not None else len(self.revisions)
 
 
 class ScenarioStore:
@@ -87,6 +98,9 @@ class ScenarioStore:
         self._db = db
         self.path = path
         self.timeout = timeout
+        #: Messages about scenarios the last :meth:`list` left out because their settings
+        #: cannot be read.
+        self.unreadable: builtins.list[str] = []
 
     # -- opening --------------------------------------------------------------------------
 
@@ -173,10 +187,20 @@ class ScenarioStore:
 
     def list(self, search: str | None = None) -> builtins.list[Scenario]:
         """All scenarios, most recently updated first; ``search`` filters by name or
-        description, ignoring case."""
+        description, ignoring case.  Unreadable ones are left out and named in
+        :attr:`unreadable`."""
         with self._read():
             rows = list(self._db.query("SELECT * FROM scenarios ORDER BY updated DESC, id ASC"))
-        out = [self._row_to_scenario(r) for r in rows]
+        out = []
+        self.unreadable = []
+        for r in rows:
+            # One scenario whose settings cannot be read (edited by hand, or written by a
+            # newer release) must not hide all the others: it is left out and reported.
+            try:
+                out.append(self._row_to_scenario(r))
+            except SiteSelectError as exc:
+                log.warning("%s", exc.message)
+                self.unreadable.append(exc.message)
         if search and search.strip():
             needle = search.strip().casefold()
             out = [s for s in out if needle in s.name.casefold()
@@ -324,11 +348,22 @@ class ScenarioStore:
         """Delete a scenario and its history; the returned value undoes it."""
         with self._write():
             row = self._require_row(name)
-            scenario = self._row_to_scenario(row)
-            revisions = tuple(self._revisions_of(row))
+            raw_revisions = tuple(self._db.query(
+                "SELECT * FROM revisions WHERE scenario_id = ? ORDER BY revision DESC",
+                [row["id"]]))
+            try:
+                scenario = self._row_to_scenario(row)
+                revisions = tuple(self._revisions_of(row))
+            except SiteSelectError:
+                # Unreadable settings: it can still be deleted (and put back as it was).
+                scenario = Scenario(name=row["name"], description=row["description"],
+                                    dataset_version=row["dataset_version"],
+                                    created=row["created"], updated=row["updated"],
+                                    revision=row["revision"], builtin=bool(row["builtin"]))
+                revisions = ()
             self._db.execute("DELETE FROM revisions WHERE scenario_id = ?", [row["id"]])
             self._db.execute("DELETE FROM scenarios WHERE id = ?", [row["id"]])
-        return DeletedScenario(scenario, revisions)
+        return DeletedScenario(scenario, revisions, dict(row), raw_revisions)
 
     def restore_deleted(self, deleted: DeletedScenario) -> Scenario:
         """Put back a deleted scenario with its whole history (undo of :meth:`delete`).
@@ -342,8 +377,20 @@ class ScenarioStore:
         with self._write():
             if self._find_row(sc.name) is not None:
                 raise InputError(f"Cannot restore {quoted(sc.name)}: a scenario of that name "
-                                 "exists "
-                                 f"again in {self.path}.")
+                                 f"exists again in {self.path}.")
+            raw = deleted.raw_row
+            if raw is not None:
+                cur = self._db.execute(
+                    "INSERT INTO scenarios (name, name_key, description, settings, "
+                    "dataset_version, created, updated, revision, builtin) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [raw["name"], raw["name_key"], raw["description"], raw["settings"],
+                     raw["dataset_version"], raw["created"], raw["updated"], raw["revision"],
+                     raw["builtin"]])
+                for r in deleted.raw_revisions:
+                    self._add_revision(cur.lastrowid, r["revision"], r["saved_at"], r["name"],
+                                       r["description"], r["settings"], r["dataset_version"])
+                return sc
             cur = self._db.execute(
                 "INSERT INTO scenarios (name, name_key, description, settings, dataset_version, "
                 "created, updated, revision, builtin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -203,3 +203,48 @@ def test_failed_write_leaves_nothing_behind(store, db_path):
                            "settings": {"version": 1, "weights": {"energy_cost": -1}}})
     assert len(store.list()) == count
     assert store.integrity_check() == ["ok"]
+
+
+def test_one_unreadable_scenario_does_not_hide_the_others(store, db_path):
+    store.save(Scenario("Fine"))
+    store.save(Scenario("From the future"))
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE scenarios SET settings = ? WHERE name = 'From the future'",
+                     ['{"version": 2, "weights": {}}'])
+    conn.close()
+    names = [s.name for s in store.list()]
+    assert "Fine" in names and "Balanced" in names and "From the future" not in names
+    assert len(store.unreadable) == 1 and "From the future" in store.unreadable[0]
+    assert "version 2" in store.unreadable[0] and str(db_path) in store.unreadable[0]
+    with pytest.raises(InputError, match="version 2"):
+        store.get("From the future")
+    assert "Fine" in [s.name for s in store.list("fine")]
+
+
+def test_an_unreadable_scenario_can_be_deleted_and_put_back_unchanged(store, db_path):
+    store.save(Scenario("Odd one"))
+    store.save(Scenario("Odd one", description="second"))
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE scenarios SET settings = 'not json' WHERE name = 'Odd one'")
+    before = conn.execute("SELECT name, name_key, description, settings, revision, created, "
+                          "updated FROM scenarios WHERE name = 'Odd one'").fetchall()
+    revs_before = conn.execute("SELECT r.revision, r.settings FROM revisions r JOIN scenarios s "
+                               "ON s.id = r.scenario_id WHERE s.name = 'Odd one' "
+                               "ORDER BY r.revision").fetchall()
+    conn.close()
+    assert len(before) == 1 and [r[0] for r in revs_before] == [1, 2]
+    gone = store.delete("odd ONE")
+    assert gone.scenario.name == "Odd one" and gone.revision_count == 2
+    assert store.find("Odd one") is None
+    store.list()
+    assert store.unreadable == []
+    store.restore_deleted(gone)
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT name, name_key, description, settings, revision, created, "
+                        "updated FROM scenarios WHERE name = 'Odd one'").fetchall() == before
+    assert conn.execute("SELECT r.revision, r.settings FROM revisions r JOIN scenarios s "
+                        "ON s.id = r.scenario_id WHERE s.name = 'Odd one' "
+                        "ORDER BY r.revision").fetchall() == revs_before
+    conn.close()

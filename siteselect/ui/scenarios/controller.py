@@ -161,6 +161,8 @@ class ScenarioController(QObject):
         self._tried = False
         self.db_error: StorageError | None = None
         self.current: Scenario | None = None
+        #: Why the last list of scenarios is incomplete (messages), empty when it is whole.
+        self.list_problems: list[str] = []
         self.undo_stack = QUndoStack(self)
         if defer:
             # Opening imports sqlite-utils (and with it pandas, about a second): let the window
@@ -232,10 +234,13 @@ class ScenarioController(QObject):
         if store is None:
             return []
         try:
-            return store.list(search)
+            items = store.list(search)
         except SiteSelectError as exc:
             log.error("%s", exc)
+            self.list_problems = [exc.message]
             return []
+        self.list_problems = list(store.unreadable)
+        return items
 
     @property
     def current_name(self) -> str:

@@ -119,7 +119,20 @@ class ScenariosPanelWidget(QWidget):
         self.model.set_scenarios(self.controller.scenarios(self.search.text()))
         if keep:
             self.select_name(keep)
+        self._show_problems()
         self._enable()
+
+    def _show_problems(self) -> None:
+        """The database error, or the scenarios that could not be read (left out)."""
+        err = self.controller.db_error
+        problems = self.controller.list_problems
+        self.error_label.setVisible(err is not None or bool(problems))
+        self.new_db_button.setVisible(err is not None)
+        if err is not None:
+            self.error_label.setText(err.message + " You can keep working and save scenarios "
+                                     "in a new database.")
+        elif problems:
+            self.error_label.setText("Not listed: " + " ".join(problems))
 
     def _enable(self) -> None:
         has_db = self.controller.loaded
@@ -134,12 +147,7 @@ class ScenariosPanelWidget(QWidget):
     def _show_database(self, *_args) -> None:  # noqa: ANN002
         if self.controller.loaded or self.controller.db_error is not None:
             self._show_current()
-        err = self.controller.db_error
-        self.error_label.setVisible(err is not None)
-        self.new_db_button.setVisible(err is not None)
-        if err is not None:
-            self.error_label.setText(err.message + " You can keep working and save scenarios "
-                                     "in a new database.")
+        self._show_problems()
         self._enable()
 
     def _show_current(self, *_args) -> None:  # noqa: ANN002

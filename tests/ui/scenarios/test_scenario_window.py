@@ -576,3 +576,29 @@ def test_save_as_onto_an_existing_name_offers_a_new_revision(window, monkeypatch
     answer_name(monkeypatch, "balanced")
     assert not ctl.save_as()
     assert shown and "already exists" in shown[0]
+
+
+def test_panel_names_a_scenario_it_cannot_read(qtbot, dataset, tmp_path, monkeypatch):
+    import sqlite3
+
+    from siteselect.ui.main_window import MainWindow
+    from siteselect.ui.state import PlannerState
+
+    path = tmp_path / "partly.db"
+    with ScenarioStore.open(path) as store:
+        store.save(Scenario("Readable"))
+        store.save(Scenario("Unreadable"))
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE scenarios SET settings = 'not json' WHERE name = 'Unreadable'")
+    conn.close()
+    monkeypatch.setenv("SITESELECT_DB", str(path))
+    win = MainWindow(PlannerState(dataset), restore_settings=False)
+    qtbot.addWidget(win)
+    panel = win.scenario_ui.panel
+    qtbot.waitUntil(lambda: win.scenario_controller.loaded)
+    assert "Readable" in panel.model.names() and "Unreadable" not in panel.model.names()
+    assert panel.error_label.isVisibleTo(panel)
+    assert "Not listed" in panel.error_label.text() and "Unreadable" in panel.error_label.text()
+    assert not panel.new_db_button.isVisibleTo(panel)
+    assert panel.buttons["save"].isEnabled()

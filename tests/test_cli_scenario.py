@@ -389,3 +389,13 @@ def test_list_warns_about_an_unreadable_scenario_and_lists_the_rest(capsys, db):
     names = [d["name"] for d in json.loads(out)]
     assert "Fine" in names and "Broken" not in names
     assert err.startswith("siteselect: warning: ") and "Broken" in err and "not listed" in err
+
+
+def test_db_before_the_command_works_too(capsys, db, tmp_path):
+    ok(capsys, "--db", db, "scenario", "save", "Front", "--weights", "talent=1")
+    assert "Front" in ok(capsys, "scenario", "list", "--db", db)
+    assert "Front" not in ok(capsys, "scenario", "list")  # SITESELECT_DB's file
+    other = str(tmp_path / "other.db")
+    ok(capsys, "--db", db, "scenario", "save", "Back", "--db", other)  # the command's wins
+    with ScenarioStore.open(other) as store:
+        assert store.find("Back") is not None

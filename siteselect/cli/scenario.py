@@ -138,7 +138,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
 def open_store(args: argparse.Namespace):  # noqa: ANN201 - ScenarioStore, imported lazily
     from siteselect.storage import ScenarioStore
 
-    return ScenarioStore.open(getattr(args, "db", None))
+    # `siteselect --db PATH scenario ...` works as well as `siteselect scenario ... --db PATH`.
+    return ScenarioStore.open(getattr(args, "db", None) or getattr(args, "window_db", None))
 
 
 def base_settings(args: argparse.Namespace) -> ScoringSettings | None:

@@ -88,6 +88,8 @@ class WhatIfDialog(QDialog):
         self.add_button = QPushButton("Add / Replace")
         self.add_button.setToolTip("Use this value for the state and criterion chosen")
         self.add_button.clicked.connect(lambda _c=False: self.add_from_form())
+        # Enter in the form adds the value (it does not close the dialog and lose it).
+        self.add_button.setDefault(True)
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color:#8a1c1c;")
         self.error_label.setWordWrap(True)
@@ -103,6 +105,8 @@ class WhatIfDialog(QDialog):
         row.addWidget(self.remove_button)
         row.addStretch(1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        for b in self.buttons.buttons():
+            b.setAutoDefault(False)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -110,3 +110,16 @@ def test_bad_values_are_refused_inline(qtbot, window):
     assert dlg.table.rowCount() == 1
     dlg.reject()
     assert window.state.settings.overrides == ()
+
+
+def test_enter_in_the_form_adds_the_value_and_keeps_the_dialog_open(qtbot, window):
+    dlg = open_whatif(qtbot, window)
+    dlg.choose("NV", "energy_cost")
+    dlg.number.lineEdit().selectAll()
+    qtbot.keyClicks(dlg.number.lineEdit(), "4.25")
+    qtbot.keyClick(dlg.number.lineEdit(), Qt.Key_Return)
+    assert dlg.isVisible()
+    assert [(o.state, o.criterion, o.value) for o in dlg.overrides] == [
+        ("NV", "energy_cost", 4.25)]
+    dlg.buttons.button(dlg.buttons.StandardButton.Ok).click()
+    assert window.state.settings.overrides[0].value == 4.25

@@ -130,7 +130,15 @@ def test_topsis_by_hand():
         d_minus = math.dist(v[a], anti)
         assert s[a] == pytest.approx(100 * d_minus / (d_plus + d_minus), abs=1e-12)
     assert r.normalization == "vector"
-    assert by_alt(r, r.contributions)["C"] == pytest.approx([100 * v["C"][0], 100 * v["C"][1]])
+    # points: weight x the state's position between the anti-ideal (0) and the ideal (1), so
+    # a better figure always earns more points, also on the lower-is-better c2
+    x1c, x2c = X[ALTS.index("C")]
+    pos = ((x1c - 10) / (30 - 10), (5 - x2c) / (5 - 3))
+    assert by_alt(r, r.contributions)["C"] == pytest.approx([75 * pos[0], 25 * pos[1]])
+    pts = by_alt(r, r.contributions[:, 1])
+    x2 = {a: X[ALTS.index(a)][1] for a in ALTS}
+    best, worst = min(ALTS, key=x2.get), max(ALTS, key=x2.get)
+    assert pts[best] == pytest.approx(25.0) and pts[worst] == pytest.approx(0.0)
 
 
 def test_scores_lie_between_0_and_100():

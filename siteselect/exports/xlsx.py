@@ -346,8 +346,15 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
                 cell.fill = over_fill
                 cell.comment = Comment("What-if value (see the Data sheet).", APP_AUTHOR)
             pc = f"{_col(5 + k + j)}{row}"
-            book.formula(ranking, pc, f"100*{N}!{ccol[j]}$2*{N}!{ccol[j]}{src}",
-                         rr.contributions[c.id])
+            cl = ccol[j]
+            if r.method == "topsis":
+                # the state's position between the anti-ideal (0) and the ideal (1), as the
+                # app counts TOPSIS points; a criterion without spread counts as ideal
+                ideal, anti = f"{N}!{cl}${extra}", f"{N}!{cl}${extra + 1}"
+                value = f"IF({ideal}={anti},1,({N}!{cl}{src}-{anti})/({ideal}-{anti}))"
+            else:
+                value = f"{N}!{cl}{src}"
+            book.formula(ranking, pc, f"100*{N}!{cl}$2*{value}", rr.contributions[c.id])
             ranking[pc].number_format = "0.00"
         book.text(ranking, f"{_col(5 + 2 * k)}{row}", row_notes(req, rr))
     ranking.freeze_panes = "D2"
@@ -504,7 +511,8 @@ def _workbook_note(method: str, normalization: str, missing: str) -> str:
     else:
         parts.append("Score = 100 x D- / (D+ + D-), with D+ and D- the weighted distances to "
                      "the ideal and anti-ideal rows at the foot of the Normalised sheet; points "
-                     "are 100 x weight x normalised value.")
+                     "are 100 x weight x the state's position between the anti-ideal (0) and "
+                     "the ideal (1), an additive view: the TOPSIS score is not their sum.")
     parts.append("Rank = 1 + the number of ranked states with a higher score (scores within "
                  f"{TIE_TOLERANCE:g} count as equal, as in the app). Rows stay in the export's "
                  "order.")

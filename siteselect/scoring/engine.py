@@ -26,7 +26,7 @@ import numpy as np
 from siteselect.errors import InputError, ScoringError
 from siteselect.scoring import methods as _methods
 from siteselect.scoring.gates import Gate
-from siteselect.scoring.normalization import NORMALIZATIONS, normalize
+from siteselect.scoring.normalization import NORMALIZATIONS, minmax, normalize
 
 LOWER = "lower_is_better"
 HIGHER = "higher_is_better"
@@ -95,6 +95,7 @@ class ScoringResult:
     _raw_missing: np.ndarray = field(default_factory=lambda: np.empty((0, 0), bool), repr=False)
     _normalized: np.ndarray = field(default_factory=lambda: np.empty((0, 0)), repr=False)
     _weights: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    _lower: np.ndarray = field(default_factory=lambda: np.empty(0, bool), repr=False)
 
     def __post_init__(self) -> None:
         for arr in (self.ranks, self.scores):
@@ -127,8 +128,18 @@ class ScoringResult:
 
     @cached_property
     def contributions(self) -> np.ndarray:
-        """Each criterion's contribution in points (100 x weight x normalised value)."""
-        out = _methods.contributions(self.normalized, self._weights)
+        """Each criterion's contribution in points: 100 x weight x normalised value.
+
+        TOPSIS's vector-normalised values are not oriented (a high energy cost is a high
+        value), so under TOPSIS the points use each state's position between the anti-ideal
+        (0) and the ideal (1) candidate instead -- the min-max position of its figure, which is
+        also (v - v-) / (v+ - v-) for the weighted vector-normalised values v.  More points
+        always means better, under every method.
+        """
+        n = self.normalized
+        if self.method == "topsis":
+            n = self._ranked(minmax(self._values, self._lower)[0])
+        out = _methods.contributions(n, self._weights)
         out.setflags(write=False)
         return out
 
@@ -523,4 +534,5 @@ def score(
         _raw_missing=nan,
         _normalized=n,
         _weights=w,
+        _lower=lower,
     )

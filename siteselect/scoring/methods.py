@@ -3,8 +3,8 @@
 Every method returns scores on 0-100 (higher is better).  A criterion's contribution in points is
 :func:`contributions` of the normalised values: for the weighted sum they add up to the score;
 the weighted product and TOPSIS are not additive, so their contributions are the weighted-sum
-points of the same normalised values (vector-normalised for TOPSIS): an additive view of where a
-state is strong, not a decomposition.
+points of the normalised values (for TOPSIS, each state's position between the anti-ideal and the
+ideal candidate): an additive view of where a state is strong, not a decomposition.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ WPM_FLOOR = 0.01
 
 
 def contributions(n: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Each criterion's points: 100 x w_i x n_i (for TOPSIS, n is vector-normalised)."""
+    """Each criterion's points: 100 x w_i x n_i (n oriented so that 1 is best)."""
     return n * (100.0 * w)
 
 

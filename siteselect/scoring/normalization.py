@@ -51,6 +51,7 @@ def minmax(x: np.ndarray, lower_is_better: np.ndarray) -> tuple[np.ndarray, np.n
             return minmax(unit_scaled(x), lower_is_better)
     n = x - np.where(lower_is_better, hi, lo)
     n *= scale
+    n += 0.0  # the worst lower-is-better value is -0.0 after the sign flip; show it as 0
     flat_idx = np.flatnonzero(flat)
     if flat_idx.size:
         n[:, flat_idx] = 1.0

@@ -31,14 +31,14 @@ BAR_POINTS = QColor(59, 82, 139)
 BAR_IMPUTED = QColor(200, 200, 200)
 
 
-def chart_values(result, lower_is_better: np.ndarray) -> tuple[np.ndarray, np.ndarray, str, str]:  # noqa: ANN001
+def chart_values(result) -> tuple[np.ndarray, np.ndarray, str, str]:  # noqa: ANN001
     """(values, points, value axis label, points axis label), ranked states x criteria.
 
     For the weighted sum and product these are the engine's normalised values and
     contributions.  For TOPSIS the values are each state's position between the anti-ideal
     (0) and the ideal (1) on every criterion -- (v - v-) / (v+ - v-) for the weighted
     vector-normalised values v, which equals the min-max position of the raw figures, better
-    always high -- and the points are 100 x weight x position.
+    always high -- and the points are 100 x weight x position, as the engine counts them.
     """
     if result.method != "topsis":
         # Only the weighted sum is a sum: under the weighted product the same points are an
@@ -46,17 +46,11 @@ def chart_values(result, lower_is_better: np.ndarray) -> tuple[np.ndarray, np.nd
         points = "points of the score" if result.method == "wsm" else "weight \u00d7 value, points"
         return (np.asarray(result.normalized, float), np.asarray(result.contributions, float),
                 "normalised (1 = best)", points)
-    x = np.asarray(result.values, float)
-    labels = ("0 = anti-ideal, 1 = ideal", "weight \u00d7 position, points")
-    if x.size == 0:
-        return x, x.copy(), *labels
-    lo, hi = x.min(axis=0), x.max(axis=0)
-    flat = hi <= lo
-    pos = (x - lo) / np.where(flat, 1.0, hi - lo)
-    pos = np.where(np.asarray(lower_is_better, bool), 1.0 - pos, pos)
-    pos[:, flat] = 1.0  # every candidate is the ideal, as the engine counts it
+    # The engine's TOPSIS points are 100 x weight x that position (see ScoringResult).
+    points = np.asarray(result.contributions, float)
     w = np.array([result.weights[c] for c in result.criteria], float)
-    return pos, pos * (100.0 * w), *labels
+    pos = points / (100.0 * w) if points.size else points.copy()
+    return pos, points, "0 = anti-ideal, 1 = ideal", "weight \u00d7 position, points"
 
 
 _LABEL_STYLE = {"font-size": "8pt", "color": "#444"}
@@ -206,9 +200,7 @@ class StateDetailWidget(QWidget):
         """The charts' numbers for the current result, computed once per result."""
         r = self.state.result
         if self._chart_for is not r:
-            lower = np.array([self.state.dataset.criterion(c).lower_is_better
-                              for c in r.criteria], bool)
-            self._chart_data = chart_values(r, lower)
+            self._chart_data = chart_values(r)
             self._chart_for = r
         return self._chart_data
 

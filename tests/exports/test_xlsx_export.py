@@ -144,6 +144,14 @@ def test_formulas_recompute_to_the_app_scores(tmp_path, dataset, method, normali
     for i in range(12):
         assert float(cells[("RANKING", f"D{2 + i}")]) == pytest.approx(float(r.scores[i]),
                                                                       abs=1e-6)
+    # and so do the points per criterion (under TOPSIS: weight x position between the
+    # anti-ideal and the ideal, never more points for a worse figure)
+    k = len(r.criteria)
+    for i in range(12):
+        for j in range(k):
+            col = openpyxl.utils.get_column_letter(5 + k + j)
+            assert float(cells[("RANKING", f"{col}{2 + i}")]) == pytest.approx(
+                float(r.contributions[i, j]), abs=1e-6), (r.alternatives[i], r.criteria[j])
 
 
 def test_editing_a_weight_recomputes_like_the_engine(tmp_path, dataset, rich_settings):

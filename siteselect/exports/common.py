@@ -230,6 +230,8 @@ def criterion_record(req: ExportRequest, crit: Criterion) -> dict[str, Any]:
         "weight_share": share,
         "source": p.source if p else "",
         "url": p.url if p else "",
+        "url_note": crit.url_note or None,
+        "state_sources": req.dataset.state_sources(crit.id) or None,
         "year": p.year if p else "",
         "status": p.status if p else "",
         "notes": p.notes if p else "",

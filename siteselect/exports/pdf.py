@@ -570,7 +570,8 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
     for c in crit:
         p = c.provenance
         sdata.append([_p(c.label, st["small"]),
-                      _source_cell(p.source if p else "", p.url if p else "", st["small"]),
+                      _source_cell(p.source if p else "",
+                                   (p.url if p else "") or c.url_note, st["small"]),
                       p.year if p else "", _p(p.status if p else "", st["small"])])
     story.append(_table(sdata, [frame_width * f for f in (0.22, 0.56, 0.1, 0.12)]))
     story.append(Spacer(1, 4))

@@ -388,7 +388,8 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
     for i, c in enumerate(crit):
         p = c.provenance
         vals = [c.id, c.label, c.unit, direction_text(c), p.source if p else "",
-                p.url if p else "", p.year if p else "", p.status if p else "",
+                (p.url if p else "") or c.url_note, p.year if p else "",
+                p.status if p else "",
                 p.notes if p else "", c.encoding_note]
         for j, text in enumerate(vals):
             book.text(sources, f"{_col(j + 1)}{2 + i}", text)

@@ -4,7 +4,8 @@ The shipped layer ``data/states.gpkg`` is the US Census cartographic boundary fi
 ``cb_2016_us_state_500k`` (carried by the PyPI package ``plotly-geo``) cut to the 50 states and
 DC, with FIPS, postal code and name, simplified as a coverage so neighbouring states keep
 shared borders.  The source has no .prj; it is NAD83 geographic, so EPSG:4269 is assigned.
-Rebuild it with::
+Rebuild it, and the window's derived display layout ``data/states-layout.npz``
+(:func:`write_display_layout`), with::
 
     uv run python -m siteselect.model.geography
 
@@ -231,20 +232,183 @@ def default_layout() -> MapLayout:
     return layout_states(load_states())
 
 
+# -- the derived display layout ---------------------------------------------------------------
+#: File beside ``states.gpkg`` holding the projected outlines the window draws, derived from
+#: the GeoPandas layer by :func:`write_display_layout`.  The window reads it instead of
+#: importing GeoPandas and projecting at start-up.
+LAYOUT_FILE = "states-layout.npz"
+LAYOUT_FORMAT = 3
+#: Display simplification in map metres.  The full map spans about 5,000 km in roughly
+#: 1,000 pixels (5 km a pixel), so 1.2 km is invisible at full view and still fine when
+#: zoomed to a state, and it halves the vertices every repaint has to fill.
+DISPLAY_TOLERANCE_M = 1_200.0
+
+
+@dataclass(frozen=True)
+class MapShapes:
+    """States in display coordinates (EPSG:5070 metres, Alaska and Hawaii as insets).
+
+    ``rings[state]`` is a list of (n, 2) arrays (exteriors and holes).
+    """
+
+    states: tuple[str, ...]
+    names: dict[str, str]
+    rings: dict[str, list[np.ndarray]]
+    label_points: dict[str, tuple[float, float]]
+    leader_points: dict[str, tuple[float, float]]
+    frames: dict[str, tuple[float, float, float, float]]
+    bounds: tuple[float, float, float, float]
+
+
+def layout_key(gpkg: str | os.PathLike[str] | None = None) -> str:
+    """Hash of the state layer's bytes and of this module's layout code.
+
+    A derived layout whose recorded key differs was made from another layer or by other
+    code: it is stale and is rebuilt from the GeoPandas layer.
+    """
+    import hashlib
+
+    p = Path(gpkg) if gpkg else data_dir() / STATES_FILE
+    h = hashlib.sha256()
+    h.update(str(LAYOUT_FORMAT).encode())
+    h.update(p.read_bytes() if p.exists() else b"missing")
+    # Line endings are normalised so a checkout that converts them gives the same key.
+    h.update(Path(__file__).read_bytes().replace(b"\r\n", b"\n"))
+    return h.hexdigest()[:20]
+
+
+def display_shapes(layout: MapLayout | None = None) -> MapShapes:
+    """The outlines the window draws, built from the GeoPandas layer's layout."""
+    layout = layout or default_layout()
+    # A coverage simplification keeps the borders that neighbouring states share identical.
+    geometry = layout.layer.geometry.simplify_coverage(DISPLAY_TOLERANCE_M)
+    rings: dict[str, list[np.ndarray]] = {}
+    names: dict[str, str] = {}
+    for code, name, geom in zip(layout.layer["state"], layout.layer["name"], geometry,
+                                strict=True):
+        rings[str(code)] = [np.ascontiguousarray(r[:, :2], dtype=float)
+                            for r in geometry_rings(geom)]
+        names[str(code)] = str(name)
+    return MapShapes(
+        states=tuple(rings),
+        names=names,
+        rings=rings,
+        label_points={k: (float(x), float(y)) for k, (x, y) in layout.label_points.items()},
+        leader_points={k: (float(x), float(y)) for k, (x, y) in layout.leader_points.items()},
+        frames={k: tuple(float(v) for v in f) for k, f in layout.frames.items()},  # type: ignore[misc]
+        bounds=tuple(float(v) for v in layout.bounds),  # type: ignore[arg-type]
+    )
+
+
+def save_shapes(shapes: MapShapes, path: str | os.PathLike[str], key: str) -> None:
+    """Write the outlines as one ``.npz`` (no pickles), recording ``key``; atomic."""
+    import json
+
+    path = Path(path)
+    coords, counts, ring_state = [], [], []
+    for i, s in enumerate(shapes.states):
+        for r in shapes.rings[s]:
+            coords.append(r)
+            counts.append(len(r))
+            ring_state.append(i)
+    meta = {
+        "key": key,
+        "states": list(shapes.states),
+        "names": shapes.names,
+        "label_points": shapes.label_points,
+        "leader_points": shapes.leader_points,
+        "frames": shapes.frames,
+        "bounds": shapes.bounds,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            np.savez(fh, coords=np.concatenate(coords), counts=np.asarray(counts),
+                     ring_state=np.asarray(ring_state), meta=np.asarray(json.dumps(meta)))
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)  # a failed write leaves nothing half-written behind
+
+
+def _check_shapes(states: tuple[str, ...], rings: dict[str, list[np.ndarray]],
+                  meta: dict) -> None:
+    """Refuse outlines that would draw a wrong map (a state without outline or label,
+    non-finite coordinates); the caller then rebuilds them from the GeoPandas layer."""
+    if len(states) != len(set(states)) or not states:
+        raise ValueError("the file lists no states or a state twice")
+    for s in states:
+        if not rings[s] or any(len(r) < 3 or not np.isfinite(r).all() for r in rings[s]):
+            raise ValueError(f"the file holds no usable outline for {s}")
+        if s not in meta["names"] or s not in meta["label_points"]:
+            raise ValueError(f"the file has no name or label point for {s}")
+    if len(meta["bounds"]) != 4 or not np.isfinite(meta["bounds"]).all():
+        raise ValueError("the file's map bounds are unusable")
+
+
+def load_shapes(path: str | os.PathLike[str], key: str | None = None) -> MapShapes:
+    """Read outlines written by :func:`save_shapes`.
+
+    Raises ``ValueError`` (or the reader's own error) when the file is damaged, or when
+    ``key`` is given and the file was made from another layer or by other layout code.
+    """
+    import json
+
+    with np.load(Path(path), allow_pickle=False) as z:
+        coords, counts, ring_state = z["coords"], z["counts"], z["ring_state"]
+        meta = json.loads(str(z["meta"]))
+    if key is not None and meta.get("key") != key:
+        raise ValueError(f"stale: made for key {meta.get('key')!r}, the layer needs {key!r}")
+    states = tuple(meta["states"])
+    rings: dict[str, list[np.ndarray]] = {s: [] for s in states}
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    for a, b, si in zip(starts, ends, ring_state, strict=True):
+        rings[states[si]].append(coords[a:b])
+    _check_shapes(states, rings, meta)
+    return MapShapes(
+        states=states,
+        names=meta["names"],
+        rings=rings,
+        label_points={k: tuple(v) for k, v in meta["label_points"].items()},
+        leader_points={k: tuple(v) for k, v in meta["leader_points"].items()},
+        frames={k: tuple(v) for k, v in meta["frames"].items()},
+        bounds=tuple(meta["bounds"]),
+    )
+
+
+def layout_path(gpkg: str | os.PathLike[str] | None = None) -> Path:
+    """Where the derived layout of a state layer lives: beside it, ``<stem>-layout.npz``."""
+    p = Path(gpkg) if gpkg else data_dir() / STATES_FILE
+    return p.with_name(f"{p.stem}-layout.npz")
+
+
+def write_display_layout(gpkg: str | os.PathLike[str] | None = None) -> Path:
+    """Derive the display layout from the GeoPandas layer ``gpkg`` and write it beside it."""
+    p = Path(gpkg) if gpkg else data_dir() / STATES_FILE
+    out = layout_path(p)
+    save_shapes(display_shapes(layout_states(load_states(p))), out, layout_key(p))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m siteselect.model.geography [OUT]``: rebuild ``data/states.gpkg``."""
+    """``python -m siteselect.model.geography [OUT]``: rebuild the layer and its layout."""
     parser = argparse.ArgumentParser(
         prog="python -m siteselect.model.geography",
-        description="Rebuild data/states.gpkg from the Census file carried by plotly-geo.",
+        description="Rebuild data/states.gpkg from the Census file carried by plotly-geo, "
+                    "and data/states-layout.npz (the window's projected outlines) from it.",
     )
-    parser.add_argument("out", nargs="?", help="output GeoPackage (default: data/states.gpkg)")
+    parser.add_argument("out", nargs="?", help="output GeoPackage (default: data/states.gpkg); "
+                        "the layout is written beside it as <name>-layout.npz")
     args = parser.parse_args(argv)
     try:
         path = write_states_layer(args.out)
+        derived = write_display_layout(path)
     except DataError as exc:
         print(f"siteselect: {exc}", file=sys.stderr)
         return 2
     print(f"wrote {path}")
+    print(f"wrote {derived}")
     return 0
 
 

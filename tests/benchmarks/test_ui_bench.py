@@ -101,23 +101,48 @@ def test_rescore_and_recolour_without_paint(benchmark, shown_window):
     print(f"\nre-score + recolour (no paint): mean {benchmark.stats.stats.mean * 1000:.2f} ms")
 
 
-def test_launch_to_painted_window(benchmark, tmp_path):
-    """A fresh interpreter: import, load data and map shapes, build, show and paint."""
+def _launch(env: dict, cache_home: Path, pycache: Path | None) -> tuple[float, float]:
+    """Start a fresh interpreter; (inside Python, whole process) seconds to a painted window."""
+    env = dict(env, XDG_CACHE_HOME=str(cache_home))
+    if pycache is not None:
+        # An empty bytecode folder makes Python compile every module it imports (ours, numpy,
+        # pyqtgraph, ...) from source, as on a fresh checkout's first start.
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", LAUNCH_SCRIPT], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=120, check=True)
+    wall = time.perf_counter() - t0
+    return float(proc.stdout.strip().splitlines()[-1]), wall
+
+
+@pytest.mark.parametrize("bytecode", ["written", "never_written"])
+def test_launch_to_painted_window(benchmark, tmp_path, bytecode):
+    """A fresh interpreter: import, load data and map shapes, build, show and paint.
+
+    Every round is a very first start: an empty cache folder and no compiled bytecode at all.
+    ``written``: Python writes bytecode as it goes (a planner's machine), and the warm starts
+    that follow reuse it.  ``never_written``: PYTHONDONTWRITEBYTECODE=1 (as some sandboxes set),
+    so every start compiles from source.  Target: at most 1.5 s, first start included.
+    """
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    # Measure what a planner gets: Python's cached bytecode, as written on the first start
-    # (some sandboxes set PYTHONDONTWRITEBYTECODE, which makes every start compile ~200
-    # modules of pyqtgraph and numpy from source).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    inner: list[float] = []
+    if bytecode == "never_written":
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    firsts: list[tuple[float, float]] = []
 
-    def launch():
-        proc = subprocess.run([sys.executable, "-c", LAUNCH_SCRIPT], capture_output=True,
-                              text=True, env=env, cwd=ROOT, timeout=120, check=True)
-        inner.append(float(proc.stdout.strip().splitlines()[-1]))
+    def first_start():
+        n = len(firsts)
+        firsts.append(_launch(env, tmp_path / f"cache{n}", tmp_path / f"pycache{n}"))
+        return n
 
-    launch()  # the first run builds the map cache from the GeoPandas layer (a fresh HOME)
-    cold = inner.pop()
-    benchmark.pedantic(launch, rounds=5, iterations=1)
-    print(f"\nlaunch to painted window: process wall mean {benchmark.stats.stats.mean:.3f} s; "
-          f"inside Python mean {sum(inner) / len(inner):.3f} s (target <= 1.5 s); "
-          f"first start, building the map cache: {cold:.3f} s")
+    benchmark.pedantic(first_start, rounds=3, iterations=1)
+    warm = [_launch(env, tmp_path / "cache0", tmp_path / "pycache0") for _ in range(3)]
+    inner = [f[0] for f in firsts]
+    walls = [f[1] for f in firsts]
+    print(f"\nlaunch to painted window ({bytecode} bytecode), first start from an empty cache "
+          f"and no bytecode: inside Python {', '.join(f'{x:.3f}' for x in inner)} s; "
+          f"whole process {', '.join(f'{x:.3f}' for x in walls)} s; later starts: whole "
+          f"process {', '.join(f'{w[1]:.3f}' for w in warm)} s (target <= 1.5 s)")
+    # The derived layout spared GeoPandas: no cache had to be built.
+    assert not (tmp_path / "cache0" / "siteselect").exists()
+    assert sorted(walls)[1] <= 1.5, "first start slower than 1.5 s (median of 3)"

@@ -62,6 +62,17 @@ _LEFT = Qt.AlignLeft | Qt.AlignVCenter
 _FLAGS = Qt.ItemIsEnabled | Qt.ItemIsSelectable
 
 
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Consecutive runs of sorted row numbers as (first, end) pairs."""
+    runs: list[tuple[int, int]] = []
+    for r in rows:
+        if runs and runs[-1][1] == r:
+            runs[-1] = (runs[-1][0], r + 1)
+        else:
+            runs.append((r, r + 1))
+    return runs
+
+
 class RankingTableModel(QAbstractTableModel):
     """Ranked rows then unranked rows of the current result."""
 
@@ -89,19 +100,55 @@ class RankingTableModel(QAbstractTableModel):
         self.missing = {}
         for a, c in result.missing:
             self.missing.setdefault(a, []).append(c)
+        # A state's figures do not change with the weights: their texts are kept across
+        # results while the what-if overrides stay the same.
+        overrides = st.settings.overrides
+        if getattr(self, "_raw_for", None) != overrides:
+            self._raw_for = overrides
+            self._raw_text: dict[tuple[str, str], str] = {}
 
     def set_result(self, result: ScoringResult) -> None:
         same_shape = (list(result.criteria) == self.criteria
                       and len(result.alternatives) + len(result.excluded) == len(self.codes))
         if same_shape:
+            before = self._row_keys()
+            raw_before = self._raw_for
             self._load(result)
             if self.codes:
-                self.dataChanged.emit(self.index(0, 0),
-                                      self.index(len(self.codes) - 1, self.columnCount() - 1))
+                self._emit_changed(before, raw_before is self._raw_for)
         else:
             self.beginResetModel()
             self._load(result)
             self.endResetModel()
+
+    def _row_keys(self) -> list[tuple]:
+        """What a row shows besides the state's figures: state, rank, score, note."""
+        n = self._n_ranked
+        scores = self.result.scores
+        return [(code, self._rank[i] if i < n else None,
+                 f"{float(scores[i]):.1f}" if i < n else None,
+                 tuple(self.missing.get(code, ())), self.reasons.get(code))
+                for i, code in enumerate(self.codes)]
+
+    def _emit_changed(self, before: list[tuple], same_figures: bool) -> None:
+        """Announce only the cells whose content changed, so a slider step repaints the
+        scores that moved instead of the whole table."""
+        last = self.columnCount() - 1
+        if not same_figures or len(before) != len(self.codes):
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.codes) - 1, last))
+            return
+        after = self._row_keys()
+        whole: list[int] = []
+        score: list[int] = []
+        for row, (old, new) in enumerate(zip(before, after, strict=True)):
+            if old[0] != new[0] or old[1] != new[1] or old[3:] != new[3:]:
+                whole.append(row)  # another state, rank, note or reason: the whole row
+            elif old[2] != new[2]:
+                score.append(row)
+        for first, end in _runs(whole):
+            self.dataChanged.emit(self.index(first, 0), self.index(end - 1, last))
+        for first, end in _runs(score):
+            self.dataChanged.emit(self.index(first, 3), self.index(end - 1, 3))
 
     def set_top_n(self, n: int) -> None:
         self.top_n = n
@@ -190,8 +237,12 @@ class RankingTableModel(QAbstractTableModel):
             return f"{float(self.result.scores[row]):.1f}" if ranked else "\u2014"
         j = col - len(FIXED_COLUMNS)
         if j < len(self.criteria):
-            return raw_value_text(ds, self.state.settings, code, self.criteria[j],
-                                  with_unit=False)
+            key = (code, self.criteria[j])
+            text = self._raw_text.get(key)
+            if text is None:
+                text = self._raw_text[key] = raw_value_text(
+                    ds, self.state.settings, code, self.criteria[j], with_unit=False)
+            return text
         if j == len(self.criteria):
             if not ranked:
                 return self.reasons.get(code, "")

@@ -72,11 +72,27 @@ class StateItem(QGraphicsPathItem):
         self.code = code
         self.hatched = False
         self._canvas = canvas
+        # The outline (selection, missing figure) is drawn by a child that replays it from a
+        # cached pixmap: the fill changes on every slider step, the outline rarely, and
+        # stroking a long border with a wide or dashed pen costs more than the fill.
+        self.outline = QGraphicsPathItem(path, self)
+        self.outline.setBrush(Qt.NoBrush)
+        self.outline.setAcceptedMouseButtons(Qt.NoButton)
+        self.outline.setAcceptHoverEvents(False)
+        self.outline.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.setPen(_cosmetic(BORDER, 1.0))
         self.setBrush(QBrush(MISSING_FILL))
 
-    def paint(self, painter, option, widget=None) -> None:  # noqa: ANN001 - Qt API
-        super().paint(painter, option, widget)
+    def setPen(self, pen: QPen) -> None:  # noqa: N802 - Qt API
+        """The pen outlines the state (drawn by :attr:`outline`); ``pen()`` returns it."""
+        super().setPen(pen)
+        self.outline.setPen(pen)
+        self.outline.setVisible(pen.style() != Qt.NoPen)
+
+    def paint(self, painter, _option, _widget=None) -> None:  # noqa: ANN001 - Qt API
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(self.brush())
+        painter.drawPath(self.path())
         if self.hatched:
             painter.fillPath(self.path(), self.HATCH)
 

@@ -47,6 +47,13 @@ def shown_window(qtbot):
     w.show()
     qtbot.waitExposed(w)
     state.select("TX")
+    # Settle first: shortly after start the window opens the scenario database (importing
+    # sqlite-utils and pandas, a few hundred ms, once) and that is not a slider step's work.
+    from siteselect.ui.scenarios.controller import ScenarioController
+
+    controller = w.findChild(ScenarioController)
+    if controller is not None:
+        qtbot.waitUntil(lambda: controller.loaded, timeout=10_000)
     return w
 
 
@@ -78,15 +85,19 @@ def test_live_update_at_51_states(benchmark, shown_window, qapp):
         qapp.processEvents()  # paints every widget the update made dirty, as one frame
 
     cpu0 = time.process_time()
-    benchmark.pedantic(step, rounds=200, warmup_rounds=10, iterations=1)
-    cpu_ms = (time.process_time() - cpu0) * 1000 / 210
+    benchmark.pedantic(step, rounds=400, warmup_rounds=10, iterations=1)
+    cpu_ms = (time.process_time() - cpu0) * 1000 / 410
     slider.setSliderDown(False)
     assert w.state.undo_stack.count() == 1  # the whole drag is one undo step
     assert set(watched) <= counter.painted  # the frame really painted map, table and detail
-    mean_ms = benchmark.stats.stats.mean * 1000
+    st = benchmark.stats.stats
+    walls = sorted(benchmark.stats.stats.data)
+    p95 = walls[int(0.95 * (len(walls) - 1))] * 1000
     # CPU time too: on a shared machine the wall clock also counts other processes' turns.
-    print(f"\nlive update at 51 states: mean {mean_ms:.2f} ms wall, {cpu_ms:.2f} ms CPU, "
-          f"max {benchmark.stats.stats.max * 1000:.2f} ms (target <= 16 ms)")
+    print(f"\nlive update at 51 states: wall mean {st.mean * 1000:.2f} ms, median "
+          f"{st.median * 1000:.2f} ms, 95th percentile {p95:.2f} ms, max {st.max * 1000:.2f} ms; "
+          f"CPU mean {cpu_ms:.2f} ms (target <= 16 ms)")
+    assert cpu_ms <= 16 and st.median * 1000 <= 16
 
 
 def test_rescore_and_recolour_without_paint(benchmark, shown_window):

@@ -8,7 +8,8 @@ Modules
 -------
 state         the application-state object (dataset, settings, result, selection, colour-by)
 commands      undoable edits of the settings (QUndoCommand), slider drags merged per drag
-map_geometry  projected state outlines, built from the GeoPandas layer and cached on disk
+map_geometry  projected state outlines: the shipped derived layout (data/states-layout.npz),
+              else built from the GeoPandas layer and cached on disk
 map_canvas    the choropleth map (one path item per state, recoloured by brushes only)
 legend        the colour-bar legend beside the map
 weights_panel weights, method, normalisation, missing data, gates and exclusions

@@ -11,6 +11,7 @@ replacing theirs.  Renames, duplicates and deletes go on a session undo stack of
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,6 +28,14 @@ from siteselect.ui.scenarios import prompts
 from siteselect.ui.state import UNTITLED, PlannerState
 
 log = logging.getLogger(__name__)
+
+
+def _import_storage_engine() -> None:
+    """Import sqlite-utils (and pandas, which it loads) ahead of first use."""
+    try:
+        import sqlite_utils  # noqa: F401
+    except Exception:  # noqa: BLE001 - opening the database reports any real problem
+        log.debug("sqlite-utils could not be imported ahead of use", exc_info=True)
 
 
 class DeleteScenarioCommand(QUndoCommand):
@@ -164,12 +173,29 @@ class ScenarioController(QObject):
         #: Why the last list of scenarios is incomplete (messages), empty when it is whole.
         self.list_problems: list[str] = []
         self.undo_stack = QUndoStack(self)
+        self._warm_up: threading.Thread | None = None
         if defer:
-            # Opening imports sqlite-utils (and with it pandas, about a second): let the window
-            # paint first.  Any use before then opens the database at once.
-            QTimer.singleShot(self.DEFER_MS, self, self.ensure_open)
+            # Opening imports sqlite-utils (and with it pandas, a few hundred ms): let the
+            # window paint first, then import it on a worker thread so that the window keeps
+            # answering (a slider drag in the first second stays live).  The database itself
+            # is opened on the main thread once the import is done; any use before then opens
+            # it at once.
+            QTimer.singleShot(self.DEFER_MS, self, self._open_when_imported)
         else:
             self.ensure_open()
+
+    def _open_when_imported(self) -> None:
+        if self._tried:
+            return
+        if self._warm_up is None:
+            self._warm_up = threading.Thread(
+                target=_import_storage_engine, name="siteselect-import", daemon=True
+            )
+            self._warm_up.start()
+        if self._warm_up.is_alive():
+            QTimer.singleShot(50, self, self._open_when_imported)
+            return
+        self.ensure_open()
 
     @property
     def store(self) -> ScenarioStore | None:

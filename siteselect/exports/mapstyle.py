@@ -2,8 +2,9 @@
 
 :func:`map_picture` turns a ranking into plain drawing instructions in the display coordinates
 of :func:`~siteselect.model.geography.default_layout` (US Albers with Alaska and Hawaii as
-insets): one filled shape per state, coloured by score on viridis (perceptually uniform; dark =
-low, yellow = high), grey for states that are not ranked; postal-code labels, with leader lines
+insets): one filled shape per state, coloured by score on viridis (perceptually uniform), run the
+same way as in the window (:mod:`siteselect.ui.colouring`): dark purple = best, light yellow =
+worst, so a printout held next to the screen matches it; grey for states that are not ranked; postal-code labels, with leader lines
 for the small north-eastern states; inset frames; and a legend whose best end is at the top.
 No drawing library is imported here.
 """
@@ -36,8 +37,9 @@ _STOPS = np.array([[int(h[i:i + 2], 16) / 255.0 for i in (1, 3, 5)] for h in VIR
 
 
 def colour(t: float) -> tuple[float, float, float]:
-    """Viridis colour at ``t`` in [0, 1] as RGB floats."""
-    t = min(1.0, max(0.0, float(t)))
+    """The map colour at ``t`` in [0, 1] as RGB floats, where 1 is the best end (dark purple)
+    and 0 the worst (light yellow): viridis reversed, as in the window."""
+    t = 1.0 - min(1.0, max(0.0, float(t)))
     x = t * (len(_STOPS) - 1)
     i = min(int(x), len(_STOPS) - 2)
     f = x - i

@@ -96,10 +96,10 @@ class StateItem(QGraphicsPathItem):
         if self.hatched:
             painter.fillPath(self.path(), self.HATCH)
 
-    # pyqtgraph's scene calls these on the item under the pointer.
+    # pyqtgraph's scene calls these on the item under the pointer, on every move.
     def hoverEvent(self, ev) -> None:  # noqa: ANN001, N802 - pyqtgraph API
+        self._canvas.hover_item(self, ev)
         if ev.isEnter():
-            self.setToolTip(self._canvas.tooltip_for(self.code))
             self._canvas.state_hovered.emit(self.code)
 
     def mouseClickEvent(self, ev) -> None:  # noqa: ANN001, N802 - pyqtgraph API
@@ -124,8 +124,7 @@ class CalloutSwatchItem(QGraphicsRectItem):
             painter.fillRect(self.rect(), StateItem.HATCH)
 
     def hoverEvent(self, ev) -> None:  # noqa: ANN001, N802 - pyqtgraph API
-        if ev.isEnter():
-            self.setToolTip(self._canvas.tooltip_for(self.code))
+        self._canvas.hover_item(self, ev)
 
     def mouseClickEvent(self, ev) -> None:  # noqa: ANN001, N802 - pyqtgraph API
         if ev.button() == Qt.LeftButton:
@@ -254,6 +253,10 @@ class MapCanvasWidget(QWidget):
         # Labels rarely change (colour flips, zoom): replay them from a cached pixmap.
         self.label_layer.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.callouts: dict[str, CalloutSwatchItem] = {}
+        # The item under the pointer and the result its tooltip was written for: tooltips
+        # are built on demand for that one item, never for every state on a slider step.
+        self._hover_item: StateItem | CalloutSwatchItem | None = None
+        self._tip_generation = 0  # bumped whenever what a tooltip says may have changed
         self._bbox: dict[str, QRectF] = {}
         self._offshore: set[str] = set()  # labels drawn on the sea, always dark
         self._build()
@@ -261,6 +264,8 @@ class MapCanvasWidget(QWidget):
 
         state.result_changed.connect(self.recolour)
         state.colour_by_changed.connect(self.recolour)
+        for signal in (state.result_changed, state.colour_by_changed, state.settings_changed):
+            signal.connect(self._tooltips_outdated)
         state.selection_changed.connect(self._show_selection)
         self.state_clicked.connect(state.select)
         self.viewbox.sigRangeChanged.connect(self._place_labels)
@@ -367,6 +372,27 @@ class MapCanvasWidget(QWidget):
         st = self.state
         extra = None if st.colour_by == "score" else st.colour_by
         return state_tooltip(st.dataset, st.settings, st.result, code, extra)
+
+    def hover_item(self, item: StateItem | CalloutSwatchItem, ev) -> None:  # noqa: ANN001
+        """Keep the hovered item's tooltip written for the current result."""
+        if ev.isExit():
+            if self._hover_item is item:
+                self._hover_item = None
+            return
+        self._hover_item = item
+        self._refresh_hover_tooltip()
+
+    def _tooltips_outdated(self, *_args) -> None:  # noqa: ANN002
+        self._tip_generation += 1
+        self._refresh_hover_tooltip()
+
+    def _refresh_hover_tooltip(self) -> None:
+        item = self._hover_item
+        if item is None:
+            return
+        if getattr(item, "tip_generation", None) != self._tip_generation:
+            item.tip_generation = self._tip_generation
+            item.setToolTip(self.tooltip_for(item.code))
 
     def brush_for(self, code: str) -> QBrush:
         return self.items[code].brush()

@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
         state.modified_changed.connect(self._update_title)
         self.map_canvas.state_hovered.connect(self._show_hover)
 
+        self._hover_status: tuple[str, str] | None = None  # (state, message shown)
         self._default_state = None
         self._layout_restored = False
         self._shown_once = False
@@ -366,6 +367,7 @@ class MainWindow(QMainWindow):
         r = st.result
         if st.error is None:
             self.banner.setVisible(False)
+        self._refresh_hover_status()
         ds = st.dataset
         method = METHOD_NAMES[r.method]
         self.status_label.setText(
@@ -426,17 +428,33 @@ class MainWindow(QMainWindow):
             act.setChecked(True)
         self._show_result()
 
-    def _show_hover(self, code: str) -> None:
+    def _hover_message(self, code: str) -> str:
         st = self.state
         i = st.result.position(code)
         name = st.dataset.names[code]
         if i is None:
             why = exclusion_text(st.dataset, st.settings, st.result, code)
-            msg = f"{name}: not ranked ({why})"
-        else:
-            msg = (f"{name}: rank {int(st.result.ranks[i])} of {len(st.result)}, "
-                   f"score {float(st.result.scores[i]):.1f}")
-        self.statusBar().showMessage(msg, 4000)
+            return f"{name}: not ranked ({why})"
+        return (f"{name}: rank {int(st.result.ranks[i])} of {len(st.result)}, "
+                f"score {float(st.result.scores[i]):.1f}")
+
+    def _show_hover(self, code: str) -> None:
+        self._hover_status = (code, self._hover_message(code))
+        self.statusBar().showMessage(self._hover_status[1], 4000)
+
+    def _refresh_hover_status(self) -> None:
+        """A hover message still on the status bar is rewritten for the current result."""
+        if self._hover_status is None:
+            return
+        code, shown = self._hover_status
+        bar = self.statusBar()
+        if bar.currentMessage() != shown:  # timed out or replaced meanwhile
+            self._hover_status = None
+            return
+        msg = self._hover_message(code)
+        if msg != shown:
+            self._hover_status = (code, msg)
+            bar.showMessage(msg, 4000)
 
     # -- settings persistence and closing ---------------------------------------------------------
     def restore_settings(self) -> None:

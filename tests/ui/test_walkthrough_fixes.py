@@ -56,3 +56,16 @@ def test_entering_a_state_again_after_a_change_elsewhere_gives_a_fresh_tooltip(q
     st.set_settings(replace(st.settings, exclude=("AL",)), "Exclude AL")
     hover(qtbot, canvas, "TX")
     assert f"of {len(st.result)} " in canvas.items["TX"].toolTip()
+
+
+def test_status_bar_hover_message_follows_the_result(qtbot, window):
+    canvas, st = window.map_canvas, window.state
+    hover(qtbot, canvas, "GA")
+    before = window.statusBar().currentMessage()
+    assert before.startswith("Georgia: rank")
+    st.set_settings(st.settings.with_weight("energy_cost", 100.0), "Energy cost")
+    i = st.result.position("GA")
+    now = window.statusBar().currentMessage()
+    assert now == (f"Georgia: rank {int(st.result.ranks[i])} of {len(st.result)}, "
+                   f"score {float(st.result.scores[i]):.1f}")
+    assert now != before

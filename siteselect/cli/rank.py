@@ -174,6 +174,7 @@ def criteria_records(ds: Dataset) -> list[dict[str, Any]]:
             "default_weight": c.default_weight,
             "categories": c.encoding or None,
             "encoding": c.encoding_note or None,
+            "valid_range": None if c.is_categorical else list(c.valid_range),
             "notes": p.notes,
         })
     return out

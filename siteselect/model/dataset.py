@@ -23,6 +23,7 @@ import numpy as np
 
 from siteselect.errors import DataError, InputError
 from siteselect.model.criteria import CATALOGUE, Criterion, Provenance
+from siteselect.model.scenario import STATE_CODES
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 #: Where an installed wheel carries ``data/`` and ``assets/`` (see pyproject.toml).
@@ -355,6 +356,7 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
         states.append(code)
     if not states:
         raise DataError(f"{ind_path}, line 2: no state rows after the header.")
+    _check_state_set(ind_path, states, first_line)
     raw = {h: tuple(row[idx[h]] for row in body) for h in header}
     for crit in CATALOGUE:
         for lineno, text in zip(body_lines, raw[crit.column], strict=True):
@@ -378,6 +380,12 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
                     raise DataError(
                         f"{ind_path}, line {lineno}, column {crit.column}: {text!r} is not a "
                         "finite number."
+                    )
+                if not crit.in_range(v):
+                    raise DataError(
+                        f"{ind_path}, line {lineno}, column {crit.column}: {text} is outside "
+                        f"the plausible range for {crit.label} ({crit.unit}): "
+                        f"{crit.range_text()}."
                     )
 
     dheader, dbody, _ = _read_csv(col_path, REQUIRED_DICTIONARY_COLUMNS)
@@ -414,6 +422,24 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
         version=f"{_dataset_year(provenance)}-{_file_hash(ind_path, col_path)}",
         source_path=str(ind_path),
         encoded={c.id: _encode(raw[c.column], c) for c in criteria},
+    )
+
+
+def _check_state_set(path: Path, states: list[str], first_line: dict[str, int]) -> None:
+    """Require exactly the 50 states and DC, naming what is missing and what is extra."""
+    missing = sorted(STATE_CODES - set(states))
+    extra = [s for s in states if s not in STATE_CODES]
+    if not missing and not extra:
+        return
+    parts = []
+    if missing:
+        parts.append(f"missing {', '.join(missing)}")
+    if extra:
+        parts.append("not a state or DC: " + ", ".join(
+            f"{s} (line {first_line[s]})" for s in extra))
+    raise DataError(
+        f"{path}, column state: the file must hold one row for each of the 50 states and DC; "
+        + "; ".join(parts) + "."
     )
 
 

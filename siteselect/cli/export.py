@@ -2,11 +2,18 @@
 PNG or SVG, headless.
 
 The ranking comes from a saved scenario (``--scenario NAME``, from ``--db PATH`` or the
-default database) with any rank options applied on top, or from the rank options alone.  The
-format is ``--format`` or, when omitted, the suffix of ``-o`` (the two must agree when both
-name a format); ``--size WxH`` sets the pixel size of png/svg map images.  Errors (unknown
-scenario, bad options, a path that cannot be written) are one line on stderr and exit
-status 2.
+default database) with any rank options applied on top, or from the rank options alone.
+
+One rule for options and file names (also shown by ``--help``):
+
+* the format is ``--format`` or, when omitted, the suffix of ``-o``;
+* a suffix that names another format is refused (``--format pdf -o x.png``); a suffix that
+  names no format (``x.txt``, ``x.out``) is accepted when ``--format`` is given;
+* an option that does not apply to the format is refused, never silently ignored:
+  ``--paper`` is for pdf only, ``--size`` for png and svg only.
+
+Errors (unknown scenario, bad options, a path that cannot be written) are one line on stderr
+and exit status 2.
 """
 
 from __future__ import annotations
@@ -26,7 +33,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
         "export",
         help="export a ranked shortlist (csv, xlsx, geojson, gpkg, pdf, png, svg)",
         description="Export a ranking, from a saved scenario or from rank options, to a file. "
-        f"Formats: {lines}.",
+        f"Formats: {lines}. The format is --format or, without it, the suffix of -o. A suffix "
+        "that names another format is refused (--format pdf -o x.png); a suffix that names no "
+        "format (x.txt) is accepted with --format. An option that does not apply to the "
+        "format is refused: --paper is for pdf only, --size for png and svg only.",
     )
     p.add_argument("--scenario", metavar="NAME", default=None,
                    help="rank with this saved scenario's settings (rank options apply on top)")
@@ -37,10 +47,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
                    help="output format (default: from the suffix of -o)")
     p.add_argument("--top", type=_positive_int, metavar="N", default=None,
                    help="list the first N states only (the maps still show every state)")
-    p.add_argument("--paper", choices=PAPER_SIZES, default="letter",
-                   help="PDF paper size (default: letter)")
+    p.add_argument("--paper", choices=PAPER_SIZES, default=None,
+                   help="PDF paper size (pdf only; default: letter)")
     p.add_argument("--size", metavar="WxH", default=None,
-                   help="png/svg image size in pixels, e.g. 2400x1575 (default: 1600x1050)")
+                   help="image size in pixels, e.g. 2400x1575 (png and svg only; default: 1600x1050)")
     p.add_argument("--title", metavar="TEXT", default=None,
                    help="name shown in the export when no scenario is given")
     p.add_argument("--description", metavar="TEXT", default=None,
@@ -68,13 +78,16 @@ def cmd_export(args: argparse.Namespace) -> int:
             f"--format {args.format} does not match the file name {args.output!r}, which "
             f"ends like a {suffix_fmt} file: change the suffix or the format."
         )
+    from siteselect.exports import IMAGE_FORMATS
+
+    if args.paper is not None and fmt != "pdf":
+        raise InputError(f"--paper applies to pdf only, not to {fmt}: leave it out.")
+    if args.size is not None and fmt not in IMAGE_FORMATS:
+        raise InputError(f"--size applies to png and svg only, not to {fmt}: leave it out.")
     size = None
     if args.size is not None:
-        from siteselect.exports import IMAGE_FORMATS
         from siteselect.exports.images import parse_size
 
-        if fmt not in IMAGE_FORMATS:
-            raise InputError(f"--size applies to png and svg only, not to {fmt}.")
         try:
             size = parse_size(args.size)
         except SiteSelectError as exc:
@@ -94,7 +107,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             description = scenario.description
     settings = settings_from_args(args, ds, base)
     req = make_request(ds, settings, scenario_name=name, description=description,
-                       top_n=args.top, paper=args.paper)
+                       top_n=args.top, paper=args.paper or "letter")
     path = export(req, fmt, args.output, size=size)
     if not args.quiet:
         extra = f" and {metadata_path(path)}" if fmt == "csv" else ""

@@ -122,3 +122,42 @@ def test_console_command_unwritable_path(tmp_path):
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "report.txt" in proc.stderr and proc.stdout == ""
     assert a_file.read_text() == "keep"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--paper", "a4", "--format", "csv", "-o", "{tmp}/o.csv"],
+         "--paper applies to pdf only, not to csv"),
+        (["--paper", "a4", "-o", "{tmp}/o.png"], "--paper applies to pdf only, not to png"),
+        (["--size", "800x600", "--format", "pdf", "-o", "{tmp}/o.pdf"],
+         "--size applies to png and svg only, not to pdf"),
+        (["--size", "800x600", "-o", "{tmp}/o.xlsx"],
+         "--size applies to png and svg only, not to xlsx"),
+        (["--format", "pdf", "-o", "{tmp}/o.png"], "does not match the file name"),
+        (["--format", "png", "-o", "{tmp}/o.pdf"], "does not match the file name"),
+    ],
+)
+def test_options_that_do_not_apply_are_refused(tmp_path, capsys, argv, message):
+    """One rule: an option for another format, or a suffix naming another format, is refused."""
+    argv = [a.format(tmp=tmp_path) for a in argv]
+    assert main(["export", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_suffix_is_accepted_with_an_explicit_format(tmp_path, capsys):
+    """A suffix that names no format is fine when --format says what to write."""
+    out = tmp_path / "board.txt"
+    assert main(["export", "-q", "--format", "pdf", "--paper", "a4", "-o", str(out)]) == 0
+    page = pypdf.PdfReader(out).pages[0]
+    assert round(float(page.mediabox.width)) == 595
+
+
+def test_help_states_the_option_rule(capsys):
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--paper is for pdf only" in text and "--size for png and svg only" in text
+    assert "names no format" in text

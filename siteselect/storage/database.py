@@ -110,6 +110,15 @@ def check_existing_file(path: Path, known_migrations: tuple[str, ...],
                            f"SQLite header). {advice}")
     if len(header) < 100:
         raise StorageError(f"The scenario database {path} is truncated ({size} bytes). {advice}")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise StorageError(f"The scenario database {path} is damaged (its header gives an "
+                           f"impossible page size, {page_size}). {advice}")
+    if size < page_size or size % page_size:
+        raise StorageError(
+            f"The scenario database {path} is truncated or damaged: it is {size} bytes, not a "
+            f"whole number of its {page_size}-byte pages. {advice}")
     # Without a -wal file beside it nobody is using the file and no crash left work behind:
     # open it as immutable, so not even WAL side files are created next to a file we may refuse.
     wal = path.with_name(path.name + "-wal")
@@ -143,6 +152,14 @@ def check_existing_file(path: Path, known_migrations: tuple[str, ...],
         shown = ", ".join(sorted(tables)[:5])
         raise StorageError(f"{path} is an SQLite database of another program (tables: {shown}), "
                            f"not a SiteSelect one. {advice}")
+    if MIGRATIONS_TABLE not in tables:
+        # An SQLite file with no tables at all: typically the .db of a database copied without
+        # its -wal file, whose scenarios are all in that -wal file.  Setting it up would hide
+        # that; the planner decides (copy the -wal file too, or start a new file).
+        raise StorageError(
+            f"The scenario database {path} is an SQLite file without any SiteSelect scenarios "
+            "in it. If it was copied from a running SiteSelect, copy its -wal file along with "
+            f"it. {advice}")
 
 
 def connect(path: Path, timeout: float = DEFAULT_BUSY_TIMEOUT) -> sqlite_utils.Database:
@@ -184,3 +201,18 @@ def write_transaction(db: sqlite_utils.Database, path: Path,
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+    checkpoint(db, "PASSIVE")
+
+
+def checkpoint(db: sqlite_utils.Database, mode: str = "PASSIVE") -> None:
+    """Copy committed work from the ``-wal`` file into the database file itself.
+
+    After every committed save, so the ``.db`` file alone always holds the planner's
+    scenarios (a copy of it is complete).  PASSIVE never waits for readers; TRUNCATE (used
+    when closing) also empties the ``-wal`` file when no one else is reading.  A checkpoint
+    that cannot finish now is harmless: SQLite completes it later, and nothing is lost.
+    """
+    try:
+        db.conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchall()
+    except sqlite3.Error as exc:
+        log.debug("WAL checkpoint (%s) did not run: %s", mode, exc)

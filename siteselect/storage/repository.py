@@ -138,6 +138,9 @@ class ScenarioStore:
                     apply_migration(self._db, name)
 
     def close(self) -> None:
+        # Never wait for another reader when closing: TRUNCATE only when nobody is reading.
+        self._db.conn.execute("PRAGMA busy_timeout = 0")
+        _db.checkpoint(self._db, "TRUNCATE")
         self._db.close()
 
     def __enter__(self) -> ScenarioStore:

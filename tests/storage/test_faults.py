@@ -178,3 +178,48 @@ def test_database_copied_while_open_is_still_readable(tmp_path):
     s.close()
     with ScenarioStore.open(copy_dir / "live.db") as c:
         assert c.get("In the WAL").revision == 1
+
+
+def test_the_database_file_alone_holds_every_committed_save(tmp_path):
+    """Saves are checkpointed into the .db, so a copy of that file alone is complete."""
+    path = tmp_path / "live.db"
+    s = ScenarioStore.open(path)
+    try:
+        for i in range(30):
+            s.save(Scenario("Kept", description=f"save {i}"))
+        s.create(Scenario("Second"))
+        copy_dir = tmp_path / "copy"
+        copy_dir.mkdir()
+        shutil.copy(path, copy_dir / "live.db")  # without its -wal file
+    finally:
+        s.close()
+    with ScenarioStore.open(copy_dir / "live.db") as c:
+        assert c.get("Kept").description == "save 29"
+        assert len(c.revisions("Kept")) == 30
+        assert c.find("Second") is not None
+
+
+def test_an_sqlite_file_without_scenarios_is_refused_untouched(tmp_path):
+    """E.g. the .db of a database copied without its -wal file: never silently set up."""
+    path = tmp_path / "copy.db"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("DROP TABLE t")
+    conn.commit()
+    conn.close()
+    refused(path, "without any SiteSelect scenarios.*-wal")
+
+
+@pytest.mark.parametrize("size", [100, 1000, 4095, 4096 + 512])
+def test_a_file_that_is_not_whole_pages_is_refused_untouched(tmp_path, size):
+    good = tmp_path / "good.db"
+    real_database(good, n=3)
+    data = good.read_bytes()
+    assert int.from_bytes(data[16:18], "big") == 4096
+    bad_dir = tmp_path / "bad"
+    bad_dir.mkdir()
+    path = bad_dir / "short.db"
+    path.write_bytes(data[:size])
+    err = refused(path, "truncated")
+    assert f"{size} bytes" in err.message

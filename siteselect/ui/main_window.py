@@ -17,7 +17,7 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QMargins, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -78,6 +78,19 @@ def default_window_size() -> tuple[int, int]:
     if free.width() < 1000 or free.height() < 700:  # e.g. the offscreen platform's 800x600
         return 1600, 1000
     return min(1600, int(0.9 * free.width())), min(1000, int(0.9 * free.height()))
+
+
+def fit_to_screen(rect: QRect, available: QRect, minimum: QSize,
+                  frame: QMargins | None = None) -> QRect:
+    """``rect`` (a window's client area) moved and shrunk so that, with its ``frame``, it lies
+    inside ``available`` (a screen's free area); never smaller than ``minimum``."""
+    m = frame or QMargins()
+    w = max(minimum.width(), min(rect.width(), available.width() - m.left() - m.right()))
+    h = max(minimum.height(), min(rect.height(), available.height() - m.top() - m.bottom()))
+    left, top = available.left() + m.left(), available.top() + m.top()
+    x = max(left, min(rect.x(), available.right() + 1 - m.right() - w))
+    y = max(top, min(rect.y(), available.bottom() + 1 - m.bottom() - h))
+    return QRect(x, y, w, h)
 
 
 def app_settings() -> QSettings:
@@ -191,6 +204,7 @@ class MainWindow(QMainWindow):
         self._hover_status: tuple[str, str] | None = None  # (state, message shown)
         self._default_state = None
         self._layout_restored = False
+        self._geometry_restored = False
         self._shown_once = False
         self.resize(*default_window_size())
         self._show_result()
@@ -461,7 +475,10 @@ class MainWindow(QMainWindow):
         qs = app_settings()
         geometry = qs.value("window/geometry")
         if geometry is not None:
-            self.restoreGeometry(geometry)
+            self._geometry_restored = bool(self.restoreGeometry(geometry))
+            # Saved on a bigger screen (or a monitor since unplugged): keep the window on
+            # the screen it opens on.
+            self.fit_to_screen()
         layout = qs.value("window/state")
         if layout is not None:
             self._layout_restored = bool(self.restoreState(layout, SETTINGS_VERSION))
@@ -484,6 +501,24 @@ class MainWindow(QMainWindow):
         qs.setValue("view/top_n", self.ranking_table.top_spin.value())
         qs.sync()
 
+    def fit_to_screen(self) -> None:
+        """Shrink and move the window so that it, frame included, fits the free area of the
+        screen it is on."""
+        from PySide6.QtGui import QGuiApplication
+
+        screen = (QGuiApplication.screenAt(self.geometry().center()) or self.screen()
+                  or QGuiApplication.primaryScreen())
+        if screen is None or self.isMaximized() or self.isFullScreen():
+            return
+        geo = self.geometry()
+        outer = self.frameGeometry()
+        frame = QMargins(geo.left() - outer.left(), geo.top() - outer.top(),
+                         outer.right() - geo.right(), outer.bottom() - geo.bottom())
+        fitted = fit_to_screen(geo, screen.availableGeometry(), self.minimumSizeHint()
+                               .expandedTo(self.minimumSize()), frame)
+        if fitted != geo:
+            self.setGeometry(fitted)
+
     def may_close(self) -> bool:
         """Ask every close guard; False as soon as one refuses."""
         return all(guard() for guard in list(self._close_guards))
@@ -492,6 +527,9 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
+            if self._geometry_restored:
+                # The frame is known only now: check again that the title bar is on screen.
+                QTimer.singleShot(0, self.fit_to_screen)
             if not self._layout_restored:
                 # The window may have come up smaller than built (a small screen): size the
                 # docks for the width it really has, so the map keeps its share.

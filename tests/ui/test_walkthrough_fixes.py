@@ -69,3 +69,49 @@ def test_status_bar_hover_message_follows_the_result(qtbot, window):
     assert now == (f"Georgia: rank {int(st.result.ranks[i])} of {len(st.result)}, "
                    f"score {float(st.result.scores[i]):.1f}")
     assert now != before
+
+
+def test_fit_to_screen_keeps_a_big_window_on_a_laptop_screen():
+    from PySide6.QtCore import QMargins, QRect, QSize
+
+    from siteselect.ui.main_window import fit_to_screen
+
+    laptop = QRect(0, 0, 1366, 740)  # 1366 x 768 less a 28 px panel
+    frame = QMargins(1, 30, 1, 1)
+    got = fit_to_screen(QRect(100, 80, 1600, 1000), laptop, QSize(900, 480), frame)
+    assert got == QRect(1, 30, 1364, 709)
+    # A window that fits is left alone; one off the right edge is moved back.
+    assert fit_to_screen(QRect(50, 60, 1000, 600), laptop, QSize(900, 480), frame) == \
+        QRect(50, 60, 1000, 600)
+    assert fit_to_screen(QRect(900, 60, 1000, 600), laptop, QSize(900, 480), frame) == \
+        QRect(365, 60, 1000, 600)
+    # Never below the minimum, even on a screen too small for it.
+    tiny = fit_to_screen(QRect(0, 0, 1600, 1000), QRect(0, 0, 800, 600), QSize(900, 480))
+    assert tiny.size() == QSize(900, 600)
+
+
+def test_restored_geometry_is_clamped_to_the_screen(qtbot, planner_state, dataset, tmp_path,
+                                                    monkeypatch):
+    from siteselect.ui.main_window import MainWindow
+    from siteselect.ui.state import PlannerState
+
+    monkeypatch.setenv("SITESELECT_SETTINGS_DIR", str(tmp_path / "settings"))
+    first = MainWindow(planner_state)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    first.resize(1600, 1000)
+    assert first.height() == 1000
+    assert first.close()
+
+    second = MainWindow(PlannerState(dataset))
+    qtbot.addWidget(second)
+    free = second.screen().availableGeometry()
+    assert free.height() < 1000  # the offscreen screen: 800 x 600
+    assert second.height() <= free.height()
+    second.show()
+    qtbot.waitExposed(second)
+    qtbot.waitUntil(lambda: second.frameGeometry().height() <= free.height())
+    assert second.frameGeometry().top() >= free.top()
+    # Wider than the screen only as far as the window's own minimum width demands.
+    assert second.width() <= max(free.width(), second.minimumSizeHint().width())

@@ -108,12 +108,18 @@ class Criterion:
         return " / ".join(names) if names else None
 
     def format_value(self, value: float | None, *, with_unit: bool = True) -> str:
-        """A value as a planner reads it: category label, or number with its unit."""
+        """A value as a planner reads it: category label, or number with its unit.
+
+        Numbers carry ``decimals`` decimals (thousands separated by commas), so every figure
+        of a column shows the same precision.
+        """
         if value is None or value != value:
             return "missing"
         if self.encoding:
             return self.label_for(value) or f"{value:g}"
-        if abs(value) >= 1e5:
+        if self.decimals is not None:
+            text = f"{value:,.{self.decimals}f}"
+        elif abs(value) >= 1e5:
             text = f"{value:,.0f}"
         elif abs(value) >= 100:
             text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"

@@ -16,6 +16,7 @@ import math
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -411,7 +412,11 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
         raise DataError(
             f"{col_path}: no provenance for criterion column(s) {', '.join(no_prov)}."
         )
-    criteria = tuple(replace(c, provenance=provenance[c.column]) for c in CATALOGUE)
+    criteria = tuple(
+        replace(c, provenance=provenance[c.column],
+                decimals=None if c.encoding else _decimals(raw[c.column]))
+        for c in CATALOGUE
+    )
     return Dataset(
         states=tuple(states),
         names=dict(zip(states, raw["state_name"], strict=True)),
@@ -423,6 +428,17 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
         source_path=str(ind_path),
         encoded={c.id: _encode(raw[c.column], c) for c in criteria},
     )
+
+
+def _decimals(cells: Iterable[str]) -> int:
+    """The most decimals written in a column's figures ('711.0' has 1, '1e5' has 0)."""
+    most = 0
+    for text in cells:
+        if text:
+            exponent = Decimal(text).as_tuple().exponent
+            if isinstance(exponent, int):
+                most = max(most, -exponent)
+    return most
 
 
 def _check_state_set(path: Path, states: list[str], first_line: dict[str, int]) -> None:

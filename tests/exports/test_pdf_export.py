@@ -53,7 +53,7 @@ def test_sections_and_figures(tmp_path, rich_request):
     assert ds.names[r.alternatives[10]] + " " not in flat.split("Top 10 states")[1].split(
         "Where each score")[0]
     # what-if marked, excluded with reasons, sources with years
-    assert "5.5 *" in flat and "What-if values" in flat
+    assert "5.50 *" in flat and "What-if values" in flat
     assert "States not ranked" in flat and "excluded by the planner" in flat
     assert "gate energy_cost<=12: value 21.98" in flat  # California
     assert "Data sources" in flat

@@ -24,7 +24,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 from siteselect.ui.state import PlannerState
-from siteselect.ui.text import exclusion_text, raw_value_text, year_of
+from siteselect.ui.text import exclusion_text, raw_value_text, what_if_text, year_of
 
 BAR_VALUE = QColor(94, 201, 98)
 BAR_POINTS = QColor(59, 82, 139)
@@ -182,15 +182,21 @@ class StateDetailWidget(QWidget):
         for cid in crit_ids:
             crit = ds.criterion(cid)
             text = raw_value_text(ds, st.settings, code, cid)
-            if cid in missing:
+            what_if = what_if_text(ds, st.settings, code, cid)
+            p = crit.provenance
+            src = escape(p.source) if p else ""
+            origin = f"{escape(year_of(ds, cid))} &middot; {src}"
+            if what_if is not None:
+                # The assumed figure has no source: the year and source are the published
+                # figure's, and say so.
+                text = "<b>" + escape(what_if).replace("what-if", "what-if</b>", 1)
+                origin = "published figure: " + origin
+            elif cid in missing:
                 text = "<i>missing</i> (scored by the missing-data policy)"
             else:
                 text = escape(text)
-            p = crit.provenance
-            src = escape(p.source) if p else ""
             rows.append(f"<p style='margin:0 0 4px 0'><b>{escape(crit.label)}</b>: {text}"
-                        f"<br><span style='color:#666'>{escape(year_of(ds, cid))} &middot; "
-                        f"{src}</span></p>")
+                        f"<br><span style='color:#666'>{origin}</span></p>")
         html = "".join(rows)
         if html != self._figures_html:  # figures rarely change while a weight moves
             self._figures_html = html

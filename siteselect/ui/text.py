@@ -9,13 +9,37 @@ from siteselect.model.settings import ScoringSettings
 from siteselect.scoring import ScoringResult
 
 
-def raw_value_text(ds: Dataset, settings: ScoringSettings, state: str, cid: str,
-                   with_unit: bool = True) -> str:
-    """The figure as a planner reads it (category label or number with unit), or 'missing'."""
+def _override(settings: ScoringSettings, state: str, cid: str):  # noqa: ANN202
     for o in settings.overrides:
         if o.state == state and o.criterion == cid:
-            return ds.format_value(state, cid, o.value, with_unit=with_unit) + " (what-if)"
+            return o
+    return None
+
+
+def raw_value_text(ds: Dataset, settings: ScoringSettings, state: str, cid: str,
+                   with_unit: bool = True) -> str:
+    """The figure as a planner reads it (category label or number with unit), or 'missing'.
+
+    A what-if figure is marked "(what-if)"; :func:`what_if_text` says it in full.
+    """
+    o = _override(settings, state, cid)
+    if o is not None:
+        return ds.format_value(state, cid, o.value, with_unit=with_unit) + " (what-if)"
     return ds.format_value(state, cid, with_unit=with_unit)
+
+
+def what_if_text(ds: Dataset, settings: ScoringSettings, state: str, cid: str) -> str | None:
+    """``what-if 4 cents/kWh (published: 7.2 cents/kWh)`` for an overridden figure, else None.
+
+    The published figure is the dataset's own ("missing" where it has none); its source and
+    year are those of the criterion.
+    """
+    o = _override(settings, state, cid)
+    if o is None:
+        return None
+    assumed = ds.format_value(state, cid, o.value)
+    published = ds.format_value(state, cid)
+    return f"what-if {assumed} (published: {published})"
 
 
 def year_of(ds: Dataset, cid: str) -> str:
@@ -83,8 +107,11 @@ def state_tooltip(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
     for cid in cids:
         crit = ds.criterion(cid)
         text = raw_value_text(ds, settings, state, cid)
+        what_if = what_if_text(ds, settings, state, cid)
         note = ""
-        if cid in missing or text == "missing":
+        if what_if is not None:
+            text = escape(what_if)
+        elif cid in missing or text == "missing":
             text = "<i>missing</i>"
             if cid in missing:
                 policy = result.missing_policy

@@ -115,3 +115,30 @@ def test_restored_geometry_is_clamped_to_the_screen(qtbot, planner_state, datase
     assert second.frameGeometry().top() >= free.top()
     # Wider than the screen only as far as the window's own minimum width demands.
     assert second.width() <= max(free.width(), second.minimumSizeHint().width())
+
+
+def test_what_if_figure_shows_the_published_one_beside_it(window, dataset):
+    from siteselect.model.settings import Override
+
+    st = window.state
+    published = dataset.format_value("TX", "energy_cost")
+    assumed = dataset.format_value("TX", "energy_cost", 4.0)
+    assert assumed != published
+    st.set_settings(replace(st.settings, overrides=(Override("TX", "energy_cost", 4.0),)),
+                    "What-if")
+    st.select("TX")
+    html = window.detail_panel.figures.toHtml()
+    expected = f"what-if {assumed} (published: {published})"
+    plain = window.detail_panel.figures.toPlainText()
+    assert expected in plain
+    # The year and source below belong to the published figure and say so.
+    year = dataset.criterion("energy_cost").provenance.year
+    assert f"published figure: {year}" in plain
+    assert "(what-if)" not in html
+    for tip in (window.map_canvas.tooltip_for("TX"),
+                window.ranking_table.model.data(
+                    window.ranking_table.model.index(
+                        window.ranking_table.model.row_of("TX"), 0), Qt.ToolTipRole)):
+        assert expected in tip
+    # Other states' figures are unchanged.
+    assert "what-if" not in window.map_canvas.tooltip_for("GA")

@@ -291,8 +291,8 @@ def test_rank_with_a_scenario_marks_what_if_values(capsys, db, tmp_path):
     out = ok(capsys, "rank", "--scenario", "  texas ppa", "--db", db)
     tx = next(line for line in out.splitlines() if " TX " in line)
     ca = next(line for line in out.splitlines() if " CA " in line)
-    assert "5 *" in tx and "*" not in ca
-    assert "* what-if value replacing the published figure: TX energy_cost 5 cents/kWh" in out
+    assert "5.00 *" in tx and "*" not in ca
+    assert "* what-if value replacing the published figure: TX energy_cost 5.00 cents/kWh" in out
     data = json.loads(ok(capsys, "rank", "--scenario", "Texas PPA", "--format", "json",
                          "--db", db))
     rows = {r["state"]: r for r in data["ranking"]}
@@ -399,3 +399,10 @@ def test_db_before_the_command_works_too(capsys, db, tmp_path):
     ok(capsys, "--db", db, "scenario", "save", "Back", "--db", other)  # the command's wins
     with ScenarioStore.open(other) as store:
         assert store.find("Back") is not None
+
+
+def test_a_builtin_scenario_cannot_be_deleted(capsys, db):
+    msg = fails(capsys, "scenario", "delete", "talent first", "--db", db)
+    assert "built-in scenario and cannot be deleted" in msg and "duplicate" in msg
+    out = ok(capsys, "compare", "Balanced", "Talent First", "--db", db)
+    assert "Talent First" in out

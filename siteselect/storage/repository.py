@@ -7,8 +7,8 @@ an optimistic-concurrency check, so two windows on one database never silently o
 other's work (a :class:`ConflictError` says what happened instead).
 
 Built-in scenarios are starting points: they are refused as the target of a save or a rename
-(the message suggests Save As or ``scenario duplicate``), and can be copied and deleted.  They
-are inserted once, by a migration, so a deleted one does not come back.
+(the message suggests Save As or ``scenario duplicate``) and as the target of a delete; they can
+be copied.  They are inserted once, by a migration.
 """
 
 from __future__ import annotations
@@ -259,6 +259,15 @@ class ScenarioStore:
             f"under a new name (Save As, or `siteselect scenario duplicate {shell_quoted(name)} "
             "NEW`).")
 
+    @staticmethod
+    def builtin_delete_refusal(name: str) -> InputError:
+        """Why the built-in scenario ``name`` is not deleted, and what to do instead."""
+        return InputError(
+            f"{quoted(name)} is a built-in scenario and cannot be deleted: the built-ins are "
+            "the starting points every planner compares against. To customise it, duplicate "
+            f"it (Duplicate, or `siteselect scenario duplicate {shell_quoted(name)} NEW`) and "
+            "change the copy.")
+
     def save(self, scenario: Scenario, *, expected_revision: int | None = None) -> Scenario:
         """Save ``scenario`` under its name; an existing one gets a new revision.
 
@@ -348,9 +357,18 @@ class ScenarioStore:
         return self.create(copy)
 
     def delete(self, name: str) -> DeletedScenario:
-        """Delete a scenario and its history; the returned value undoes it."""
+        """Delete a scenario and its history; the returned value undoes it.
+
+        Raises
+        ------
+        InputError
+            When it is a built-in scenario: those are the shared starting points (compare and
+            ``rank --scenario`` rely on them), so they are kept; duplicate one to customise it.
+        """
         with self._write():
             row = self._require_row(name)
+            if row["builtin"]:
+                raise self.builtin_delete_refusal(row["name"])
             raw_revisions = tuple(self._db.query(
                 "SELECT * FROM revisions WHERE scenario_id = ? ORDER BY revision DESC",
                 [row["id"]]))

@@ -40,8 +40,12 @@ def test_new_database_is_wal_versioned_and_seeded(store, db_path):
 
 
 def test_reopening_does_not_seed_again(db_path):
-    with ScenarioStore.open(db_path) as s:
-        s.delete("Low-Carbon")
+    ScenarioStore.open(db_path).close()
+    with sqlite3.connect(db_path) as conn:  # as an earlier release could delete a built-in
+        conn.execute("DELETE FROM revisions WHERE scenario_id = "
+                     "(SELECT id FROM scenarios WHERE name = 'Low-Carbon')")
+        conn.execute("DELETE FROM scenarios WHERE name = 'Low-Carbon'")
+    conn.close()
     with ScenarioStore.open(db_path) as s:
         assert s.find("Low-Carbon") is None
         assert len(s.list()) == len(BUILTIN_DEFINITIONS) - 1
@@ -248,3 +252,12 @@ def test_an_unreadable_scenario_can_be_deleted_and_put_back_unchanged(store, db_
                         "ON s.id = r.scenario_id WHERE s.name = 'Odd one' "
                         "ORDER BY r.revision").fetchall() == revs_before
     conn.close()
+
+
+def test_a_builtin_scenario_cannot_be_deleted(store, db_path):
+    with pytest.raises(InputError, match="built-in scenario and cannot be deleted.*duplicate"):
+        store.delete("talent FIRST")
+    assert store.get("Talent First").builtin
+    copy = store.duplicate("Talent First", "My talent")
+    store.delete(copy.name)
+    assert store.find("My talent") is None

@@ -480,6 +480,14 @@ class ScenarioController(QObject):
         name = name or (self.current.name if self.current else None)
         if name is None or self.store is None:
             return False
+        try:
+            found = self.store.find(name)
+        except SiteSelectError as exc:
+            self.report(exc)
+            return False
+        if found is not None and found.builtin:
+            self.report(ScenarioStore.builtin_delete_refusal(found.name))
+            return False
         if not prompts.confirm(self.parent_widget, "Delete Scenario",
                                f"Delete the scenario “{name}” and all its revisions? You can "
                                "undo this until you close SiteSelect."):

@@ -143,6 +143,8 @@ class ScenariosPanelWidget(QWidget):
             b.setEnabled(has_db and (selected or key in ("new", "save", "save_as", "compare")))
         # Built-ins keep their names; copy one with Duplicate instead.
         self.buttons["rename"].setEnabled(has_db and selected and not builtin)
+        # ... and are never deleted: they are everyone's starting points.
+        self.buttons["delete"].setEnabled(has_db and selected and not builtin)
 
     def _show_database(self, *_args) -> None:  # noqa: ANN002
         if self.controller.loaded or self.controller.db_error is not None:
@@ -271,6 +273,7 @@ class ScenarioUi:
                     self.revisions_action):
             act.setEnabled(has_current)
         self.rename_action.setEnabled(has_current and not (c.current and c.current.builtin))
+        self.delete_action.setEnabled(has_current and not (c.current and c.current.builtin))
         self.description_action.setEnabled(
             has_current and not (c.current and c.current.builtin))
 

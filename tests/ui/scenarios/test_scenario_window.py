@@ -602,3 +602,19 @@ def test_panel_names_a_scenario_it_cannot_read(qtbot, dataset, tmp_path, monkeyp
     assert "Not listed" in panel.error_label.text() and "Unreadable" in panel.error_label.text()
     assert not panel.new_db_button.isVisibleTo(panel)
     assert panel.buttons["save"].isEnabled()
+
+
+def test_a_builtin_scenario_is_not_deleted_and_delete_is_disabled_for_it(window, monkeypatch):
+    ctl, ui = window.scenario_controller, window.scenario_ui
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()))
+    asked = answer_question(monkeypatch, QMessageBox.Yes)
+    ctl.open_scenario("Talent First")
+    ui.menu.aboutToShow.emit()
+    assert not ui.delete_action.isEnabled()
+    assert not ctl.delete("Talent First")
+    assert asked == []  # refused before any "are you sure?"
+    assert shown and "built-in scenario and cannot be deleted" in shown[0]
+    assert "Talent First" in ui.panel.model.names()
+    with ScenarioStore.open(db_path()) as store:
+        assert store.get("Talent First").builtin

@@ -122,12 +122,39 @@ class ExportJob:
 
 
 # -- helpers --------------------------------------------------------------------------------
+#: Key in the window's settings file under which the folder of the last export is kept.
+LAST_FOLDER_KEY = "export/last_folder"
+
+
+def _settings() -> Any:
+    from siteselect.ui.main_window import app_settings
+
+    return app_settings()
+
+
+def remember_folder(folder: Path) -> None:
+    """Keep ``folder`` as the one to propose next time (in the window's settings file)."""
+    settings = _settings()
+    settings.setValue(LAST_FOLDER_KEY, str(folder))
+    settings.sync()
+
+
 def default_folder() -> Path:
+    """A folder that exists to propose for the export.
+
+    In order: ``$SITESELECT_EXPORT_DIR``; the folder of the last export, if it still exists;
+    the user's Documents folder, if it exists; the home folder.
+    """
     env = os.environ.get(EXPORT_DIR_ENV)
     if env:
         return Path(env)
+    last = _settings().value(LAST_FOLDER_KEY, "")
+    if last and Path(str(last)).is_dir():
+        return Path(str(last))
     docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(docs) if docs else Path.home()
+    if docs and Path(docs).is_dir():
+        return Path(docs)
+    return Path.home()
 
 
 def file_stem(name: str) -> str:
@@ -457,6 +484,10 @@ class ExportDialog(QDialog):
         self._finish()
         self.progress_bar.setValue(100)
         self.status.setText(f"Wrote {path}")
+        try:
+            remember_folder(Path(path).parent)
+        except OSError:  # the settings file cannot be written: only the proposal is lost
+            log.debug("could not remember the export folder", exc_info=True)
         bar = getattr(self.window_, "statusBar", None)
         if callable(bar):
             bar().showMessage(f"Exported {path}", 8000)

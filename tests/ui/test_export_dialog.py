@@ -251,3 +251,47 @@ def test_a_preview_for_old_choices_is_not_shown(qtbot, dialog):
     qtbot.waitUntil(lambda: bool(shown), timeout=30000)
     assert old.is_cancelled
     assert all("CSV table: 2 rows" in text for text in shown), shown
+
+
+def _close(qtbot, dlg):
+    dlg._preview_timer.stop()
+    dlg.wait_for_jobs()
+    qtbot.wait_until(lambda: dlg._job is None, timeout=10000)
+    dlg.close()
+
+
+def test_first_export_proposes_a_folder_that_exists(qtbot, window, monkeypatch, tmp_path):
+    """A fresh account has no Documents folder: home is proposed, and the export works."""
+    from pathlib import Path
+
+    monkeypatch.delenv(ed.EXPORT_DIR_ENV, raising=False)
+    home = Path.home()
+    assert not (home / "Documents").exists()
+    window.export_action.trigger()
+    dlg = window.export_dialog
+    proposed = Path(dlg.path_edit.text())
+    assert proposed.parent == home
+    dlg.set_format("csv")
+    with qtbot.waitSignal(dlg.export_finished, timeout=60000) as blocker:
+        dlg.export_button.click()
+    assert Path(blocker.args[0]).parent == home and Path(blocker.args[0]).is_file()
+    _close(qtbot, dlg)
+    # Documents, once it exists, is preferred to home for a new proposal...
+    window.export_dialog = None
+    (home / "Documents").mkdir()
+    (home / "settings" / "siteselect.ini").unlink(missing_ok=True)
+    assert ed.default_folder() == home / "Documents"
+    # ...but the folder of the last export is remembered in the window's settings file
+    elsewhere = tmp_path / "board-pack"
+    elsewhere.mkdir()
+    window.export_action.trigger()
+    dlg = window.export_dialog
+    dlg.path_edit.setText(str(elsewhere / "pack.csv"))
+    with qtbot.waitSignal(dlg.export_finished, timeout=60000):
+        dlg.export_button.click()
+    _close(qtbot, dlg)
+    assert "board-pack" in (home / "settings" / "siteselect.ini").read_text()
+    window.export_dialog = None
+    window.export_action.trigger()
+    assert Path(window.export_dialog.path_edit.text()).parent == elsewhere
+    _close(qtbot, window.export_dialog)

@@ -431,12 +431,13 @@ class ExportDialog(QDialog):
             self.status.setText("Choose a file to write.")
             return
         path = Path(text).expanduser()
-        if path.exists() and not path.is_dir() and not self._confirm_overwrite(path):
-            return
+        # whether there is anything to export comes before asking to replace a file
         try:
             req = self.build_request()
         except SiteSelectError as exc:
             self._report_failure(exc)
+            return
+        if path.exists() and not path.is_dir() and not self._confirm_overwrite(path):
             return
         fmt = self.fmt
         extra = {"size": self.image_size} if fmt in IMAGE_FORMATS else {}
@@ -518,6 +519,12 @@ class ExportDialog(QDialog):
         self.status.setText("Cancelled; nothing was written.")
         self.export_cancelled.emit()
 
+    def reset_status(self) -> None:
+        """Clear the progress and message of an earlier export (not of one still running)."""
+        if self._job is None:
+            self.progress_bar.setValue(0)
+            self.status.setText("")
+
     def reject(self) -> None:
         if self._job is not None:  # closing while running cancels, never leaves half a file
             self.cancel_export()
@@ -540,6 +547,7 @@ def open_export_dialog(window: Any) -> ExportDialog:
     if dlg is None or not isinstance(dlg, ExportDialog):
         dlg = ExportDialog(window)
         window.export_dialog = dlg
+    dlg.reset_status()
     dlg._schedule_preview()
     dlg.show()
     dlg.raise_()

@@ -295,3 +295,32 @@ def test_first_export_proposes_a_folder_that_exists(qtbot, window, monkeypatch, 
     window.export_action.trigger()
     assert Path(window.export_dialog.path_edit.text()).parent == elsewhere
     _close(qtbot, window.export_dialog)
+
+
+def test_reopening_shows_no_stale_result(qtbot, window, dialog, export_dir):
+    run_export(qtbot, dialog, export_dir / "gui.csv", "csv")
+    assert dialog.progress_bar.value() == 100 and "gui.csv" in dialog.status.text()
+    dialog.close()
+    window.export_action.trigger()
+    assert window.export_dialog is dialog
+    assert dialog.progress_bar.value() == 0 and dialog.status.text() == ""
+
+
+def test_nothing_to_export_is_said_before_asking_to_replace(qtbot, window, dialog, export_dir,
+                                                             monkeypatch):
+    target = export_dir / "old.csv"
+    target.write_text("keep")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or
+                        QMessageBox.StandardButton.No)
+    s = window.state.settings
+    window.state.set_settings(ScoringSettings(weights={c: 0.0 for c in s.weights}),
+                              "Clear weights")
+    assert window.state.error
+    dialog.set_format("csv")
+    dialog.path_edit.setText(str(target))
+    with qtbot.waitSignal(dialog.export_failed, timeout=10000) as blocker:
+        dialog.export_button.click()
+    assert "nothing to export" in str(blocker.args[0])
+    assert asked == []
+    assert target.read_text() == "keep"

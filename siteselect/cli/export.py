@@ -50,7 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
     p.add_argument("--paper", choices=PAPER_SIZES, default=None,
                    help="PDF paper size (pdf only; default: letter)")
     p.add_argument("--size", metavar="WxH", default=None,
-                   help="image size in pixels, e.g. 2400x1575 (png and svg only; default: 1600x1050)")
+                   help="image size in pixels, e.g. 2400x1575 "
+                   "(png and svg only; default: 1600x1050)")
     p.add_argument("--title", metavar="TEXT", default=None,
                    help="name shown in the export when no scenario is given")
     p.add_argument("--description", metavar="TEXT", default=None,

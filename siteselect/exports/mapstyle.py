@@ -4,9 +4,9 @@
 of :func:`~siteselect.model.geography.default_layout` (US Albers with Alaska and Hawaii as
 insets): one filled shape per state, coloured by score on viridis (perceptually uniform), run the
 same way as in the window (:mod:`siteselect.ui.colouring`): dark purple = best, light yellow =
-worst, so a printout held next to the screen matches it; grey for states that are not ranked; postal-code labels, with leader lines
-for the small north-eastern states; inset frames; and a legend whose best end is at the top.
-No drawing library is imported here.
+worst, so a printout held next to the screen matches it; grey for states that are not ranked;
+postal-code labels, with leader lines for the small north-eastern states; inset frames; and a
+legend whose best (dark) end is at the top. No drawing library is imported here.
 """
 
 from __future__ import annotations

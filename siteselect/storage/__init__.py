@@ -7,12 +7,19 @@ Qt-free; the CLI and the window both use :class:`ScenarioStore`.  See
 
 from siteselect.storage.database import default_db_path, resolve_db_path
 from siteselect.storage.migrations import SCHEMA_VERSION
-from siteselect.storage.repository import ConflictError, DeletedScenario, Revision, ScenarioStore
+from siteselect.storage.repository import (
+    ConflictError,
+    DeletedScenario,
+    NameTakenError,
+    Revision,
+    ScenarioStore,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
     "ConflictError",
     "DeletedScenario",
+    "NameTakenError",
     "Revision",
     "ScenarioStore",
     "default_db_path",

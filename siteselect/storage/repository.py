@@ -57,6 +57,14 @@ class ConflictError(StorageError):
         self.current = current
 
 
+class NameTakenError(InputError):
+    """The name a scenario would be restored under is taken; ``taken`` is the stored name."""
+
+    def __init__(self, message: str, taken: str) -> None:
+        super().__init__(message)
+        self.taken = taken
+
+
 @dataclass(frozen=True)
 class Revision:
     """One saved version of a scenario."""
@@ -386,26 +394,35 @@ class ScenarioStore:
             self._db.execute("DELETE FROM scenarios WHERE id = ?", [row["id"]])
         return DeletedScenario(scenario, revisions, dict(row), raw_revisions)
 
-    def restore_deleted(self, deleted: DeletedScenario) -> Scenario:
+    def restore_deleted(self, deleted: DeletedScenario, new_name: str | None = None) -> Scenario:
         """Put back a deleted scenario with its whole history (undo of :meth:`delete`).
+
+        ``new_name`` puts it back under another name (its revisions keep the names they were
+        saved under), for when its own name has been taken since.
 
         Raises
         ------
-        InputError
-            When its name has been taken since.
+        NameTakenError
+            When the name it would get has been taken since; nothing is written, so the
+            caller can ask for another name and try again.
         """
         sc = deleted.scenario
+        if new_name is not None:
+            sc = replace(sc, name=clean_name(new_name))
         with self._write():
-            if self._find_row(sc.name) is not None:
-                raise InputError(f"Cannot restore {quoted(sc.name)}: a scenario of that name "
-                                 f"exists again in {self.path}.")
+            taken = self._find_row(sc.name)
+            if taken is not None:
+                raise NameTakenError(
+                    f"Cannot restore {quoted(deleted.scenario.name)} as {quoted(sc.name)}: a "
+                    f"scenario named {quoted(taken['name'])} exists in {self.path}. Restore it "
+                    "under another name.", taken["name"])
             raw = deleted.raw_row
             if raw is not None:
                 cur = self._db.execute(
                     "INSERT INTO scenarios (name, name_key, description, settings, "
                     "dataset_version, created, updated, revision, builtin) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [raw["name"], raw["name_key"], raw["description"], raw["settings"],
+                    [sc.name, name_key(sc.name), raw["description"], raw["settings"],
                      raw["dataset_version"], raw["created"], raw["updated"], raw["revision"],
                      raw["builtin"]])
                 for r in deleted.raw_revisions:

@@ -9,10 +9,10 @@ import pytest
 from siteselect.errors import InputError
 from siteselect.model.scenario import BUILTIN_DEFINITIONS, Scenario
 from siteselect.model.settings import ScoringSettings
-from siteselect.storage import ConflictError, ScenarioStore
+from siteselect.storage import ConflictError, NameTakenError, ScenarioStore
 from siteselect.storage.migrations import SCHEMA_VERSION
 
-from .conftest import full_settings
+from .conftest import full_settings, make
 
 ODD_NAMES = [
     "Board draft — power first",
@@ -158,7 +158,7 @@ def test_delete_and_undo_restore_the_whole_history(store):
     assert store.get("Gone soon").revision == 2
     store.delete("Gone soon")
     store.save(Scenario("Gone soon"))
-    with pytest.raises(InputError, match="exists again"):
+    with pytest.raises(InputError, match="exists in .*another name"):
         store.restore_deleted(deleted)
 
 
@@ -261,3 +261,17 @@ def test_a_builtin_scenario_cannot_be_deleted(store, db_path):
     copy = store.duplicate("Talent First", "My talent")
     store.delete(copy.name)
     assert store.find("My talent") is None
+
+
+def test_a_deleted_scenario_restores_under_another_name_when_its_own_is_taken(store):
+    store.save(make("Shared plan", description="v1"))
+    store.save(make("Shared plan", description="v2"))
+    gone = store.delete("Shared plan")
+    store.save(make("Shared plan", description="someone else's"))
+    with pytest.raises(NameTakenError, match="exists") as info:
+        store.restore_deleted(gone)
+    assert info.value.taken == "Shared plan"
+    back = store.restore_deleted(gone, "Shared plan (restored)")
+    assert back.name == "Shared plan (restored)"
+    assert [r.description for r in store.revisions("Shared plan (restored)")] == ["v2", "v1"]
+    assert store.get("Shared plan").description == "someone else's"

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QWidget
 from siteselect.errors import SiteSelectError, StorageError
 from siteselect.model.scenario import Scenario
 from siteselect.model.settings import ScoringSettings
-from siteselect.storage import ConflictError, DeletedScenario, ScenarioStore
+from siteselect.storage import ConflictError, DeletedScenario, NameTakenError, ScenarioStore
 from siteselect.ui.dialogs import show_error
 from siteselect.ui.scenarios import prompts
 from siteselect.ui.state import UNTITLED, PlannerState
@@ -39,20 +39,33 @@ def _import_storage_engine() -> None:
 
 
 class DeleteScenarioCommand(QUndoCommand):
-    """Deleting a saved scenario; undo puts it back with its whole history."""
+    """Deleting a saved scenario; undo puts it back with its whole history.
+
+    What was deleted is kept for the whole session.  When its name has been taken since (by
+    another window or the command line), undo offers to put it back under another name; if
+    that is declined or fails, the entry goes back on the undo stack, so it can be tried again.
+    """
 
     def __init__(self, controller: ScenarioController, name: str) -> None:
         super().__init__(f"Delete Scenario “{name}”")
         self.controller = controller
         self.name = name
         self.deleted: DeletedScenario | None = None
+        #: Whether the scenario is in the database now (False once deleted).
+        self.restored = True
+        #: The name it was last put back under.
+        self.restored_as: str | None = None
 
     def redo(self) -> None:
         store = self.controller.store
         if store is None:
             return
+        if self.deleted is not None and not self.restored:
+            return  # an undo that did not put it back: it is still deleted, nothing to do
+        name = self.restored_as or self.name
         try:
-            self.deleted = store.delete(self.name)
+            self.deleted = store.delete(name)
+            self.restored = False
         except SiteSelectError as exc:
             self.setObsolete(True)
             self.controller.report(exc)
@@ -62,11 +75,36 @@ class DeleteScenarioCommand(QUndoCommand):
         store = self.controller.store
         if store is None or self.deleted is None:
             return
-        try:
-            store.restore_deleted(self.deleted)
-        except SiteSelectError as exc:
-            self.controller.report(exc)
+        new_name: str | None = None
+        while True:
+            try:
+                back = store.restore_deleted(self.deleted, new_name)
+            except NameTakenError as exc:
+                new_name = prompts.ask_name(
+                    self.controller.parent_widget, "Undo Delete",
+                    f"{exc.message}\n\nRestore the deleted scenario as:",
+                    f"{self.deleted.scenario.name} (restored)" if new_name is None
+                    else f"{new_name} (2)")
+                if new_name is not None and new_name.strip():
+                    continue
+                self._keep_on_stack()
+                return
+            except SiteSelectError as exc:
+                self.controller.report(exc)
+                self._keep_on_stack()
+                return
+            break
+        self.restored = True
+        self.restored_as = back.name
         self.controller.scenarios_changed.emit()
+        if back.name != self.deleted.scenario.name:
+            self.controller._status(  # noqa: SLF001
+                f"Restored “{self.deleted.scenario.name}” as “{back.name}”.")
+
+    def _keep_on_stack(self) -> None:
+        """Put this entry back as the next Undo (the data stays deleted, but not lost)."""
+        stack = self.controller.undo_stack
+        QTimer.singleShot(0, stack.redo)  # the stack is busy undoing this very command
 
 
 class RenameScenarioCommand(QUndoCommand):

@@ -618,3 +618,43 @@ def test_a_builtin_scenario_is_not_deleted_and_delete_is_disabled_for_it(window,
     assert "Talent First" in ui.panel.model.names()
     with ScenarioStore.open(db_path()) as store:
         assert store.get("Talent First").builtin
+
+
+def test_undo_delete_offers_another_name_when_the_name_was_taken_meanwhile(qtbot, window,
+                                                                           monkeypatch):
+    ctl, ui = window.scenario_controller, window.scenario_ui
+    answer_name(monkeypatch, "Taken again")
+    ctl.save_as()
+    bump_talent(window)
+    ctl.save()
+    answer_question(monkeypatch, QMessageBox.Yes)
+    assert ctl.delete("Taken again")
+    with ScenarioStore.open(db_path()) as store:  # e.g. `siteselect scenario save` meanwhile
+        store.save(Scenario("Taken again", settings=ScoringSettings(weights={"talent": 1.0})))
+    # Declining the new name keeps the deleted scenario and its Undo entry.
+    answer_name(monkeypatch, None)
+    ui.undo_delete_action.trigger()
+    qtbot.waitUntil(lambda: ctl.undo_stack.canUndo())
+    assert ctl.undo_stack.undoText() == "Delete Scenario “Taken again”"
+    # Accepting the suggested name puts it back with every revision.
+    suggested = []
+
+    def get_text(_parent, _title, label, _mode, text):
+        suggested.append((label, text))
+        return text, True
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+    ui.undo_delete_action.trigger()
+    assert suggested and suggested[0][1] == "Taken again (restored)"
+    assert "exists" in suggested[0][0]
+    with ScenarioStore.open(db_path()) as store:
+        assert [r.revision for r in store.revisions("Taken again (restored)")] == [2, 1]
+        assert store.get("Taken again").settings.weights == {"talent": 1.0}
+    # Redo deletes the restored copy again (not the other scenario), and Undo brings it back.
+    ctl.undo_stack.redo()
+    with ScenarioStore.open(db_path()) as store:
+        assert store.find("Taken again (restored)") is None
+        assert store.find("Taken again") is not None
+    ctl.undo_stack.undo()
+    with ScenarioStore.open(db_path()) as store:
+        assert len(store.revisions("Taken again (restored)")) == 2

@@ -108,15 +108,30 @@ def parse_document(data: str | bytes, where: str = "The scenario file") -> Any:
         For text that is not UTF-8 JSON, giving the line and column.
     """
     if isinstance(data, bytes):
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_utf16(data):
+            raise InputError(f"{where} looks like UTF-16 text, not UTF-8. Save it again as "
+                             "UTF-8 (e.g. \"Save As\" with encoding UTF-8) and import it again.")
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError(f"{where} is not UTF-8 text (byte {exc.start}).") from None
+            raise InputError(f"{where} is not UTF-8 text (the first bad byte is at offset "
+                             f"{exc.start}); save it as UTF-8 and import it again.") from None
     try:
         return json.loads(data)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{where} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+        # json's messages may end in "at" ("Unterminated string starting at"), which the
+        # position completes; say "at line ..." only once.
+        msg = exc.msg[:-3].rstrip() if exc.msg.endswith(" at") else exc.msg
+        raise InputError(f"{where} is not valid JSON: {msg} at line {exc.lineno}, "
                          f"column {exc.colno}.") from None
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte-order mark: JSON is mostly ASCII, so every other byte is 0."""
+    sample = data[:200]
+    if len(sample) < 4:
+        return False
+    return sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
 
 
 def document_to_scenario(doc: Any, where: str = "The scenario file") -> Scenario:

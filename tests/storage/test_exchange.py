@@ -118,3 +118,24 @@ def test_exported_file_is_readable_by_others_like_any_new_file(store, tmp_path):
     finally:
         os.umask(old)
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_truncated_json_says_at_line_once(store, tmp_path):
+    path = tmp_path / "cut.json"
+    path.write_text('{\n  "format": "siteselect-scenario",\n  "name": "Cut sh')
+    with pytest.raises(InputError) as info:
+        read_file(path)
+    assert "Unterminated string starting at line 3, column 11" in info.value.message
+    assert "at at" not in info.value.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_is_named_as_such(store, tmp_path, encoding):
+    good = tmp_path / "good.json"
+    write_file(store.get("Balanced"), good)
+    path = tmp_path / "wide.json"
+    path.write_bytes(good.read_text(encoding="utf-8").encode(encoding))
+    with pytest.raises(InputError, match="wide.json looks like UTF-16.*UTF-8"):
+        read_file(path)
+    with pytest.raises(InputError, match="UTF-16"):
+        store.import_json(path.read_bytes())

@@ -393,7 +393,8 @@ class ScenarioController(QObject):
             try:
                 saved = store.save(draft, expected_revision=cur.revision)
             except ConflictError as exc:
-                choice = prompts.ask_conflict(self.parent_widget, exc.message)
+                choice = prompts.ask_conflict(self.parent_widget, exc.message,
+                                              gone=exc.current is None)
                 if choice == prompts.COPY:
                     return self.save_as()
                 if choice != prompts.OVERWRITE:

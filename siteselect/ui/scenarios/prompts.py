@@ -22,18 +22,28 @@ def ask_unsaved(parent: QWidget | None, name: str) -> str:
     return {QMessageBox.Save: SAVE, QMessageBox.Discard: DISCARD}.get(answer, CANCEL)
 
 
-def ask_conflict(parent: QWidget | None, message: str) -> str:
+def ask_conflict(parent: QWidget | None, message: str, *, gone: bool = False) -> str:
     """Overwrite (as a new revision) / Save as Copy / Cancel after another window saved.
+
+    ``gone``: the scenario was renamed or deleted elsewhere (there is no "theirs" left under
+    this name), so Yes saves yours under the name again as a new scenario.
 
     A plain Yes / No / Cancel question (``QMessageBox.question``, like every other question
     here) whose text says what each answer does.
     """
+    if gone:
+        text = (f"{message}\n\nSave your version under this name again?\n"
+                "Yes: it is saved as a new scenario of this name (starting a new revision "
+                "history; a renamed one keeps its own history under its new name).\n"
+                "No: save yours under another name.\n"
+                "Cancel: do not save now.")
+    else:
+        text = (f"{message}\n\nSave your version as its newest revision?\n"
+                "Yes: yours becomes current; theirs stays in the revision history.\n"
+                "No: save yours as a copy under a new name.\n"
+                "Cancel: do not save now.")
     answer = QMessageBox.question(
-        parent, "Saved elsewhere",
-        f"{message}\n\nSave your version as its newest revision?\n"
-        "Yes: yours becomes current; theirs stays in the revision history.\n"
-        "No: save yours as a copy under a new name.\n"
-        "Cancel: do not save now.",
+        parent, "Saved elsewhere", text,
         QMessageBox.Yes | QMessageBox.No | QMessageBox.Cancel, QMessageBox.No)
     return {QMessageBox.Yes: OVERWRITE, QMessageBox.No: COPY}.get(answer, CANCEL)
 

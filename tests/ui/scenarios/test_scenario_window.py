@@ -658,3 +658,20 @@ def test_undo_delete_offers_another_name_when_the_name_was_taken_meanwhile(qtbot
     ctl.undo_stack.undo()
     with ScenarioStore.open(db_path()) as store:
         assert len(store.revisions("Taken again (restored)")) == 2
+
+
+def test_save_after_a_delete_elsewhere_words_the_question_for_the_deleted_case(window,
+                                                                               monkeypatch):
+    ctl = window.scenario_controller
+    answer_name(monkeypatch, "Deleted elsewhere")
+    ctl.save_as()
+    with ScenarioStore.open(db_path()) as store:
+        store.delete("Deleted elsewhere")
+    bump_talent(window, 63.0)
+    asked = answer_question(monkeypatch, QMessageBox.Yes)
+    assert ctl.save()
+    text = asked[0][1]
+    assert "renamed or deleted" in text
+    assert "theirs stays" not in text and "new scenario" in text
+    with ScenarioStore.open(db_path()) as store:
+        assert store.get("Deleted elsewhere").settings.weights["talent"] == 63.0

@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 APP_NAME = "SiteSelect"
 SETTINGS_FILE = "siteselect.ini"
 SETTINGS_VERSION = 1
+#: Smallest map (pixels) the window keeps, however it is resized.
+MAP_MIN_WIDTH, MAP_MIN_HEIGHT = 320, 200
 
 
 def distinct_keys(*keys: QKeySequence.StandardKey | str) -> list[QKeySequence]:
@@ -102,6 +104,57 @@ def app_settings() -> QSettings:
     return QSettings(QSettings.IniFormat, QSettings.UserScope, APP_NAME, "siteselect")
 
 
+class ElidedRichLabel(QLabel):
+    """One line of rich text that, when too wide, shows its plain text elided with "...".
+
+    A wrapped header grew taller than the bar in a small window and ran into the controls
+    beside it; this one keeps one line and may be as narrow as the layout needs.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rich = ""
+        self._plain = ""
+        self.setTextFormat(Qt.RichText)
+        self.setWordWrap(False)
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+
+    def set_rich_text(self, html: str) -> None:
+        from PySide6.QtGui import QTextDocument
+
+        if html == self._rich:
+            return
+        doc = QTextDocument()
+        doc.setHtml(html)
+        self._rich, self._plain = html, doc.toPlainText()
+        self._fit()
+
+    def full_text(self) -> str:
+        return self._plain
+
+    def is_elided(self) -> bool:
+        return self.textFormat() == Qt.PlainText
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        from PySide6.QtGui import QTextDocument
+
+        doc = QTextDocument()
+        doc.setDefaultFont(self.font())
+        doc.setDocumentMargin(0)
+        doc.setHtml(self._rich)
+        room = self.contentsRect().width()
+        if doc.idealWidth() <= room:
+            self.setTextFormat(Qt.RichText)
+            super().setText(self._rich)
+        else:
+            self.setTextFormat(Qt.PlainText)
+            super().setText(self.fontMetrics().elidedText(self._plain, Qt.ElideRight, room))
+
+
 class MainWindow(QMainWindow):
     """Map, weights, ranking and detail, live and linked."""
 
@@ -115,6 +168,9 @@ class MainWindow(QMainWindow):
 
         # Central: colour-by bar, map and legend.
         self.map_canvas = MapCanvasWidget(state, shapes)
+        # The map is what the window is for: the docks give way before it gets too small to
+        # read, and the window's minimum size follows from that.
+        self.map_canvas.setMinimumSize(MAP_MIN_WIDTH, MAP_MIN_HEIGHT)
         self.legend = ColourLegendWidget(state, lambda: self.map_canvas.scale)
         self.colour_combo = QComboBox()
         self.colour_combo.addItem("Overall score", SCORE)
@@ -130,12 +186,9 @@ class MainWindow(QMainWindow):
         self.reset_view_button = QPushButton("Reset View")
         self.reset_view_button.setToolTip("Show the whole country again (Ctrl+0)")
         self.reset_view_button.clicked.connect(self.map_canvas.reset_view)
-        self.map_title = QLabel()
-        self.map_title.setTextFormat(Qt.RichText)
-        # Wraps onto a second line rather than being cut off beside the Colour by controls.
-        self.map_title.setWordWrap(True)
-        self.map_title.setMinimumWidth(120)
-        self.map_title.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        # Elided (full text in the tooltip) rather than wrapped into the Colour by controls.
+        self.map_title = ElidedRichLabel()
+        self.map_title.setMinimumWidth(80)
         self.gates_label = QLabel()
         self.gates_label.setWordWrap(True)
         self.gates_label.setStyleSheet("color:#444; padding:0 6px;")
@@ -391,7 +444,7 @@ class MainWindow(QMainWindow):
         what = "Overall score" if st.colour_by == SCORE else escape(
             ds.criterion(st.colour_by).label)
         self.map_title.setToolTip(f"{what}: {method}, {len(r.criteria)} weighted criteria")
-        self.map_title.setText(
+        self.map_title.set_rich_text(
             f"<b>{what}</b> &nbsp;<span style='color:#555'>{method}, "
             f"{len(r.criteria)} criteria &middot; {len(r)} ranked"
             + (f", {n_out} not ranked" if n_out else "") + "</span>")

@@ -301,6 +301,12 @@ class WeightsPanelWidget(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setWidget(grid_host)
         scroll.setFrameShape(QScrollArea.NoFrame)
+        # Without a horizontal scroll bar nothing else stops the dock from squeezing the rows
+        # (Points and Share were cut off): the area is never narrower than the rows need
+        # beside the vertical scroll bar.
+        scroll.setMinimumWidth(grid_host.minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width())
+        self.weights_scroll = scroll
         wl.addWidget(scroll, 1)
         self.tabs.addTab(weights_tab, "Weights")
 

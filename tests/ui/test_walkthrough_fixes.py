@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 
 def move_to_state(canvas, code: str, nudge: int = 0) -> None:
@@ -142,3 +142,41 @@ def test_what_if_figure_shows_the_published_one_beside_it(window, dataset):
         assert expected in tip
     # Other states' figures are unchanged.
     assert "what-if" not in window.map_canvas.tooltip_for("GA")
+
+
+def test_weights_stay_whole_after_shrinking_and_growing_the_window(qtbot, window):
+    panel = window.weights_panel
+    panel.tabs.setCurrentIndex(0)
+    for size in ((800, 500), (1600, 1000)):
+        window.resize(*size)
+        qtbot.waitUntil(lambda: window.map_canvas.height() > 0)
+        QApplication.processEvents()
+        viewport = panel.findChild(QScrollArea).viewport()
+        for row in panel.rows.values():
+            for widget in (row.spin, row.share):
+                left = widget.mapTo(viewport, widget.rect().topLeft()).x()
+                right = widget.mapTo(viewport, widget.rect().topRight()).x()
+                assert 0 <= left and right < viewport.width(), (size, row.crit.id)
+
+
+def test_smallest_window_keeps_a_usable_map_and_a_one_line_header(qtbot, window):
+    from siteselect.ui.main_window import MAP_MIN_HEIGHT, MAP_MIN_WIDTH
+
+    window.resize(400, 300)  # below the minimum: Qt stops at the minimum size
+    QApplication.processEvents()
+    QApplication.processEvents()
+    smallest = window.minimumSizeHint().expandedTo(window.minimumSize())
+    assert window.width() <= smallest.width() + 1 and window.height() <= smallest.height() + 1
+    # Fits a 1366 x 768 laptop's free area.
+    assert smallest.width() <= 1366 and smallest.height() <= 700
+    assert window.map_canvas.width() >= MAP_MIN_WIDTH
+    assert window.map_canvas.height() >= MAP_MIN_HEIGHT
+    title, combo = window.map_title, window.colour_combo
+    assert not title.geometry().intersects(combo.geometry())
+    assert title.height() <= combo.height() + 12  # one line, not wrapped into the bar
+    assert title.is_elided()
+    assert title.text().endswith("\u2026")
+    assert title.full_text().startswith("Overall score")
+    window.resize(1600, 1000)
+    QApplication.processEvents()
+    assert not title.is_elided()

@@ -18,7 +18,10 @@ NAME = "Board draft — power first"
 
 @pytest.fixture
 def db(tmp_path):
-    return str(tmp_path / "cli.db")
+    """An existing scenario database (only saving creates a named file that is missing)."""
+    path = tmp_path / "cli.db"
+    ScenarioStore.open(path).close()
+    return str(path)
 
 
 def run(capsys, *argv):
@@ -263,8 +266,9 @@ def test_db_option_wins_over_the_environment(capsys, tmp_path, monkeypatch):
     ok(capsys, "scenario", "save", "Here", "--weights", "talent=1", "--db", given)
     assert "Here" in ok(capsys, "scenario", "list", "--db", given)
     assert not env_db.exists()
-    assert "There is no scenario named “Here”" in fails(capsys, "scenario", "show", "Here")
-    assert env_db.exists()  # the environment's database, created empty but for the built-ins
+    msg = fails(capsys, "scenario", "show", "Here")
+    assert f"There is no scenario database at {env_db}; nothing was created" in msg
+    assert not env_db.exists()  # a read-only command does not create the named file
 
 
 def test_per_user_database_without_db_or_environment(capsys, monkeypatch):
@@ -394,7 +398,8 @@ def test_list_warns_about_an_unreadable_scenario_and_lists_the_rest(capsys, db):
 def test_db_before_the_command_works_too(capsys, db, tmp_path):
     ok(capsys, "--db", db, "scenario", "save", "Front", "--weights", "talent=1")
     assert "Front" in ok(capsys, "scenario", "list", "--db", db)
-    assert "Front" not in ok(capsys, "scenario", "list")  # SITESELECT_DB's file
+    ok(capsys, "scenario", "save", "Env", "--weights", "talent=1")  # SITESELECT_DB's file
+    assert "Front" not in ok(capsys, "scenario", "list")
     other = str(tmp_path / "other.db")
     ok(capsys, "--db", db, "scenario", "save", "Back", "--db", other)  # the command's wins
     with ScenarioStore.open(other) as store:
@@ -406,3 +411,31 @@ def test_a_builtin_scenario_cannot_be_deleted(capsys, db):
     assert "built-in scenario and cannot be deleted" in msg and "duplicate" in msg
     out = ok(capsys, "compare", "Balanced", "Talent First", "--db", db)
     assert "Talent First" in out
+
+
+@pytest.mark.parametrize("argv", [
+    ["rank", "--scenario", "Balanced"],
+    ["scenario", "list"],
+    ["scenario", "show", "Balanced"],
+    ["scenario", "export", "Balanced", "-o", "{tmp}/out.json"],
+    ["compare", "Balanced", "Talent First"],
+    ["export", "--scenario", "Balanced", "-o", "{tmp}/out.csv"],
+])
+def test_read_only_commands_never_create_a_named_database(capsys, tmp_path, argv):
+    path = tmp_path / "missing.db"
+    argv = [a.format(tmp=tmp_path) for a in argv]
+    msg = fails(capsys, *argv, "--db", str(path))
+    assert f"no scenario database at {path}" in msg
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_named_database_in_a_missing_folder_is_refused(capsys, tmp_path, monkeypatch):
+    path = tmp_path / "nonexist" / "dir" / "x.db"
+    msg = fails(capsys, "scenario", "save", "Plan", "--weights", "talent=1", "--db", str(path))
+    assert f"folder {path.parent} of the scenario database {path} does not exist" in msg
+    assert "rank --scenario" not in msg
+    fails(capsys, "rank", "--scenario", "Balanced", "--db", str(path))
+    monkeypatch.setenv("SITESELECT_DB", str(path))
+    assert "does not exist" in fails(capsys, "scenario", "save", "Plan", "--weights", "talent=1")
+    assert not (tmp_path / "nonexist").exists()
+

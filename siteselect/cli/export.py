@@ -98,10 +98,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     description = args.description or ""
     base = None
     if args.scenario is not None:
-        from siteselect.storage import ScenarioStore
+        from siteselect.cli.scenario import load_scenario
 
-        with ScenarioStore.open(args.db) as store:
-            scenario = store.get(args.scenario)
+        scenario = load_scenario(args.db, args.scenario)
         base = scenario.settings
         name = scenario.name
         if args.description is None:

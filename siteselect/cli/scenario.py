@@ -17,6 +17,7 @@ import json
 import sys
 from typing import Any
 
+from siteselect.errors import StorageError
 from siteselect.model.scenario import Scenario, quoted, shell_quoted
 from siteselect.model.settings import Override, ScoringSettings
 
@@ -135,11 +136,30 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
     p.set_defaults(handler=cmd_compare)
 
 
-def open_store(args: argparse.Namespace):  # noqa: ANN201 - ScenarioStore, imported lazily
+def open_store(args: argparse.Namespace, *, create: bool = False):  # noqa: ANN201
+    """The scenario database of ``--db`` / ``SITESELECT_DB`` / the per-user default.
+
+    Only commands that save (``create=True``) create a file the planner named; the others
+    say there is no database there instead of creating an empty one.
+    """
     from siteselect.storage import ScenarioStore
 
     # `siteselect --db PATH scenario ...` works as well as `siteselect scenario ... --db PATH`.
-    return ScenarioStore.open(getattr(args, "db", None) or getattr(args, "window_db", None))
+    return ScenarioStore.open(getattr(args, "db", None) or getattr(args, "window_db", None),
+                              create=create)
+
+
+def load_scenario(db: str | None, name: str) -> Scenario:
+    """The saved scenario ``name`` from database ``db`` (None: the default), never creating
+    a named database file that does not exist."""
+    from siteselect.storage import MissingDatabaseError, ScenarioStore
+
+    try:
+        store = ScenarioStore.open(db, create=False)
+    except MissingDatabaseError as exc:
+        raise StorageError(f"Cannot use scenario {quoted(name)}: {exc.message}") from None
+    with store:
+        return store.get(name)
 
 
 def base_settings(args: argparse.Namespace) -> ScoringSettings | None:
@@ -147,8 +167,8 @@ def base_settings(args: argparse.Namespace) -> ScoringSettings | None:
     name = getattr(args, "scenario", None)
     if not name:
         return None
-    with open_store(args) as store:
-        return store.get(name).settings
+    return load_scenario(getattr(args, "db", None) or getattr(args, "window_db", None),
+                         name).settings
 
 
 def _dump(data: Any) -> None:
@@ -306,7 +326,7 @@ def cmd_save(args: argparse.Namespace) -> int:
     from siteselect.model.dataset import load_dataset
 
     ds = load_dataset()
-    with open_store(args) as store:
+    with open_store(args, create=True) as store:
         existing = store.find(args.name)
         settings = settings_from_args(args, ds, existing.settings if existing else None)
         settings = _with_what_if(settings, args, ds)
@@ -401,7 +421,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     doc = read_file(args.file)
     where = str(args.file)
-    with open_store(args) as store:
+    with open_store(args, create=True) as store:
         rename = args.rename
         if rename is None and sys.stdin.isatty():
             # Check the file first, so the question is only asked about a valid scenario.

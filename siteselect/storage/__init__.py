@@ -10,6 +10,7 @@ from siteselect.storage.migrations import SCHEMA_VERSION
 from siteselect.storage.repository import (
     ConflictError,
     DeletedScenario,
+    MissingDatabaseError,
     NameTakenError,
     Revision,
     ScenarioStore,
@@ -19,6 +20,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "ConflictError",
     "DeletedScenario",
+    "MissingDatabaseError",
     "NameTakenError",
     "Revision",
     "ScenarioStore",

@@ -44,6 +44,25 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("siteselect", appauthor=False)) / DB_FILENAME
 
 
+def is_explicit(path: str | os.PathLike[str] | None = None) -> bool:
+    """Whether the planner named the file (``--db PATH`` or ``SITESELECT_DB``).
+
+    Only the default per-user file is created, folders and all, without being asked for: a
+    named file that is missing is most likely a typing mistake.
+    """
+    return (path is not None and bool(str(path).strip())) or bool(
+        os.environ.get(ENV_VAR, "").strip())
+
+
+def check_can_create(path: Path) -> None:
+    """Refuse to create a named database file in a folder that does not exist."""
+    if not path.parent.is_dir():
+        raise StorageError(
+            f"The folder {path.parent} of the scenario database {path} does not exist; nothing "
+            "was created. Create the folder first, or choose another file with --db PATH or "
+            "SITESELECT_DB.")
+
+
 def resolve_db_path(path: str | os.PathLike[str] | None = None) -> Path:
     """``path`` if given, else :func:`default_db_path`."""
     if path is not None and str(path).strip():

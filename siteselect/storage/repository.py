@@ -57,6 +57,14 @@ class ConflictError(StorageError):
         self.current = current
 
 
+class MissingDatabaseError(StorageError):
+    """A scenario database file the planner named does not exist (``path``)."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 class NameTakenError(InputError):
     """The name a scenario would be restored under is taken; ``taken`` is the stored name."""
 
@@ -114,11 +122,16 @@ class ScenarioStore:
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, *,
-             busy_timeout: float = _db.DEFAULT_BUSY_TIMEOUT) -> ScenarioStore:
+             busy_timeout: float = _db.DEFAULT_BUSY_TIMEOUT,
+             create: bool = True) -> ScenarioStore:
         """Open (or create) the database at ``path`` (default: :func:`default_db_path`).
 
         An existing file is first checked read-only and refused, untouched, when it is not a
         healthy SiteSelect database of this or an older schema; older ones are upgraded.
+        The default per-user file is created (folders included) on first use.  A file the
+        planner named (``path`` or ``SITESELECT_DB``) is created only when ``create`` is true
+        and its folder exists; with ``create`` false (commands that only read) a missing named
+        file is a :class:`MissingDatabaseError`.
 
         Raises
         ------
@@ -128,6 +141,13 @@ class ScenarioStore:
         p = _db.resolve_db_path(path)
         if p.exists():
             _db.check_existing_file(p, MIGRATION_NAMES, busy_timeout)
+        elif _db.is_explicit(path):
+            if not create:
+                raise MissingDatabaseError(
+                    f"There is no scenario database at {p}; nothing was created. Check the "
+                    "path, or save a scenario there first (`siteselect scenario save NAME "
+                    "--db PATH`).", p)
+            _db.check_can_create(p)
         db = _db.connect(p, busy_timeout)
         store = cls(db, p, busy_timeout)
         try:

@@ -279,6 +279,11 @@ class ScenarioController(QObject):
         path = prompts.ask_new_database(self.parent_widget, suggestion)
         if not path:
             return False
+        # The planner chose this place in a file dialog: make its folder if need be.
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.warning("Could not create the folder of %s: %s", path, exc)
         # An existing file is never replaced: opening checks it and refuses anything unreadable.
         ok = self.open_database(path)
         if not ok and self.db_error is not None:

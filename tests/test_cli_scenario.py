@@ -439,3 +439,28 @@ def test_a_named_database_in_a_missing_folder_is_refused(capsys, tmp_path, monke
     assert "does not exist" in fails(capsys, "scenario", "save", "Plan", "--weights", "talent=1")
     assert not (tmp_path / "nonexist").exists()
 
+
+def test_require_replaces_a_saved_gate_and_clear_gates_drops_them(capsys, db):
+    def gates():
+        with ScenarioStore.open(db) as store:
+            return [(g.criterion, g.op, g.threshold) for g in store.get("Gated").settings.gates]
+
+    ok(capsys, "scenario", "save", "Gated", "--weights", "energy_cost=1",
+       "--require", "energy_cost<=9", "tax_incentives>=0.5", "--exclude", "CA,NY", "--db", db)
+    ok(capsys, "scenario", "save", "Gated", "--require", "energy_cost<=12", "--db", db)
+    assert gates() == [("tax_incentives", ">=", 0.5), ("energy_cost", "<=", 12.0)]
+    ok(capsys, "scenario", "save", "Gated", "--require", "energy_cost>=3", "--db", db)
+    assert ("energy_cost", "<=", 12.0) in gates() and ("energy_cost", ">=", 3.0) in gates()
+    ok(capsys, "scenario", "save", "Gated", "--clear-gates", "--exclude", "TX", "--db", db)
+    assert gates() == []
+    with ScenarioStore.open(db) as store:
+        assert store.get("Gated").settings.exclude == ("TX",)
+    ok(capsys, "scenario", "save", "Gated", "--require", "energy_cost<=10", "--exclude", "",
+       "--db", db)
+    assert gates() == [("energy_cost", "<=", 10.0)]
+    with ScenarioStore.open(db) as store:
+        assert store.get("Gated").settings.exclude == ()
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["scenario", "save", "--help"])
+    assert "--clear-gates" in capsys.readouterr().out

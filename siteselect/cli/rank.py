@@ -77,10 +77,15 @@ def add_rank_options(p: argparse.ArgumentParser) -> None:
                    help="minmax (default), zscore or rank; TOPSIS always uses vector normalisation")
     g.add_argument("--exclude", metavar="ST,ST", default=None,
                    help="postal codes of states to leave out, e.g. CA,NY (any case; a code "
-                   "given twice counts once)")
+                   "given twice counts once); replaces a saved scenario's list, and "
+                   "--exclude '' leaves none out")
     g.add_argument("--require", metavar="'ID<=X'", action="extend", nargs="+", default=None,
                    help="hard gate(s) on raw values, e.g. 'energy_cost<=9' 'tax_incentives>=0.5'; "
-                   "a categorical criterion also takes its label: 'water_stress<=Medium-high'")
+                   "a categorical criterion also takes its label: 'water_stress<=Medium-high'. "
+                   "On a saved scenario, a gate on the same criterion with the same comparison "
+                   "replaces the saved one; others are added")
+    g.add_argument("--clear-gates", action="store_true",
+                   help="drop a saved scenario's gates first (then --require adds the new ones)")
     g.add_argument("--missing", choices=MISSING_POLICIES, default=None,
                    help="missing data: worst (default), mean, or exclude the state")
 
@@ -111,11 +116,17 @@ def settings_from_args(
         changes["missing"] = args.missing
     if args.exclude is not None:
         changes["exclude"] = tuple(ds.check_states(args.exclude.split(",")))
+    kept = () if getattr(args, "clear_gates", False) else tuple(base.gates)
     if args.require:
         gates = parse_gates(_with_category_numbers(t, ds) for t in args.require)
         for gate in gates:
             ds.criterion(gate.criterion)
-        changes["gates"] = tuple(base.gates) + gates
+        # A new gate replaces a saved one on the same criterion and comparison.
+        new_keys = {(g.criterion, g.op) for g in gates}
+        kept = tuple(g for g in kept if (g.criterion, g.op) not in new_keys)
+        changes["gates"] = kept + gates
+    elif kept != tuple(base.gates):
+        changes["gates"] = kept
     fields = {
         "weights": base.weights, "disabled": base.disabled, "method": base.method,
         "normalization": base.normalization, "missing": base.missing, "gates": base.gates,

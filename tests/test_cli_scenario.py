@@ -464,3 +464,13 @@ def test_require_replaces_a_saved_gate_and_clear_gates_drops_them(capsys, db):
     with pytest.raises(SystemExit):
         main(["scenario", "save", "--help"])
     assert "--clear-gates" in capsys.readouterr().out
+
+
+def test_compare_names_the_scenario_that_cannot_be_scored(capsys, db):
+    with ScenarioStore.open(db) as store:
+        from siteselect.model.scenario import Scenario
+        from siteselect.model.settings import ScoringSettings
+
+        store.save(Scenario("W3", settings=ScoringSettings(weights={"talent": 0.0})))
+    msg = fails(capsys, "compare", "Balanced", "W3", "--db", db)
+    assert "Scenario “W3”: " in msg and "Balanced" not in msg

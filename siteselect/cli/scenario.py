@@ -451,8 +451,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         a = store.get(args.name_a)
         b = store.get(args.name_b)
-    cmp = compare(rank_states(ds, a.settings), rank_states(ds, b.settings), args.top,
-                  states=ds.states)
+    from siteselect.errors import SiteSelectError
+
+    def ranked(sc: Scenario):  # noqa: ANN202 - ScoringResult
+        try:
+            return rank_states(ds, sc.settings)
+        except SiteSelectError as exc:  # say which of the two cannot be scored
+            raise type(exc)(f"Scenario {quoted(sc.name)}: {exc.message}") from None
+
+    cmp = compare(ranked(a), ranked(b), args.top, states=ds.states)
     if args.format == "json":
         _dump(comparison_record(cmp, a.name, b.name, dict(ds.names)))
         return 0

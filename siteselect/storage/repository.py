@@ -523,6 +523,7 @@ class ScenarioStore:
         sc = document_to_scenario(doc, where)
         if rename is not None:
             sc = replace(sc, name=rename)
+        _check_scorable(sc, where)
         with self._write():
             existing = self._find_row(sc.name)
             if existing is not None:
@@ -540,3 +541,19 @@ class ScenarioStore:
     def schema_version(self) -> int:
         with self._read():
             return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _check_scorable(sc: Scenario, where: str) -> None:
+    """Refuse a scenario that can never be scored against the shipped dataset (e.g. every
+    weight zero, or gates no state passes), naming the settings field at fault."""
+    from siteselect.analysis import rank_states
+    from siteselect.model.dataset import load_dataset
+
+    try:
+        rank_states(load_dataset(), sc.settings)
+    except SiteSelectError as exc:
+        text = exc.message.casefold()
+        field = next((f for f in ("weights", "gates", "exclude", "overrides")
+                      if f.rstrip("s") in text), "settings")
+        raise InputError(f"{where}: scenario {quoted(sc.name)} can never be scored "
+                         f"(field \"{field}\"): {exc.message}") from None

@@ -139,3 +139,19 @@ def test_a_utf16_file_is_named_as_such(store, tmp_path, encoding):
         read_file(path)
     with pytest.raises(InputError, match="UTF-16"):
         store.import_json(path.read_bytes())
+
+
+@pytest.mark.parametrize(("settings", "field"), [
+    ({"weights": {"talent": 0.0, "energy_cost": 0.0}}, "weights"),
+    ({"weights": {"talent": 1.0}, "gates": [{"criterion": "energy_cost", "op": "<=",
+                                              "threshold": -1.0}]}, "gates"),
+])
+def test_import_refuses_a_scenario_that_can_never_be_scored(store, tmp_path, settings, field):
+    good = tmp_path / "good.json"
+    write_file(store.get("Balanced"), good)
+    doc = json.loads(good.read_text(encoding="utf-8"))
+    doc["name"] = "Never"
+    doc["settings"].update(settings)
+    with pytest.raises(InputError, match=f"can never be scored \\(field \"{field}\"\\)"):
+        store.import_json(doc)
+    assert store.find("Never") is None

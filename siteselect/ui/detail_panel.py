@@ -189,7 +189,7 @@ class StateDetailWidget(QWidget):
             if what_if is not None:
                 # The assumed figure has no source: the year and source are the published
                 # figure's, and say so.
-                text = "<b>" + escape(what_if).replace("what-if", "what-if</b>", 1)
+                text = escape(what_if).replace("(what-if)", "<b>(what-if)</b>", 1)
                 origin = "published figure: " + origin
             elif cid in missing:
                 text = "<i>missing</i> (scored by the missing-data policy)"

@@ -29,7 +29,8 @@ def raw_value_text(ds: Dataset, settings: ScoringSettings, state: str, cid: str,
 
 
 def what_if_text(ds: Dataset, settings: ScoringSettings, state: str, cid: str) -> str | None:
-    """``what-if 4 cents/kWh (published: 7.2 cents/kWh)`` for an overridden figure, else None.
+    """``4 cents/kWh (what-if) \u2014 published: 7.2 cents/kWh`` for an overridden figure,
+    else None.
 
     The published figure is the dataset's own ("missing" where it has none); its source and
     year are those of the criterion.
@@ -39,7 +40,7 @@ def what_if_text(ds: Dataset, settings: ScoringSettings, state: str, cid: str) -
         return None
     assumed = ds.format_value(state, cid, o.value)
     published = ds.format_value(state, cid)
-    return f"what-if {assumed} (published: {published})"
+    return f"{assumed} (what-if) \u2014 published: {published}"
 
 
 def year_of(ds: Dataset, cid: str) -> str:

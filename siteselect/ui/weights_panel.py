@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -99,6 +99,32 @@ def gate_text(ds, gate: Gate) -> str:  # noqa: ANN001
     value = crit.label_for(gate.threshold) if crit.encoding else None
     shown = value or crit.format_value(gate.threshold)
     return f"{crit.label} {OP_TEXT.get(gate.op, gate.op)} {shown}"
+
+
+class WrapLabel(QLabel):
+    """A wrapped label that is never given less height than its text needs at its width.
+
+    Layouts inside tabs and docks do not ask a label for its height at the width it really
+    gets; in a short window its last line was cut off (the gate hint ended at "no = 0.").
+    """
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        hint = super().minimumSizeHint()
+        width = self.width() if self.width() > 0 else hint.width()
+        return QSize(hint.width(), max(hint.height(), self.heightForWidth(width)))
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+        super().setText(text)
+        self.updateGeometry()
+
+    def resizeEvent(self, ev) -> None:  # noqa: ANN001, N802 - Qt API
+        super().resizeEvent(ev)
+        if ev.oldSize().width() != ev.size().width():
+            self.updateGeometry()
 
 
 class _ClickableLabel(QLabel):
@@ -315,8 +341,7 @@ class WeightsPanelWidget(QWidget):
         gl = QVBoxLayout(gates_tab)
         gbox = QGroupBox("Thresholds")
         gbl = QVBoxLayout(gbox)
-        rule = QLabel("A state must meet every threshold to be ranked.")
-        rule.setWordWrap(True)
+        rule = WrapLabel("A state must meet every threshold to be ranked.")
         rule.setStyleSheet("color: #555;")
         gbl.addWidget(rule)
         self.gate_list = QListWidget()
@@ -350,12 +375,10 @@ class WeightsPanelWidget(QWidget):
         add.addWidget(self.gate_value, 1)
         add.addWidget(self.gate_add)
         gbl.addLayout(add)
-        self.gate_hint = QLabel()
-        self.gate_hint.setWordWrap(True)
+        self.gate_hint = WrapLabel()
         self.gate_hint.setStyleSheet("color: #555;")
         gbl.addWidget(self.gate_hint)
-        self.gate_message = QLabel()
-        self.gate_message.setWordWrap(True)
+        self.gate_message = WrapLabel()
         self.gate_message.setStyleSheet("color: #b00020;")
         gbl.addWidget(self.gate_message)
         self.gate_remove = QPushButton("Remove Selected Gates")

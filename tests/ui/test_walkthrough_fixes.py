@@ -179,3 +179,34 @@ def test_smallest_window_keeps_a_usable_map_and_a_one_line_header(qtbot, window)
     window.resize(1600, 1000)
     QApplication.processEvents()
     assert not title.is_elided()
+
+
+def test_gate_hint_is_never_cut_off_in_a_short_window(qtbot, planner_state):
+    from siteselect.ui.main_window import MainWindow
+
+    # A larger font, as on desktops with bigger default fonts, where the hint lost its end.
+    app = QApplication.instance()
+    normal = app.font()
+    font = app.font()
+    font.setPointSizeF(font.pointSizeF() * 1.4)
+    app.setFont(font)
+    try:
+        window = MainWindow(planner_state, restore_settings=False)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        panel = window.weights_panel
+        panel.tabs.setCurrentIndex(1)
+        combo = panel.gate_criterion
+        combo.setCurrentIndex(combo.findData("tax_incentives"))
+        hint = panel.gate_hint
+        assert hint.font().pointSizeF() == font.pointSizeF()
+        assert hint.text().endswith("Type a number or a category.")
+        window.resize(400, 300)  # as small as the window goes
+        QApplication.processEvents()
+        QApplication.processEvents()
+        need = hint.heightForWidth(hint.width())
+        assert hint.height() >= need
+        assert hint.visibleRegion().boundingRect().height() >= need
+    finally:
+        app.setFont(normal)

@@ -311,7 +311,8 @@ class Checkpoint:
 
 
 # -- safe writing ----------------------------------------------------------------------------
-def _check_target(path: Path) -> None:
+def check_target(path: Path) -> None:
+    """Refuse a target that is a folder, a read-only file, or in a folder that does not exist."""
     if path.exists() and path.is_dir():
         raise ExportError(f"Cannot write {path}: it is a folder, not a file name.")
     if path.is_file() and not (path.stat().st_mode & 0o222):
@@ -350,7 +351,7 @@ def atomic_output(targets: Sequence[str | os.PathLike[str]]) -> Iterator[list[Pa
     """
     paths = [Path(t).expanduser().absolute() for t in targets]
     for p in paths:
-        _check_target(p)
+        check_target(p)
     try:
         tmpdir = Path(tempfile.mkdtemp(prefix=".siteselect-export-", dir=paths[0].parent))
     except OSError as exc:

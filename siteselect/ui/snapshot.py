@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from siteselect.errors import ExportError, InputError
+from siteselect.exports.common import atomic_output, check_target
 from siteselect.model.settings import ScoringSettings
 
 MIN_SIZE = (800, 500)
@@ -44,21 +45,13 @@ def check_output(path: str | os.PathLike[str]) -> Path:
     Raises
     ------
     ExportError
-        If it does not end in .png, its folder does not exist or is not writable, or it is a
-        folder.
+        If it does not end in .png, is a folder or a read-only file, or its folder does not
+        exist (the same checks as every export).
     """
-    out = Path(path)
+    out = Path(path).expanduser().absolute()
     if out.suffix.lower() != ".png":
-        raise ExportError(f"The snapshot file must end in .png: {out}")
-    if out.is_dir():
-        raise ExportError(f"The snapshot path is a folder: {out}")
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise ExportError(f"Cannot write {out}: the folder {folder} does not exist.")
-    if not os.access(folder, os.W_OK):
-        raise ExportError(f"Cannot write {out}: the folder {folder} is not writable.")
-    if out.exists() and not os.access(out, os.W_OK):
-        raise ExportError(f"Cannot write {out}: the file is read-only.")
+        raise ExportError(f"The snapshot file must end in .png: {path}")
+    check_target(out)
     return out
 
 
@@ -99,14 +92,7 @@ def write_snapshot(path: str | os.PathLike[str], settings: ScoringSettings,
     """Render the window and write it as PNG; returns the path written."""
     out = check_output(path)
     image = render_window(settings, size, select, colour_by)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp.png")
-    try:
+    with atomic_output([out]) as (tmp,):
         if not image.save(str(tmp), "PNG"):
             raise ExportError(f"Cannot write {out}: saving the PNG failed.")
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise ExportError(f"Cannot write {out}: {exc.strerror or exc}.") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return out

@@ -110,3 +110,14 @@ def test_colour_by_a_criterion_and_a_saved_scenario(tmp_path, qapp, capsys):
     assert main(["snapshot", str(tmp_path / "y.png"), "--scenario", "No such",
                  "--db", str(db)]) == 2
     assert "No such" in capsys.readouterr().err
+
+
+def test_a_read_only_snapshot_file_is_refused_and_kept(tmp_path, qapp, capsys):
+    target = tmp_path / "board.png"
+    target.write_bytes(b"keep me")
+    target.chmod(0o444)  # mode bits, so the refusal holds even for root
+    assert main(["snapshot", str(target), "--size", "800x500"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "read-only" in err[0]
+    assert target.read_bytes() == b"keep me"
+    assert [p.name for p in tmp_path.iterdir()] == ["board.png"]  # no temporary file left

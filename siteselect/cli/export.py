@@ -25,7 +25,7 @@ from siteselect.errors import InputError, SiteSelectError
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argparse API
-    from siteselect.cli.rank import _positive_int, add_rank_options
+    from siteselect.cli.rank import add_rank_options, positive_int
     from siteselect.exports import FORMATS, PAPER_SIZES
 
     lines = "; ".join(f"{k} = {v[3]}" for k, v in FORMATS.items())
@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
     add_rank_options(p)
     p.add_argument("--format", choices=tuple(FORMATS), default=None,
                    help="output format (default: from the suffix of -o)")
-    p.add_argument("--top", type=_positive_int, metavar="N", default=None,
+    p.add_argument("--top", type=positive_int, metavar="N", default=None,
                    help="list the first N states only (the maps still show every state)")
     p.add_argument("--paper", choices=PAPER_SIZES, default=None,
                    help="PDF paper size (pdf only; default: letter)")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argparse API
@@ -13,13 +15,8 @@ def open_window(args: argparse.Namespace) -> int:
     """Open the planner's window on the default weighting; returns the exit status."""
     db = getattr(args, "window_db", None)
     if db:
-        import os
-
         # The window's scenario database: --db wins over SITESELECT_DB and the per-user file.
         os.environ["SITESELECT_DB"] = db
-    import os
-    import sys
-
     if sys.platform.startswith("linux") and not any(
         os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
     ):
@@ -31,8 +28,6 @@ def open_window(args: argparse.Namespace) -> int:
     try:
         from siteselect.ui.app import run
     except ImportError as exc:  # e.g. PySide6 missing on a headless install
-        import sys
-
         sys.stderr.write(f"siteselect: error: the window needs PySide6 and pyqtgraph ({exc}); "
                          "headless commands still work (see siteselect --help).\n")
         return 2

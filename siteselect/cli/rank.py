@@ -46,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
         "weighting applies (see README.md).",
     )
     add_rank_options(p)
-    p.add_argument("--top", type=_positive_int, metavar="N", help="show the first N states only")
+    p.add_argument("--top", type=positive_int, metavar="N", help="show the first N states only")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--scenario", metavar="NAME",
                    help="start from a saved scenario; rank options apply on top of it")
@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
     p.set_defaults(handler=cmd_rank)
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
     try:
         n = int(text)
     except ValueError:
@@ -208,7 +208,7 @@ def cmd_criteria(args: argparse.Namespace) -> int:
              f"{r['default_weight']:g}" if r["default_weight"] else ""]
             for r in records
         ]
-        print(_table(["id", "label", "unit", "better", "coverage", "year", "status", "default"],
+        print(text_table(["id", "label", "unit", "better", "coverage", "year", "status", "default"],
                      rows))
         print(f"\nDataset {ds.version}; sources: siteselect criteria --format json")
         for r in records:
@@ -303,7 +303,7 @@ def print_result(ds: Dataset, settings: ScoringSettings, result: ScoringResult, 
     for r in result.rows(top):
         rows.append([str(r.rank), r.alternative, ds.names[r.alternative], f"{r.score:.1f}"]
                     + [cell(r.alternative, c.id, r.values[c.id]) for c in crit])
-    print(_table(header, rows, right={0, 3}))
+    print(text_table(header, rows, right={0, 3}))
     print()
     if what_if:
         print("* what-if value replacing the published figure: " + "; ".join(
@@ -331,7 +331,7 @@ def _write_csv(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> None:
     sys.stdout.write(buf.getvalue())
 
 
-def _table(
+def text_table(
     header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int] | None = None
 ) -> str:
     right = right or set()

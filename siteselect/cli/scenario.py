@@ -17,6 +17,7 @@ import json
 import sys
 from typing import Any
 
+from siteselect.cli.rank import positive_int, text_table
 from siteselect.errors import StorageError
 from siteselect.model.scenario import Scenario, quoted, shell_quoted
 from siteselect.model.settings import Override, ScoringSettings
@@ -27,12 +28,6 @@ FORMATS = ("table", "json")
 def _add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", metavar="PATH", default=None,
                    help="scenario database file (default: $SITESELECT_DB or the per-user file)")
-
-
-def _positive_int(text: str) -> int:
-    from siteselect.cli.rank import _positive_int as parse
-
-    return parse(text)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argparse API
@@ -55,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
 
     p = ssub.add_parser("show", help="show one scenario's settings")
     p.add_argument("name", metavar="NAME")
-    p.add_argument("--revision", metavar="REV", type=_positive_int, default=None,
+    p.add_argument("--revision", metavar="REV", type=positive_int, default=None,
                    help="show this earlier revision (see `scenario revisions NAME`)")
     p.add_argument("--format", choices=FORMATS, default="table")
     _add_db(p)
@@ -105,7 +100,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
 
     p = ssub.add_parser("restore", help="make an earlier revision current (as a new revision)")
     p.add_argument("name", metavar="NAME")
-    p.add_argument("revision", metavar="REV", type=_positive_int)
+    p.add_argument("revision", metavar="REV", type=positive_int)
     _add_db(p)
     p.set_defaults(handler=cmd_restore)
 
@@ -129,7 +124,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
         "the top N, and the weight differences.")
     p.add_argument("name_a", metavar="NAME_A")
     p.add_argument("name_b", metavar="NAME_B")
-    p.add_argument("--top", type=_positive_int, default=10, metavar="N",
+    p.add_argument("--top", type=positive_int, default=10, metavar="N",
                    help="shortlist size for entered/left (default 10)")
     p.add_argument("--format", choices=FORMATS, default="table")
     _add_db(p)
@@ -201,7 +196,6 @@ def scenario_record(sc: Scenario) -> dict[str, Any]:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from siteselect.cli.rank import _table
 
     with open_store(args) as store:
         items = store.list(args.search)
@@ -212,7 +206,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     rows = [[sc.name, _when(sc.updated), str(sc.revision), "built-in" if sc.builtin else "",
              _short(sc.description)] for sc in items]
-    print(_table(["name", "updated (UTC)", "rev", "kind", "description"], rows, right={2}))
+    print(text_table(["name", "updated (UTC)", "rev", "kind", "description"], rows, right={2}))
     return 0
 
 
@@ -363,7 +357,6 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_revisions(args: argparse.Namespace) -> int:
-    from siteselect.cli.rank import _table
     from siteselect.model.scenario import settings_to_dict
 
     with open_store(args) as store:
@@ -380,7 +373,7 @@ def cmd_revisions(args: argparse.Namespace) -> int:
         weights = dict(describe_settings(r.settings))["Weights"]
         rows.append([str(r.revision) + (" *" if r.revision == current.revision else ""),
                      _when(r.saved_at), r.settings.method, _short(weights, 70)])
-    print(_table(["rev", "saved (UTC)", "method", "weights"], rows))
+    print(text_table(["rev", "saved (UTC)", "method", "weights"], rows))
     print("\n* current. Restore one with: siteselect scenario restore "
           f"{shell_quoted(current.name)} REV")
     return 0
@@ -443,7 +436,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from siteselect.analysis import rank_states
-    from siteselect.cli.rank import _table
     from siteselect.compare import ENTERED, LEFT, compare, comparison_record
     from siteselect.model.dataset import load_dataset
 
@@ -480,13 +472,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
                      "" if s.score_a is None else f"{s.score_a:.1f}",
                      "" if s.score_b is None else f"{s.score_b:.1f}", mark or note])
     print(f"A: {a.name}\nB: {b.name}\n")
-    print(_table(["state", "name", "rank A", "rank B", "change", "score A", "score B", "note"],
+    print(text_table(["state", "name", "rank A", "rank B", "change", "score A", "score B", "note"],
                  rows, right={2, 3, 4, 5, 6}))
     print(f"\nChange = places moved up from A to B. Top {cmp.top_n}: "
           f"entered {', '.join(cmp.entered) or 'none'}; left {', '.join(cmp.left) or 'none'}.")
     if cmp.weights:
         print("\nWeights (share of total):")
-        print(_table(["criterion", "A", "B", "change"],
+        print(text_table(["criterion", "A", "B", "change"],
                      [[w.criterion, f"{w.weight_a:.0%}", f"{w.weight_b:.0%}",
                        f"{w.change * 100:+.0f} pts" if round(w.change * 100) else "0"]
                       for w in cmp.weights], right={1, 2, 3}))

@@ -127,7 +127,6 @@ def test_what_if_figure_shows_the_published_one_beside_it(window, dataset):
     st.set_settings(replace(st.settings, overrides=(Override("TX", "energy_cost", 4.0),)),
                     "What-if")
     st.select("TX")
-    html = window.detail_panel.figures.toHtml()
     expected = f"{assumed} (what-if) \u2014 published: {published}"
     plain = window.detail_panel.figures.toPlainText()
     assert expected in plain
@@ -155,7 +154,7 @@ def test_weights_stay_whole_after_shrinking_and_growing_the_window(qtbot, window
             for widget in (row.spin, row.share):
                 left = widget.mapTo(viewport, widget.rect().topLeft()).x()
                 right = widget.mapTo(viewport, widget.rect().topRight()).x()
-                assert 0 <= left and right < viewport.width(), (size, row.crit.id)
+                assert left >= 0 and right < viewport.width(), (size, row.crit.id)
 
 
 def test_smallest_window_keeps_a_usable_map_and_a_one_line_header(qtbot, window):

@@ -455,10 +455,11 @@ class ScenarioStore:
                 [sc.name, name_key(sc.name), sc.description,
                  json.dumps(settings_to_dict(sc.settings), ensure_ascii=False),
                  sc.dataset_version, sc.created, sc.updated, sc.revision, int(sc.builtin)])
-            for r in deleted.revisions:
-                self._add_revision(cur.lastrowid, r.revision, r.saved_at, r.name, r.description,
-                                   json.dumps(settings_to_dict(r.settings), ensure_ascii=False),
-                                   r.dataset_version)
+            for rev in deleted.revisions:
+                self._add_revision(cur.lastrowid, rev.revision, rev.saved_at, rev.name,
+                                   rev.description,
+                                   json.dumps(settings_to_dict(rev.settings), ensure_ascii=False),
+                                   rev.dataset_version)
         return sc
 
     # -- revisions ------------------------------------------------------------------------

@@ -93,7 +93,9 @@ def test_categorical_values_show_their_labels(ds):
     assert ds.format_value("AK", "tax_incentives") == "n/a"
     assert ds.value("AL", "tax_incentives") == 0.5  # limited
     assert ds.format_value("AL", "tax_incentives") == "limited"
-    assert ds.value("HI", "tax_incentives") is None  # undetermined
+    assert ds.value("NM", "tax_incentives") == 0.5  # limited: local revenue-bond abatements
+    assert ds.format_value("HI", "tax_incentives") == "no"
+    assert ds.value("DC", "tax_incentives") is None  # undetermined
 
 
 def test_matrix_is_a_fresh_copy(ds):

@@ -252,8 +252,8 @@ def test_nothing_left_to_rank_says_what_removed_whom():
         score(X, ALTS, CRIT, DIRS, W, exclude=["A"], gates=[parse_gate("c1>=25"),
                                                             parse_gate("c2<=3")])
     assert str(info.value) == (
-        "No state is left to rank: the exclusion list removed 1; the gate c1>=25 removed 1; "
-        "the gate c2<=3 removed 1."
+        "No state is left to rank: the exclusion list removed 1; the gate c1>=25 fails 1; "
+        "the gate c2<=3 fails 1."
     )
     with pytest.raises(ScoringError) as info:
         score(XM, ALTS_M, CRIT, DIRS, W, missing="exclude", exclude=["A", "C"])
@@ -534,3 +534,17 @@ def test_scores_never_leave_0_to_100_through_rounding():
               [0.1, 0.2, 2.2])
     assert list(r.scores) == [100.0, 0.0]
     assert sum(r.row(0).contributions.values()) == pytest.approx(100.0, abs=1e-12)
+
+
+def test_a_candidate_failing_several_gates_is_told_every_one():
+    from siteselect.scoring import GateFailure
+
+    x = np.array([[10.0, 1.0], [30.0, np.nan], [5.0, 9.0]])
+    g1, g2 = parse_gate("c1<=20"), parse_gate("c2>=2")
+    r = score(x, ["A", "B", "C"], ["c1", "c2"], [LOWER, HIGHER], [1, 1], gates=[g1, g2])
+    assert r.alternatives == ("C",)
+    by = {e.alternative: e for e in r.excluded}
+    assert by["A"].failed_gates == (GateFailure(g2, 1.0),)
+    assert by["B"].failed_gates == (GateFailure(g1, 30.0), GateFailure(g2, None))
+    assert by["B"].reason == ("gate c1<=20: value 30; "
+                              "gate c2>=2: value missing, cannot be checked")

@@ -35,11 +35,30 @@ TIE_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
+class GateFailure:
+    """One gate a candidate failed, with its value (None when missing, so not checkable)."""
+
+    gate: Gate
+    value: float | None
+
+    def __str__(self) -> str:
+        if self.value is None:
+            return f"gate {self.gate}: value missing, cannot be checked"
+        return f"gate {self.gate}: value {self.value:g}"
+
+
+@dataclass(frozen=True)
 class Exclusion:
-    """A candidate left out of the ranking, and why."""
+    """A candidate left out of the ranking, and why.
+
+    ``reason`` is the plain-text record; for a candidate failing gates it names every gate it
+    failed, in the order the gates were given ("gate a<=1: value 2; gate b>=3: value ..."),
+    and ``failed_gates`` holds the same as data.
+    """
 
     alternative: str
     reason: str
+    failed_gates: tuple[GateFailure, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -311,15 +330,19 @@ def _nothing_left_message(excluded: Sequence[Exclusion]) -> str:
         return "No state is left to rank: no candidates were given."
     causes: dict[str, int] = {}
     for e in excluded:
-        if e.reason.startswith("gate "):
-            cause = "the gate " + e.reason[5:].split(":", 1)[0]
-        elif e.reason.startswith("missing data"):
-            cause = "the missing-data policy 'exclude'"
+        # A candidate failing several gates counts against each: each gate alone removes it.
+        if e.failed_gates:
+            for f in e.failed_gates:
+                cause = f"the gate {f.gate} fails"
+                causes[cause] = causes.get(cause, 0) + 1
+            continue
+        if e.reason.startswith("missing data"):
+            cause = "the missing-data policy 'exclude' removed"
         else:
-            cause = "the exclusion list"
+            cause = "the exclusion list removed"
         causes[cause] = causes.get(cause, 0) + 1
     return "No state is left to rank: " + "; ".join(
-        f"{cause} removed {count}" for cause, count in causes.items()
+        f"{cause} {count}" for cause, count in causes.items()
     ) + "."
 
 
@@ -418,20 +441,25 @@ def score(
             keep[i] = False
             excluded.append(Exclusion(str(alts[i]), "excluded by the planner"))
 
+    # Every gate is checked on every candidate not excluded by the planner, so that a
+    # candidate failing several gates is told all of them, not just the first.
+    failures: dict[int, list[GateFailure]] = {}
+    gated = np.zeros(alts.size, dtype=bool)
     for g in gates:
         values = x_all[:, col[g.criterion]]
         with np.errstate(invalid="ignore"):
             ok = g.passes(values)
         failing = keep & ~ok
-        for i in _by_code(np.flatnonzero(failing), alts):
-            v = values[i]
-            reason = (
-                f"gate {g}: value missing, cannot be checked"
-                if np.isnan(v)
-                else f"gate {g}: value {v:g}"
-            )
-            excluded.append(Exclusion(str(alts[i]), reason))
-        keep &= ok
+        for i in np.flatnonzero(failing).tolist():
+            v = float(values[i])
+            failures.setdefault(i, []).append(GateFailure(g, None if np.isnan(v) else v))
+        gated |= failing
+    for i in _by_code(np.flatnonzero(gated), alts):
+        failed = tuple(failures[int(i)])
+        excluded.append(
+            Exclusion(str(alts[i]), "; ".join(str(f) for f in failed), failed_gates=failed)
+        )
+    keep &= ~gated
 
     # Large inputs usually keep every row and column: then the copy made above is used as it
     # is rather than copied again.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from siteselect.model import wording
 from siteselect.model.dataset import Dataset
 from siteselect.model.settings import ScoringSettings
 from siteselect.scoring import ScoringResult
@@ -52,33 +53,15 @@ def exclusion_text(ds: Dataset, settings: ScoringSettings, result: ScoringResult
                    state: str) -> str | None:
     """Why a state is not ranked, in the planner's words (labels, units), None if ranked.
 
-    The engine's reason (``gate energy_cost<=9: value 21.98``) is the source of truth; it is
-    reworded with the criterion's label and the figure with its unit.
+    Every gate the state fails is named, each with the state's figure.
     """
-    reason = result.exclusion_reason(state)
-    if reason is None:
-        return None
-    from siteselect.ui.weights_panel import gate_text
-
-    for gate in result.gates:
-        if reason.startswith(f"gate {gate}:"):
-            rule = gate_text(ds, gate)
-            if "cannot be checked" in reason:
-                return f"fails the gate {rule}: figure missing, cannot be checked"
-            return f"fails the gate {rule}: {raw_value_text(ds, settings, state, gate.criterion)}"
-    if reason.startswith("missing data: "):
-        ids = [c.strip() for c in reason[len("missing data: "):].split(",")]
-        labels = [ds.criterion(c).label if c in ds.criterion_ids else c for c in ids]
-        return "figure missing for " + ", ".join(labels) + " (missing data: leave the state out)"
-    return reason
+    for e in result.excluded:
+        if e.alternative == state:
+            return wording.exclusion_text(ds, e, settings)
+    return None
 
 
-def note_text(ds: Dataset, note: str) -> str:
-    """An engine note (``power_capacity: missing for IA, ...``) with the criterion's label."""
-    head, sep, rest = note.partition(": ")
-    if sep and head in ds.criterion_ids:
-        return f"{ds.criterion(head).label}: {rest}"
-    return note
+note_text = wording.note_text
 
 
 def rank_text(result: ScoringResult, state: str) -> str:

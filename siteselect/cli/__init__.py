@@ -33,7 +33,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 #: Modules under ``siteselect.cli`` that register commands, in help order.
-COMMAND_MODULES = ("rank", "scenario", "export", "snapshot", "gui")
+COMMAND_MODULES = ("rank", "scenario", "export", "snapshot", "sensitivity", "weights", "gui")
 
 
 def build_parser() -> argparse.ArgumentParser:

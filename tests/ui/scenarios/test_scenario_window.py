@@ -57,7 +57,7 @@ def test_menu_panel_and_status_are_installed(qtbot, window):
     # The database is opened just after the window first paints.
     qtbot.waitUntil(lambda: window.scenario_controller.loaded)
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles.index("&Scenario") == titles.index("&Help") - 1
+    assert titles.index("&Scenario") < titles.index("&Help")
     ui = window.scenario_ui
     texts = [a.text() for a in ui.menu.actions() if a.text()]
     for wanted in ("&New", "&Open...", "&Save", "Save &As...", "&Rename...", "&Duplicate...",

@@ -1,0 +1,76 @@
+"""The Sensitivity panel: F9 runs on a worker, Cancel keeps the last run, edits mark it stale."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from siteselect.analysis import rank_states
+from siteselect.scoring.sensitivity import monte_carlo
+
+
+def _panel(window, qtbot):
+    from siteselect.ui.sensitivity.panel import SensitivityPanel
+
+    assert window.sensitivity_dock.isHidden()
+    assert not isinstance(window.sensitivity_dock.widget(), SensitivityPanel)  # built lazily
+    window.sensitivity_dock.show()
+    window.sensitivity_dock.raise_()  # a tab beside the ranking: shown when brought forward
+    qtbot.waitUntil(lambda: isinstance(window.sensitivity_dock.widget(), SensitivityPanel))
+    return window.sensitivity_dock.widget()
+
+
+def test_f9_runs_the_analysis_and_fills_every_view(window, qtbot):
+    window.activateWindow()
+    window.setFocus()
+    panel = None
+    QTest.keyClick(window, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: getattr(window, "sensitivity_panel", None) is not None)
+    panel = window.sensitivity_panel
+    panel.seed.setText("7")
+    panel.draws.setValue(2000)
+    panel.run()
+    qtbot.waitUntil(lambda: panel.run_result is not None and not panel.running, timeout=20_000)
+    run = panel.run_result
+    assert run.mc.draws == 2000 and run.mc.seed == 7
+    # The same numbers as the core gives for the same seed.
+    want = monte_carlo(rank_states(window.state.dataset, window.state.settings), draws=2000,
+                       seed=7, top_k=10)
+    assert np.array_equal(run.mc.acceptability, want.acceptability)
+    assert panel.stability_table.rowCount() == len(window.state.result.criteria)
+    assert panel.stability_table.item(0, 0).text() == "Energy cost (industrial)"
+    assert "seed 7" in panel.status.text()
+    assert "rank" in panel.tornado_note.text() and "(TX)" in panel.tornado_note.text()
+    window.state.select("LA")
+    assert "Louisiana (LA)" in panel.tornado_note.text()
+    assert panel.progress.value() == 100
+
+
+def test_cancel_keeps_the_previous_run_and_an_edit_marks_it_stale(window, qtbot):
+    panel = _panel(window, qtbot)
+    panel.seed.setText("1")
+    panel.draws.setValue(1000)
+    panel.run()
+    qtbot.waitUntil(lambda: panel.run_result is not None and not panel.running, timeout=20_000)
+    first = panel.run_result
+    panel.draws.setValue(1_000_000)
+    panel.run()
+    assert panel.running and panel.cancel_button.isEnabled()
+    QTest.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.running, timeout=20_000)
+    assert panel.run_result is first
+    assert "Cancelled" in panel.status.text()
+    s = window.state.settings
+    window.state.set_settings(s.with_weight("energy_cost", 40.0), "weight")
+    assert panel.stale and "Stale" in panel.status.text()
+    window.state.undo_stack.undo()
+    assert not panel.stale
+
+
+def test_a_bad_seed_is_refused_in_place(window, qtbot):
+    panel = _panel(window, qtbot)
+    panel.seed.setText("abc")
+    panel.run()
+    assert not panel.running and panel.run_result is None
+    assert "seed" in panel.status.text()

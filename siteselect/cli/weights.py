@@ -16,18 +16,15 @@ from typing import Any
 
 import numpy as np
 
-from siteselect.analysis import rank_states
 from siteselect.cli.rank import add_rank_options, settings_from_args, text_table
+from siteselect.derived_weights import objective_weights
 from siteselect.errors import InputError
 from siteselect.model import wording
 from siteselect.model.dataset import Dataset, load_dataset
-from siteselect.model.settings import ScoringSettings
 from siteselect.scoring.weighting import (
     CR_LIMIT,
     RANDOM_INDEX_NAME,
     ahp,
-    critic_weights,
-    entropy_weights,
     parse_judgment,
     rank_order_centroid,
     rank_sum,
@@ -201,21 +198,7 @@ def cmd_objective(args: argparse.Namespace) -> int:
     else:
         points = settings.effective_points()
         ids = [c for c in ds.criterion_ids if points.get(c, 0.0) > 0]
-    if len(ids) < 2:
-        raise InputError("Objective weights need at least two criteria.")
-    # Rank with the chosen criteria equally weighted: the same states pass the gates and the
-    # missing-data policy fills the same figures, whatever the weights.
-    even = ScoringSettings(
-        weights={c: (1.0 if c in ids else 0.0) for c in ds.criterion_ids},
-        method=settings.method, normalization=settings.normalization,
-        missing=settings.missing, gates=settings.gates, exclude=settings.exclude,
-        overrides=settings.overrides,
-    )
-    result = rank_states(ds, even)
-    col = {c: j for j, c in enumerate(result.criteria)}
-    x = np.asarray(result._values)[:, [col[c] for c in ids]]
-    fn = entropy_weights if args.objective == "entropy" else critic_weights
-    w = fn(x, ids)
+    w, states = objective_weights(ds, settings, ids, args.objective)
     how = ("entropy of each criterion's figures divided by their column sum"
            if args.objective == "entropy" else
            "min-max scaled figures: standard deviation x sum of (1 - Pearson correlation)")
@@ -223,13 +206,13 @@ def cmd_objective(args: argparse.Namespace) -> int:
         "method": args.objective,
         "normalization": "sum" if args.objective == "entropy" else "minmax",
         "description": how,
-        "states": len(result),
+        "states": states,
         "missing": settings.missing,
         "weights": [{"id": c, "weight": float(v)} for c, v in zip(ids, w, strict=True)],
         "weights_option": _weights_option(ids, w),
     }
     head = [f"{args.objective.upper() if args.objective == 'critic' else 'Entropy'} weights "
-            f"from the figures of {len(result)} ranked states ({how}; missing figures "
+            f"from the figures of {states} ranked states ({how}; missing figures "
             f"{wording.missing_label(settings.missing).replace('missing figures ', '')})."]
     _print(ds, record, args.format, head)
     return 0

@@ -63,3 +63,28 @@ def install(window: Any) -> None:
     menu.addAction(dock.toggleViewAction())
     window.sensitivity_menu = menu
     window.sensitivity_run_action = act
+
+    weights = QMenu("&Weights", window)
+    window.menuBar().insertMenu(menu.menuAction(), weights)
+    window.weights_menu = weights
+    for text, name, tip in (
+        ("From &Pairwise Comparisons...", "PairwiseDialog",
+         "Answer which of each pair of criteria matters more (AHP), with a consistency check"),
+        ("From a &Ranking...", "RankingDialog",
+         "Put the criteria in order of importance; weights follow from the order"),
+        ("&Objective Weights...", "ObjectiveDialog",
+         "Entropy or CRITIC weights computed from the figures themselves"),
+    ):
+        action = QAction(text, window)
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False, n=name: _open_weights_dialog(window, n))
+        weights.addAction(action)
+
+
+def _open_weights_dialog(window: Any, name: str) -> Any:
+    from siteselect.ui.sensitivity import weights_dialogs
+
+    dialog = getattr(weights_dialogs, name)(window.state, window)
+    window.weights_dialog = dialog
+    dialog.open()
+    return dialog

@@ -272,6 +272,7 @@ def test_bad_data_file_is_one_line(tmp_path):
     folder.mkdir()
     (folder / "state_indicators.csv").write_text("", encoding="utf-8")
     (folder / "columns.csv").write_text("", encoding="utf-8")
+    (folder / "criteria.csv").write_bytes((ROOT / "data" / "criteria.csv").read_bytes())
     env = dict(os.environ, SITESELECT_DATA_DIR=str(folder))
     proc = subprocess.run([sys.executable, "-m", "siteselect", "rank"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from siteselect.errors import DataError, InputError
-from siteselect.model.criteria import CATALOGUE, Criterion, Provenance
+from siteselect.model.criteria import CRITERIA_FILE, Criterion, Provenance, catalogue
 from siteselect.model.scenario import STATE_CODES
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
@@ -336,8 +336,10 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
     folder = Path(folder_str)
     ind_path = folder / INDICATORS_FILE
     col_path = folder / COLUMNS_FILE
-    crit_cols = [c.column for c in CATALOGUE]
-    crit_cols += [c.sources_column for c in CATALOGUE if c.sources_column]
+    cat_path = folder / CRITERIA_FILE
+    criteria_in = catalogue(folder)
+    crit_cols = [c.column for c in criteria_in]
+    crit_cols += [c.sources_column for c in criteria_in if c.sources_column]
     header, body, body_lines = _read_csv(ind_path, REQUIRED_INDICATOR_COLUMNS + tuple(crit_cols))
     idx = {h: i for i, h in enumerate(header)}
     states: list[str] = []
@@ -359,7 +361,7 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
         raise DataError(f"{ind_path}, line 2: no state rows after the header.")
     _check_state_set(ind_path, states, first_line)
     raw = {h: tuple(row[idx[h]] for row in body) for h in header}
-    for crit in CATALOGUE:
+    for crit in criteria_in:
         for lineno, text in zip(body_lines, raw[crit.column], strict=True):
             if text == "":
                 continue
@@ -407,15 +409,15 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
         )
         for row in dbody
     }
-    no_prov = [c.column for c in CATALOGUE if c.column not in provenance]
+    no_prov = [c.column for c in criteria_in if c.column not in provenance]
     if no_prov:
         raise DataError(
             f"{col_path}: no provenance for criterion column(s) {', '.join(no_prov)}."
         )
     criteria = tuple(
-        replace(c, provenance=provenance[c.column],
+        replace(c, provenance=_provenance(c, provenance[c.column]),
                 decimals=None if c.encoding else _decimals(raw[c.column]))
-        for c in CATALOGUE
+        for c in criteria_in
     )
     return Dataset(
         states=tuple(states),
@@ -424,7 +426,8 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
         raw=raw,
         provenance=provenance,
         criteria=criteria,
-        version=f"{_dataset_year(provenance)}-{_file_hash(ind_path, col_path)}",
+        version=f"{_dataset_year(provenance, criteria)}-"
+                f"{_file_hash(ind_path, col_path, cat_path)}",
         source_path=str(ind_path),
         encoded={c.id: _encode(raw[c.column], c) for c in criteria},
     )
@@ -459,7 +462,16 @@ def _check_state_set(path: Path, states: list[str], first_line: dict[str, int]) 
     )
 
 
-def _dataset_year(provenance: dict[str, Provenance]) -> str:
-    cols = {c.column for c in CATALOGUE}
+def _provenance(crit: Criterion, column: Provenance) -> Provenance:
+    """The column's provenance, with whatever the catalogue row states itself taking its place."""
+    own = crit.provenance
+    if own is None:
+        return column
+    return replace(column, source=own.source or column.source, url=own.url or column.url,
+                   year=own.year or column.year, status=own.status or column.status)
+
+
+def _dataset_year(provenance: dict[str, Provenance], criteria: Iterable[Criterion]) -> str:
+    cols = {c.column for c in criteria}
     years = [p.year[-4:] for k, p in provenance.items() if k in cols and p.year[-4:].isdigit()]
     return max(years) if years else "data"

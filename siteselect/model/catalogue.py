@@ -182,7 +182,8 @@ def parse_criteria(
 
         bad = False
 
-        def problem(column: str, message: str, value: str = "", code: str = "") -> None:
+        def problem(column: str, message: str, value: str = "", code: str = "",
+                    line: int = line) -> None:
             nonlocal bad
             bad = True
             problems.append(Problem(file, line, column, message, value, code))

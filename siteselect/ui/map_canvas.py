@@ -7,13 +7,17 @@ sit in framed insets; small north-eastern states get leader-line callouts with a
 their colour.  Not-ranked states are grey and hatched; a dashed outline marks a state with a
 missing figure.  Left click selects, drag pans, the wheel zooms; :meth:`reset_view` frames the
 whole country again.
+
+Hover, tooltip and click share one hit test, :meth:`MapCanvasWidget.state_at`, by each
+state's exact outline; a tooltip's text is written when it is shown, from the current result,
+and rewritten if the result changes while it is on screen.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsRectItem,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -96,16 +101,20 @@ class StateItem(QGraphicsPathItem):
         if self.hatched:
             painter.fillPath(self.path(), self.HATCH)
 
-    # pyqtgraph's scene calls these on the item under the pointer, on every move.
-    def hoverEvent(self, ev) -> None:  # noqa: ANN001, N802 - pyqtgraph API
-        self._canvas.hover_item(self, ev)
-        if ev.isEnter():
-            self._canvas.state_hovered.emit(self.code)
+    def contains(self, point: QPointF) -> bool:
+        """Exact: inside the state's own outline.
+
+        The view box clips its children, and Qt then hit-tests a clipped item by its
+        bounding box: southern Oklahoma would count as "inside" Texas.
+        """
+        return self.path().contains(point)
+
+    def toolTip(self) -> str:  # noqa: N802 - Qt API
+        """Written on demand for the current result (never a text stored earlier)."""
+        return self._canvas.tooltip_for(self.code)
 
     def mouseClickEvent(self, ev) -> None:  # noqa: ANN001, N802 - pyqtgraph API
-        if ev.button() == Qt.LeftButton:
-            ev.accept()
-            self._canvas.state_clicked.emit(self.code)
+        self._canvas.click_at(ev)
 
 
 class CalloutSwatchItem(QGraphicsRectItem):
@@ -123,13 +132,11 @@ class CalloutSwatchItem(QGraphicsRectItem):
         if self.hatched:  # not ranked: hatched like the state itself
             painter.fillRect(self.rect(), StateItem.HATCH)
 
-    def hoverEvent(self, ev) -> None:  # noqa: ANN001, N802 - pyqtgraph API
-        self._canvas.hover_item(self, ev)
+    def toolTip(self) -> str:  # noqa: N802 - Qt API
+        return self._canvas.tooltip_for(self.code)
 
     def mouseClickEvent(self, ev) -> None:  # noqa: ANN001, N802 - pyqtgraph API
-        if ev.button() == Qt.LeftButton:
-            ev.accept()
-            self._canvas.state_clicked.emit(self.code)
+        self._canvas.click_at(ev)
 
 
 class LabelLayerItem(QGraphicsItem):
@@ -253,10 +260,12 @@ class MapCanvasWidget(QWidget):
         # Labels rarely change (colour flips, zoom): replay them from a cached pixmap.
         self.label_layer.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.callouts: dict[str, CalloutSwatchItem] = {}
-        # The item under the pointer and the result its tooltip was written for: tooltips
-        # are built on demand for that one item, never for every state on a slider step.
-        self._hover_item: StateItem | CalloutSwatchItem | None = None
-        self._tip_generation = 0  # bumped whenever what a tooltip says may have changed
+        # The state under the pointer, found by :meth:`state_at` on every move, and the
+        # tooltip on screen (state, global position): its text is written when it is shown
+        # and again whenever the result changes, never kept from an earlier result.
+        self.hovered: str | None = None
+        self._tip: tuple[str, QPoint] | None = None
+        self._frame_tips: list[tuple[QRectF, str]] = []
         self._bbox: dict[str, QRectF] = {}
         self._offshore: set[str] = set()  # labels drawn on the sea, always dark
         self._build()
@@ -265,7 +274,12 @@ class MapCanvasWidget(QWidget):
         state.result_changed.connect(self.recolour)
         state.colour_by_changed.connect(self.recolour)
         for signal in (state.result_changed, state.colour_by_changed, state.settings_changed):
-            signal.connect(self._tooltips_outdated)
+            signal.connect(self._refresh_tooltip)
+        # Hover and tooltips come from the viewport's own events and an exact hit test:
+        # the scene's hover events are rate-limited and reach every state within a few
+        # pixels, and its tooltips are looked up by bounding box.
+        self.view.viewport().installEventFilter(self)
+        self.view.viewport().setMouseTracking(True)
         state.selection_changed.connect(self._show_selection)
         self.state_clicked.connect(state.select)
         self.viewbox.sigRangeChanged.connect(self._place_labels)
@@ -281,8 +295,9 @@ class MapCanvasWidget(QWidget):
             frame.setPen(frame_pen)
             frame.setBrush(Qt.NoBrush)
             frame.setZValue(-10)
-            frame.setToolTip(f"{name.title()} (inset, not to scale with the contiguous states)"
-                             if name == "alaska" else f"{name.title()} (inset)")
+            self._frame_tips.append((frame.rect(), f"{name.title()} (inset, not to scale with "
+                                     "the contiguous states)" if name == "alaska"
+                                     else f"{name.title()} (inset)"))
             self.viewbox.addItem(frame)
         for code in sh.states:
             item = StateItem(code, rings_to_path(sh.rings[code]), self)
@@ -373,26 +388,72 @@ class MapCanvasWidget(QWidget):
         extra = None if st.colour_by == "score" else st.colour_by
         return state_tooltip(st.dataset, st.settings, st.result, code, extra)
 
-    def hover_item(self, item: StateItem | CalloutSwatchItem, ev) -> None:  # noqa: ANN001
-        """Keep the hovered item's tooltip written for the current result."""
-        if ev.isExit():
-            if self._hover_item is item:
-                self._hover_item = None
-            return
-        self._hover_item = item
-        self._refresh_hover_tooltip()
+    # -- pointer: one exact hit test for hover, tooltip and click ------------------------------
+    def state_at(self, scene_pos: QPointF) -> str | None:
+        """The state (or leader callout) under a scene point, by its exact outline."""
+        p = self.viewbox.mapSceneToView(scene_pos)
+        for code, swatch in self.callouts.items():
+            if swatch.rect().contains(p):
+                return code
+        for code, item in self.items.items():
+            if item.path().boundingRect().contains(p) and item.path().contains(p):
+                return code
+        return None
 
-    def _tooltips_outdated(self, *_args) -> None:  # noqa: ANN002
-        self._tip_generation += 1
-        self._refresh_hover_tooltip()
+    def state_at_pixel(self, pos: QPoint | QPointF) -> str | None:
+        """The state under a point of the map's viewport (pixels)."""
+        return self.state_at(self.view.mapToScene(QPointF(pos).toPoint()))
 
-    def _refresh_hover_tooltip(self) -> None:
-        item = self._hover_item
-        if item is None:
+    def click_at(self, ev) -> None:  # noqa: ANN001 - pyqtgraph click event
+        """A click on a state's item selects the state really under the pointer."""
+        if ev.button() != Qt.LeftButton:
             return
-        if getattr(item, "tip_generation", None) != self._tip_generation:
-            item.tip_generation = self._tip_generation
-            item.setToolTip(self.tooltip_for(item.code))
+        code = self.state_at(ev.scenePos())
+        if code is not None:
+            ev.accept()
+            self.state_clicked.emit(code)
+
+    def eventFilter(self, obj, ev) -> bool:  # noqa: ANN001, N802 - Qt API
+        kind = ev.type()
+        if kind == QEvent.MouseMove:
+            self._set_hovered(self.state_at_pixel(ev.position()))
+        elif kind == QEvent.Leave:
+            self._set_hovered(None)
+        elif kind == QEvent.ToolTip:
+            self._show_tooltip(ev.pos(), ev.globalPos())
+            return True
+        return super().eventFilter(obj, ev)
+
+    def _set_hovered(self, code: str | None) -> None:
+        if code != self.hovered:
+            self.hovered = code
+            if code is not None:
+                self.state_hovered.emit(code)
+
+    def _show_tooltip(self, pos: QPoint, global_pos: QPoint) -> None:
+        viewport = self.view.viewport()
+        code = self.state_at_pixel(pos)
+        if code is not None:
+            self._tip = (code, QPoint(global_pos))
+            QToolTip.showText(global_pos, self.tooltip_for(code), viewport)
+            return
+        self._tip = None
+        p = self.viewbox.mapSceneToView(self.view.mapToScene(pos))
+        for rect, text in self._frame_tips:
+            if rect.contains(p):
+                QToolTip.showText(global_pos, text, viewport)
+                return
+        QToolTip.hideText()
+
+    def _refresh_tooltip(self, *_args) -> None:  # noqa: ANN002
+        """A map tooltip on screen is rewritten for the current result."""
+        if self._tip is None:
+            return
+        if not QToolTip.isVisible():
+            self._tip = None
+            return
+        code, global_pos = self._tip
+        QToolTip.showText(global_pos, self.tooltip_for(code), self.view.viewport())
 
     def brush_for(self, code: str) -> QBrush:
         return self.items[code].brush()

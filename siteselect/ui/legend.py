@@ -7,6 +7,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QLinearGradient, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from siteselect.ui.colouring import ColourScale, viridis_lut
+from siteselect.ui.map_canvas import TOP_OUTLINE
 from siteselect.ui.state import PlannerState
 
 
@@ -26,9 +27,18 @@ class ColourLegendWidget(QWidget):
         self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Expanding)
         self.setFixedWidth(136)
         self.setToolTip("Colour scale of the map: the darkest colour is always the best end, "
-                        "for the score and for any single criterion.")
+                        "for the score and for any single criterion. The overall score is "
+                        "coloured by rank: each place down the ranking is the same step of "
+                        "colour.")
+        self.top_n = 0
         state.result_changed.connect(self.update)
         state.colour_by_changed.connect(self.update)
+
+    def set_top_n(self, n: int) -> None:
+        """Say in the legend that the top ``n`` states are outlined (0: no such line)."""
+        if n != self.top_n:
+            self.top_n = n
+            self.update()
 
     @property
     def scale(self) -> ColourScale | None:
@@ -57,8 +67,10 @@ class ColourLegendWidget(QWidget):
         y = br.bottom() + 2
         if s.unit:
             p.setPen(QColor(80, 80, 80))
-            p.drawText(QRectF(8, y, w - 16, 18), Qt.AlignLeft | Qt.AlignTop, s.unit)
-            y += 18
+            unit_rect = QRectF(8, y, w - 16, 54)
+            wrap = Qt.TextWordWrap | Qt.AlignLeft | Qt.AlignTop
+            p.drawText(unit_rect, wrap, s.unit)
+            y += p.boundingRect(unit_rect, wrap, s.unit).height() + 2
         fm = p.fontMetrics()
         lh = fm.height()
         # The bar: best (t = 1) at the top.
@@ -70,7 +82,8 @@ class ColourLegendWidget(QWidget):
         p.drawText(QRectF(8, y, w - 16, lh), Qt.AlignLeft, "\u25b2 " + s.best_text)
         p.setFont(self.font())
         y += lh + 4
-        bottom_reserved = lh + 8 + 4 * lh + 30  # worst label and two wrapped symbol rows
+        # The worst label and the symbol rows (two or three, wrapped) below the bar.
+        bottom_reserved = lh + 8 + 4 * lh + 30 + (2 * lh + 8 if self.top_n > 0 else 0)
         bar_h = max(60.0, min(320.0, self.height() - y - bottom_reserved))
         bar = QRectF(12, y, self.BAR_W, bar_h)
         grad = QLinearGradient(0, bar.bottom(), 0, bar.top())
@@ -86,7 +99,10 @@ class ColourLegendWidget(QWidget):
             p.drawLine(int(bar.right()), int(ty), int(bar.right() + 5), int(ty))
             if ty - last_y >= lh * 0.95:
                 text = fm.elidedText(label, Qt.ElideRight, int(w - bar.right() - 14))
-                p.drawText(QRectF(bar.right() + 8, ty - lh / 2, w - bar.right() - 10, lh),
+                # Kept inside the bar's height: the end marks would run into the
+                # Best / Worst lines above and below it.
+                cy = min(max(ty, bar.top() + lh / 2), bar.bottom() - lh / 2)
+                p.drawText(QRectF(bar.right() + 8, cy - lh / 2, w - bar.right() - 10, lh),
                            Qt.AlignLeft | Qt.AlignVCenter, text)
                 last_y = ty
         y = bar.bottom() + 4
@@ -112,5 +128,18 @@ class ColourLegendWidget(QWidget):
         p.drawRect(sw)
         p.setPen(QColor(60, 60, 60))
         missing_text = ("Weighted figure missing" if s.key == "score" else "Figure missing (grey)")
-        p.drawText(QRectF(36, y - 3, w - 40, lh * 3), flags, missing_text)
+        box = QRectF(36, y - 3, w - 40, lh * 3)
+        p.drawText(box, flags, missing_text)
+        y += max(lh, p.boundingRect(box, flags, missing_text).height()) + 8
+        if self.top_n > 0:
+            sw = QRectF(12, y, 18, 12)
+            p.setPen(QPen(TOP_OUTLINE, 2.0))
+            p.setBrush(Qt.NoBrush)
+            p.drawRect(sw)
+            p.setPen(QColor(60, 60, 60))
+            p.drawText(QRectF(36, y - 3, w - 40, lh * 3), flags,
+                       self.top_text())
         p.end()
+
+    def top_text(self) -> str:
+        return f"Top {self.top_n} by score (outlined)" if self.top_n > 0 else ""

@@ -253,6 +253,10 @@ class MainWindow(QMainWindow):
         state.document_name_changed.connect(self._update_title)
         state.modified_changed.connect(self._update_title)
         self.map_canvas.state_hovered.connect(self._show_hover)
+        # The table's "Highlight top N" also outlines those states on the map.
+        for show_top in (self.map_canvas.set_top_n, self.legend.set_top_n):
+            self.ranking_table.top_spin.valueChanged.connect(show_top)
+            show_top(self.ranking_table.top_spin.value())
 
         self._hover_status: tuple[str, str] | None = None  # (state, message shown)
         self._default_state = None

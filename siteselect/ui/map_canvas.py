@@ -46,6 +46,9 @@ GATED_FILL = QColor(205, 205, 205)
 MISSING_FILL = QColor(235, 235, 235)
 BORDER = QColor(255, 255, 255)
 SELECTED = QColor(230, 60, 20)
+#: Outline of the top N states: the amber of the ranking table's top-N rows, deepened so it
+#: reads on the darkest (best) fill and on the pale ones alike.
+TOP_OUTLINE = QColor(245, 158, 0)
 DARK_TEXT = QColor(20, 20, 20)
 LIGHT_TEXT = QColor(255, 255, 255)
 
@@ -238,7 +241,11 @@ class MapCanvasWidget(QWidget):
         self._pen = QPen(Qt.NoPen)
         self._missing_pen = _cosmetic(QColor(40, 40, 40), 1.0, Qt.DashLine)
         self._selected_pen = _cosmetic(SELECTED, 3.0)
+        self._top_pen = _cosmetic(TOP_OUTLINE, 2.0)
+        self._swatch_pen = _cosmetic(QColor(90, 90, 90), 1.0)
         self.scale: ColourScale | None = None
+        #: The ranking's top N (by score) are outlined; 0 outlines none.
+        self.top_n = 0
 
         self.view = pg.GraphicsView(background="w")
         self.view.setToolTip("")
@@ -493,12 +500,30 @@ class MapCanvasWidget(QWidget):
             self.label_layer.update()
         self._update_pens()
 
+    def set_top_n(self, n: int) -> None:
+        """Outline the ``n`` best-ranked states (the ranking table's "Highlight top N")."""
+        n = max(0, int(n))
+        if n != self.top_n:
+            self.top_n = n
+            self._update_pens()
+
+    def top_states(self) -> set[str]:
+        """The states outlined as the top N of the current ranking (ties at N included)."""
+        r = self.state.result
+        if self.top_n <= 0:
+            return set()
+        return {a for a, rank in zip(r.alternatives, r.ranks, strict=True)
+                if int(rank) <= self.top_n}
+
     def _update_pens(self) -> None:
         scale = self.scale
         sel = self.state.selected
+        top = self.top_states()
         for code, item in self.items.items():
             if code == sel:
                 pen, z = self._selected_pen, 3
+            elif code in top:
+                pen, z = self._top_pen, 2
             elif scale is not None and code in scale.missing and code not in scale.gated:
                 pen, z = self._missing_pen, 1
             else:
@@ -507,7 +532,10 @@ class MapCanvasWidget(QWidget):
                 item.setPen(pen)
             item.setZValue(z)
         for code, swatch in self.callouts.items():
-            swatch.setPen(self._selected_pen if code == sel else _cosmetic(QColor(90, 90, 90), 1.0))
+            pen = (self._selected_pen if code == sel else self._top_pen if code in top
+                   else self._swatch_pen)
+            if swatch.pen() != pen:
+                swatch.setPen(pen)
 
     def _show_selection(self, _code: object) -> None:
         self._update_pens()

@@ -174,6 +174,9 @@ class LabelLayerItem(QGraphicsItem):
         static = self.labels[name][1]
         return self._metrics.horizontalAdvance(static.text()), self._metrics.height()
 
+    def move(self, name: str, anchor: QPointF) -> None:
+        self.labels[name][0] = anchor
+
     def set_colour(self, name: str, colour: QColor) -> bool:
         entry = self.labels[name]
         if entry[3] != colour:
@@ -267,6 +270,7 @@ class MapCanvasWidget(QWidget):
         # Labels rarely change (colour flips, zoom): replay them from a cached pixmap.
         self.label_layer.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.callouts: dict[str, CalloutSwatchItem] = {}
+        self.leaders: dict[str, QGraphicsPathItem] = {}
         # The state under the pointer, found by :meth:`state_at` on every move, and the
         # tooltip on screen (state, global position): its text is written when it is shown
         # and again whenever the result changes, never kept from an earlier result.
@@ -324,19 +328,19 @@ class MapCanvasWidget(QWidget):
         self.border_layer.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.viewbox.addItem(self.border_layer)
         leader_pen = _cosmetic(QColor(110, 110, 110), 1.0)
-        size = 70_000.0
-        for code, (lx, ly) in sh.leader_points.items():
-            ax, ay = sh.label_points[code]
-            line = QPainterPath(QPointF(ax, ay))
-            line.lineTo(QPointF(lx - size / 2, ly))
-            leader = QGraphicsPathItem(line)
+        # North to south, as the layout placed them; :meth:`_place_callouts` spaces them in
+        # pixels for the current zoom.
+        for code in sorted(sh.leader_points, key=lambda c: -sh.leader_points[c][1]):
+            leader = QGraphicsPathItem()
             leader.setPen(leader_pen)
             leader.setZValue(5)
+            leader.setAcceptedMouseButtons(Qt.NoButton)
             self.viewbox.addItem(leader)
-            swatch = CalloutSwatchItem(code, QRectF(lx - size / 2, ly - size / 2, size, size), self)
+            self.leaders[code] = leader
+            swatch = CalloutSwatchItem(code, QRectF(), self)
             swatch.setZValue(6)
             self.viewbox.addItem(swatch)
-            self.label_layer.add("callout:" + code, code, QPointF(lx + size * 0.75, ly),
+            self.label_layer.add("callout:" + code, code, QPointF(*sh.leader_points[code]),
                                  align="left")
             self.callouts[code] = swatch
         for code, (x, y) in sh.label_points.items():
@@ -361,8 +365,12 @@ class MapCanvasWidget(QWidget):
             extra = 40 * px
             self.viewbox.setRange(QRectF(x0, y0, x1 - x0 + extra, y1 - y0), padding=0.02)
 
+    #: Callout swatch size and the least gap between two callout rows, in pixels.
+    SWATCH_PX, CALLOUT_GAP_PX = 10.0, 3.0
+
     def _place_labels(self, *_args) -> None:  # noqa: ANN002
-        """Show a state's label only where it fits inside the state at the current zoom."""
+        """Show a state's label only where it fits inside the state at the current zoom; a
+        small state whose label does not fit gets its leader-line callout instead."""
         px, py = self.viewbox.viewPixelSize()
         if not (px > 0 and py > 0):
             return
@@ -377,8 +385,61 @@ class MapCanvasWidget(QWidget):
             if code in self.callouts:
                 fits = fits and box.width() / px >= 3 * tw
             changed |= layer.set_visible(code, fits)
+        changed |= self._place_callouts(px, py)
         if changed:
             layer.update()
+
+    def _place_callouts(self, px: float, py: float) -> bool:
+        """Lay the leader-line callouts out in pixels for the current zoom.
+
+        Rows are at least a text line apart however small the map (in map metres they
+        stacked on each other in a small window); a state that carries its own label at this
+        zoom has no callout, so zoomed in the column does not crowd the map's edge."""
+        if not self.callouts:
+            return False
+        layer = self.label_layer
+        lead = self.shapes.leader_points
+        view = self.viewbox.viewRect()
+        # A callout for each small state in view that cannot carry its own label.
+        shown = [c for c in self.callouts if not layer.is_visible(c)
+                 and view.contains(QPointF(*self.shapes.label_points[c]))]
+        changed = False
+        tw, th = layer.text_size("callout:" + next(iter(self.callouts)))
+        step = max(125_000.0, (max(th, self.SWATCH_PX) + self.CALLOUT_GAP_PX) * py)
+        sw, sh = self.SWATCH_PX * px, self.SWATCH_PX * py
+        # The column stands in the Atlantic, or at the view's right edge when zoomed in,
+        # with its codes inside the map.
+        x = min(max(lead[c][0] for c in self.callouts),
+                view.right() - (self.SWATCH_PX / 2 + 3 + 1.5 * tw + 4) * px)
+        # From a little north of the northernmost state shown (as the layout does).
+        first = max((self.shapes.label_points[c][1] for c in shown), default=view.bottom())
+        top = min(first + 100_000.0, max(lead[c][1] for c in self.callouts),
+                  view.bottom() - sh)
+        # Keep the whole column inside the view when it fits there.
+        bottom = top - step * (len(shown) - 1)
+        if shown and bottom - sh < view.top():
+            top = min(view.bottom() - sh, top + (view.top() - (bottom - sh)))
+        row = 0
+        for code, swatch in self.callouts.items():
+            visible = code in shown
+            leader = self.leaders[code]
+            if visible:
+                y = top - row * step
+                row += 1
+                rect = QRectF(x - sw / 2, y - sh / 2, sw, sh)
+                if swatch.rect() != rect:
+                    swatch.setRect(rect)
+                    ax, ay = self.shapes.label_points[code]
+                    line = QPainterPath(QPointF(ax, ay))
+                    line.lineTo(QPointF(x - sw / 2, y))
+                    leader.setPath(line)
+                layer.move("callout:" + code, QPointF(x + sw / 2 + 3 * px, y))
+                changed = True
+            if swatch.isVisible() != visible:
+                swatch.setVisible(visible)
+                leader.setVisible(visible)
+            changed |= layer.set_visible("callout:" + code, visible)
+        return changed
 
     def _clicked_anywhere(self, ev) -> None:  # noqa: ANN001 - pyqtgraph click event
         """A left click that no state took (the sea, the background) clears the selection."""
@@ -400,7 +461,7 @@ class MapCanvasWidget(QWidget):
         """The state (or leader callout) under a scene point, by its exact outline."""
         p = self.viewbox.mapSceneToView(scene_pos)
         for code, swatch in self.callouts.items():
-            if swatch.rect().contains(p):
+            if swatch.isVisible() and swatch.rect().contains(p):
                 return code
         for code, item in self.items.items():
             if item.path().boundingRect().contains(p) and item.path().contains(p):

@@ -50,6 +50,8 @@ SETTINGS_FILE = "siteselect.ini"
 SETTINGS_VERSION = 1
 #: Smallest map (pixels) the window keeps, however it is resized.
 MAP_MIN_WIDTH, MAP_MIN_HEIGHT = 320, 200
+#: A saved window smaller than this share of the default size is not restored at that size.
+CRAMPED = 0.8
 
 
 def distinct_keys(*keys: QKeySequence.StandardKey | str) -> list[QKeySequence]:
@@ -531,14 +533,24 @@ class MainWindow(QMainWindow):
     def restore_settings(self) -> None:
         qs = app_settings()
         geometry = qs.value("window/geometry")
+        cramped = False
         if geometry is not None:
             self._geometry_restored = bool(self.restoreGeometry(geometry))
+            # Closed cramped (near the minimum size), a window would open cramped on every
+            # later start: it opens at the default size instead, where it was.
+            dw, dh = default_window_size()
+            if self._geometry_restored and not self.isMaximized() and (
+                    self.width() < CRAMPED * dw or self.height() < CRAMPED * dh):
+                cramped = True
+                self.resize(dw, dh)
             # Saved on a bigger screen (or a monitor since unplugged): keep the window on
             # the screen it opens on.
             self.fit_to_screen()
         layout = qs.value("window/state")
         if layout is not None:
-            self._layout_restored = bool(self.restoreState(layout, SETTINGS_VERSION))
+            # The docks keep their places; after a cramped window, not their sizes.
+            self._layout_restored = (bool(self.restoreState(layout, SETTINGS_VERSION))
+                                     and not cramped)
         colour = qs.value("view/colour_by")
         known = (SCORE, *self.state.dataset.criterion_ids)
         if isinstance(colour, str) and colour in known:

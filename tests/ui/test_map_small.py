@@ -97,3 +97,60 @@ def test_the_legend_keeps_every_row_at_the_minimum_window_size(qtbot, window):
                     + abs(c.blue() - TOP_OUTLINE.blue()) < 40:
                 amber += 1
     assert amber >= 20  # the "Top N outlined" swatch, the last row, is painted
+
+
+SMALL_FIRST = """
+from siteselect.ui.app import application, build_window
+app = application()
+w = build_window()
+w.show()
+app.processEvents()
+hint = w.minimumSizeHint().expandedTo(w.minimumSize())
+w.setGeometry(100, 80, hint.width(), hint.height())
+app.processEvents()
+print(w.width(), w.height(), w.map_canvas.width())
+w.close()
+"""
+
+SMALL_SECOND = """
+import json
+from siteselect.ui.app import application, build_window
+app = application()
+w = build_window()
+w.show()
+for _ in range(5):
+    app.processEvents()
+print(json.dumps({"size": [w.width(), w.height()], "pos": [w.x(), w.y()],
+                  "map": [w.map_canvas.width(), w.map_canvas.height()]}))
+"""
+
+
+def test_a_window_closed_at_its_smallest_opens_at_a_readable_size(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    screens = tmp_path / "screens.json"
+    screens.write_text(json.dumps({"screens": [{
+        "name": "Big", "x": 0, "y": 0, "width": 1920, "height": 1200,
+        "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screens}",
+               SITESELECT_SETTINGS_DIR=str(tmp_path / "settings"),
+               XDG_CACHE_HOME=str(tmp_path / "cache"))
+
+    def run(script: str) -> str:
+        done = subprocess.run([sys.executable, "-c", script], env=env, cwd=root,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip().splitlines()[-1]
+
+    first = [int(v) for v in run(SMALL_FIRST).split()]
+    assert first[2] <= 400  # it really was closed cramped
+    second = json.loads(run(SMALL_SECOND))
+    assert second["size"][0] >= 1280 and second["size"][1] >= 800, (first, second)
+    assert second["map"][0] >= 600 and second["map"][1] >= 400, (first, second)
+    # Where it was (give or take the frame the offscreen platform adds).
+    assert abs(second["pos"][0] - 100) <= 4 and abs(second["pos"][1] - 80) <= 4

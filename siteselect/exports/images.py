@@ -167,7 +167,7 @@ def paint_map(painter: Any, pic: MapPicture, width: float, height: float) -> Non
     painter.setPen(muted)
     painter.drawText(QRectF(lx, top + 30 * unit, legend_w, 20 * unit),
                      Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                     "0-100, higher = better")
+                     "0-100; colours by rank")
     grad = QLinearGradient(QPointF(0, bar_top + bar_h), QPointF(0, bar_top))
     for i in range(11):
         grad.setColorAt(i / 10, qc(colour(i / 10)))

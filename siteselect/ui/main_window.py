@@ -50,8 +50,9 @@ SETTINGS_FILE = "siteselect.ini"
 SETTINGS_VERSION = 1
 #: Smallest map (pixels) the window keeps, however it is resized.
 MAP_MIN_WIDTH, MAP_MIN_HEIGHT = 320, 200
-#: A saved window smaller than this share of the default size is not restored at that size.
-CRAMPED = 0.8
+#: A saved window less than this many times its minimum size (either way) is not restored
+#: at that size.
+CRAMPED = 1.15
 
 
 def distinct_keys(*keys: QKeySequence.StandardKey | str) -> list[QKeySequence]:
@@ -536,13 +537,17 @@ class MainWindow(QMainWindow):
         cramped = False
         if geometry is not None:
             self._geometry_restored = bool(self.restoreGeometry(geometry))
-            # Closed cramped (near the minimum size), a window would open cramped on every
-            # later start: it opens at the default size instead, where it was.
-            dw, dh = default_window_size()
+            # Closed cramped (at or near its minimum size), a window would open cramped on
+            # every later start: it opens at the default size instead, where it was.
+            # (Only where the screen has room for more.)
+            least = self.minimumSizeHint().expandedTo(self.minimumSize())
+            screen = self.screen()
+            room = screen.availableGeometry().size() if screen is not None else QSize()
             if self._geometry_restored and not self.isMaximized() and (
-                    self.width() < CRAMPED * dw or self.height() < CRAMPED * dh):
+                    self.width() < CRAMPED * least.width() <= room.width()
+                    or self.height() < CRAMPED * least.height() <= room.height()):
                 cramped = True
-                self.resize(dw, dh)
+                self.resize(*default_window_size())
             # Saved on a bigger screen (or a monitor since unplugged): keep the window on
             # the screen it opens on.
             self.fit_to_screen()

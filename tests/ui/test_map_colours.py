@@ -114,3 +114,23 @@ def test_the_tables_top_n_control_outlines_the_top_states_on_the_map(qtbot, wind
     assert outlined(canvas) == set(st.result.alternatives[1:4])
     spin.setValue(0)
     assert outlined(canvas) == set() and window.legend.top_text() == ""
+
+
+def test_the_pdf_map_fills_each_state_with_the_windows_colour(window, tmp_path):
+    import re
+
+    from pypdf import PdfReader
+
+    from siteselect.exports.pdf import write_pdf
+
+    st, canvas = window.state, window.map_canvas
+    st.set_settings(st.settings.with_weight("talent", 60.0), "Talent")
+    out = write_pdf(ExportRequest(st.dataset, st.settings, st.result), tmp_path / "r.pdf")
+    fills = set()
+    number = r"([0-9]*\.?[0-9]+)"
+    for page in PdfReader(str(out)).pages:
+        data = page.get_contents().get_data().decode("latin-1")
+        for m in re.finditer(rf"{number} {number} {number} rg", data):
+            fills.add(tuple(round(float(v) * 255) for v in m.groups()))
+    for code in st.result.alternatives:
+        assert window_rgb(canvas, code) in fills, code

@@ -167,17 +167,16 @@ def paint_map(painter: Any, pic: MapPicture, width: float, height: float) -> Non
     painter.setPen(muted)
     painter.drawText(QRectF(lx, top + 30 * unit, legend_w, 20 * unit),
                      Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                     "0-100, higher = better")
+                     "0-100; colours by rank")
     grad = QLinearGradient(QPointF(0, bar_top + bar_h), QPointF(0, bar_top))
     for i in range(11):
         grad.setColorAt(i / 10, qc(colour(i / 10)))
     painter.setPen(QPen(muted, 1.0 * unit))
     painter.setBrush(QBrush(grad))
     painter.drawRect(QRectF(lx, bar_top, bar_w, bar_h))
-    span = pic.legend_hi - pic.legend_lo or 1.0
     painter.setFont(font(14))
     for t in pic.ticks:
-        y = bar_top + bar_h - bar_h * (t - pic.legend_lo) / span
+        y = bar_top + bar_h - bar_h * pic.position(t)
         painter.setPen(QPen(muted, 1.0 * unit))
         painter.drawLine(QPointF(lx + bar_w, y), QPointF(lx + bar_w + 6 * unit, y))
         painter.setPen(ink)

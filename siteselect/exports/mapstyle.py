@@ -1,12 +1,13 @@
 """The exported map, described once and drawn by the PDF and image writers.
 
+The colours, and where a score sits on them, come from :mod:`siteselect.model.colourmap`,
+which the window uses too: one score has one RGB on screen, in the PNG/SVG and in the PDF.
+
 :func:`map_picture` turns a ranking into plain drawing instructions in the display coordinates
 of :func:`~siteselect.model.geography.default_layout` (US Albers with Alaska and Hawaii as
-insets): one filled shape per state, coloured by score on viridis (perceptually uniform), run the
-same way as in the window (:mod:`siteselect.ui.colouring`): dark purple = best, light yellow =
-worst, so a printout held next to the screen matches it; grey for states that are not ranked;
-postal-code labels, with leader lines for the small north-eastern states; inset frames; and a
-legend whose best (dark) end is at the top. No drawing library is imported here.
+insets): one filled shape per state; grey for states that are not ranked; postal-code labels,
+with leader lines for the small north-eastern states; inset frames; and a legend whose best
+(dark) end is at the top.  No drawing library is imported here.
 """
 
 from __future__ import annotations
@@ -18,33 +19,25 @@ from functools import lru_cache
 import numpy as np
 
 from siteselect.exports.common import ExportRequest
+from siteselect.model.colourmap import (
+    COLOUR_TABLE,
+    TABLE_SIZE,
+    VIRIDIS,
+    ScoreScale,
+    colour,
+    colour_index,
+    colour_rgb,
+    score_scale,
+)
 from siteselect.model.geography import default_layout, geometry_rings
 
-#: Viridis sampled at 33 evenly spaced points (matplotlib's table); interpolated linearly.
-VIRIDIS = (
-    "#440154", "#470d60", "#48186a", "#482374", "#472d7b", "#453781", "#424086", "#3e4989",
-    "#3b528b", "#375b8d", "#33638d", "#2f6b8e", "#2c728e", "#297a8e", "#26828e", "#23898e",
-    "#21918c", "#1f988b", "#1fa088", "#22a785", "#28ae80", "#32b67a", "#3fbc73", "#4ec36b",
-    "#5ec962", "#70cf57", "#84d44b", "#98d83e", "#addc30", "#c2df23", "#d8e219", "#ece51b",
-    "#fde725",
-)
+__all__ = ["COLOUR_TABLE", "NOT_RANKED", "TABLE_SIZE", "VIRIDIS", "MapPicture", "ScoreScale",
+           "colour", "colour_index", "colour_rgb", "map_picture", "score_scale", "text_colour"]
+
 NOT_RANKED = (0.80, 0.80, 0.80)
 OUTLINE = (1.0, 1.0, 1.0)
 #: Simplification for print: about half a point at the map's printed scale.
 DRAW_TOLERANCE_M = 2_500.0
-
-_STOPS = np.array([[int(h[i:i + 2], 16) / 255.0 for i in (1, 3, 5)] for h in VIRIDIS])
-
-
-def colour(t: float) -> tuple[float, float, float]:
-    """The map colour at ``t`` in [0, 1] as RGB floats, where 1 is the best end (dark purple)
-    and 0 the worst (light yellow): viridis reversed, as in the window."""
-    t = 1.0 - min(1.0, max(0.0, float(t)))
-    x = t * (len(_STOPS) - 1)
-    i = min(int(x), len(_STOPS) - 2)
-    f = x - i
-    c = _STOPS[i] * (1 - f) + _STOPS[i + 1] * f
-    return float(c[0]), float(c[1]), float(c[2])
 
 
 def text_colour(rgb: tuple[float, float, float]) -> tuple[float, float, float]:
@@ -91,11 +84,20 @@ class MapPicture:
     bounds: tuple[float, float, float, float]
     legend_lo: float
     legend_hi: float
-    ticks: tuple[float, ...]
+    ticks: tuple[float, ...]  # scores marked on the legend (at ranks 1, 10, 20, ... last)
     title: str
     subtitle: str
     source_line: str
     any_excluded: bool
+    scale: ScoreScale | None = None
+
+    def position(self, score: float) -> float:
+        """Where ``score`` sits on the legend bar, 0 (worst, bottom) to 1 (best, top): the
+        colour scale runs by rank, so the bar's score marks are not evenly spaced."""
+        if self.scale is not None:
+            return self.scale.position(score)
+        span = self.legend_hi - self.legend_lo or 1.0
+        return (score - self.legend_lo) / span
 
 
 @lru_cache(maxsize=4)
@@ -115,16 +117,14 @@ def map_picture(req: ExportRequest) -> MapPicture:
     lay = default_layout()
     rings = _display_rings(DRAW_TOLERANCE_M)
     r = req.result
-    lo, hi = legend_range(r.scores)
-    span = hi - lo if hi > lo else 1.0
-    score_of = dict(zip(r.alternatives, r.scores.tolist(), strict=True))
+    scale = score_scale(r.alternatives, r.scores)
     shapes = []
     fills: dict[str, tuple[float, float, float]] = {}
     for state in lay.states():
-        s = score_of.get(state)
-        fill = NOT_RANKED if s is None else colour((s - lo) / span)
+        t = scale.t.get(state)
+        fill = NOT_RANKED if t is None else colour(t)
         fills[state] = fill
-        shapes.append(StateShape(state, rings[state], fill, s is not None))
+        shapes.append(StateShape(state, rings[state], fill, t is not None))
     labels = []
     for state, (x, y) in lay.label_points.items():
         if state in lay.leader_points:
@@ -132,8 +132,14 @@ def map_picture(req: ExportRequest) -> MapPicture:
             labels.append(Label(state, lx, ly, (0.15, 0.15, 0.15), anchor=(x, y)))
         else:
             labels.append(Label(state, x, y, text_colour(fills[state])))
-    step = 10.0 if hi - lo > 20 else 5.0
-    ticks = tuple(float(v) for v in np.arange(lo, hi + step / 2, step))
+    # The legend marks the scores of ranks 1, 10, 20, ... and the last, rounded to the
+    # tenth a planner reads elsewhere; its ends are the worst and best score.
+    marks = sorted({round(s, 1) for s, _rank in scale.ticks})
+    if marks:  # the ends rounded outwards, so the bar covers every score
+        marks[0] = math.floor(scale.lo * 10 + 1e-9) / 10
+        marks[-1] = math.ceil(scale.hi * 10 - 1e-9) / 10
+    ticks = tuple(sorted(set(marks)))
+    lo, hi = (ticks[0], ticks[-1]) if ticks else (0.0, 100.0)
     years = sorted({c.provenance.year for c in req.criteria()
                     if c.provenance and c.provenance.year})
     srcs = []
@@ -170,4 +176,5 @@ def map_picture(req: ExportRequest) -> MapPicture:
         subtitle=subtitle,
         source_line=source_line,
         any_excluded=bool(r.excluded),
+        scale=scale,
     )

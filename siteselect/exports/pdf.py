@@ -323,9 +323,8 @@ def _map_flowable(pic: MapPicture, width: float, height: float) -> Any:
             c.rect(lx, bar_top - bar_h, bar_w, bar_h, stroke=1, fill=0)
             c.setFont(font, 7)
             c.setFillColor(Color(*INK))
-            span = pic.legend_hi - pic.legend_lo or 1.0
             for t in pic.ticks:
-                ty = bar_top - bar_h + bar_h * (t - pic.legend_lo) / span
+                ty = bar_top - bar_h + bar_h * pic.position(t)
                 c.line(lx + bar_w, ty, lx + bar_w + 2.5, ty)
                 c.drawString(lx + bar_w + 4, ty - 2.4, f"{t:g}")
             c.setFont(bold, 7)

@@ -2,9 +2,11 @@
 
 :func:`colour_scale` turns the current result (or one criterion's raw values) into a value
 ``t`` in [0, 1] per state where 1 is always the *best* end, so a lower-is-better criterion is
-coloured the same way round as the score.  The colour map is viridis (perceptually uniform,
-readable in grey and by most colour-blind readers), reversed so that the best states are the
-darkest: they stand out on the light page.
+coloured the same way round as the score.  The score is placed by rank and the colours come
+from one table, both from :mod:`siteselect.exports.mapstyle`, so the window and every exported
+map give a score the same colour.  The colour map is viridis (perceptually uniform, readable in
+grey and by most colour-blind readers), reversed so that the best states are the darkest: they
+stand out on the light page.
 """
 
 from __future__ import annotations
@@ -14,21 +16,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from siteselect.model.colourmap import COLOUR_TABLE, TABLE_SIZE, score_scale
 from siteselect.model.dataset import Dataset
 from siteselect.model.settings import ScoringSettings
 from siteselect.scoring import ScoringResult
 
 SCORE = "score"
-LUT_SIZE = 256
+LUT_SIZE = TABLE_SIZE
 
 
 def viridis_lut() -> np.ndarray:
-    """(256, 4) uint8 colours; index 255 = best (dark), 0 = worst (light)."""
-    import pyqtgraph as pg
-
-    cmap = pg.colormap.get("viridis")
-    rgba = cmap.map(np.linspace(1.0, 0.0, LUT_SIZE), mode="byte")
-    return np.asarray(rgba, dtype=np.uint8)
+    """(256, 4) uint8 colours of the map (:data:`~siteselect.exports.mapstyle.COLOUR_TABLE`
+    with opaque alpha); index 255 = best (dark), 0 = worst (light)."""
+    out = np.full((LUT_SIZE, 4), 255, dtype=np.uint8)
+    out[:, :3] = COLOUR_TABLE
+    return out
 
 
 @dataclass(frozen=True)
@@ -67,16 +69,13 @@ def colour_scale(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
     """The colouring of the map for the overall score or one criterion's raw values."""
     gated = {e.alternative: e.reason for e in result.excluded}
     if key == SCORE:
-        scores = result.scores
-        lo = float(scores.min()) if len(scores) else 0.0
-        hi = float(scores.max()) if len(scores) else 1.0
-        span = hi - lo
-        t = {a: (1.0 if span <= 0 else (float(s) - lo) / span)
-             for a, s in zip(result.alternatives, scores, strict=True)}
+        sc = score_scale(result.alternatives, result.scores)
         missing = frozenset(a for a, _ in result.missing)
-        ticks = [((v - lo) / span if span > 0 else 1.0, f"{v:g}") for v in nice_ticks(lo, hi)]
-        return ColourScale(SCORE, "Overall score", "points (0-100)", t, missing, gated, ticks,
-                           f"Best {hi:.1f}", f"Worst {lo:.1f}")
+        # Colours run by rank: the marks say which rank and score sit where.
+        ticks = [(sc.position(v), f"#{rank} \u00b7 {v:.1f}") for v, rank in sc.ticks]
+        return ColourScale(SCORE, "Overall score", "points (0-100); colour steps by rank",
+                           dict(sc.t), missing, gated, ticks, f"Best {sc.hi:.1f}",
+                           f"Worst {sc.lo:.1f}")
     crit = ds.criterion(key)
     values = np.array(ds.column_values(crit), dtype=float)
     for o in settings.overrides:

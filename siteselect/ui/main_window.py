@@ -50,6 +50,9 @@ SETTINGS_FILE = "siteselect.ini"
 SETTINGS_VERSION = 1
 #: Smallest map (pixels) the window keeps, however it is resized.
 MAP_MIN_WIDTH, MAP_MIN_HEIGHT = 320, 200
+#: A saved window less than this many times its minimum size (either way) is not restored
+#: at that size.
+CRAMPED = 1.15
 
 
 def distinct_keys(*keys: QKeySequence.StandardKey | str) -> list[QKeySequence]:
@@ -253,6 +256,10 @@ class MainWindow(QMainWindow):
         state.document_name_changed.connect(self._update_title)
         state.modified_changed.connect(self._update_title)
         self.map_canvas.state_hovered.connect(self._show_hover)
+        # The table's "Highlight top N" also outlines those states on the map.
+        for show_top in (self.map_canvas.set_top_n, self.legend.set_top_n):
+            self.ranking_table.top_spin.valueChanged.connect(show_top)
+            show_top(self.ranking_table.top_spin.value())
 
         self._hover_status: tuple[str, str] | None = None  # (state, message shown)
         self._default_state = None
@@ -527,14 +534,28 @@ class MainWindow(QMainWindow):
     def restore_settings(self) -> None:
         qs = app_settings()
         geometry = qs.value("window/geometry")
+        cramped = False
         if geometry is not None:
             self._geometry_restored = bool(self.restoreGeometry(geometry))
+            # Closed cramped (at or near its minimum size), a window would open cramped on
+            # every later start: it opens at the default size instead, where it was.
+            # (Only where the screen has room for more.)
+            least = self.minimumSizeHint().expandedTo(self.minimumSize())
+            screen = self.screen()
+            room = screen.availableGeometry().size() if screen is not None else QSize()
+            if self._geometry_restored and not self.isMaximized() and (
+                    self.width() < CRAMPED * least.width() <= room.width()
+                    or self.height() < CRAMPED * least.height() <= room.height()):
+                cramped = True
+                self.resize(*default_window_size())
             # Saved on a bigger screen (or a monitor since unplugged): keep the window on
             # the screen it opens on.
             self.fit_to_screen()
         layout = qs.value("window/state")
         if layout is not None:
-            self._layout_restored = bool(self.restoreState(layout, SETTINGS_VERSION))
+            # The docks keep their places; after a cramped window, not their sizes.
+            self._layout_restored = (bool(self.restoreState(layout, SETTINGS_VERSION))
+                                     and not cramped)
         colour = qs.value("view/colour_by")
         known = (SCORE, *self.state.dataset.criterion_ids)
         if isinstance(colour, str) and colour in known:

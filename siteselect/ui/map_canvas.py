@@ -7,13 +7,17 @@ sit in framed insets; small north-eastern states get leader-line callouts with a
 their colour.  Not-ranked states are grey and hatched; a dashed outline marks a state with a
 missing figure.  Left click selects, drag pans, the wheel zooms; :meth:`reset_view` frames the
 whole country again.
+
+Hover, tooltip and click share one hit test, :meth:`MapCanvasWidget.state_at`, by each
+state's exact outline; a tooltip's text is written when it is shown, from the current result,
+and rewritten if the result changes while it is on screen.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsRectItem,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +46,9 @@ GATED_FILL = QColor(205, 205, 205)
 MISSING_FILL = QColor(235, 235, 235)
 BORDER = QColor(255, 255, 255)
 SELECTED = QColor(230, 60, 20)
+#: Outline of the top N states: the amber of the ranking table's top-N rows, deepened so it
+#: reads on the darkest (best) fill and on the pale ones alike.
+TOP_OUTLINE = QColor(245, 158, 0)
 DARK_TEXT = QColor(20, 20, 20)
 LIGHT_TEXT = QColor(255, 255, 255)
 
@@ -96,16 +104,20 @@ class StateItem(QGraphicsPathItem):
         if self.hatched:
             painter.fillPath(self.path(), self.HATCH)
 
-    # pyqtgraph's scene calls these on the item under the pointer, on every move.
-    def hoverEvent(self, ev) -> None:  # noqa: ANN001, N802 - pyqtgraph API
-        self._canvas.hover_item(self, ev)
-        if ev.isEnter():
-            self._canvas.state_hovered.emit(self.code)
+    def contains(self, point: QPointF) -> bool:
+        """Exact: inside the state's own outline.
+
+        The view box clips its children, and Qt then hit-tests a clipped item by its
+        bounding box: southern Oklahoma would count as "inside" Texas.
+        """
+        return self.path().contains(point)
+
+    def toolTip(self) -> str:  # noqa: N802 - Qt API
+        """Written on demand for the current result (never a text stored earlier)."""
+        return self._canvas.tooltip_for(self.code)
 
     def mouseClickEvent(self, ev) -> None:  # noqa: ANN001, N802 - pyqtgraph API
-        if ev.button() == Qt.LeftButton:
-            ev.accept()
-            self._canvas.state_clicked.emit(self.code)
+        self._canvas.click_at(ev)
 
 
 class CalloutSwatchItem(QGraphicsRectItem):
@@ -123,13 +135,11 @@ class CalloutSwatchItem(QGraphicsRectItem):
         if self.hatched:  # not ranked: hatched like the state itself
             painter.fillRect(self.rect(), StateItem.HATCH)
 
-    def hoverEvent(self, ev) -> None:  # noqa: ANN001, N802 - pyqtgraph API
-        self._canvas.hover_item(self, ev)
+    def toolTip(self) -> str:  # noqa: N802 - Qt API
+        return self._canvas.tooltip_for(self.code)
 
     def mouseClickEvent(self, ev) -> None:  # noqa: ANN001, N802 - pyqtgraph API
-        if ev.button() == Qt.LeftButton:
-            ev.accept()
-            self._canvas.state_clicked.emit(self.code)
+        self._canvas.click_at(ev)
 
 
 class LabelLayerItem(QGraphicsItem):
@@ -163,6 +173,9 @@ class LabelLayerItem(QGraphicsItem):
     def text_size(self, name: str) -> tuple[float, float]:
         static = self.labels[name][1]
         return self._metrics.horizontalAdvance(static.text()), self._metrics.height()
+
+    def move(self, name: str, anchor: QPointF) -> None:
+        self.labels[name][0] = anchor
 
     def set_colour(self, name: str, colour: QColor) -> bool:
         entry = self.labels[name]
@@ -231,7 +244,11 @@ class MapCanvasWidget(QWidget):
         self._pen = QPen(Qt.NoPen)
         self._missing_pen = _cosmetic(QColor(40, 40, 40), 1.0, Qt.DashLine)
         self._selected_pen = _cosmetic(SELECTED, 3.0)
+        self._top_pen = _cosmetic(TOP_OUTLINE, 2.0)
+        self._swatch_pen = _cosmetic(QColor(90, 90, 90), 1.0)
         self.scale: ColourScale | None = None
+        #: The ranking's top N (by score) are outlined; 0 outlines none.
+        self.top_n = 0
 
         self.view = pg.GraphicsView(background="w")
         self.view.setToolTip("")
@@ -253,10 +270,13 @@ class MapCanvasWidget(QWidget):
         # Labels rarely change (colour flips, zoom): replay them from a cached pixmap.
         self.label_layer.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.callouts: dict[str, CalloutSwatchItem] = {}
-        # The item under the pointer and the result its tooltip was written for: tooltips
-        # are built on demand for that one item, never for every state on a slider step.
-        self._hover_item: StateItem | CalloutSwatchItem | None = None
-        self._tip_generation = 0  # bumped whenever what a tooltip says may have changed
+        self.leaders: dict[str, QGraphicsPathItem] = {}
+        # The state under the pointer, found by :meth:`state_at` on every move, and the
+        # tooltip on screen (state, global position): its text is written when it is shown
+        # and again whenever the result changes, never kept from an earlier result.
+        self.hovered: str | None = None
+        self._tip: tuple[str, QPoint] | None = None
+        self._frame_tips: list[tuple[QRectF, str]] = []
         self._bbox: dict[str, QRectF] = {}
         self._offshore: set[str] = set()  # labels drawn on the sea, always dark
         self._build()
@@ -265,7 +285,12 @@ class MapCanvasWidget(QWidget):
         state.result_changed.connect(self.recolour)
         state.colour_by_changed.connect(self.recolour)
         for signal in (state.result_changed, state.colour_by_changed, state.settings_changed):
-            signal.connect(self._tooltips_outdated)
+            signal.connect(self._refresh_tooltip)
+        # Hover and tooltips come from the viewport's own events and an exact hit test:
+        # the scene's hover events are rate-limited and reach every state within a few
+        # pixels, and its tooltips are looked up by bounding box.
+        self.view.viewport().installEventFilter(self)
+        self.view.viewport().setMouseTracking(True)
         state.selection_changed.connect(self._show_selection)
         self.state_clicked.connect(state.select)
         self.viewbox.sigRangeChanged.connect(self._place_labels)
@@ -281,8 +306,9 @@ class MapCanvasWidget(QWidget):
             frame.setPen(frame_pen)
             frame.setBrush(Qt.NoBrush)
             frame.setZValue(-10)
-            frame.setToolTip(f"{name.title()} (inset, not to scale with the contiguous states)"
-                             if name == "alaska" else f"{name.title()} (inset)")
+            self._frame_tips.append((frame.rect(), f"{name.title()} (inset, not to scale with "
+                                     "the contiguous states)" if name == "alaska"
+                                     else f"{name.title()} (inset)"))
             self.viewbox.addItem(frame)
         for code in sh.states:
             item = StateItem(code, rings_to_path(sh.rings[code]), self)
@@ -302,19 +328,19 @@ class MapCanvasWidget(QWidget):
         self.border_layer.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.viewbox.addItem(self.border_layer)
         leader_pen = _cosmetic(QColor(110, 110, 110), 1.0)
-        size = 70_000.0
-        for code, (lx, ly) in sh.leader_points.items():
-            ax, ay = sh.label_points[code]
-            line = QPainterPath(QPointF(ax, ay))
-            line.lineTo(QPointF(lx - size / 2, ly))
-            leader = QGraphicsPathItem(line)
+        # North to south, as the layout placed them; :meth:`_place_callouts` spaces them in
+        # pixels for the current zoom.
+        for code in sorted(sh.leader_points, key=lambda c: -sh.leader_points[c][1]):
+            leader = QGraphicsPathItem()
             leader.setPen(leader_pen)
             leader.setZValue(5)
+            leader.setAcceptedMouseButtons(Qt.NoButton)
             self.viewbox.addItem(leader)
-            swatch = CalloutSwatchItem(code, QRectF(lx - size / 2, ly - size / 2, size, size), self)
+            self.leaders[code] = leader
+            swatch = CalloutSwatchItem(code, QRectF(), self)
             swatch.setZValue(6)
             self.viewbox.addItem(swatch)
-            self.label_layer.add("callout:" + code, code, QPointF(lx + size * 0.75, ly),
+            self.label_layer.add("callout:" + code, code, QPointF(*sh.leader_points[code]),
                                  align="left")
             self.callouts[code] = swatch
         for code, (x, y) in sh.label_points.items():
@@ -339,8 +365,12 @@ class MapCanvasWidget(QWidget):
             extra = 40 * px
             self.viewbox.setRange(QRectF(x0, y0, x1 - x0 + extra, y1 - y0), padding=0.02)
 
+    #: Callout swatch size and the least gap between two callout rows, in pixels.
+    SWATCH_PX, CALLOUT_GAP_PX = 10.0, 3.0
+
     def _place_labels(self, *_args) -> None:  # noqa: ANN002
-        """Show a state's label only where it fits inside the state at the current zoom."""
+        """Show a state's label only where it fits inside the state at the current zoom; a
+        small state whose label does not fit gets its leader-line callout instead."""
         px, py = self.viewbox.viewPixelSize()
         if not (px > 0 and py > 0):
             return
@@ -355,8 +385,61 @@ class MapCanvasWidget(QWidget):
             if code in self.callouts:
                 fits = fits and box.width() / px >= 3 * tw
             changed |= layer.set_visible(code, fits)
+        changed |= self._place_callouts(px, py)
         if changed:
             layer.update()
+
+    def _place_callouts(self, px: float, py: float) -> bool:
+        """Lay the leader-line callouts out in pixels for the current zoom.
+
+        Rows are at least a text line apart however small the map (in map metres they
+        stacked on each other in a small window); a state that carries its own label at this
+        zoom has no callout, so zoomed in the column does not crowd the map's edge."""
+        if not self.callouts:
+            return False
+        layer = self.label_layer
+        lead = self.shapes.leader_points
+        view = self.viewbox.viewRect()
+        # A callout for each small state in view that cannot carry its own label.
+        shown = [c for c in self.callouts if not layer.is_visible(c)
+                 and view.contains(QPointF(*self.shapes.label_points[c]))]
+        changed = False
+        tw, th = layer.text_size("callout:" + next(iter(self.callouts)))
+        step = max(125_000.0, (max(th, self.SWATCH_PX) + self.CALLOUT_GAP_PX) * py)
+        sw, sh = self.SWATCH_PX * px, self.SWATCH_PX * py
+        # The column stands in the Atlantic, or at the view's right edge when zoomed in,
+        # with its codes inside the map.
+        x = min(max(lead[c][0] for c in self.callouts),
+                view.right() - (self.SWATCH_PX / 2 + 3 + 1.5 * tw + 4) * px)
+        # From a little north of the northernmost state shown (as the layout does).
+        first = max((self.shapes.label_points[c][1] for c in shown), default=view.bottom())
+        top = min(first + 100_000.0, max(lead[c][1] for c in self.callouts),
+                  view.bottom() - sh)
+        # Keep the whole column inside the view when it fits there.
+        bottom = top - step * (len(shown) - 1)
+        if shown and bottom - sh < view.top():
+            top = min(view.bottom() - sh, top + (view.top() - (bottom - sh)))
+        row = 0
+        for code, swatch in self.callouts.items():
+            visible = code in shown
+            leader = self.leaders[code]
+            if visible:
+                y = top - row * step
+                row += 1
+                rect = QRectF(x - sw / 2, y - sh / 2, sw, sh)
+                if swatch.rect() != rect:
+                    swatch.setRect(rect)
+                    ax, ay = self.shapes.label_points[code]
+                    line = QPainterPath(QPointF(ax, ay))
+                    line.lineTo(QPointF(x - sw / 2, y))
+                    leader.setPath(line)
+                layer.move("callout:" + code, QPointF(x + sw / 2 + 3 * px, y))
+                changed = True
+            if swatch.isVisible() != visible:
+                swatch.setVisible(visible)
+                leader.setVisible(visible)
+            changed |= layer.set_visible("callout:" + code, visible)
+        return changed
 
     def _clicked_anywhere(self, ev) -> None:  # noqa: ANN001 - pyqtgraph click event
         """A left click that no state took (the sea, the background) clears the selection."""
@@ -373,26 +456,72 @@ class MapCanvasWidget(QWidget):
         extra = None if st.colour_by == "score" else st.colour_by
         return state_tooltip(st.dataset, st.settings, st.result, code, extra)
 
-    def hover_item(self, item: StateItem | CalloutSwatchItem, ev) -> None:  # noqa: ANN001
-        """Keep the hovered item's tooltip written for the current result."""
-        if ev.isExit():
-            if self._hover_item is item:
-                self._hover_item = None
-            return
-        self._hover_item = item
-        self._refresh_hover_tooltip()
+    # -- pointer: one exact hit test for hover, tooltip and click ------------------------------
+    def state_at(self, scene_pos: QPointF) -> str | None:
+        """The state (or leader callout) under a scene point, by its exact outline."""
+        p = self.viewbox.mapSceneToView(scene_pos)
+        for code, swatch in self.callouts.items():
+            if swatch.isVisible() and swatch.rect().contains(p):
+                return code
+        for code, item in self.items.items():
+            if item.path().boundingRect().contains(p) and item.path().contains(p):
+                return code
+        return None
 
-    def _tooltips_outdated(self, *_args) -> None:  # noqa: ANN002
-        self._tip_generation += 1
-        self._refresh_hover_tooltip()
+    def state_at_pixel(self, pos: QPoint | QPointF) -> str | None:
+        """The state under a point of the map's viewport (pixels)."""
+        return self.state_at(self.view.mapToScene(QPointF(pos).toPoint()))
 
-    def _refresh_hover_tooltip(self) -> None:
-        item = self._hover_item
-        if item is None:
+    def click_at(self, ev) -> None:  # noqa: ANN001 - pyqtgraph click event
+        """A click on a state's item selects the state really under the pointer."""
+        if ev.button() != Qt.LeftButton:
             return
-        if getattr(item, "tip_generation", None) != self._tip_generation:
-            item.tip_generation = self._tip_generation
-            item.setToolTip(self.tooltip_for(item.code))
+        code = self.state_at(ev.scenePos())
+        if code is not None:
+            ev.accept()
+            self.state_clicked.emit(code)
+
+    def eventFilter(self, obj, ev) -> bool:  # noqa: ANN001, N802 - Qt API
+        kind = ev.type()
+        if kind == QEvent.MouseMove:
+            self._set_hovered(self.state_at_pixel(ev.position()))
+        elif kind == QEvent.Leave:
+            self._set_hovered(None)
+        elif kind == QEvent.ToolTip:
+            self._show_tooltip(ev.pos(), ev.globalPos())
+            return True
+        return super().eventFilter(obj, ev)
+
+    def _set_hovered(self, code: str | None) -> None:
+        if code != self.hovered:
+            self.hovered = code
+            if code is not None:
+                self.state_hovered.emit(code)
+
+    def _show_tooltip(self, pos: QPoint, global_pos: QPoint) -> None:
+        viewport = self.view.viewport()
+        code = self.state_at_pixel(pos)
+        if code is not None:
+            self._tip = (code, QPoint(global_pos))
+            QToolTip.showText(global_pos, self.tooltip_for(code), viewport)
+            return
+        self._tip = None
+        p = self.viewbox.mapSceneToView(self.view.mapToScene(pos))
+        for rect, text in self._frame_tips:
+            if rect.contains(p):
+                QToolTip.showText(global_pos, text, viewport)
+                return
+        QToolTip.hideText()
+
+    def _refresh_tooltip(self, *_args) -> None:  # noqa: ANN002
+        """A map tooltip on screen is rewritten for the current result."""
+        if self._tip is None:
+            return
+        if not QToolTip.isVisible():
+            self._tip = None
+            return
+        code, global_pos = self._tip
+        QToolTip.showText(global_pos, self.tooltip_for(code), self.view.viewport())
 
     def brush_for(self, code: str) -> QBrush:
         return self.items[code].brush()
@@ -432,12 +561,30 @@ class MapCanvasWidget(QWidget):
             self.label_layer.update()
         self._update_pens()
 
+    def set_top_n(self, n: int) -> None:
+        """Outline the ``n`` best-ranked states (the ranking table's "Highlight top N")."""
+        n = max(0, int(n))
+        if n != self.top_n:
+            self.top_n = n
+            self._update_pens()
+
+    def top_states(self) -> set[str]:
+        """The states outlined as the top N of the current ranking (ties at N included)."""
+        r = self.state.result
+        if self.top_n <= 0:
+            return set()
+        return {a for a, rank in zip(r.alternatives, r.ranks, strict=True)
+                if int(rank) <= self.top_n}
+
     def _update_pens(self) -> None:
         scale = self.scale
         sel = self.state.selected
+        top = self.top_states()
         for code, item in self.items.items():
             if code == sel:
                 pen, z = self._selected_pen, 3
+            elif code in top:
+                pen, z = self._top_pen, 2
             elif scale is not None and code in scale.missing and code not in scale.gated:
                 pen, z = self._missing_pen, 1
             else:
@@ -446,7 +593,10 @@ class MapCanvasWidget(QWidget):
                 item.setPen(pen)
             item.setZValue(z)
         for code, swatch in self.callouts.items():
-            swatch.setPen(self._selected_pen if code == sel else _cosmetic(QColor(90, 90, 90), 1.0))
+            pen = (self._selected_pen if code == sel else self._top_pen if code in top
+                   else self._swatch_pen)
+            if swatch.pen() != pen:
+                swatch.setPen(pen)
 
     def _show_selection(self, _code: object) -> None:
         self._update_pens()

@@ -74,3 +74,15 @@ def test_a_bad_seed_is_refused_in_place(window, qtbot):
     panel.run()
     assert not panel.running and panel.run_result is None
     assert "seed" in panel.status.text()
+
+
+def test_the_hidden_panel_does_not_shift_the_layout_after_the_first_paint(window, qtbot):
+    before = window.map_canvas.view.viewport().size()
+    for _ in range(5):
+        qtbot.wait(30)
+    assert window.map_canvas.view.viewport().size() == before
+    # F9 then places it as a tab beside the ranking.
+    window.sensitivity_run_action.trigger()
+    assert window.sensitivity_dock in window.tabifiedDockWidgets(window.ranking_dock)
+    window.sensitivity_panel.cancel()
+    qtbot.waitUntil(lambda: not window.sensitivity_panel.running, timeout=20_000)

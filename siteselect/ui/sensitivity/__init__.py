@@ -23,11 +23,6 @@ def install(window: Any) -> None:
     dock.setObjectName("SensitivityDock")
     dock.setWidget(QLabel("Run the analysis from Analysis \u203a Run Sensitivity Analysis (F9)."))
     window.add_dock(dock, Qt.DockWidgetArea.BottomDockWidgetArea)
-    # Beside the ranking, as a tab: both want the width under the map.
-    ranking = getattr(window, "ranking_dock", None)
-    if ranking is not None and window.dockWidgetArea(ranking) == window.dockWidgetArea(dock):
-        window.tabifyDockWidget(ranking, dock)
-        ranking.raise_()
     dock.hide()
     window.sensitivity_dock = dock
 
@@ -48,6 +43,14 @@ def install(window: Any) -> None:
     dock.visibilityChanged.connect(build_on_show)
 
     def run() -> None:
+        if dock.isHidden():
+            # Beside the ranking, as a tab: both want the width under the map.  (Placed when
+            # first shown: a hidden tab would make the layout shift after the first paint.)
+            ranking = getattr(window, "ranking_dock", None)
+            if (ranking is not None and not ranking.isHidden() and not dock.isFloating()
+                    and window.dockWidgetArea(ranking) == window.dockWidgetArea(dock)
+                    and dock not in window.tabifiedDockWidgets(ranking)):
+                window.tabifyDockWidget(ranking, dock)
         dock.show()
         dock.raise_()
         panel().run()

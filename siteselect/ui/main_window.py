@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from siteselect.scoring import METHOD_NAMES
 from siteselect.ui import extensions
+from siteselect.ui.commands import UndoKeyRouter
 from siteselect.ui.detail_panel import StateDetailWidget
 from siteselect.ui.dialogs import DataSourcesDialog, show_about
 from siteselect.ui.legend import ColourLegendWidget
@@ -332,6 +333,8 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts(distinct_keys("Ctrl+Shift+Z", QKeySequence.Redo, "Ctrl+Y"))
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
+        # Text boxes give the keys up to these actions unless they have typing to take back.
+        self.undo_keys = UndoKeyRouter(self, self.undo_action, self.redo_action)
         self.edit_menu.addSeparator()
         wp = self.weights_panel
         # No shortcut: Ctrl+E is the conventional Export key, and one click on the panel's

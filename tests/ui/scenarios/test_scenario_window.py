@@ -331,7 +331,8 @@ def test_compare_dialog(qtbot, window, qtmodeltester):
     row = [s.state for s in cmp.states].index(cmp.entered[0])
     from PySide6.QtCore import Qt
 
-    assert dlg.model.index(row, 7).data() == "entered top 10"
+    assert dlg.model.index(row, 7).data() == "entered"
+    assert dlg.model.headerData(7, Qt.Horizontal) == "Top 10"
     assert dlg.model.index(row, 0).data(Qt.BackgroundRole) is not None
     assert len(dlg.slope.lines) == sum(1 for s in cmp.states if s.rank_change is not None)
     assert dlg.weights_table.rowCount() == len(cmp.weights)

@@ -41,7 +41,7 @@ from siteselect.ui.map_canvas import MapCanvasWidget
 from siteselect.ui.map_geometry import MapShapes
 from siteselect.ui.ranking_table import RankingTableWidget
 from siteselect.ui.state import SCORE, PlannerState
-from siteselect.ui.text import exclusion_text, note_text
+from siteselect.ui.text import exclusion_text, note_text, planner_message, settings_summary
 from siteselect.ui.weights_panel import WeightsPanelWidget, gate_text
 
 log = logging.getLogger(__name__)
@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
                                     "ranked, whatever the weights (Gates & Exclusions tab).")
         self.gates_label.setVisible(False)
         self.banner = QLabel()
+        self.banner.setTextFormat(Qt.PlainText)
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background:#fde8e8; color:#8a1c1c; padding:4px; "
                                   "border:1px solid #e0a0a0;")
@@ -440,9 +441,7 @@ class MainWindow(QMainWindow):
         self._refresh_hover_status()
         ds = st.dataset
         method = METHOD_NAMES[r.method]
-        self.status_label.setText(
-            f"Dataset {ds.version} \u00b7 {method} \u00b7 normalisation {r.normalization} "
-            f"\u00b7 missing data: {r.missing_policy}")
+        self.status_label.setText(f"Dataset {ds.version} \u00b7 {settings_summary(r)}")
         n_out = len(r.excluded)
         what = "Overall score" if st.colour_by == SCORE else escape(
             ds.criterion(st.colour_by).label)
@@ -483,6 +482,7 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def _show_failure(self, message: str) -> None:
+        message = planner_message(self.state.dataset, self.state.settings, message)
         self.banner.setText(f"Cannot score these settings: {message} The map and ranking "
                             "still show the last valid result.")
         self.banner.setVisible(True)

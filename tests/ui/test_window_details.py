@@ -72,3 +72,54 @@ def test_strengths_and_weaknesses_have_different_colours(window):
         assert QColor(brushes[j]) == want
         assert QColor(points[j]) == (POINTS_STRONG if v >= 0.5 else POINTS_WEAK)
     assert "weakness" in panel.key.text() and "strength" in panel.key.text()
+
+
+def test_status_bar_names_method_normalisation_and_policy_in_words(window):
+    text = window.status_label.text()
+    assert "weighted sum \u00b7 min-max scaling \u00b7 missing figures scored as the worst" in text
+    assert "minmax" not in text and "worst" in text
+    window.weights_panel.method_combo.setCurrentIndex(
+        window.weights_panel.method_combo.findData("topsis"))
+    assert "TOPSIS" in window.status_label.text()
+    assert "vector normalisation" in window.status_label.text()
+
+
+def test_error_banner_speaks_in_labels_and_units(window):
+    from dataclasses import replace
+
+    from siteselect.scoring import Gate
+
+    st = window.state
+    st.set_settings(replace(st.settings, gates=(Gate("energy_cost", "<=", 1.0),)), "Gate")
+    assert window.banner.isVisible() or not window.banner.isHidden()
+    text = window.banner.text()
+    assert "Energy cost (industrial) \u2264 1.00 cents/kWh" in text
+    assert "energy_cost" not in text
+    assert "energy_cost" not in window.statusBar().currentMessage()
+
+
+def test_revisions_dialog_uses_labels_units_and_names(qtbot, window, monkeypatch):
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QInputDialog
+
+    from siteselect.model.settings import Override
+    from siteselect.scoring import Gate
+
+    qtbot.waitUntil(lambda: window.scenario_controller.loaded)
+    st, ctl = window.state, window.scenario_controller
+    st.set_settings(replace(st.settings, gates=(Gate("energy_cost", "<=", 9.0),),
+                            exclude=("TX",), overrides=(Override("NM", "energy_cost", 4.0),),
+                            method="topsis"), "Edit")
+    monkeypatch.setattr(QInputDialog, "getText",
+                        staticmethod(lambda *_a, **_k: ("Worded", True)))
+    ctl.save_as()
+    dlg = window.scenario_ui.show_revisions("Worded")
+    qtbot.addWidget(dlg)
+    text = dlg.details.toPlainText()
+    assert "Gates: Energy cost (industrial) \u2264 9.00 cents/kWh" in text
+    assert "Excluded: Texas" in text
+    assert "New Mexico, Energy cost (industrial): 4.00 cents/kWh" in text
+    assert "Method: TOPSIS" in text and "vector normalisation" in text
+    for raw in ("energy_cost", "topsis", "<=", "minmax"):
+        assert raw not in text

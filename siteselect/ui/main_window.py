@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from siteselect.model.wording import count_text
 from siteselect.scoring import METHOD_NAMES
 from siteselect.ui import extensions
 from siteselect.ui.commands import UndoKeyRouter
@@ -445,20 +446,24 @@ class MainWindow(QMainWindow):
         n_out = len(r.excluded)
         what = "Overall score" if st.colour_by == SCORE else escape(
             ds.criterion(st.colour_by).label)
-        self.map_title.setToolTip(f"{what}: {method}, {len(r.criteria)} weighted criteria")
+        n_crit = count_text(len(r.criteria), "criterion", "criteria")
+        weighted = count_text(len(r.criteria), "weighted criterion", "weighted criteria")
+        self.map_title.setToolTip(f"{what}: {method}, {weighted}")
         self.map_title.set_rich_text(
             f"<b>{what}</b> &nbsp;<span style='color:#555'>{method}, "
-            f"{len(r.criteria)} criteria &middot; {len(r)} ranked"
+            f"{n_crit} &middot; {len(r)} ranked"
             + (f", {n_out} not ranked" if n_out else "") + "</span>")
         parts = [gate_text(ds, g) for g in st.settings.gates]
         if st.settings.exclude:
-            parts.append("excluded: " + ", ".join(st.settings.exclude))
+            parts.append("excluded: " + ", ".join(ds.names.get(c, c)
+                                                  for c in sorted(st.settings.exclude)))
         gates = "<b>Gates:</b> " + escape("; ".join(parts)) if parts else ""
         if self.gates_label.text() != gates:
             self.gates_label.setText(gates)
             self.gates_label.setVisible(bool(parts))
-            tabs = self.weights_panel.tabs
-            tabs.setTabText(1, "Gates && Exclusions" + (f" ({len(parts)})" if parts else ""))
+            # Every gate and every excluded state counts once.
+            n = len(st.settings.gates) + len(st.settings.exclude)
+            self.weights_panel.tabs.setTabText(1, "Gates && Exclusions" + (f" ({n})" if n else ""))
         if r.warnings:
             n = len(r.warnings)
             self.warning_label.setText(f"<a href='notes'>\u26a0 {n} data note"

@@ -129,3 +129,14 @@ def settings_summary(result: ScoringResult) -> str:
     return " \u00b7 ".join((wording.method_label(result.method),
                             wording.normalization_label(result.normalization, result.method),
                             wording.missing_label(result.missing_policy)))
+
+
+#: Longest scenario name shown whole in a status bar, list, menu or title (names may have
+#: up to 100 characters; the whole name is always in the tooltip).
+NAME_SHOWN = 40
+
+
+def short_name(name: str, limit: int = NAME_SHOWN) -> str:
+    """``name``, or its start and an ellipsis when longer than ``limit`` characters."""
+    name = " ".join(name.split())
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "\u2026"

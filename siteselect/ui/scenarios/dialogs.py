@@ -27,6 +27,7 @@ from siteselect.model.dataset import Dataset
 from siteselect.storage import Revision
 from siteselect.ui.scenarios.controller import ScenarioController
 from siteselect.ui.scenarios.models import ScenarioListModel, when
+from siteselect.ui.text import short_name
 
 
 def scenario_table(model: ScenarioListModel) -> QTableView:
@@ -125,7 +126,7 @@ class RevisionsDialog(QDialog):
         super().__init__(parent)
         self.controller = controller
         self.name = name
-        self.setWindowTitle(f"Revisions of “{name}”")
+        self.setWindowTitle(f"Revisions of “{short_name(name)}”")
         self.list = QListWidget()
         self.details = QTextBrowser()
         split = QSplitter(Qt.Horizontal)

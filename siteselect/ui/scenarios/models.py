@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 from siteselect.compare import ENTERED, LEFT, Comparison, change_text, why_not_ranked
 from siteselect.model.dataset import Dataset
 from siteselect.model.scenario import Scenario
+from siteselect.ui.text import short_name
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -61,8 +62,8 @@ class ScenarioListModel(QAbstractTableModel):
         sc = self._items[index.row()]
         col = index.column()
         if role == Qt.DisplayRole:
-            if col == 0:
-                return sc.name + ("  (built-in)" if sc.builtin else "")
+            if col == 0:  # the whole name is in the tooltip
+                return short_name(sc.name) + ("  (built-in)" if sc.builtin else "")
             if col == 1:
                 return when(sc.updated)
             if col == 2:

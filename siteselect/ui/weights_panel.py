@@ -151,6 +151,18 @@ class _ClickableLabel(QLabel):
             self._box.toggle()
         super().mouseReleaseEvent(ev)
 
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        # A grid does not ask a wrapped label for its height at its width: in a short
+        # window the second line of a long name was cut off.
+        hint = super().minimumSizeHint()
+        width = self.width() if self.width() > 0 else hint.width()
+        return QSize(hint.width(), max(hint.height(), self.heightForWidth(width)))
+
+    def resizeEvent(self, ev) -> None:  # noqa: ANN001, N802 - Qt API
+        super().resizeEvent(ev)
+        if ev.oldSize().width() != ev.size().width():
+            self.updateGeometry()
+
 
 class CriterionRow:
     """The widgets of one criterion: enable box, direction, slider, spin box and share."""

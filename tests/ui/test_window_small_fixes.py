@@ -61,3 +61,13 @@ def test_gates_tab_counts_every_exclusion(window):
     st.set_settings(replace(st.settings, exclude=("TX", "CA")), "Exclude two")
     assert window.weights_panel.tabs.tabText(1) == "Gates && Exclusions (2)"
     assert "excluded: California, Texas" in window.gates_label.text()
+
+
+def test_criterion_names_in_the_weights_panel_are_never_cut(qtbot, window):
+    window.resize(1400, 760)
+    qtbot.waitUntil(lambda: window.height() <= 800)
+    for _ in range(3):
+        QApplication.processEvents()
+    for row in window.weights_panel.rows.values():
+        label = row.label
+        assert label.height() >= label.heightForWidth(label.width()), label.text()

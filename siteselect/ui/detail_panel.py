@@ -21,7 +21,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from siteselect.model import wording
 from siteselect.ui.state import PlannerState
@@ -148,7 +156,15 @@ class StateDetailWidget(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.heading)
         lay.addWidget(self.key)
-        lay.addWidget(self.plots, 3)
+        # The charts grow with the number of weighted criteria (each name above its bar);
+        # past the room the panel has, they scroll instead of squeezing the names together.
+        self.plots_scroll = QScrollArea()
+        self.plots_scroll.setWidgetResizable(True)
+        self.plots_scroll.setFrameShape(QScrollArea.NoFrame)
+        self.plots_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.plots_scroll.setMinimumHeight(160)
+        self.plots_scroll.setWidget(self.plots)
+        lay.addWidget(self.plots_scroll, 3)
         lay.addWidget(self.figures, 2)
         self._tick_criteria: list[str] | None = None
         self._figures_html = ""
@@ -186,13 +202,14 @@ class StateDetailWidget(QWidget):
                 p.setYRange(-0.5, max(n - 0.5, 0.5), padding=0)
             # Room for every name above its bar: the charts grow with the criteria.
             self.plots.setMinimumHeight(max(160, 2 * (n * ROW_PIXELS + 40)))
+            self.plots_scroll.setMinimumHeight(min(self.plots.minimumHeight(), 360))
         hint = ""
         if code is None:
             if not result.alternatives:
                 self.heading.setText("<b>No state selected</b> &mdash; click a state on the map "
                                      "or a row of the ranking.")
                 self._bars(np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool))
-                self.plots.setVisible(False)
+                self.plots_scroll.setVisible(False)
                 self._figures_html = ""
                 self.figures.setHtml("")
                 return
@@ -200,7 +217,7 @@ class StateDetailWidget(QWidget):
             code = result.alternatives[0]
             hint = ("<span style='color:#555'>Top-ranked state shown; click a state on the "
                     "map or a row of the ranking to see another.</span><br>")
-        self.plots.setVisible(True)
+        self.plots_scroll.setVisible(True)
         name = escape(ds.names[code])
         i = result.position(code)
         if i is None:

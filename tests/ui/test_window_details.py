@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
 
 from siteselect.ui.detail_panel import BAR_STRONG, BAR_WEAK, POINTS_STRONG, POINTS_WEAK
 from siteselect.ui.dialogs import NOTES, DataSourcesDialog
@@ -123,3 +124,24 @@ def test_revisions_dialog_uses_labels_units_and_names(qtbot, window, monkeypatch
     assert "Method: TOPSIS" in text and "vector normalisation" in text
     for raw in ("energy_cost", "topsis", "<=", "minmax"):
         assert raw not in text
+
+
+def test_many_weighted_criteria_scroll_instead_of_squeezing_the_names(qtbot, window, dataset):
+    from siteselect.model.settings import ScoringSettings
+
+    window.state.set_settings(
+        ScoringSettings(weights={c: 1.0 for c in dataset.criterion_ids}), "All")
+    window.state.select("NY")
+    panel = window.detail_panel
+    n = len(window.state.result.criteria)
+    assert n > 20
+    qtbot.waitUntil(lambda: panel.plots.height() >= panel.plots.minimumHeight())
+    QApplication.processEvents()
+    # The window does not have to grow to show them...
+    assert window.minimumSizeHint().height() < 800
+    assert window.height() <= 900
+    # ... and the names never run into each other.
+    for items in panel.bar_labels:
+        boxes = sorted((i.sceneBoundingRect() for i in items), key=lambda r: r.top())
+        for upper, lower in zip(boxes, boxes[1:], strict=False):
+            assert upper.bottom() <= lower.top() + 0.5

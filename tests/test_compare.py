@@ -92,3 +92,44 @@ def test_same_ranking_changes_nothing_on_the_real_data():
 def test_top_n_must_be_positive():
     with pytest.raises(ValueError):
         compare(run([1, 0]), run([0, 1]), top_n=0)
+
+
+def test_states_ranked_on_one_side_only_say_why_in_words():
+    ds = load_dataset()
+    a = rank_states(ds, ScoringSettings(gates=(Gate("energy_cost", "<=", 9.0),),
+                                        exclude=("TX",)))
+    b = rank_states(ds, ScoringSettings())
+    cmp = compare(a, b, top_n=10, states=ds.states)
+    from siteselect.compare import change_text, difference_lines
+
+    gated = next(s for s in cmp.states if s.exclusion_a is not None
+                 and s.exclusion_a.failed_gates)
+    assert gated.ranked_in == "B" and gated.rank_change is None
+    text = change_text(ds, gated)
+    assert text.startswith("ranked in B only (gated in A: Energy cost (industrial) \u2264 9")
+    assert "cents/kWh (is " in text
+    assert change_text(ds, cmp.state("TX")) == "ranked in B only (excluded in A by the planner)"
+    both = next(s for s in cmp.states if s.ranked_in == "both" and s.rank_change)
+    assert change_text(ds, both) == f"{both.rank_change:+d}"
+    lines = difference_lines(ds, cmp)
+    assert "Gates in A only: Energy cost (industrial) \u2264 9.00 cents/kWh" in lines
+    assert "Excluded in A only: Texas" in lines
+    assert any(line.startswith("Ranked in one only: 0 states in A only") for line in lines)
+    # Swapped: the same words from the other side.
+    back = compare(b, a, top_n=10, states=ds.states)
+    assert change_text(ds, back.state("TX")) == "ranked in A only (excluded in B by the planner)"
+    assert "Gates in B only: Energy cost (industrial) \u2264 9.00 cents/kWh" in difference_lines(
+        ds, back)
+    # Same settings: nothing but weights differs.
+    assert difference_lines(ds, compare(b, b, states=ds.states)) == []
+
+
+def test_method_differences_are_worded():
+    ds = load_dataset()
+    a = rank_states(ds, ScoringSettings(method="topsis"))
+    b = rank_states(ds, ScoringSettings())
+    from siteselect.compare import difference_lines
+
+    lines = difference_lines(ds, compare(a, b, states=ds.states), a.method, b.method)
+    assert "Method: TOPSIS (closeness to the ideal) in A, weighted sum in B" in lines
+    assert "Normalisation: vector normalisation in A, min-max scaling in B" in lines

@@ -21,14 +21,34 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
+from siteselect.model import wording
 from siteselect.ui.state import PlannerState
 from siteselect.ui.text import exclusion_text, raw_value_text, what_if_text, year_of
 
-BAR_VALUE = QColor(94, 201, 98)
-BAR_POINTS = QColor(59, 82, 139)
+#: Strengths (better than the middle of the field, value >= 0.5) in green, weaknesses in
+#: orange, on both charts; an imputed (missing) figure is grey.
+BAR_STRONG = QColor(77, 175, 74)
+BAR_WEAK = QColor(240, 135, 40)
+POINTS_STRONG = QColor(34, 110, 50)
+POINTS_WEAK = QColor(190, 90, 10)
 BAR_IMPUTED = QColor(200, 200, 200)
+BAR_VALUE, BAR_POINTS = BAR_STRONG, POINTS_STRONG
+MIDPOINT = 0.5
+#: The bar's share of a criterion's row (the label sits above it, the rest is a gap).
+BAR_HEIGHT = 0.36
+BAR_OFFSET = 0.3
+#: Pixels a criterion's row needs (its name above a bar) in each chart.
+ROW_PIXELS = 21
 
 
 def chart_values(result) -> tuple[np.ndarray, np.ndarray, str, str]:  # noqa: ANN001
@@ -69,8 +89,9 @@ _CHART_TIPS = {
 }
 
 
-def _short(label: str, limit: int = 20) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "\u2026"
+def is_strength(value: float) -> bool:
+    """A criterion on which the state is in the better half of the field."""
+    return bool(value >= MIDPOINT)
 
 
 class StateDetailWidget(QWidget):
@@ -97,11 +118,14 @@ class StateDetailWidget(QWidget):
             p.showGrid(x=True, y=False, alpha=0.3)
         tick_font = QFont()
         tick_font.setPointSizeF(7.5)
+        self._label_font = QFont(tick_font)
         for p in (self.value_plot, self.points_plot):
+            # Each criterion's name is written whole above its bar (a label column beside
+            # the bars cut the names short in a narrow panel).
             axis = p.getAxis("left")
-            axis.setWidth(118)
-            axis.setStyle(tickFont=tick_font, autoReduceTextSpace=False,
-                          hideOverlappingLabels=False)
+            axis.setTicks([[]])
+            axis.setStyle(showValues=False)
+            axis.setWidth(6)
             p.getAxis("bottom").setStyle(tickFont=tick_font)
             # Axes only change when the criteria or ranges do: replay them from a pixmap
             # instead of re-drawing their text on every slider move.
@@ -113,13 +137,34 @@ class StateDetailWidget(QWidget):
         self.points_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[], brush=BAR_POINTS)
         self.value_plot.addItem(self.value_bars)
         self.points_plot.addItem(self.points_bars)
+        self.midline = pg.InfiniteLine(MIDPOINT, angle=90,
+                                       pen=pg.mkPen((120, 120, 120), style=Qt.DashLine))
+        self.value_plot.addItem(self.midline)
+        self.bar_labels: tuple[list[pg.TextItem], list[pg.TextItem]] = ([], [])
+        self.key = QLabel(
+            f"<span style='color:{BAR_STRONG.name()}'>\u25a0</span> strength (better half) "
+            f"&nbsp;<span style='color:{BAR_WEAK.name()}'>\u25a0</span> weakness "
+            f"&nbsp;<span style='color:{BAR_IMPUTED.name()}'>\u25a0</span> missing")
+        self.key.setStyleSheet("color:#444; font-size:8pt;")
+        self.key.setToolTip("A bar is a strength when the state is in the better half of the "
+                            "field on that criterion (normalised value at least 0.5, the "
+                            "dashed line), a weakness otherwise.")
         self.figures = QTextBrowser()
         self.figures.setOpenExternalLinks(True)
         self.figures.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.heading)
-        lay.addWidget(self.plots, 3)
+        lay.addWidget(self.key)
+        # The charts grow with the number of weighted criteria (each name above its bar);
+        # past the room the panel has, they scroll instead of squeezing the names together.
+        self.plots_scroll = QScrollArea()
+        self.plots_scroll.setWidgetResizable(True)
+        self.plots_scroll.setFrameShape(QScrollArea.NoFrame)
+        self.plots_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.plots_scroll.setMinimumHeight(160)
+        self.plots_scroll.setWidget(self.plots)
+        lay.addWidget(self.plots_scroll, 3)
         lay.addWidget(self.figures, 2)
         self._tick_criteria: list[str] | None = None
         self._figures_html = ""
@@ -137,21 +182,34 @@ class StateDetailWidget(QWidget):
         crit_ids = list(result.criteria)
         n = len(crit_ids)
         if crit_ids != self._tick_criteria:
-            # Axes are re-laid out only when the weighted criteria change, not on every move.
+            # Labels are rebuilt only when the weighted criteria change, not on every move.
             self._tick_criteria = crit_ids
-            labels = [_short(ds.criterion(c).label) for c in crit_ids]
-            ticks = [list(enumerate(labels))]
-            self.value_plot.getAxis("left").setTicks(ticks)
-            self.points_plot.getAxis("left").setTicks(ticks)
-            for p in (self.value_plot, self.points_plot):
+            self._x_ranges = ()
+            for p, labels in zip((self.value_plot, self.points_plot), self.bar_labels,
+                                 strict=True):
+                for item in labels:
+                    p.removeItem(item)
+                labels.clear()
+                for i, cid in enumerate(crit_ids):
+                    crit = ds.criterion(cid)
+                    item = pg.TextItem(crit.label, color=(50, 50, 50), anchor=(0, 1))
+                    item.setFont(self._label_font)
+                    item.textItem.document().setDocumentMargin(0)
+                    item.setToolTip(crit.label)
+                    item.setPos(0.0, i + BAR_OFFSET - BAR_HEIGHT / 2)
+                    p.addItem(item)
+                    labels.append(item)
                 p.setYRange(-0.5, max(n - 0.5, 0.5), padding=0)
+            # Room for every name above its bar: the charts grow with the criteria.
+            self.plots.setMinimumHeight(max(160, 2 * (n * ROW_PIXELS + 40)))
+            self.plots_scroll.setMinimumHeight(min(self.plots.minimumHeight(), 360))
         hint = ""
         if code is None:
             if not result.alternatives:
                 self.heading.setText("<b>No state selected</b> &mdash; click a state on the map "
                                      "or a row of the ranking.")
                 self._bars(np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool))
-                self.plots.setVisible(False)
+                self.plots_scroll.setVisible(False)
                 self._figures_html = ""
                 self.figures.setHtml("")
                 return
@@ -159,7 +217,7 @@ class StateDetailWidget(QWidget):
             code = result.alternatives[0]
             hint = ("<span style='color:#555'>Top-ranked state shown; click a state on the "
                     "map or a row of the ranking to see another.</span><br>")
-        self.plots.setVisible(True)
+        self.plots_scroll.setVisible(True)
         name = escape(ds.names[code])
         i = result.position(code)
         if i is None:
@@ -173,14 +231,23 @@ class StateDetailWidget(QWidget):
             self.heading.setText(
                 f"{hint}<span style='font-size:13pt'><b>{name}</b> ({code})</span><br>"
                 f"Rank <b>{rank}</b> of {len(result)} &mdash; score <b>{score:.1f}</b> "
-                f"<span style='color:#666'>({escape(result.method)}, "
-                f"{escape(result.normalization)})</span>")
+                f"<span style='color:#666'>({escape(wording.method_label(result.method))}, "
+                f"{escape(wording.normalization_label(result.normalization, result.method))})"
+                "</span>")
             values, points = self._chart()[:2]
             self._bars(values[i], points[i], result.raw_missing[i])
         rows = []
         missing = {c for a, c in result.missing if a == code}
-        for cid in crit_ids:
+        # Every figure the dataset has for the state: the weighted criteria first (in the
+        # charts' order, with their share), then the rest under their own heading.
+        unweighted = [c.id for c in ds.criteria if c.id not in result.weights]
+        for cid in crit_ids + unweighted:
+            if cid == (unweighted[0] if unweighted else None):
+                rows.append("<p style='margin:8px 0 4px 0; color:#335'><b>Not weighted</b> "
+                            "<span style='color:#666'>(figures only; they do not count in "
+                            "the score)</span></p>")
             crit = ds.criterion(cid)
+            share = result.weights.get(cid)
             text = raw_value_text(ds, st.settings, code, cid)
             what_if = what_if_text(ds, st.settings, code, cid)
             p = crit.provenance
@@ -195,8 +262,9 @@ class StateDetailWidget(QWidget):
                 text = "<i>missing</i> (scored by the missing-data policy)"
             else:
                 text = escape(text)
-            rows.append(f"<p style='margin:0 0 4px 0'><b>{escape(crit.label)}</b>: {text}"
-                        f"<br><span style='color:#666'>{origin}</span></p>")
+            weight = f" <span style='color:#666'>({share:.0%})</span>" if share else ""
+            rows.append(f"<p style='margin:0 0 4px 0'><b>{escape(crit.label)}</b>{weight}: "
+                        f"{text}<br><span style='color:#666'>{origin}</span></p>")
         html = "".join(rows)
         if html != self._figures_html:  # figures rarely change while a weight moves
             self._figures_html = html
@@ -212,13 +280,16 @@ class StateDetailWidget(QWidget):
 
     def _bars(self, values: np.ndarray, points: np.ndarray, imputed: np.ndarray) -> None:
         n = len(values)
-        y = np.arange(n)
-        brushes_v = [BAR_IMPUTED if m else BAR_VALUE for m in imputed]
-        brushes_p = [BAR_IMPUTED if m else BAR_POINTS for m in imputed]
+        y = np.arange(n) + BAR_OFFSET
+        strong = [is_strength(v) for v in values]
+        brushes_v = [BAR_IMPUTED if m else BAR_STRONG if s else BAR_WEAK
+                     for m, s in zip(imputed, strong, strict=True)]
+        brushes_p = [BAR_IMPUTED if m else POINTS_STRONG if s else POINTS_WEAK
+                     for m, s in zip(imputed, strong, strict=True)]
         self.value_bars.setOpts(x0=np.zeros(n), y=y, width=np.asarray(values, float),
-                                height=0.7, brushes=brushes_v)
+                                height=BAR_HEIGHT, brushes=brushes_v)
         self.points_bars.setOpts(x0=np.zeros(n), y=y, width=np.asarray(points, float),
-                                 height=0.7, brushes=brushes_p)
+                                 height=BAR_HEIGHT, brushes=brushes_p)
         # Axis ranges cover every ranked state (rounded out), so they stay put while a slider
         # moves and bars of different states compare at a glance.
         all_values, all_points, value_label, points_label = self._chart()
@@ -239,3 +310,6 @@ class StateDetailWidget(QWidget):
             self._x_ranges = ranges
             self.value_plot.setXRange(vlo, vhi, padding=0.02)
             self.points_plot.setXRange(plo, phi, padding=0.02)
+            for labels, lo in zip(self.bar_labels, (vlo, plo), strict=True):
+                for i, item in enumerate(labels):
+                    item.setPos(lo, i + BAR_OFFSET - BAR_HEIGHT / 2)

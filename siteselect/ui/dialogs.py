@@ -56,6 +56,8 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
 
 SOURCE_COLUMNS = ("Criterion", "Id", "Unit", "Better", "Source", "Year", "Status", "Coverage",
                   "URL", "Notes")
+NOTES = SOURCE_COLUMNS.index("Notes")
+NOTES_MIN_WIDTH = 320
 
 
 class DataSourcesDialog(QDialog):
@@ -99,10 +101,14 @@ class DataSourcesDialog(QDialog):
                 self.table.setItem(r, c, item)
         hh = self.table.horizontalHeader()
         self.table.resizeColumnsToContents()
-        for c in (4, 8, 9):
-            hh.resizeSection(c, 260)
-        hh.setSectionResizeMode(9, QHeaderView.Stretch)
-        self.table.resizeRowsToContents()
+        for c in (4, 8):
+            hh.resizeSection(c, min(hh.sectionSize(c), 240))
+        # The notes are the longest texts: their column takes what the others leave, but
+        # never less than NOTES_MIN_WIDTH (a stretched last column shrank to ~20 px when the
+        # other columns filled the dialog); the table scrolls sideways instead.
+        hh.setStretchLastSection(False)
+        hh.setSectionResizeMode(NOTES, QHeaderView.Interactive)
+        self._fit_notes()
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
         hint = QLabel("Double-click a URL to open it; Ctrl+C copies the selected cells.")
@@ -112,6 +118,19 @@ class DataSourcesDialog(QDialog):
         lay.addWidget(hint)
         lay.addWidget(self.table)
         lay.addWidget(buttons)
+
+    def _fit_notes(self) -> None:
+        hh = self.table.horizontalHeader()
+        others = sum(hh.sectionSize(c) for c in range(hh.count()) if c != NOTES)
+        room = self.table.viewport().width() - others
+        width = max(NOTES_MIN_WIDTH, room)
+        if hh.sectionSize(NOTES) != width:
+            hh.resizeSection(NOTES, width)
+        self.table.resizeRowsToContents()
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_notes()
 
     def _open_url(self, row: int, col: int) -> None:
         _open_url_cell(self.table, row, col)

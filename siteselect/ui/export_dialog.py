@@ -298,11 +298,40 @@ class ExportDialog(QDialog):
         self.cancel_button.clicked.connect(self.cancel_export)
         self.close_button.clicked.connect(self.reject)
         self.state.result_changed.connect(self._schedule_preview)
+        # Export is offered only when there is something to write, and somewhere to write it.
+        self.state.result_changed.connect(self._update_export_button)
+        if hasattr(self.state, "scoring_failed"):
+            self.state.scoring_failed.connect(self._update_export_button)
+        self.path_edit.textChanged.connect(self._update_export_button)
+        # A new choice makes the last export's "Wrote ..." and 100 % a thing of the past.
+        for signal in (self.format_box.currentIndexChanged, self.top_spin.valueChanged,
+                       self.paper_box.currentIndexChanged, self.width_spin.valueChanged,
+                       self.height_spin.valueChanged, self.path_edit.textEdited):
+            signal.connect(self.reset_status)
 
         name, _ = current_scenario(window)
         self.path_edit.setText(str(default_folder() / (file_stem(name or "siteselect-shortlist")
                                                        + FORMATS[self.fmt][2])))
         self._format_changed()
+        self._update_export_button()
+
+    def nothing_to_export(self) -> str | None:
+        """Why Export cannot run now (in words), or None when it can."""
+        if self._job is not None:
+            return "An export is running."
+        if getattr(self.state, "error", None):
+            return ("The current settings cannot be scored, so there is nothing to export: "
+                    f"{self.state.error}")
+        if len(self.state.result) == 0:
+            return "No state is ranked, so there is nothing to export."
+        if not self.path_edit.text().strip():
+            return "Choose a file to write."
+        return None
+
+    def _update_export_button(self, *_args: Any) -> None:
+        why = self.nothing_to_export()
+        self.export_button.setEnabled(why is None)
+        self.export_button.setToolTip(why or "Write the file")
 
     # -- choices -----------------------------------------------------------------------
     @property
@@ -467,6 +496,7 @@ class ExportDialog(QDialog):
                   self.height_spin):
             w.setEnabled(not running)
         if not running:
+            self._update_export_button()
             self.paper_box.setEnabled(self.fmt == "pdf")
             self.width_spin.setEnabled(self.fmt in IMAGE_FORMATS)
             self.height_spin.setEnabled(self.fmt in IMAGE_FORMATS)

@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from siteselect.model.wording import count_text
 from siteselect.scoring import METHOD_NAMES
 from siteselect.ui import extensions
+from siteselect.ui.commands import UndoKeyRouter
 from siteselect.ui.detail_panel import StateDetailWidget
 from siteselect.ui.dialogs import DataSourcesDialog, show_about
 from siteselect.ui.legend import ColourLegendWidget
@@ -40,7 +42,7 @@ from siteselect.ui.map_canvas import MapCanvasWidget
 from siteselect.ui.map_geometry import MapShapes
 from siteselect.ui.ranking_table import RankingTableWidget
 from siteselect.ui.state import SCORE, PlannerState
-from siteselect.ui.text import exclusion_text, note_text
+from siteselect.ui.text import exclusion_text, note_text, planner_message, settings_summary
 from siteselect.ui.weights_panel import WeightsPanelWidget, gate_text
 
 log = logging.getLogger(__name__)
@@ -199,6 +201,7 @@ class MainWindow(QMainWindow):
                                     "ranked, whatever the weights (Gates & Exclusions tab).")
         self.gates_label.setVisible(False)
         self.banner = QLabel()
+        self.banner.setTextFormat(Qt.PlainText)
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background:#fde8e8; color:#8a1c1c; padding:4px; "
                                   "border:1px solid #e0a0a0;")
@@ -339,6 +342,8 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts(distinct_keys("Ctrl+Shift+Z", QKeySequence.Redo, "Ctrl+Y"))
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
+        # Text boxes give the keys up to these actions unless they have typing to take back.
+        self.undo_keys = UndoKeyRouter(self, self.undo_action, self.redo_action)
         self.edit_menu.addSeparator()
         wp = self.weights_panel
         # No shortcut: Ctrl+E is the conventional Export key, and one click on the panel's
@@ -444,26 +449,28 @@ class MainWindow(QMainWindow):
         self._refresh_hover_status()
         ds = st.dataset
         method = METHOD_NAMES[r.method]
-        self.status_label.setText(
-            f"Dataset {ds.version} \u00b7 {method} \u00b7 normalisation {r.normalization} "
-            f"\u00b7 missing data: {r.missing_policy}")
+        self.status_label.setText(f"Dataset {ds.version} \u00b7 {settings_summary(r)}")
         n_out = len(r.excluded)
         what = "Overall score" if st.colour_by == SCORE else escape(
             ds.criterion(st.colour_by).label)
-        self.map_title.setToolTip(f"{what}: {method}, {len(r.criteria)} weighted criteria")
+        n_crit = count_text(len(r.criteria), "criterion", "criteria")
+        weighted = count_text(len(r.criteria), "weighted criterion", "weighted criteria")
+        self.map_title.setToolTip(f"{what}: {method}, {weighted}")
         self.map_title.set_rich_text(
             f"<b>{what}</b> &nbsp;<span style='color:#555'>{method}, "
-            f"{len(r.criteria)} criteria &middot; {len(r)} ranked"
+            f"{n_crit} &middot; {len(r)} ranked"
             + (f", {n_out} not ranked" if n_out else "") + "</span>")
         parts = [gate_text(ds, g) for g in st.settings.gates]
         if st.settings.exclude:
-            parts.append("excluded: " + ", ".join(st.settings.exclude))
+            parts.append("excluded: " + ", ".join(ds.names.get(c, c)
+                                                  for c in sorted(st.settings.exclude)))
         gates = "<b>Gates:</b> " + escape("; ".join(parts)) if parts else ""
         if self.gates_label.text() != gates:
             self.gates_label.setText(gates)
             self.gates_label.setVisible(bool(parts))
-            tabs = self.weights_panel.tabs
-            tabs.setTabText(1, "Gates && Exclusions" + (f" ({len(parts)})" if parts else ""))
+            # Every gate and every excluded state counts once.
+            n = len(st.settings.gates) + len(st.settings.exclude)
+            self.weights_panel.tabs.setTabText(1, "Gates && Exclusions" + (f" ({n})" if n else ""))
         if r.warnings:
             n = len(r.warnings)
             self.warning_label.setText(f"<a href='notes'>\u26a0 {n} data note"
@@ -487,6 +494,7 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def _show_failure(self, message: str) -> None:
+        message = planner_message(self.state.dataset, self.state.settings, message)
         self.banner.setText(f"Cannot score these settings: {message} The map and ranking "
                             "still show the last valid result.")
         self.banner.setVisible(True)

@@ -357,6 +357,7 @@ class RankingTableWidget(QWidget):
         self.filter_edit.setToolTip("Show only states whose code starts with, or name contains, "
                                     "this text.")
         self.filter_edit.textChanged.connect(self.proxy.set_filter_text)
+        self.filter_edit.returnPressed.connect(self.select_first_match)
         self.top_spin = QSpinBox()
         self.top_spin.setRange(0, 51)
         self.top_spin.setValue(self.model.top_n)
@@ -433,6 +434,14 @@ class RankingTableWidget(QWidget):
             self.view.scrollTo(idx)
         finally:
             self._syncing = False
+
+    def select_first_match(self) -> None:
+        """Enter in the filter box: select the first state shown (the best-ranked match in
+        the current sort order) and give the table the keys, so arrows move on from it."""
+        if self.proxy.rowCount() == 0:
+            return
+        self.state.select(self.proxy.data(self.proxy.index(0, 0), StateRole))
+        self.view.setFocus(Qt.ShortcutFocusReason)
 
     def proxy_row_of(self, code: str) -> int | None:
         src = self.model.row_of(code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from siteselect.model import wording
@@ -110,3 +111,32 @@ def state_tooltip(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
     if rows:
         lines.append("<table cellspacing=0 cellpadding=0>" + "".join(rows) + "</table>")
     return "<br>".join(lines[:2]) + ("" if not rows else lines[-1] if len(lines) > 2 else "")
+
+
+def planner_message(ds: Dataset, settings: ScoringSettings, message: str) -> str:
+    """An engine message (``the gate energy_cost<=2 fails 51``, ``tax_incentives: missing
+    for NM``) in the planner's words: each gate of the settings as its rule with label and
+    unit, each criterion id as its label.  Text that names neither is left as it is."""
+    for gate in sorted(settings.gates, key=lambda g: -len(str(g))):
+        message = message.replace(str(gate), wording.gate_text(ds, gate))
+    ids = sorted(ds.criterion_ids, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, ids)) + r")(?![\w])")
+    return pattern.sub(lambda m: ds.criterion(m.group(1)).label, message)
+
+
+def settings_summary(result: ScoringResult) -> str:
+    """``weighted sum \u00b7 min-max scaling \u00b7 missing figures scored as the worst``."""
+    return " \u00b7 ".join((wording.method_label(result.method),
+                            wording.normalization_label(result.normalization, result.method),
+                            wording.missing_label(result.missing_policy)))
+
+
+#: Longest scenario name shown whole in a status bar, list, menu or title (names may have
+#: up to 100 characters; the whole name is always in the tooltip).
+NAME_SHOWN = 40
+
+
+def short_name(name: str, limit: int = NAME_SHOWN) -> str:
+    """``name``, or its start and an ellipsis when longer than ``limit`` characters."""
+    name = " ".join(name.split())
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "\u2026"

@@ -54,6 +54,7 @@ NORMALIZATION_NAMES = {
     "minmax": "Min-max (0 = worst, 1 = best)",
     "zscore": "Z-score (standard deviations)",
     "rank": "Rank (ordinal positions)",
+    "vector": "Vector (x / \u2016x\u2016), as TOPSIS uses",
 }
 MISSING_NAMES = {
     "worst": "Score as the worst state",
@@ -92,6 +93,14 @@ def _compact(combo: QComboBox, chars: int = 12) -> None:
     combo.setMinimumContentsLength(chars)
     combo.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
     combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
+
+
+def weight_shares(settings: ScoringSettings) -> dict[str, float]:
+    """Each enabled criterion's part of the total points, from the settings themselves (so a
+    weight just set to 0 never shows the share of the last result that could be scored)."""
+    points = {c: p for c, p in settings.effective_points().items() if p > 0}
+    total = sum(points.values())
+    return {c: p / total for c, p in points.items()} if total > 0 else {}
 
 
 def gate_text(ds, gate: Gate) -> str:  # noqa: ANN001
@@ -141,6 +150,18 @@ class _ClickableLabel(QLabel):
         if ev.button() == Qt.LeftButton and self.rect().contains(ev.position().toPoint()):
             self._box.toggle()
         super().mouseReleaseEvent(ev)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        # A grid does not ask a wrapped label for its height at its width: in a short
+        # window the second line of a long name was cut off.
+        hint = super().minimumSizeHint()
+        width = self.width() if self.width() > 0 else hint.width()
+        return QSize(hint.width(), max(hint.height(), self.heightForWidth(width)))
+
+    def resizeEvent(self, ev) -> None:  # noqa: ANN001, N802 - Qt API
+        super().resizeEvent(ev)
+        if ev.oldSize().width() != ev.size().width():
+            self.updateGeometry()
 
 
 class CriterionRow:
@@ -504,16 +525,18 @@ class WeightsPanelWidget(QWidget):
 
     # -- showing the state ------------------------------------------------------------------
     def show_settings(self, settings: ScoringSettings) -> None:
-        shares = self.state.result.weights if self.state.error is None else {}
+        shares = weight_shares(settings)
         for row in self.rows.values():
             row.show(settings, shares)
+        topsis = settings.method == "topsis"
+        self._show_vector_entry(topsis)
         for combo, value in ((self.method_combo, settings.method),
-                             (self.norm_combo, settings.normalization),
+                             (self.norm_combo, "vector" if topsis else settings.normalization),
                              (self.missing_combo, settings.missing)):
             combo.blockSignals(True)
             combo.setCurrentIndex(combo.findData(value))
             combo.blockSignals(False)
-        self.norm_combo.setEnabled(settings.method != "topsis")
+        self.norm_combo.setEnabled(not topsis)
         if (settings.gates, settings.exclude) == self._shown_gates:
             return
         self._shown_gates = (settings.gates, settings.exclude)
@@ -529,6 +552,19 @@ class WeightsPanelWidget(QWidget):
             item.setCheckState(Qt.Checked if item.data(Qt.UserRole) in excl else Qt.Unchecked)
         self.exclude_list.blockSignals(False)
 
-    def _show_shares(self, result) -> None:  # noqa: ANN001
+    def _show_vector_entry(self, shown: bool) -> None:
+        """TOPSIS always uses vector normalisation: the (disabled) box says so, instead of
+        showing the normalisation the other methods would use."""
+        combo = self.norm_combo
+        i = combo.findData("vector")
+        combo.blockSignals(True)
+        if shown and i < 0:
+            combo.addItem(NORMALIZATION_NAMES["vector"], "vector")
+        elif not shown and i >= 0:
+            combo.removeItem(i)
+        combo.blockSignals(False)
+
+    def _show_shares(self, _result=None) -> None:  # noqa: ANN001
+        shares = weight_shares(self.state.settings)
         for cid, row in self.rows.items():
-            row.show_share(result.weights.get(cid))
+            row.show_share(shares.get(cid))

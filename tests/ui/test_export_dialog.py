@@ -319,8 +319,34 @@ def test_nothing_to_export_is_said_before_asking_to_replace(qtbot, window, dialo
     assert window.state.error
     dialog.set_format("csv")
     dialog.path_edit.setText(str(target))
+    # Export is not offered, and says why.
+    assert not dialog.export_button.isEnabled()
+    assert "nothing to export" in dialog.export_button.toolTip()
     with qtbot.waitSignal(dialog.export_failed, timeout=10000) as blocker:
-        dialog.export_button.click()
+        dialog.start_export()  # e.g. a key press that reaches it anyway
     assert "nothing to export" in str(blocker.args[0])
     assert asked == []
     assert target.read_text() == "keep"
+    # Scorable again: Export comes back.
+    window.undo_action.trigger()
+    assert window.state.error is None
+    assert dialog.export_button.isEnabled()
+
+
+def test_export_needs_a_file_name(dialog):
+    dialog.path_edit.setText("   ")
+    assert not dialog.export_button.isEnabled()
+    assert dialog.export_button.toolTip() == "Choose a file to write."
+    dialog.path_edit.setText("x.csv")
+    assert dialog.export_button.isEnabled()
+
+
+def test_a_new_format_clears_the_last_exports_result(qtbot, dialog, export_dir):
+    run_export(qtbot, dialog, export_dir / "done.csv", "csv")
+    assert dialog.progress_bar.value() == 100 and "Wrote" in dialog.status.text()
+    dialog.set_format("pdf")
+    assert dialog.progress_bar.value() == 0
+    assert "Wrote" not in dialog.status.text()
+    run_export(qtbot, dialog, export_dir / "done2.csv", "csv")
+    dialog.top_spin.setValue(dialog.top_spin.value() + 1)
+    assert dialog.progress_bar.value() == 0 and dialog.status.text() == ""

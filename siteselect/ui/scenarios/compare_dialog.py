@@ -2,10 +2,13 @@
 
 It ranks both with the same dataset, runs :func:`siteselect.compare.compare` and shows the
 result four ways: a table of every state's rank and score in both with the rank change
-(entering / leaving the top N highlighted), the weight differences, a pyqtgraph slope chart of
-rank changes, and a map coloured by rank change on a diverging colour map (CET-D1: blue = moved
-up, red = moved down, grey = not ranked in one of them).  The map is a light second map built
-from the same projected shapes as the main map (which colours by the planner state only).
+(entering / leaving the top N highlighted, "ranked in B only (gated in A: ...)" for a state
+ranked on one side only), the differences (gates, exclusions and settings in words, then the
+weights), a pyqtgraph slope chart of rank changes, and a map coloured by rank change on a
+diverging colour map (CET-D1: blue = moved up, red = moved down; green = ranked in B only,
+brown = ranked in A only, grey = ranked in neither).  The map is a light second map built from
+the same projected shapes as the main map and laid out like it (framed Alaska and Hawaii
+insets, leader callouts for the small north-eastern states).
 """
 
 from __future__ import annotations
@@ -15,13 +18,14 @@ from html import escape
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QLinearGradient, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QLinearGradient, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QGraphicsPathItem,
+    QGraphicsRectItem,
     QGraphicsSimpleTextItem,
     QHBoxLayout,
     QHeaderView,
@@ -37,8 +41,17 @@ from PySide6.QtWidgets import (
 )
 
 from siteselect.analysis import rank_states
-from siteselect.compare import ENTERED, LEFT, Comparison, compare
+from siteselect.compare import (
+    ENTERED,
+    LEFT,
+    Comparison,
+    StateChange,
+    change_text,
+    compare,
+    difference_lines,
+)
 from siteselect.errors import SiteSelectError
+from siteselect.model.dataset import Dataset
 from siteselect.scoring import ScoringResult
 from siteselect.ui.map_canvas import rings_to_path
 from siteselect.ui.map_geometry import MapShapes, load_map_shapes
@@ -64,14 +77,30 @@ def change_colour(change: int | None, limit: int, lut: np.ndarray) -> QColor:
     return QColor(int(r), int(g), int(b))
 
 
+#: States ranked on one side only sit outside the diverging scale, in colours of their own.
+RANKED_B_ONLY = QColor(0, 150, 110)  # green: newly admitted in B
+RANKED_A_ONLY = QColor(150, 100, 30)  # brown: ranked in A, not in B
+ONE_SIDED = {"B": RANKED_B_ONLY, "A": RANKED_A_ONLY}
+
+
+def state_colour(change: StateChange | None, limit: int, lut: np.ndarray) -> QColor:
+    """A state's colour on the change map and the slope chart."""
+    if change is not None and change.ranked_in in ONE_SIDED:
+        return QColor(ONE_SIDED[change.ranked_in])
+    return change_colour(None if change is None else change.rank_change, limit, lut)
+
+
 class ChangeLegendWidget(QWidget):
     """A vertical colour bar for the rank-change map: moved up at the top."""
+
+    SWATCHES = (("ranked in B only", RANKED_B_ONLY), ("ranked in A only", RANKED_A_ONLY),
+                ("ranked in neither", NOT_RANKED))
 
     def __init__(self, lut: np.ndarray, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lut = lut
         self.limit = 1
-        self.setFixedWidth(120)
+        self.setFixedWidth(136)
 
     def set_limit(self, limit: int) -> None:
         self.limit = max(1, limit)
@@ -80,7 +109,11 @@ class ChangeLegendWidget(QWidget):
     def paintEvent(self, _event) -> None:  # noqa: ANN001, N802 - Qt API
         p = QPainter(self)
         p.setRenderHint(QPainter.Antialiasing)
-        top, bottom = 28, self.height() - 48
+        font = QFont(self.font())
+        font.setPointSizeF(8.5)
+        p.setFont(font)
+        line = p.fontMetrics().height() + 4
+        top, bottom = 28, self.height() - 12 - line * len(self.SWATCHES)
         bar = QRectF(8, top, 18, max(10, bottom - top))
         grad = QLinearGradient(bar.topLeft(), bar.bottomLeft())
         n = len(self.lut)
@@ -92,9 +125,6 @@ class ChangeLegendWidget(QWidget):
         p.setPen(QPen(QColor(80, 80, 80), 1))
         p.drawRect(bar)
         p.setPen(QColor(20, 20, 20))
-        font = QFont(self.font())
-        font.setPointSizeF(8.5)
-        p.setFont(font)
         p.drawText(QRectF(0, 2, self.width(), 22), Qt.AlignLeft | Qt.AlignVCenter,
                    "Rank change")
         for value, y in ((self.limit, bar.top()), (0, bar.center().y()),
@@ -107,69 +137,158 @@ class ChangeLegendWidget(QWidget):
                    Qt.AlignLeft | Qt.AlignVCenter, "(moved up)")
         p.drawText(QRectF(bar.right() + 7, bar.bottom() - 28, self.width(), 16),
                    Qt.AlignLeft | Qt.AlignVCenter, "(moved down)")
-        sw = QRectF(8, bottom + 16, 18, 12)
-        p.fillRect(sw, NOT_RANKED)
-        p.drawRect(sw)
-        p.drawText(QRectF(sw.right() + 7, sw.top() - 3, self.width(), 18),
-                   Qt.AlignLeft | Qt.AlignVCenter, "not ranked")
+        y = bottom + 10
+        for text, colour in self.SWATCHES:
+            sw = QRectF(8, y, 18, 12)
+            p.fillRect(sw, colour)
+            p.drawRect(sw)
+            p.drawText(QRectF(sw.right() + 7, sw.top() - 3, self.width(), 18),
+                       Qt.AlignLeft | Qt.AlignVCenter, text)
+            y += line
         p.end()
 
 
+class _FramingView(pg.GraphicsView):
+    """A graphics view that frames its contents again whenever it is resized."""
+
+    on_resize = None  # set once the view box is in place
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API
+        super().resizeEvent(event)
+        if self.on_resize is not None:
+            self.on_resize()
+
+
+#: Side of a callout's swatch, in map metres (as on the main map).
+CALLOUT_SIZE = 70_000.0
+
+
 class ChangeMapWidget(QWidget):
-    """States coloured by rank change (same projected shapes and layout as the main map)."""
+    """States coloured by rank change, laid out as on the main map: Alaska and Hawaii in
+    framed insets, small north-eastern states as leader-line callouts."""
 
     def __init__(self, shapes: MapShapes, lut: np.ndarray, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.shapes = shapes
         self.lut = lut
-        self.view = pg.GraphicsView(background="w")
-        self.viewbox = pg.ViewBox(lockAspect=True, enableMenu=False)
+        self.view = _FramingView(background="w")
+        self.viewbox = pg.ViewBox(lockAspect=True, enableMenu=False, invertY=False)
+        self.viewbox.disableAutoRange()
         self.view.setCentralItem(self.viewbox)
         self.legend = ChangeLegendWidget(lut)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.legend)
-        pen = QPen(QColor(255, 255, 255), 0.8)
-        pen.setCosmetic(True)
+        self._border = QPen(QColor(255, 255, 255), 0.8)
+        self._border.setCosmetic(True)
+        frame_pen = QPen(QColor(150, 150, 150), 1.0)
+        frame_pen.setCosmetic(True)
+        for x0, y0, x1, y1 in shapes.frames.values():
+            frame = QGraphicsRectItem(QRectF(x0, y0, x1 - x0, y1 - y0))
+            frame.setPen(frame_pen)
+            frame.setBrush(Qt.NoBrush)
+            frame.setZValue(-10)
+            self.viewbox.addItem(frame)
         self.items: dict[str, QGraphicsPathItem] = {}
         for code in shapes.states:
             item = QGraphicsPathItem(rings_to_path(shapes.rings[code]))
-            item.setPen(pen)
+            item.setPen(self._border)
             item.setBrush(QBrush(NOT_RANKED))
             self.viewbox.addItem(item)
             self.items[code] = item
         font = QFont()
         font.setPointSizeF(7.0)
         font.setBold(True)
+        leader_pen = QPen(QColor(110, 110, 110), 1.0)
+        leader_pen.setCosmetic(True)
+        swatch_pen = QPen(QColor(90, 90, 90), 1.0)
+        swatch_pen.setCosmetic(True)
+        self.callouts: dict[str, QGraphicsRectItem] = {}
+        size = CALLOUT_SIZE
+        for code, (lx, ly) in shapes.leader_points.items():
+            ax, ay = shapes.label_points[code]
+            line = QPainterPath(QPointF(ax, ay))
+            line.lineTo(QPointF(lx - size / 2, ly))
+            leader = QGraphicsPathItem(line)
+            leader.setPen(leader_pen)
+            leader.setZValue(5)
+            self.viewbox.addItem(leader)
+            swatch = QGraphicsRectItem(QRectF(lx - size / 2, ly - size / 2, size, size))
+            swatch.setPen(swatch_pen)
+            swatch.setBrush(QBrush(NOT_RANKED))
+            swatch.setZValue(6)
+            self.viewbox.addItem(swatch)
+            self.callouts[code] = swatch
+            self._label(code, lx + size * 0.75, ly, font, centred=False)
         for code, (x, y) in shapes.label_points.items():
             if code in shapes.leader_points:
                 continue
-            text = QGraphicsSimpleTextItem(code)
-            text.setFont(font)
-            text.setFlag(text.GraphicsItemFlag.ItemIgnoresTransformations)
-            text.setBrush(QColor(30, 30, 30))
-            self.viewbox.addItem(text)
-            r = text.boundingRect()
-            text.setPos(x, y)
-            text.setTransform(text.transform().fromTranslate(-r.width() / 2, -r.height() / 2))
-        x0, y0, x1, y1 = shapes.bounds
-        self.viewbox.setRange(QRectF(x0, y0, x1 - x0, y1 - y0), padding=0.02)
+            if code == "HI" and "hawaii" in shapes.frames:
+                # Too small for a label: put it in the open sea, as on the main map.
+                x0, y0, x1, y1 = shapes.frames["hawaii"]
+                x, y = x0 + 0.14 * (x1 - x0), y0 + 0.2 * (y1 - y0)
+            self._label(code, x, y, font, centred=True)
+        self.view.on_resize = self.reset_view
+        self.reset_view()
 
-    def show_changes(self, changes: dict[str, int | None], names: dict[str, str]) -> int:
+    def _label(self, code: str, x: float, y: float, font: QFont, centred: bool) -> None:
+        text = QGraphicsSimpleTextItem(code)
+        text.setFont(font)
+        text.setFlag(text.GraphicsItemFlag.ItemIgnoresTransformations)
+        text.setBrush(QColor(30, 30, 30))
+        text.setZValue(8)
+        self.viewbox.addItem(text)
+        r = text.boundingRect()
+        text.setPos(x, y)
+        dx = -r.width() / 2 if centred else 0.0
+        text.setTransform(text.transform().fromTranslate(dx, -r.height() / 2))
+
+    def reset_view(self) -> None:
+        """Frame the whole country with room for the callout codes (as the main map does)."""
+        x0, y0, x1, y1 = self.shapes.bounds
+        w, h = self.viewbox.width(), self.viewbox.height()
+        extra = 0.0
+        if self.callouts and w > 0 and h > 0:
+            # metres per pixel once the map is fitted (aspect locked, 2 % padding)
+            px = 1.04 * max((x1 - x0) / w, (y1 - y0) / h)
+            extra = 40 * px
+        self.viewbox.setRange(QRectF(x0, y0, x1 - x0 + extra, y1 - y0), padding=0.02)
+
+    def show_comparison(self, cmp: Comparison, ds: Dataset) -> int:
         """Colour every state by its rank change; returns the scale limit used."""
-        values = [abs(c) for c in changes.values() if c is not None]
+        values = [abs(s.rank_change) for s in cmp.states if s.rank_change is not None]
         limit = max(values) if values else 1
         limit = max(limit, 1)
+        changes = {s.state: s for s in cmp.states}
         for code, item in self.items.items():
             ch = changes.get(code)
-            item.setBrush(QBrush(change_colour(ch, limit, self.lut)))
-            what = ("not ranked in one of the scenarios" if ch is None else
-                    f"moved up {ch} places" if ch > 0 else
-                    f"moved down {-ch} places" if ch < 0 else "same rank")
-            item.setToolTip(f"{names.get(code, code)}: {what}")
+            colour = state_colour(ch, limit, self.lut)
+            item.setBrush(QBrush(colour))
+            if code == "HI":
+                # Islands a few pixels across vanish under a white border: outline them in
+                # their own colour instead.
+                pen = QPen(colour, 1.6)
+                pen.setCosmetic(True)
+                item.setPen(pen)
+            if code in self.callouts:
+                self.callouts[code].setBrush(QBrush(colour))
+            tip = f"{ds.names.get(code, code)}: {self.describe(ch, ds)}"
+            item.setToolTip(tip)
+            if code in self.callouts:
+                self.callouts[code].setToolTip(tip)
         self.legend.set_limit(limit)
         return limit
+
+    @staticmethod
+    def describe(change: StateChange | None, ds: Dataset) -> str:
+        if change is None:
+            return "not in the comparison"
+        ch = change.rank_change
+        if ch is None:
+            return change_text(ds, change)
+        return (f"moved up {ch} places" if ch > 0 else
+                f"moved down {-ch} places" if ch < 0 else "same rank")
 
     def brush_rgb(self, code: str) -> tuple[int, int, int]:
         c = self.items[code].brush().color()
@@ -177,12 +296,17 @@ class ChangeMapWidget(QWidget):
 
 
 class SlopeChartWidget(pg.PlotWidget):
-    """Rank in A (left) to rank in B (right) per state, rank 1 at the top."""
+    """Rank in A (left) to rank in B (right) per state, rank 1 at the top.
+
+    A state ranked on one side only runs from its rank to a "not ranked" row below the last
+    rank, dashed, with a dot at the side where it is ranked.
+    """
 
     def __init__(self, lut: np.ndarray, parent: QWidget | None = None) -> None:
         super().__init__(parent, background="w")
         self.lut = lut
         self.lines: dict[str, pg.PlotDataItem] = {}
+        self.one_sided: dict[str, pg.PlotDataItem] = {}
         plot = self.getPlotItem()
         plot.invertY(True)
         plot.hideButtons()
@@ -190,33 +314,67 @@ class SlopeChartWidget(pg.PlotWidget):
         plot.setMouseEnabled(False, False)
         plot.showGrid(x=False, y=True, alpha=0.15)
         plot.setLabel("left", "Rank")
-        plot.getAxis("bottom").setTicks([[(0, "A"), (1, "B")]])
+        left = plot.getAxis("left")
+        left.setWidth(72)  # room for "not ranked" and the axis name
+        left.setTextPen(pg.mkPen((40, 40, 40)))
+        left.setPen(pg.mkPen((90, 90, 90)))
+        bottom = plot.getAxis("bottom")
+        bottom.setTicks([[(0, "A"), (1, "B")]])
+        bottom.setTextPen(pg.mkPen((40, 40, 40)))
+        bottom.setPen(pg.mkPen((90, 90, 90)))
 
     def show_comparison(self, cmp: Comparison, limit: int, label_a: str, label_b: str) -> None:
         plot = self.getPlotItem()
         plot.clear()
         self.lines.clear()
-        short = [(0, _short(label_a)), (1, _short(label_b))]
-        plot.getAxis("bottom").setTicks([short])
+        self.one_sided.clear()
+        # The full names go in the title, each shortened; the ticks under the lines are only
+        # "A" and "B", so nothing runs past the plot's edge.
+        plot.getAxis("bottom").setTicks([[(0, "A"), (1, "B")]])
+        plot.setTitle(f"<span style='color:#333'><b>A</b> {escape(_short(label_a, 34))}"
+                      f" &nbsp; <b>B</b> {escape(_short(label_b, 34))}</span>", size="9pt")
         n = 1
         for s in cmp.states:
-            if s.rank_a is None or s.rank_b is None:
+            for rank in (s.rank_a, s.rank_b):
+                if rank is not None:
+                    n = max(n, rank)
+        floor = n + 2  # the "not ranked" row
+        for s in cmp.states:
+            side = s.ranked_in
+            if side == "neither":
                 continue
-            n = max(n, s.rank_a, s.rank_b)
-            colour = change_colour(s.rank_change, limit, self.lut)
-            strong = s.top_status in (ENTERED, LEFT)
-            pen = pg.mkPen(colour, width=3 if strong else 1.4)
-            line = plot.plot([0, 1], [s.rank_a, s.rank_b], pen=pen)
-            self.lines[s.state] = line
-            for x, rank, anchor in ((0, s.rank_a, (1, 0.5)), (1, s.rank_b, (0, 0.5))):
+            colour = state_colour(s, limit, self.lut)
+            if side == "both":
+                strong = s.top_status in (ENTERED, LEFT)
+                pen = pg.mkPen(colour, width=3 if strong else 1.4)
+                self.lines[s.state] = plot.plot([0, 1], [s.rank_a, s.rank_b], pen=pen)
+                ends = ((0, s.rank_a), (1, s.rank_b))
+            else:
+                ya = s.rank_a if side == "A" else floor
+                yb = s.rank_b if side == "B" else floor
+                x_dot = 0 if side == "A" else 1
+                pen = pg.mkPen(colour, width=1.6, style=Qt.DashLine)
+                self.one_sided[s.state] = plot.plot([0, 1], [ya, yb], pen=pen)
+                plot.plot([x_dot], [ya if side == "A" else yb], pen=None, symbol="o",
+                          symbolSize=7, symbolBrush=colour, symbolPen=colour)
+                ends = ((x_dot, ya if side == "A" else yb),)
+            for x, rank in ends:
+                anchor = (1, 0.5) if x == 0 else (0, 0.5)
                 text = pg.TextItem(s.state, color=(40, 40, 40), anchor=anchor)
                 text.setPos(x - 0.02 if x == 0 else x + 0.02, rank)
                 plot.addItem(text)
         top = cmp.top_n + 0.5
         plot.addItem(pg.InfiniteLine(top, angle=0, pen=pg.mkPen((120, 120, 120),
                                                                 style=Qt.DashLine)))
+        left = plot.getAxis("left")
+        if self.one_sided:
+            step = 5 if n <= 60 else 10
+            major = [(r, str(r)) for r in range(step, n + 1, step)] + [(1, "1")]
+            left.setTicks([sorted(major) + [(floor, "not ranked")], []])
+        else:
+            left.setTicks(None)
         plot.setXRange(-0.25, 1.25, padding=0)
-        plot.setYRange(0.5, n + 0.5, padding=0.01)
+        plot.setYRange(0.5, (floor if self.one_sided else n) + 0.5, padding=0.01)
 
 
 def _short(text: str, n: int = 28) -> str:
@@ -246,13 +404,24 @@ class CompareDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.RichText)
-        self.model = CompareTableModel(self.names, self)
+        self.model = CompareTableModel(ds, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.ElideRight)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        # "ranked in B only (gated in A: ...)" can be long: the column is capped and the
+        # whole text is in the tooltip; the last column never disappears off the edge.
+        header.setSectionResizeMode(CompareTableModel.CHANGE, QHeaderView.Interactive)
+        self.differences = QLabel()
+        self.differences.setWordWrap(True)
+        self.differences.setTextFormat(Qt.RichText)
+        self.differences.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.differences.setContentsMargins(6, 6, 6, 6)
         self.weights_table = QTableWidget(0, 4)
         self.weights_table.setHorizontalHeaderLabels(["Criterion", "A", "B", "Change"])
         self.weights_table.verticalHeader().setVisible(False)
@@ -263,7 +432,12 @@ class CompareDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.map, "Map of rank change")
         self.tabs.addTab(self.slope, "Slope chart")
-        self.tabs.addTab(self.weights_table, "Weight differences")
+        differences_tab = QWidget()
+        dl = QVBoxLayout(differences_tab)
+        dl.setContentsMargins(0, 0, 0, 0)
+        dl.addWidget(self.differences)
+        dl.addWidget(self.weights_table, 1)
+        self.tabs.addTab(differences_tab, "Differences")
 
         top = QHBoxLayout()
         top.addWidget(QLabel("A:"))
@@ -275,6 +449,9 @@ class CompareDialog(QDialog):
         split.addWidget(self.table)
         split.addWidget(self.tabs)
         split.setSizes([520, 640])
+        self.splitter = split
+        self._split_moved = False
+        split.splitterMoved.connect(lambda *_a: setattr(self, "_split_moved", True))
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -370,17 +547,38 @@ class CompareDialog(QDialog):
         cmp = compare(ra, rb, self.top_spin.value(), states=ds.states)
         self.comparison = cmp
         self.model.set_comparison(cmp)
-        limit = self.map.show_changes(cmp.rank_changes(), self.names)
+        self._fit_table()
+        limit = self.map.show_comparison(cmp, ds)
         self.slope.show_comparison(cmp, limit, label_a, label_b)
         self._fill_weights(cmp)
+        lines = difference_lines(ds, cmp, ra.method, rb.method)
+        self.differences.setText(
+            "<b>Also different:</b><ul style='margin:2px 0 0 -20px'>"
+            + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
+            if lines else "Same gates, exclusions, method, normalisation and missing-data "
+            "policy: only the weights below differ.")
         entered = ", ".join(cmp.entered) or "none"
         left = ", ".join(cmp.left) or "none"
-        settings = escape("; ".join(f"{f}: {a} → {b}" for f, a, b in cmp.settings))
         self.summary.setText(
             f"<b>A</b> {escape(label_a)} &nbsp; <b>B</b> {escape(label_b)}<br>"
             f"Top {cmp.top_n}: <span style='background:#d6eaf8'>entered {entered}</span>"
             f" &nbsp; <span style='background:#fadbd8'>left {left}</span>"
-            + (f"<br>{settings}" if settings else ""))
+            + (f"<br>{escape('; '.join(lines))}" if lines else ""))
+
+    def _fit_table(self) -> None:
+        """Cap the change column and, unless the planner moved the divider, give the table
+        the width its columns need (at most 55 % of the dialog)."""
+        header = self.table.horizontalHeader()
+        col = CompareTableModel.CHANGE
+        self.table.resizeColumnToContents(col)
+        header.resizeSection(col, max(60, min(header.sectionSize(col), 190)))
+        if self._split_moved:
+            return
+        need = (header.length() + self.table.verticalScrollBar().sizeHint().width()
+                + 2 * self.table.frameWidth() + 2)
+        total = sum(self.splitter.sizes()) or self.width()
+        left = min(need, int(0.55 * total))
+        self.splitter.setSizes([left, max(1, total - left)])
 
     def _fill_weights(self, cmp: Comparison) -> None:
         labels = {c.id: c.label for c in self.controller.state.dataset.criteria}

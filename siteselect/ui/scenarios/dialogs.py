@@ -22,9 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from siteselect.errors import SiteSelectError
+from siteselect.model import wording
+from siteselect.model.dataset import Dataset
 from siteselect.storage import Revision
 from siteselect.ui.scenarios.controller import ScenarioController
 from siteselect.ui.scenarios.models import ScenarioListModel, when
+from siteselect.ui.text import short_name
 
 
 def scenario_table(model: ScenarioListModel) -> QTableView:
@@ -78,28 +81,41 @@ class OpenScenarioDialog(QDialog):
         return self.model.scenario(rows[0].row()).name if rows else None
 
 
-def revision_html(rev: Revision, criteria_labels: dict[str, str]) -> str:
-    """A revision's content as small HTML for the details pane."""
+def revision_html(rev: Revision, ds: Dataset) -> str:
+    """A revision's content as small HTML for the details pane, in the planner's words:
+    criterion labels, gates with their units, state names, method names."""
     s = rev.settings
     points = s.effective_points()
     total = sum(points.values())
     weights = "".join(
-        f"<tr><td>{escape(criteria_labels.get(c, c))}</td><td align='right'>{w:g}</td>"
+        f"<tr><td>{escape(wording.criterion_label(ds, c))}</td><td align='right'>{w:g}</td>"
         f"<td align='right'>{(w / total if total else 0):.0%}</td></tr>"
         for c, w in sorted(points.items(), key=lambda kv: -kv[1]) if w > 0)
-    gates = ", ".join(escape(str(g)) for g in s.gates) or "none"
-    exclude = ", ".join(s.exclude) or "none"
-    overrides = "; ".join(escape(f"{o.state} {o.criterion} = {o.value:g}" +
-                                 (f" ({o.note})" if o.note else "")) for o in s.overrides)
+    gates = escape(wording.gates_text(ds, s.gates))
+    exclude = ", ".join(ds.names.get(c, c) for c in s.exclude) or "none"
+    overrides = "; ".join(escape(_override_text(ds, o)) for o in s.overrides)
     return (
         f"<h3>{escape(rev.name)} — revision {rev.revision}</h3>"
         f"<p>Saved {escape(when(rev.saved_at))} UTC; dataset {escape(rev.dataset_version or '?')}"
         f"</p><p>{escape(rev.description) or '<i>No description</i>'}</p>"
-        f"<p>Method {escape(s.method)}, normalisation {escape(s.normalization)}, missing data "
-        f"{escape(s.missing)}</p><table cellspacing='4'><tr><th align='left'>Criterion</th>"
+        f"<p>Method: {escape(wording.method_label(s.method))}; normalisation: "
+        f"{escape(wording.normalization_label(s.normalization, s.method))}; "
+        f"{escape(wording.missing_label(s.missing))}</p>"
+        "<table cellspacing='4'><tr><th align='left'>Criterion</th>"
         f"<th>Points</th><th>Share</th></tr>{weights}</table>"
-        f"<p>Gates: {gates}<br>Excluded: {escape(exclude)}<br>What-if overrides: "
+        f"<p>Gates: {gates}<br>Excluded: {escape(exclude)}<br>What-if figures: "
         f"{overrides or 'none'}</p>")
+
+
+def _override_text(ds: Dataset, o) -> str:  # noqa: ANN001 - a settings override
+    """``Texas, Energy cost (industrial): 4.00 cents/kWh (note)``."""
+    state = ds.names.get(o.state, o.state)
+    if o.criterion in ds.criterion_ids and o.state in ds.names:
+        figure = ds.format_value(o.state, o.criterion, o.value)
+    else:
+        figure = f"{o.value:g}"
+    note = f" ({o.note})" if o.note else ""
+    return f"{state}, {wording.criterion_label(ds, o.criterion)}: {figure}{note}"
 
 
 class RevisionsDialog(QDialog):
@@ -110,7 +126,7 @@ class RevisionsDialog(QDialog):
         super().__init__(parent)
         self.controller = controller
         self.name = name
-        self.setWindowTitle(f"Revisions of “{name}”")
+        self.setWindowTitle(f"Revisions of “{short_name(name)}”")
         self.list = QListWidget()
         self.details = QTextBrowser()
         split = QSplitter(Qt.Horizontal)
@@ -130,7 +146,6 @@ class RevisionsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.restore_button.clicked.connect(self.restore_selected)
         self.list.currentRowChanged.connect(self._show)
-        self._labels = {c.id: c.label for c in controller.state.dataset.criteria}
         self._revisions: list[Revision] = []
         self.resize(760, 460)
         self.refresh()
@@ -155,7 +170,7 @@ class RevisionsDialog(QDialog):
 
     def _show(self, row: int) -> None:
         if 0 <= row < len(self._revisions):
-            self.details.setHtml(revision_html(self._revisions[row], self._labels))
+            self.details.setHtml(revision_html(self._revisions[row], self.controller.state.dataset))
             self.restore_button.setEnabled(row > 0)
         else:
             self.details.clear()

@@ -7,8 +7,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from siteselect.compare import ENTERED, LEFT, Comparison
+from siteselect.compare import ENTERED, LEFT, Comparison, change_text, why_not_ranked
+from siteselect.model.dataset import Dataset
 from siteselect.model.scenario import Scenario
+from siteselect.ui.text import short_name
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -60,8 +62,8 @@ class ScenarioListModel(QAbstractTableModel):
         sc = self._items[index.row()]
         col = index.column()
         if role == Qt.DisplayRole:
-            if col == 0:
-                return sc.name + ("  (built-in)" if sc.builtin else "")
+            if col == 0:  # the whole name is in the tooltip
+                return short_name(sc.name) + ("  (built-in)" if sc.builtin else "")
             if col == 1:
                 return when(sc.updated)
             if col == 2:
@@ -81,10 +83,12 @@ class CompareTableModel(QAbstractTableModel):
     """Every state in a comparison: ranks and scores in A and B and the rank change."""
 
     HEADERS = ("State", "Name", "Rank A", "Rank B", "Change", "Score A", "Score B", "Top N")
+    CHANGE = 4
 
-    def __init__(self, names: dict[str, str], parent: Any = None) -> None:
+    def __init__(self, dataset: Dataset, parent: Any = None) -> None:
         super().__init__(parent)
-        self._names = names
+        self._ds = dataset
+        self._names = dict(dataset.names)
         self._cmp: Comparison | None = None
 
     def set_comparison(self, cmp: Comparison | None) -> None:
@@ -108,6 +112,8 @@ class CompareTableModel(QAbstractTableModel):
                    role: int = Qt.DisplayRole) -> Any:
         if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(
                 self.HEADERS):
+            if section == 7 and self._cmp is not None:
+                return f"Top {self._cmp.top_n}"
             return self.HEADERS[section]
         return None
 
@@ -126,26 +132,27 @@ class CompareTableModel(QAbstractTableModel):
                 rank = s.rank_a if col == 2 else s.rank_b
                 why = s.excluded_a if col == 2 else s.excluded_b
                 return str(rank) if rank is not None else ("not ranked" if why else "–")
-            if col == 4:
-                ch = s.rank_change
-                return "" if ch is None else f"{ch:+d}" if ch else "0"
+            if col == self.CHANGE:
+                return change_text(self._ds, s)
             if col in (5, 6):
                 v = s.score_a if col == 5 else s.score_b
                 return "" if v is None else f"{v:.1f}"
-            if col == 7:
-                return {ENTERED: f"entered top {cmp.top_n}",
-                        LEFT: f"left top {cmp.top_n}"}.get(s.top_status, "")
+            if col == 7:  # the header says which N
+                return {ENTERED: "entered", LEFT: "left"}.get(s.top_status, "")
         if role == Qt.BackgroundRole:
             if s.top_status == ENTERED:
                 return QBrush(ENTERED_BG)
             if s.top_status == LEFT:
                 return QBrush(LEFT_BG)
         if role == Qt.ToolTipRole:
-            notes = [f"A: {s.excluded_a}" if s.excluded_a else "",
-                     f"B: {s.excluded_b}" if s.excluded_b else ""]
+            notes = [why_not_ranked(self._ds, s.exclusion_a, "A") if s.excluded_a else "",
+                     why_not_ranked(self._ds, s.exclusion_b, "B") if s.excluded_b else "",
+                     f"{s.top_status} the top {cmp.top_n}"
+                     if s.top_status in (ENTERED, LEFT) else ""]
             text = "\n".join(n for n in notes if n)
             return text or None
-        if role == Qt.TextAlignmentRole and col >= 2 and col <= 6:
+        if role == Qt.TextAlignmentRole and col >= 2 and col <= 6 and (
+                col != self.CHANGE or s.ranked_in == "both"):
             return int(Qt.AlignRight | Qt.AlignVCenter)
         if role == Qt.UserRole:
             return s.state

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from siteselect.ui.scenarios.controller import ScenarioController
 from siteselect.ui.scenarios.dialogs import OpenScenarioDialog, RevisionsDialog, scenario_table
 from siteselect.ui.scenarios.models import ScenarioListModel
+from siteselect.ui.text import short_name
 
 
 class ScenariosPanelWidget(QWidget):
@@ -160,10 +161,29 @@ class ScenariosPanelWidget(QWidget):
         if c.current is not None and c.current.description.strip():
             about = ("<br><span style='color:#555'>"
                      f"{escape(' '.join(c.current.description.split()))}</span>")
-        self.current_label.setText(f"<b>{escape(c.current_name)}{mark}</b>{rev}{about}")
+        self.current_label.setText(
+            f"<b>{escape(short_name(c.current_name))}{mark}</b>{rev}{about}")
+        self.current_label.setToolTip(c.current_name)
         if c.current:
             self.select_name(c.current.name)
         self._enable()
+
+
+class ShortUndoAction(QAction):
+    """Undo for a stack whose command texts hold scenario names: the menu shows the text
+    shortened, the tooltip shows it whole."""
+
+    def __init__(self, stack, parent) -> None:  # noqa: ANN001 - QUndoStack, QWidget
+        super().__init__("&Undo", parent)
+        self.triggered.connect(stack.undo)
+        stack.canUndoChanged.connect(self.setEnabled)
+        stack.undoTextChanged.connect(self.show_text)
+        self.setEnabled(stack.canUndo())
+        self.show_text(stack.undoText())
+
+    def show_text(self, text: str) -> None:
+        self.setText(f"&Undo {short_name(text, 60)}" if text else "&Undo")
+        self.setToolTip(f"Undo {text}" if text else "Undo")
 
 
 class ScenarioUi:
@@ -186,6 +206,7 @@ class ScenarioUi:
         if detail is not None:
             window.tabifyDockWidget(detail, self.dock)
             detail.raise_()
+        self._db_message = ""
         self.menu = self._build_menu()
         self.status_label = QLabel()
         self.status_label.setToolTip("The open scenario; * = unsaved changes")
@@ -201,8 +222,15 @@ class ScenarioUi:
     def _database_changed(self, store: object) -> None:
         failed = store is None and self.controller.db_error is not None
         self.new_db_action.setVisible(failed)
+        bar = self.window.statusBar()
+        if not failed:
+            # A database is open again: the message about the one that failed is stale.
+            if self._db_message and bar.currentMessage() == self._db_message:
+                bar.clearMessage()
+            self._db_message = ""
         if failed:
-            self.window.statusBar().showMessage(self.controller.db_error.message, 15000)
+            self._db_message = self.controller.db_error.message
+            bar.showMessage(self._db_message, 15000)
             # Bring the panel forward: it says what is wrong and offers a new database.
             self.dock.show()
             self.dock.raise_()
@@ -238,7 +266,8 @@ class ScenarioUi:
                                              "Copy the open scenario under a new name")
         self.delete_action = self._action("De&lete...", c.delete, None,
                                           "Delete the open scenario")
-        self.undo_delete_action = c.undo_stack.createUndoAction(w, "&Undo")
+        # Not createUndoAction: its text carries the whole scenario name, however long.
+        self.undo_delete_action = ShortUndoAction(c.undo_stack, w)
         self.menu.addAction(self.undo_delete_action)
         self.menu.addSeparator()
         self.revisions_action = self._action(
@@ -280,7 +309,9 @@ class ScenarioUi:
     def _update_status(self, *_args) -> None:  # noqa: ANN002
         c = self.controller
         mark = "*" if c.state.modified else ""
-        self.status_label.setText(f"Scenario: {c.current_name}{mark}")
+        self.status_label.setText(f"Scenario: {short_name(c.current_name)}{mark}")
+        self.status_label.setToolTip(f"The open scenario: {c.current_name}"
+                                     " (* = unsaved changes)")
 
     def show_open(self) -> OpenScenarioDialog:
         """The Open Scenario dialog (window-modal, not blocking); Open shows the chosen one."""

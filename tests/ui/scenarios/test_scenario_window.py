@@ -298,9 +298,13 @@ def test_corrupt_database_at_start_up_offers_a_new_one(qtbot, dataset, tmp_path,
     new = tmp_path / "elsewhere" / "new.db"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *_a, **_k: (str(new), "")))
+    damaged = win.scenario_controller.db_error.message
+    win.statusBar().showMessage(damaged, 15000)  # as shown when the database failed
     panel.new_db_button.click()
     assert win.scenario_controller.store is not None
     assert not panel.error_label.isVisibleTo(panel)
+    # Recovered: the message about the damaged file does not linger.
+    assert win.statusBar().currentMessage() != damaged
     assert not win.scenario_ui.new_db_action.isVisible()
     assert "Balanced" in panel.model.names()
     assert panel.buttons["save"].isEnabled()
@@ -331,7 +335,8 @@ def test_compare_dialog(qtbot, window, qtmodeltester):
     row = [s.state for s in cmp.states].index(cmp.entered[0])
     from PySide6.QtCore import Qt
 
-    assert dlg.model.index(row, 7).data() == "entered top 10"
+    assert dlg.model.index(row, 7).data() == "entered"
+    assert dlg.model.headerData(7, Qt.Horizontal) == "Top 10"
     assert dlg.model.index(row, 0).data(Qt.BackgroundRole) is not None
     assert len(dlg.slope.lines) == sum(1 for s in cmp.states if s.rank_change is not None)
     assert dlg.weights_table.rowCount() == len(cmp.weights)

@@ -1,0 +1,73 @@
+"""Small things a planner notices: counts, shares, the TOPSIS normalisation, Find + Enter."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from siteselect.model.settings import ScoringSettings
+
+
+def test_topsis_shows_vector_normalisation_in_the_disabled_box(window):
+    panel = window.weights_panel
+    panel.method_combo.setCurrentIndex(panel.method_combo.findData("topsis"))
+    assert not panel.norm_combo.isEnabled()
+    assert panel.norm_combo.currentData() == "vector"
+    assert panel.norm_combo.currentText().startswith("Vector")
+    # The chosen normalisation is untouched and comes back with another method.
+    assert window.state.settings.normalization == "minmax"
+    panel.method_combo.setCurrentIndex(panel.method_combo.findData("wsm"))
+    assert panel.norm_combo.isEnabled()
+    assert panel.norm_combo.currentData() == "minmax"
+    assert panel.norm_combo.findData("vector") < 0  # not offered where it does not apply
+
+
+def test_one_weighted_criterion_is_one_criterion(window, dataset):
+    only = {c: (10.0 if c == "talent" else 0.0) for c in dataset.criterion_ids}
+    window.state.set_settings(ScoringSettings(weights=only), "One")
+    assert "1 criterion \u00b7" in window.map_title.full_text()
+    assert "1 criteria" not in window.map_title.full_text()
+    assert "1 weighted criterion" in window.map_title.toolTip()
+
+
+def test_a_zero_weight_never_shows_a_share(window, dataset):
+    only = {c: (10.0 if c == "talent" else 0.0) for c in dataset.criterion_ids}
+    window.state.set_settings(ScoringSettings(weights=only), "One")
+    row = window.weights_panel.rows["talent"]
+    assert row.share.text() == "100%"
+    row.spin.setValue(0.0)  # all weights zero: cannot be scored
+    assert window.state.error is not None
+    assert row.spin.value() == 0.0
+    assert row.share.text() == "\u2014"
+    window.undo_action.trigger()
+    assert row.share.text() == "100%"
+
+
+def test_find_then_enter_selects_the_match(qtbot, window):
+    window.activateWindow()
+    window.find_action.trigger()
+    box = window.ranking_table.filter_edit
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is box)
+    qtbot.keyClicks(box, "texas")
+    qtbot.keyClick(box, Qt.Key_Return)
+    assert window.state.selected == "TX"
+    assert QApplication.focusWidget() is window.ranking_table.view
+
+
+def test_gates_tab_counts_every_exclusion(window):
+    st = window.state
+    st.set_settings(replace(st.settings, exclude=("TX", "CA")), "Exclude two")
+    assert window.weights_panel.tabs.tabText(1) == "Gates && Exclusions (2)"
+    assert "excluded: California, Texas" in window.gates_label.text()
+
+
+def test_criterion_names_in_the_weights_panel_are_never_cut(qtbot, window):
+    window.resize(1400, 760)
+    qtbot.waitUntil(lambda: window.height() <= 800)
+    for _ in range(3):
+        QApplication.processEvents()
+    for row in window.weights_panel.rows.values():
+        label = row.label
+        assert label.height() >= label.heightForWidth(label.width()), label.text()

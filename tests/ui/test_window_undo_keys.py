@@ -1,0 +1,55 @@
+"""Undo and redo keys reach the window's undo stack from every control, editors included."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+
+def _focus(qtbot, widget) -> None:
+    widget.window().activateWindow()
+    widget.setFocus(Qt.OtherFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget)
+
+
+def test_ctrl_z_in_a_weight_box_after_typing_and_enter_undoes_the_edit(qtbot, window):
+    spin = window.weights_panel.rows["energy_cost"].spin
+    before = window.state.settings
+    _focus(qtbot, spin)
+    spin.selectAll()
+    qtbot.keyClicks(spin, "0")
+    qtbot.keyClick(spin, Qt.Key_Return)
+    assert window.state.settings.weights["energy_cost"] == 0.0
+    assert QApplication.focusWidget() is spin
+
+    qtbot.keyClick(spin, Qt.Key_Z, Qt.ControlModifier)
+    assert window.state.settings == before
+    assert spin.value() == before.weights["energy_cost"]
+
+    qtbot.keyClick(spin, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert window.state.settings.weights["energy_cost"] == 0.0
+    assert spin.value() == 0.0
+
+    # Focus is not held by the box: Tab moves on.
+    qtbot.keyClick(spin, Qt.Key_Tab)
+    assert QApplication.focusWidget() is not spin
+
+
+def test_ctrl_z_in_a_weight_box_with_an_unfinished_entry_reverts_the_typing_first(qtbot, window):
+    spin = window.weights_panel.rows["energy_cost"].spin
+    _focus(qtbot, spin)
+    spin.selectAll()
+    qtbot.keyClicks(spin, "7")
+    assert spin.lineEdit().text() == "7"
+    qtbot.keyClick(spin, Qt.Key_Z, Qt.ControlModifier)
+    assert window.state.undo_stack.count() == 0
+    assert spin.lineEdit().text() == spin.textFromValue(spin.value())
+
+
+def test_ctrl_z_in_an_empty_filter_box_undoes_the_last_edit(qtbot, window):
+    before = window.state.settings
+    window.weights_panel.rows["energy_cost"].spin.setValue(80.0)
+    box = window.ranking_table.filter_edit
+    _focus(qtbot, box)
+    qtbot.keyClick(box, Qt.Key_Z, Qt.ControlModifier)
+    assert window.state.settings == before

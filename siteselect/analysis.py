@@ -12,7 +12,7 @@ import math
 from siteselect.errors import InputError
 from siteselect.model.dataset import Dataset
 from siteselect.model.settings import ScoringSettings
-from siteselect.scoring import ScoringResult, score
+from siteselect.scoring import ScoringResult, score_matrix
 
 
 def validate_settings(ds: Dataset, settings: ScoringSettings) -> None:
@@ -50,21 +50,13 @@ def rank_states(ds: Dataset, settings: ScoringSettings) -> ScoringResult:
         With a message a planner can act on.
     """
     validate_settings(ds, settings)
-    ids = ds.criterion_ids
-    matrix = ds.matrix(ids)
+    dm = ds.decision_matrix
     if settings.overrides:
-        col = {c: j for j, c in enumerate(ids)}
-        row = {s: i for i, s in enumerate(ds.states)}
-        for o in settings.overrides:
-            matrix[row[o.state], col[o.criterion]] = o.value
+        dm = dm.with_values((o.state, o.criterion, o.value) for o in settings.overrides)
     points = settings.effective_points()
-    weights = [float(points.get(c, 0.0)) for c in ids]
-    return score(
-        matrix,
-        ds.states,
-        ids,
-        [c.direction for c in ds.criteria],
-        weights,
+    return score_matrix(
+        dm,
+        [float(points.get(c, 0.0)) for c in dm.criteria],
         method=settings.method,
         normalization=settings.normalization,
         gates=settings.gates,

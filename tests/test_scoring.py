@@ -548,3 +548,36 @@ def test_a_candidate_failing_several_gates_is_told_every_one():
     assert by["B"].failed_gates == (GateFailure(g1, 30.0), GateFailure(g2, None))
     assert by["B"].reason == ("gate c1<=20: value 30; "
                               "gate c2>=2: value missing, cannot be checked")
+
+
+def test_a_decision_matrix_is_checked_once_copied_and_read_only():
+    from siteselect.scoring import DecisionMatrix, score_matrix
+
+    src = np.array(X)
+    dm = DecisionMatrix.build(src, ALTS, CRIT, DIRS)
+    src[0, 0] = 999.0  # the caller's array is not the matrix's
+    assert dm.values[0, 0] == 10.0 and not dm.values.flags.writeable
+    with pytest.raises(ValueError):
+        dm.values[0, 0] = 1.0
+    r1 = score_matrix(dm, W)
+    r2 = score(X, ALTS, CRIT, DIRS, W)
+    assert r1.alternatives == r2.alternatives and np.array_equal(r1.scores, r2.scores)
+    changed = dm.with_values([("A", "c1", 35.0)])
+    assert changed.values[0, 0] == 35.0 and dm.values[0, 0] == 10.0
+    assert score_matrix(changed, W).alternatives[0] == "A"
+    for bad in ([("Z", "c1", 1.0)], [("A", "zz", 1.0)], [("A", "c1", float("inf"))]):
+        with pytest.raises(InputError):
+            dm.with_values(bad)
+    with pytest.raises(InputError, match="infinite"):
+        DecisionMatrix.build([[1.0, np.inf]], ["A"], CRIT, DIRS)
+    with pytest.raises(InputError, match="unique"):
+        DecisionMatrix.build([[1.0, 2.0], [1.0, 2.0]], ["A", "A"], CRIT, DIRS)
+
+
+def test_the_dataset_builds_its_decision_matrix_once():
+    from siteselect.model.dataset import load_dataset
+
+    ds = load_dataset()
+    assert ds.decision_matrix is ds.decision_matrix
+    assert ds.decision_matrix.criteria == ds.criterion_ids
+    assert ds.decision_matrix.alternatives == ds.states

@@ -17,7 +17,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +25,7 @@ import numpy as np
 from siteselect.errors import DataError, InputError
 from siteselect.model.criteria import CRITERIA_FILE, Criterion, Provenance, catalogue
 from siteselect.model.scenario import STATE_CODES
+from siteselect.scoring import DecisionMatrix
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 #: Where an installed wheel carries ``data/`` and ``assets/`` (see pyproject.toml).
@@ -98,6 +99,12 @@ class Dataset:
     def column_values(self, criterion: Criterion) -> np.ndarray:
         """The criterion's values as floats in ``states`` order, NaN where missing."""
         return _encoded_column(self, criterion.id)
+
+    @cached_property
+    def decision_matrix(self) -> DecisionMatrix:
+        """Every criterion's figures as the engine's :class:`DecisionMatrix`, checked once."""
+        return DecisionMatrix.build(self.matrix(), self.states, self.criterion_ids,
+                                    [c.direction for c in self.criteria])
 
     def matrix(self, criteria: Sequence[str] | None = None) -> np.ndarray:
         """States x criteria as floats (NaN = missing); a fresh copy each call."""

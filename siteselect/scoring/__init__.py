@@ -9,6 +9,7 @@ from siteselect.scoring.engine import (
     HIGHER,
     LOWER,
     MISSING_POLICIES,
+    DecisionMatrix,
     Exclusion,
     GateFailure,
     RankedRow,
@@ -16,6 +17,7 @@ from siteselect.scoring.engine import (
     competition_ranks,
     effective_weights,
     score,
+    score_matrix,
 )
 from siteselect.scoring.gates import Gate, parse_gate
 from siteselect.scoring.methods import METHOD_NAMES, METHODS
@@ -28,6 +30,7 @@ __all__ = [
     "METHOD_NAMES",
     "MISSING_POLICIES",
     "NORMALIZATIONS",
+    "DecisionMatrix",
     "Exclusion",
     "Gate",
     "GateFailure",
@@ -37,4 +40,5 @@ __all__ = [
     "effective_weights",
     "parse_gate",
     "score",
+    "score_matrix",
 ]

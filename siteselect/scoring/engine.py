@@ -346,6 +346,91 @@ def _nothing_left_message(excluded: Sequence[Exclusion]) -> str:
     ) + "."
 
 
+@dataclass(frozen=True, eq=False)
+class DecisionMatrix:
+    """Candidates x criteria with each criterion's direction, validated once and read-only.
+
+    Build it with :meth:`build`; a dataset builds its own once and scores it many times (a
+    slider move, a weight sweep) without checking the figures again.  What-if figures make a
+    new matrix with :meth:`with_values`.
+    """
+
+    values: np.ndarray  # candidates x criteria, column-major, NaN = missing; read-only
+    alternatives: tuple[str, ...]
+    criteria: tuple[str, ...]
+    lower: np.ndarray  # True where lower is better; read-only
+    all_finite: bool
+    _codes: np.ndarray = field(repr=False)
+    _col: dict[str, int] = field(repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        matrix: np.ndarray | Sequence[Sequence[float]],
+        alternatives: Sequence[str],
+        criteria: Sequence[str],
+        directions: Sequence[str] | np.ndarray,
+    ) -> DecisionMatrix:
+        """Copy and check: shape, figures finite or NaN, unique codes and ids, directions.
+
+        Raises
+        ------
+        InputError
+            Naming what is wrong (the candidate and criterion of an infinite figure, the
+            repeated codes, an unknown direction).
+        """
+        # A copy, so the caller's matrix is never touched; column-major because every step
+        # (normalisation, gates, imputation) works criterion by criterion.
+        x = np.array(matrix, dtype=float, order="F")
+        codes = _codes_array(alternatives)
+        crit = tuple(criteria)
+        if x.ndim != 2 or x.shape != (codes.size, len(crit)):
+            raise InputError(
+                f"The decision matrix is {x.shape}, expected {codes.size} x {len(crit)}."
+            )
+        all_finite = bool(np.isfinite(x).all())
+        if not all_finite and np.isinf(x).any():
+            bad_row, bad_col = (int(k[0]) for k in np.nonzero(np.isinf(x)))
+            raise InputError(
+                f"The value of {crit[bad_col]} for {codes[bad_row]} is infinite; values must "
+                "be finite numbers (NaN where missing)."
+            )
+        if len(set(crit)) != len(crit):
+            raise InputError("Criterion ids must be unique.")
+        lower = _as_directions(directions, len(crit))
+        x.setflags(write=False)
+        lower.setflags(write=False)
+        alts = alternatives if isinstance(alternatives, tuple) else tuple(alternatives)
+        return cls(x, alts, crit, lower, all_finite, codes, {c: j for j, c in enumerate(crit)})
+
+    def column(self, criterion: str) -> int:
+        try:
+            return self._col[criterion]
+        except KeyError:
+            raise InputError(f"Unknown criterion id {criterion!r}.") from None
+
+    def with_values(self, changes: Iterable[tuple[str, str, float]]) -> DecisionMatrix:
+        """A copy with (alternative, criterion, value) figures replaced (what-if values).
+
+        Raises
+        ------
+        InputError
+            For an unknown candidate or criterion, or a value that is not finite.
+        """
+        x = np.array(self.values, order="F")
+        row = {a: i for i, a in enumerate(self.alternatives)}
+        for alt, cid, value in changes:
+            if alt not in row:
+                raise InputError(f"Unknown candidate {alt!r} in a changed figure.")
+            v = float(value)
+            if not np.isfinite(v):
+                raise InputError(f"The changed figure of {cid} for {alt} must be finite.")
+            x[row[alt], self.column(cid)] = v
+        x.setflags(write=False)
+        return DecisionMatrix(x, self.alternatives, self.criteria, self.lower,
+                              bool(np.isfinite(x).all()), self._codes, self._col)
+
+
 def score(
     matrix: np.ndarray | Sequence[Sequence[float]],
     alternatives: Sequence[str],
@@ -384,25 +469,43 @@ def score(
     ScoringError
         When no candidate is left to rank.
     """
-    # A copy, so the caller's matrix is never touched; column-major because every step
-    # (normalisation, gates, imputation) works criterion by criterion.
-    x_all = np.array(matrix, dtype=float, order="F")
-    alts = _codes_array(alternatives)
-    crit = list(criteria)
-    if x_all.ndim != 2 or x_all.shape != (alts.size, len(crit)):
-        raise InputError(
-            f"The decision matrix is {x_all.shape}, expected {alts.size} x {len(crit)}."
-        )
-    finite = np.isfinite(x_all)
-    all_finite = bool(finite.all())
-    if not all_finite and np.isinf(x_all).any():
-        bad_row, bad_col = (int(k[0]) for k in np.nonzero(np.isinf(x_all)))
-        raise InputError(
-            f"The value of {crit[bad_col]} for {alts[bad_row]} is infinite; values must be "
-            "finite numbers (NaN where missing)."
-        )
-    if len(set(crit)) != len(crit):
-        raise InputError("Criterion ids must be unique.")
+    dm = DecisionMatrix.build(matrix, alternatives, criteria, directions)
+    return score_matrix(dm, weights, method=method, normalization=normalization, gates=gates,
+                        exclude=exclude, missing=missing)
+
+
+def score_matrix(
+    dm: DecisionMatrix,
+    weights: Mapping[str, float] | Sequence[float],
+    *,
+    method: str = "wsm",
+    normalization: str = "minmax",
+    gates: Iterable[Gate] = (),
+    exclude: Iterable[str] = (),
+    missing: str = "worst",
+) -> ScoringResult:
+    """:func:`score` for a matrix already built and checked (see :class:`DecisionMatrix`).
+
+    The steps, each a function below: check the options and weights; screen (exclusions,
+    then every gate); keep the rows and weighted columns left; apply the missing-data policy;
+    normalise and aggregate; rank.
+    """
+    _check_options(method, normalization, missing)
+    w_norm = _weights(dm, weights)
+    active = np.flatnonzero(w_norm > 0)
+    gates = tuple(gates)
+    keep, excluded, screened = _screen(dm, gates, exclude)
+    x, kept_alts, crit_active, lower, w = _restrict(dm, keep, active, w_norm, screened)
+    step = _apply_missing_policy(x, kept_alts, crit_active, lower, missing, dm.all_finite)
+    excluded += step.excluded
+    if step.codes.size == 0:
+        raise ScoringError(_nothing_left_message(excluded))
+    scores, n, used_norm, warnings = _aggregate(step, lower, w, method, normalization)
+    return _ranked_result(scores, n, w, lower, step, excluded, warnings, gates, method,
+                          used_norm, missing)
+
+
+def _check_options(method: str, normalization: str, missing: str) -> None:
     if method not in _methods.METHODS:
         raise InputError(f"Unknown method {method!r}; choose one of {', '.join(_methods.METHODS)}.")
     if normalization not in NORMALIZATIONS:
@@ -413,22 +516,28 @@ def score(
         raise InputError(
             f"Unknown missing-data policy {missing!r}; choose one of {', '.join(MISSING_POLICIES)}."
         )
-    lower_all = _as_directions(directions, len(crit))
-    col = {c: j for j, c in enumerate(crit)}
+
+
+def _weights(dm: DecisionMatrix, weights: Mapping[str, float] | Sequence[float]) -> np.ndarray:
+    """Shares per column (summing to 1), from weights by id or in column order."""
     if isinstance(weights, Mapping):
-        unknown = sorted(set(weights) - set(col))
+        unknown = sorted(set(weights) - set(dm._col))
         if unknown:
             raise InputError(f"Unknown criterion id(s) in the weights: {', '.join(unknown)}.")
-        w_all = [float(weights.get(c, 0.0)) for c in crit]
+        w_all = [float(weights.get(c, 0.0)) for c in dm.criteria]
     else:
         w_all = list(weights)
-    w_norm = effective_weights(crit, w_all)
-    active = np.flatnonzero(w_norm > 0)
-    gates = tuple(gates)
-    for g in gates:
-        if g.criterion not in col:
-            raise InputError(f"Unknown criterion id {g.criterion!r} in the gate '{g}'.")
+    return effective_weights(dm.criteria, w_all)
 
+
+def _screen(dm: DecisionMatrix, gates: tuple[Gate, ...], exclude: Iterable[str]
+            ) -> tuple[np.ndarray, list[Exclusion], bool]:
+    """Rows kept after the planner's exclusions and the gates, why the others went, and
+    whether anything was screened at all."""
+    for g in gates:
+        if g.criterion not in dm._col:
+            raise InputError(f"Unknown criterion id {g.criterion!r} in the gate '{g}'.")
+    alts = dm._codes
     excluded: list[Exclusion] = []
     keep = np.ones(alts.size, dtype=bool)
     exclude_set = set(exclude)
@@ -446,7 +555,7 @@ def score(
     failures: dict[int, list[GateFailure]] = {}
     gated = np.zeros(alts.size, dtype=bool)
     for g in gates:
-        values = x_all[:, col[g.criterion]]
+        values = dm.values[:, dm._col[g.criterion]]
         with np.errstate(invalid="ignore"):
             ok = g.passes(values)
         failing = keep & ~ok
@@ -460,22 +569,48 @@ def score(
             Exclusion(str(alts[i]), "; ".join(str(f) for f in failed), failed_gates=failed)
         )
     keep &= ~gated
+    return keep, excluded, bool(exclude_set or gates)
 
-    # Large inputs usually keep every row and column: then the copy made above is used as it
-    # is rather than copied again.
-    all_rows = bool(keep.all()) if exclude_set or gates else True
-    all_cols = active.size == len(crit)
+
+def _restrict(dm: DecisionMatrix, keep: np.ndarray, active: np.ndarray, w_norm: np.ndarray,
+              screened: bool) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], np.ndarray,
+                                       np.ndarray]:
+    """The kept rows and weighted columns: (values, codes, criteria, directions, shares).
+
+    Large inputs usually keep every row and column: then the matrix's own (read-only) array is
+    used as it is rather than copied.
+    """
+    all_rows = bool(keep.all()) if screened else True
+    all_cols = active.size == len(dm.criteria)
     if all_rows and all_cols:
-        x, kept_alts = x_all, alts
+        x, kept_alts = dm.values, dm._codes
     elif all_rows:
-        x, kept_alts = x_all[:, active], alts
+        x, kept_alts = dm.values[:, active], dm._codes
     else:
-        x, kept_alts = x_all[np.ix_(keep, active)], alts[keep]
+        x, kept_alts = dm.values[np.ix_(keep, active)], dm._codes[keep]
     if all_cols:
-        crit_active, lower, w = tuple(crit), lower_all, w_norm
-    else:
-        crit_active = tuple(crit[j] for j in active)
-        lower, w = lower_all[active], w_norm[active]
+        return x, kept_alts, dm.criteria, dm.lower, w_norm
+    return (x, kept_alts, tuple(dm.criteria[j] for j in active), dm.lower[active],
+            w_norm[active])
+
+
+@dataclass
+class _Filled:
+    """The matrix after the missing-data policy."""
+
+    x: np.ndarray
+    codes: np.ndarray
+    criteria: tuple[str, ...]
+    nan: np.ndarray  # True where the input figure was missing
+    missing_pairs: tuple[tuple[str, str], ...]
+    all_missing: np.ndarray  # per criterion: no candidate has a figure
+    excluded: list[Exclusion]
+    warnings: list[str]
+
+
+def _apply_missing_policy(x: np.ndarray, kept_alts: np.ndarray, crit_active: tuple[str, ...],
+                          lower: np.ndarray, missing: str, all_finite: bool) -> _Filled:
+    """Fill or drop missing figures as the policy says, recording every pair affected."""
     if all_finite:
         nan = np.zeros(x.shape, dtype=bool)
         any_nan = False
@@ -486,6 +621,7 @@ def score(
         (str(kept_alts[i]), crit_active[j]) for i, j in zip(*np.nonzero(nan), strict=True)
     )) if any_nan else ()
     warnings: list[str] = []
+    excluded: list[Exclusion] = []
     all_missing: np.ndarray = np.zeros(len(crit_active), dtype=bool)
 
     if any_nan and missing == "exclude":
@@ -496,10 +632,7 @@ def score(
         x, kept_alts, nan = x[~bad_rows], kept_alts[~bad_rows], nan[~bad_rows]
         any_nan = False
 
-    if kept_alts.size == 0:
-        raise ScoringError(_nothing_left_message(excluded))
-
-    if any_nan:
+    if any_nan and kept_alts.size:
         all_missing = np.asarray(nan.all(axis=0))
         for j in np.flatnonzero(all_missing):
             warnings.append(
@@ -522,7 +655,14 @@ def score(
                 warnings.append(
                     f"{crit_active[j]}: missing for {who}{more}; scored as {how}."
                 )
+    return _Filled(x, kept_alts, crit_active, nan, missing_pairs, all_missing, excluded,
+                   warnings)
 
+
+def _aggregate(step: _Filled, lower: np.ndarray, w: np.ndarray, method: str,
+               normalization: str) -> tuple[np.ndarray, np.ndarray, str, list[str]]:
+    """0-100 scores, the normalised values, the normalisation used, and the warnings."""
+    x = step.x
     if method == "topsis":
         scores, n = _methods.topsis(x, w, lower)
         used_norm = "vector"
@@ -532,13 +672,22 @@ def score(
         used_norm = normalization
         aggregate = _methods.weighted_sum if method == "wsm" else _methods.weighted_product
         scores = aggregate(n, w)
+    warnings = list(step.warnings)
     for j in flat:
-        if all_missing[j]:
+        if step.all_missing[j]:
             continue
         warnings.append(
-            f"{crit_active[j]}: every candidate has the same value; it does not separate them."
+            f"{step.criteria[j]}: every candidate has the same value; it does not separate them."
         )
+    return scores, n, used_norm, warnings
 
+
+def _ranked_result(scores: np.ndarray, n: np.ndarray, w: np.ndarray, lower: np.ndarray,
+                   step: _Filled, excluded: list[Exclusion], warnings: list[str],
+                   gates: tuple[Gate, ...], method: str, used_norm: str, missing: str
+                   ) -> ScoringResult:
+    x, nan, kept_alts, crit_active = step.x, step.nan, step.codes, step.criteria
+    missing_pairs = step.missing_pairs
     # Weights that sum to 1 only up to rounding can put the best candidate at 100.00000000000001.
     np.clip(scores, 0.0, 100.0, out=scores)
     order, ranks = competition_ranks(scores, kept_alts)

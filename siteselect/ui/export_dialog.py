@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -55,8 +55,6 @@ log = logging.getLogger(__name__)
 
 #: Environment variable naming the folder the dialog proposes (tests point it at tmp_path).
 EXPORT_DIR_ENV = "SITESELECT_EXPORT_DIR"
-EXPORT_SHORTCUT = "Ctrl+E"
-FALLBACK_SHORTCUT = "Ctrl+Shift+E"
 
 
 # -- the worker -----------------------------------------------------------------------------
@@ -567,11 +565,6 @@ class ExportDialog(QDialog):
 
 
 # -- installation into the main window ------------------------------------------------------
-def _shortcut_free(window: Any, seq: QKeySequence) -> bool:
-    taken = {s.toString() for act in window.findChildren(QAction) for s in act.shortcuts()}
-    return seq.toString() not in taken
-
-
 def open_export_dialog(window: Any) -> ExportDialog:
     dlg = getattr(window, "export_dialog", None)
     if dlg is None or not isinstance(dlg, ExportDialog):
@@ -583,33 +576,3 @@ def open_export_dialog(window: Any) -> ExportDialog:
     dlg.raise_()
     dlg.activateWindow()
     return dlg
-
-
-def install(window: Any) -> None:
-    """Add File > Export... (Ctrl+E, or Ctrl+Shift+E where Ctrl+E is taken)."""
-    act = QAction("&Export...", window)
-    act.setStatusTip("Export the ranking as CSV, Excel, GeoJSON, GeoPackage, PDF, PNG or SVG")
-    seq = QKeySequence(EXPORT_SHORTCUT)
-    if not _shortcut_free(window, seq):
-        seq = QKeySequence(FALLBACK_SHORTCUT)
-    act.setShortcut(seq)
-    act.triggered.connect(lambda: open_export_dialog(window))
-    anchor = getattr(window, "file_export_anchor", None)
-    if anchor is not None:
-        window.file_menu.insertAction(anchor, act)
-    else:
-        window.file_menu.addAction(act)
-    window.export_action = act
-    window.export_dialog = None
-
-    def stop_running_export() -> bool:
-        """On close: cancel a running export (nothing half-written) and let the pool finish."""
-        dlg = getattr(window, "export_dialog", None)
-        if isinstance(dlg, ExportDialog) and dlg._job is not None:
-            dlg.cancel_export()
-            dlg.wait_for_jobs(15000)
-        return True
-
-    add_guard = getattr(window, "add_close_guard", None)
-    if callable(add_guard):
-        add_guard(stop_running_export)

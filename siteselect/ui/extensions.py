@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 #: Modules whose ``install(window)`` runs for every main window, in this order.
 EXTENSION_MODULES: list[str] = [
-    "siteselect.ui.scenarios", "siteselect.ui.export_dialog", "siteselect.ui.sensitivity",
+    "siteselect.ui.scenarios", "siteselect.ui.export_menu", "siteselect.ui.sensitivity",
 ]
 
 _installers: list[Callable[[Any], None]] = []

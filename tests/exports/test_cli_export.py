@@ -161,3 +161,15 @@ def test_help_states_the_option_rule(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert "--paper is for pdf only" in text and "--size for png and svg only" in text
     assert "names no format" in text
+
+
+def test_cli_refuses_a_named_pipe_and_writes_nothing_beside_it(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "out.csv"
+    os.mkfifo(fifo)
+    assert main(["export", "--top", "3", "-o", str(fifo)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "named pipe" in err and "\n" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+    assert not (tmp_path / "out.meta.json").exists()

@@ -349,7 +349,7 @@ def check_target(path: str | os.PathLike[str]) -> Path:
     path = Path(path).expanduser().absolute()
     try:
         st = path.stat()  # follows a symbolic link to what it points to
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         if path.is_symlink():
             raise ExportError(
                 f"Cannot write {path}: it is a symbolic link to a file that does not exist."

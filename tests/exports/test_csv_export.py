@@ -12,7 +12,7 @@ from siteselect.exports.csv import metadata_path, write_csv
 
 
 def read_csv(path):
-    with open(path, newline="", encoding="utf-8") as fh:
+    with open(path, newline="", encoding="utf-8-sig") as fh:
         return list(csv.reader(fh))
 
 
@@ -105,7 +105,12 @@ def test_formula_text_is_neutralised_numbers_stay_numbers(tmp_path, hostile_requ
     assert meta["scenario"] == '=HYPERLINK("x")'  # JSON is not a spreadsheet: kept exact
 
 
-def test_utf8_without_bom(tmp_path, rich_request):
+def test_utf8_with_bom_by_default_and_plain_on_request(tmp_path, rich_request):
     data = write_csv(rich_request, tmp_path / "u.csv").read_bytes()
-    assert not data.startswith(b"\xef\xbb\xbf")
-    data.decode("utf-8")
+    assert data.startswith(b"\xef\xbb\xbfrank,state,name,score")
+    assert "Board draft — power first" in data.decode("utf-8-sig")
+    plain = write_csv(rich_request, tmp_path / "p.csv", bom=False).read_bytes()
+    assert plain.startswith(b"rank,state,name,score")
+    assert plain == data[3:]
+    meta = json.loads(metadata_path(tmp_path / "u.csv").read_bytes())  # no mark in JSON
+    assert meta["encoding"] == "UTF-8 with BOM"

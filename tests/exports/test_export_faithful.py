@@ -162,7 +162,7 @@ def test_what_if_figures_keep_every_digit(tmp_path, dataset):
     ))
     req = make_request(dataset, settings, scenario_name="Digits")
     export(req, "csv", tmp_path / "d.csv")
-    with open(tmp_path / "d.csv", newline="", encoding="utf-8") as fh:
+    with open(tmp_path / "d.csv", newline="", encoding="utf-8-sig") as fh:
         rows = {r["state"]: r for r in csv.DictReader(fh)}
     assert "talent what-if 1234567 (dataset: " in rows["NY"]["notes"]
     assert "e+06" not in rows["NY"]["notes"]
@@ -188,7 +188,7 @@ def test_scenario_export_carries_its_what_if_values(tmp_path, capsys, dataset):
     out = tmp_path / "t.csv"
     assert main(["export", "--scenario", "texas ppa", "--db", str(db), "-q", "-o",
                  str(out)]) == 0
-    with open(out, newline="", encoding="utf-8") as fh:
+    with open(out, newline="", encoding="utf-8-sig") as fh:
         tx = next(r for r in csv.DictReader(fh) if r["state"] == "TX")
     assert tx["energy_cost"] == "4.2" and "what-if 4.2" in tx["notes"]
     assert tx["scenario"] == "Texas PPA"
@@ -356,7 +356,7 @@ def test_csv_metadata_gives_every_numeric_column_its_unit(tmp_path, rich_request
     out = export(rich_request, "csv", tmp_path / "u.csv")
     meta = json.loads(metadata_path(out).read_text(encoding="utf-8"))
     units = meta["column_units"]
-    with open(out, newline="", encoding="utf-8") as fh:
+    with open(out, newline="", encoding="utf-8-sig") as fh:
         header = next(csv.reader(fh))
     numeric = [h for h in header if h not in ("state", "name", "notes", "scenario")
                and not h.endswith("_label")]

@@ -89,7 +89,7 @@ def test_overwrites_an_existing_file(tmp_path, rich_request):
     target = tmp_path / "r.csv"
     target.write_text("old")
     export(rich_request, "csv", target)
-    assert target.read_text(encoding="utf-8").startswith("rank,state,name,score")
+    assert target.read_text(encoding="utf-8-sig").startswith("rank,state,name,score")
     assert leftovers(tmp_path) == []
 
 

@@ -132,7 +132,8 @@ def write_csv(
     step = Checkpoint(progress, is_cancelled)
     step(0.0, "Preparing the table")
     meta = {"format": META_FORMAT, "format_version": META_VERSION,
-            "table": Path(path).name, "encoding": "UTF-8 with BOM" if bom else "UTF-8", "columns": header(req),
+            "table": Path(path).name, "encoding": "UTF-8 with BOM" if bom else "UTF-8",
+            "columns": header(req),
             "column_units": column_units(req), **run_metadata(req)}
     rows = table_rows(req)
     target, meta_target = Path(path), metadata_path(path)

@@ -63,11 +63,13 @@ def export(
     *,
     size: tuple[int, int] | None = None,
     bom: bool | None = None,
+    gpkg_version: str | None = None,
 ) -> Path:
     """Write ``request`` as ``fmt`` to ``path`` and return the path written.
 
     ``size`` (width, height in pixels) applies to the map images (png, svg) only; ``bom``
-    (start with a UTF-8 byte-order mark, the default) to csv only.
+    (start with a UTF-8 byte-order mark, the default) to csv only; ``gpkg_version`` ("1.2",
+    the default, "1.3" or "1.4") to gpkg only.
 
     Raises
     ------
@@ -92,6 +94,10 @@ def export(
         if fmt != "csv":
             raise ExportError(f"The byte-order mark option applies to csv only, not to {fmt}.")
         return writer(request, path, progress, is_cancelled, bom=bom)
+    if gpkg_version is not None:
+        if fmt != "gpkg":
+            raise ExportError(f"A GeoPackage version applies to gpkg only, not to {fmt}.")
+        return writer(request, path, progress, is_cancelled, version=gpkg_version)
     return writer(request, path, progress, is_cancelled)
 
 

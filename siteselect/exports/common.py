@@ -32,7 +32,8 @@ from siteselect.errors import ExportError, SiteSelectError
 from siteselect.model.criteria import LOWER, Criterion
 from siteselect.model.dataset import Dataset
 from siteselect.model.settings import ScoringSettings
-from siteselect.scoring import METHOD_NAMES, RankedRow, ScoringResult
+from siteselect.model.wording import exclusion_text, gate_text
+from siteselect.scoring import METHOD_NAMES, Exclusion, RankedRow, ScoringResult
 
 ProgressFn = Callable[[float, str], None]
 CancelFn = Callable[[], bool]
@@ -262,9 +263,12 @@ def run_metadata(req: ExportRequest) -> dict[str, Any]:
         "weights": {c: w for c, w in r.weights.items()},
         "criteria": [criterion_record(req, c) for c in req.criteria()],
         "gates": [str(g) for g in r.gates],
+        "gates_text": [gate_text(ds, g) for g in r.gates],
         "excluded_by_planner": list(req.settings.exclude),
         "excluded": [
-            {"state": e.alternative, "name": ds.names.get(e.alternative, ""), "reason": e.reason}
+            {"state": e.alternative, "name": ds.names.get(e.alternative, ""), "reason": e.reason,
+             "reason_text": exclusion_reason(req, e),
+             "failed_gates": [str(f.gate) for f in e.failed_gates]}
             for e in r.excluded
         ],
         "overrides": [
@@ -280,6 +284,11 @@ def run_metadata(req: ExportRequest) -> dict[str, Any]:
         "missing_values": [{"state": s, "criterion": c} for s, c in r.missing],
         "warnings": list(r.warnings),
     }
+
+
+def exclusion_reason(req: ExportRequest, exclusion: Exclusion) -> str:
+    """Why a state is not ranked, in the planner's words (every gate it fails, with labels)."""
+    return exclusion_text(req.dataset, exclusion, req.settings)
 
 
 def row_notes(req: ExportRequest, row: RankedRow) -> str:

@@ -32,7 +32,12 @@ from siteselect.errors import ExportError, SiteSelectError
 from siteselect.model.criteria import LOWER, Criterion
 from siteselect.model.dataset import Dataset
 from siteselect.model.settings import ScoringSettings
-from siteselect.model.wording import exclusion_text, gate_text
+from siteselect.model.wording import (
+    category_text,
+    criterion_label,
+    exclusion_text,
+    gate_text,
+)
 from siteselect.scoring import METHOD_NAMES, Exclusion, RankedRow, ScoringResult
 
 ProgressFn = Callable[[float, str], None]
@@ -291,17 +296,42 @@ def exclusion_reason(req: ExportRequest, exclusion: Exclusion) -> str:
     return exclusion_text(req.dataset, exclusion, req.settings)
 
 
+def category_label(req: ExportRequest, state: str, cid: str, value: float | None) -> str:
+    """A state's category as published, with what it means where the catalogue explains it:
+    ``n/a (no statewide sales tax; full points)``.  'missing' when missing."""
+    if value is None:
+        return "missing"
+    text = req.dataset.format_value(state, cid, value)
+    crit = req.dataset.criterion(cid)
+    return category_text(crit, text) if crit.encoding else text
+
+
+def figure_text(crit: Criterion, value: float | None) -> str:
+    """A figure with its unit and every digit (``5.4321 cents/kWh``), a category by its label."""
+    if value is None:
+        return "missing"
+    if crit.encoding:
+        return crit.label_for(value) or number_text(value)
+    return f"{number_text(value)} {crit.unit}".rstrip() if crit.unit else number_text(value)
+
+
 def row_notes(req: ExportRequest, row: RankedRow) -> str:
-    """Per-state notes: missing figures and what-if overrides."""
+    """Per-state notes in the planner's words: missing figures and what-if overrides.
+
+    ``Energy cost (industrial) missing (scored as the worst candidate on that criterion)``;
+    ``Energy cost (industrial) what-if 5.5 cents/kWh (dataset: 9.12 cents/kWh)``.
+    """
+    ds = req.dataset
     notes = []
     policy = MISSING_NAMES.get(req.result.missing_policy, "")
     for cid in row.imputed:
-        notes.append(f"{cid} missing ({policy})")
+        notes.append(f"{criterion_label(ds, cid)} missing ({policy})")
     for o in req.settings.overrides:
         if o.state == row.alternative and o.criterion in req.result.weights:
-            own = req.dataset.value(o.state, o.criterion)
-            notes.append(f"{o.criterion} what-if {number_text(o.value)} "
-                         f"(dataset: {number_text(own)})")
+            crit = ds.criterion(o.criterion)
+            own = ds.value(o.state, o.criterion)
+            notes.append(f"{crit.label} what-if {figure_text(crit, o.value)} "
+                         f"(dataset: {figure_text(crit, own)})")
     return "; ".join(notes)
 
 

@@ -12,7 +12,9 @@ row per listed state in rank order:
     criterion's unit (categories as their documented numeric encoding; a what-if override
     replaces the dataset figure); empty where the figure is missing;
 ``<criterion id>_label``
-    for categorical criteria only, the category as published (e.g. ``yes``, ``limited``);
+    for categorical criteria only, the category as published (e.g. ``yes``, ``limited``),
+    with its meaning where the catalogue gives one (``n/a (no statewide sales tax; full
+    points)``);
 ``<criterion id>_points``
     the criterion's contribution to the score in points;
 ``notes``
@@ -45,6 +47,7 @@ from siteselect.exports.common import (
     ExportRequest,
     ProgressFn,
     atomic_output,
+    category_label,
     neutralise,
     row_notes,
     run_metadata,
@@ -95,7 +98,7 @@ def table_rows(req: ExportRequest) -> list[list[object]]:
             v = row.values[c.id]
             cells.append("" if v is None else v)
             if c.is_categorical:
-                cells.append("" if v is None else ds.format_value(row.alternative, c.id, v))
+                cells.append("" if v is None else category_label(req, row.alternative, c.id, v))
         cells += [round(row.contributions[c.id], 6) for c in crit]
         cells.append(row_notes(req, row))
         cells.append(req.scenario_name)

@@ -34,6 +34,7 @@ from siteselect.exports.common import (
     ExportRequest,
     ProgressFn,
     atomic_output,
+    category_label,
     exclusion_reason,
     row_notes,
     run_metadata,
@@ -77,7 +78,7 @@ def feature_records(req: ExportRequest) -> list[dict[str, Any]]:
             if c.is_categorical:
                 v = row.values[c.id]
                 rec[f"{c.id}_label"] = (None if v is None
-                                        else ds.format_value(row.alternative, c.id, v))
+                                        else category_label(req, row.alternative, c.id, v))
         for c in crit:
             rec[f"{c.id}_points"] = row.contributions[c.id]
         rec["notes"] = row_notes(req, row)
@@ -100,7 +101,7 @@ def feature_records(req: ExportRequest) -> list[dict[str, Any]]:
             rec[c.id] = v
             if c.is_categorical:
                 rec[f"{c.id}_label"] = (None if v is None
-                                        else ds.format_value(e.alternative, c.id, v))
+                                        else category_label(req, e.alternative, c.id, v))
         for c in crit:
             rec[f"{c.id}_points"] = None
         rec["notes"] = ""

@@ -48,10 +48,29 @@ def test_overrides_and_missing_are_marked(tmp_path, rich_request):
     col = {h: i for i, h in enumerate(rows[0])}
     ga = next(b for b in rows[1:] if b[col["state"]] == "GA")
     assert float(ga[col["energy_cost"]]) == 5.5  # the what-if value the ranking used
-    assert "energy_cost what-if 5.5" in ga[col["notes"]]
+    assert "Energy cost (industrial) what-if 5.5 cents/kWh (dataset: " in ga[col["notes"]]
+    assert "energy_cost" not in ga[col["notes"]]  # labels and units, not ids
     ia = next(b for b in rows[1:] if b[col["state"]] == "IA")
     assert ia[col["power_capacity"]] == ""  # missing stays missing
-    assert "power_capacity missing" in ia[col["notes"]]
+    assert "Generating capacity missing (scored as the worst" in ia[col["notes"]]
+    assert "power_capacity" not in ia[col["notes"]]
+    ak = next((b for b in rows[1:] if b[col["state"]] == "AK"), None)
+    if "tax_incentives_label" in col and ak is not None:
+        assert ak[col["tax_incentives_label"]] == "n/a (no statewide sales tax; full points)"
+
+
+def test_no_sales_tax_label_says_what_it_means(tmp_path, dataset):
+    from siteselect.exports import make_request
+    from siteselect.model.settings import ScoringSettings
+
+    req = make_request(dataset, ScoringSettings(weights={"tax_incentives": 1, "talent": 1}))
+    rows = read_csv(write_csv(req, tmp_path / "t.csv"))
+    col = {h: i for i, h in enumerate(rows[0])}
+    labels = {b[col["state"]]: b[col["tax_incentives_label"]] for b in rows[1:]}
+    for st in ("AK", "DE", "MT", "NH", "OR"):
+        assert labels[st] == "n/a (no statewide sales tax; full points)"
+    assert "no statewide sales tax" not in "".join(v for k, v in labels.items()
+                                                  if k not in ("AK", "DE", "MT", "NH", "OR"))
 
 
 def test_metadata_companion(tmp_path, rich_request):

@@ -164,9 +164,9 @@ def test_what_if_figures_keep_every_digit(tmp_path, dataset):
     export(req, "csv", tmp_path / "d.csv")
     with open(tmp_path / "d.csv", newline="", encoding="utf-8-sig") as fh:
         rows = {r["state"]: r for r in csv.DictReader(fh)}
-    assert "talent what-if 1234567 (dataset: " in rows["NY"]["notes"]
+    assert "Tech workforce what-if 1234567 jobs (dataset: " in rows["NY"]["notes"]
     assert "e+06" not in rows["NY"]["notes"]
-    assert "energy_cost what-if 5.4321 (dataset: " in rows["GA"]["notes"]
+    assert "Energy cost (industrial) what-if 5.4321 cents/kWh (dataset: " in rows["GA"]["notes"]
     assert rows["NY"]["talent"] == "1234567"
     export(req, "xlsx", tmp_path / "d.xlsx")
     meth = openpyxl.load_workbook(tmp_path / "d.xlsx")["Method"]
@@ -242,6 +242,8 @@ def test_gis_layers_carry_category_labels(tmp_path, full_request):
                 label = by_state.loc[st, f"{c.id}_label"]
                 if own is None:
                     assert label is None or label != label  # missing stays missing
+                elif ds.text(st, c.column) == "n/a":
+                    assert label == "n/a (no statewide sales tax; full points)"
                 else:
                     assert label == ds.text(st, c.column)
 

@@ -29,9 +29,11 @@ from siteselect.exports.common import (
     ProgressFn,
     atomic_output,
     direction_text,
+    exclusion_reason,
     method_text,
 )
 from siteselect.exports.mapstyle import MapPicture, map_picture
+from siteselect.model.wording import gate_text, note_text
 
 FONT_CANDIDATES = (
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -450,12 +452,13 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
         ])
     weights_table = _table(wdata, [frame_width * f for f in (0.42, 0.12, 0.2, 0.12, 0.14)],
                            align_right=(3,))
-    gates = [str(g) for g in r.gates]
+    gates = [gate_text(ds, g) for g in r.gates]
     extra = []
     if gates:
-        extra.append("Hard gates: " + ", ".join(gates) + ".")
+        extra.append("Hard gates: " + "; ".join(gates) + ".")
     if req.settings.exclude:
-        extra.append("Excluded by the planner: " + ", ".join(req.settings.exclude) + ".")
+        extra.append("Excluded by the planner: " + ", ".join(
+            ds.names.get(s, s) for s in req.settings.exclude) + ".")
     if r.method != "topsis":
         extra.append("Normalisation: "
                      + NORMALIZATION_NAMES.get(r.normalization, r.normalization) + ".")
@@ -541,7 +544,7 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
         edata: list[list[Any]] = [["State", "Reason"]]
         for e in r.excluded:
             edata.append([f"{ds.names[e.alternative]} ({e.alternative})",
-                          _p(e.reason, st["small"])])
+                          _p(exclusion_reason(req, e), st["small"])])
         story.append(_table(edata, [frame_width * 0.3, frame_width * 0.7]))
     else:
         story.append(_p("None: every state passed the gates and the missing-data policy.",
@@ -560,7 +563,7 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
     if r.warnings:
         story.append(_p("Notes on the data", st["h2"]))
         for w in r.warnings:
-            story.append(_p("• " + w, st["base"]))
+            story.append(_p("• " + note_text(ds, w), st["base"]))
     step(0.7, "Writing the sources")
 
     # sources

@@ -49,12 +49,14 @@ from siteselect.exports.common import (
     ProgressFn,
     atomic_output,
     direction_text,
+    exclusion_reason,
     neutralise,
     number_text,
     row_notes,
     run_metadata,
 )
 from siteselect.model.criteria import LOWER
+from siteselect.model.wording import note_text
 from siteselect.scoring.engine import TIE_TOLERANCE
 from siteselect.scoring.methods import WPM_FLOOR
 from siteselect.scoring.normalization import Z_CLIP
@@ -375,7 +377,7 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
     for i, e in enumerate(r.excluded):
         book.text(excluded, f"A{2 + i}", e.alternative)
         book.text(excluded, f"B{2 + i}", ds.names.get(e.alternative, ""))
-        book.text(excluded, f"C{2 + i}", e.reason)
+        book.text(excluded, f"C{2 + i}", exclusion_reason(req, e))
     if not r.excluded:
         book.text(excluded, "A2", "No state was excluded.")
     excluded.column_dimensions["B"].width = 20
@@ -407,15 +409,16 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
         ("Normalisation", NORMALIZATION_NAMES.get(r.normalization, r.normalization)),
         ("Missing figures", meta["missing_policy_description"]),
         ("Weights", ", ".join(f"{c.id} {w:.1%}" for c, w in zip(crit, shares, strict=True))),
-        ("Gates", ", ".join(meta["gates"]) or "none"),
-        ("Excluded by the planner", ", ".join(meta["excluded_by_planner"]) or "none"),
+        ("Gates", "; ".join(meta["gates_text"]) or "none"),
+        ("Excluded by the planner", ", ".join(
+            f"{ds.names.get(s, s)} ({s})" for s in meta["excluded_by_planner"]) or "none"),
         ("What-if overrides", "; ".join(
             f"{o['state']} {o['criterion']} = {number_text(o['value'])} (dataset: "
             f"{number_text(o['dataset_value'])})" + (f", note: {o['note']}" if o["note"] else "")
             for o in meta["overrides"]) or "none"),
         ("States ranked", str(len(r))),
         ("States listed", str(req.shown_count)),
-        ("Warnings", "\n".join(r.warnings) or "none"),
+        ("Warnings", "\n".join(note_text(ds, w) for w in r.warnings) or "none"),
         ("How this workbook computes",
          _workbook_note(r.method, r.normalization, r.missing_policy)),
     ]

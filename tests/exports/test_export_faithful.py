@@ -350,7 +350,9 @@ def test_map_subtitle_names_gates_and_what_if_values(tmp_path, rich_request):
     root = ET.parse(export(rich_request, "svg", tmp_path / "g.svg")).getroot()
     texts = ["".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")]
     sub = next(t for t in texts if t.startswith("Weighted sum of"))
-    assert "gate energy_cost<=12" in sub and "what-if values for GA" in sub
+    assert "gate Energy cost (industrial) \u2264 12.00 cents/kWh" in sub
+    assert "energy_cost" not in sub and "<=" not in sub
+    assert "what-if values for GA" in sub
     assert "not ranked (grey)" in sub and "exported 2026-03-14" in sub
 
 

@@ -231,3 +231,26 @@ def test_running_exports_folder_is_kept(tmp_path):
         assert tmp.read_text() == "in progress"
     assert (tmp_path / "a.csv").read_text() == "in progress"
     assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("fmt", ALL)
+def test_preview_speaks_labels_and_units(dataset, fmt):
+    """The preview a planner reads names criteria, gates and methods in words, not ids."""
+    from siteselect.exports import make_request
+    from siteselect.exports.preview import preview
+    from siteselect.model.settings import Override, ScoringSettings, parse_gates
+
+    settings = ScoringSettings(
+        gates=parse_gates(["energy_cost<=9", "tax_incentives>=0.5"]),
+        overrides=(Override("GA", "energy_cost", 5.5, ""),))
+    text = preview(make_request(dataset, settings, top_n=5), fmt, size=(800, 500)
+                   if fmt in ("png", "svg") else None)
+    meta = text[text.index("Scenario:"):]
+    for raw in ("energy_cost", "tax_incentives", "<=", ">=", "wsm", "minmax"):
+        assert raw not in meta, raw
+    assert "Energy cost (industrial) \u2264 9.00 cents/kWh" in meta
+    assert "weighted sum" in meta and "min-max scaling" in meta
+    # California fails both gates: both are named
+    ca = next(line for line in meta.splitlines() if line.strip().startswith("California"))
+    assert "fails 2 gates" in ca and "Data-center sales-tax exemption" in ca
+    assert "Georgia: Energy cost (industrial) 5.5 cents/kWh" in meta

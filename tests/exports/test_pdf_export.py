@@ -55,7 +55,12 @@ def test_sections_and_figures(tmp_path, rich_request):
     # what-if marked, excluded with reasons, sources with years
     assert "5.50 *" in flat and "What-if values" in flat
     assert "States not ranked" in flat and "excluded by the planner" in flat
-    assert "gate energy_cost<=12: value 21.98" in flat  # California
+    # California, in words: label, sign, unit and its own figure
+    assert ("fails the gate Energy cost (industrial) \u2264 12.00 cents/kWh (is 21.98 "
+            "cents/kWh)") in flat
+    assert "Hard gates: Energy cost (industrial) \u2264 12.00 cents/kWh" in flat
+    assert "Excluded by the planner: Wyoming" in flat
+    assert "energy_cost" not in flat and "<=" not in flat
     assert "Data sources" in flat
     for cid in r.criteria:
         p = ds.criterion(cid).provenance

@@ -106,7 +106,8 @@ def test_sheets_and_cached_values(tmp_path, rich_request):
     ex = wb["Excluded"]
     reasons = {ex[f"A{i}"].value: ex[f"C{i}"].value for i in range(2, ex.max_row + 1)}
     assert reasons["WY"] == "excluded by the planner"
-    assert reasons["CA"].startswith("gate energy_cost<=12")
+    assert reasons["CA"] == ("fails the gate Energy cost (industrial) \u2264 12.00 cents/kWh "
+                             "(is 21.98 cents/kWh)")
     src = wb["Sources"]
     assert [c.value for c in src[1]][:8] == ["Criterion", "Label", "Unit", "Direction",
                                               "Source", "URL", "Data year", "Status"]

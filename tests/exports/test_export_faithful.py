@@ -172,8 +172,8 @@ def test_what_if_figures_keep_every_digit(tmp_path, dataset):
     meth = openpyxl.load_workbook(tmp_path / "d.xlsx")["Method"]
     cells = {meth[f"A{i}"].value: meth[f"B{i}"] for i in range(2, meth.max_row + 1)}
     text = cells["What-if overrides"].value
-    assert "NY talent = 1234567 (dataset: " in text
-    assert "GA energy_cost = 5.4321" in text
+    assert "New York (NY): Tech workforce = 1234567 jobs (dataset: " in text
+    assert "Georgia (GA): Energy cost (industrial) = 5.4321 cents/kWh" in text
     # the planner's note travels with the value, as text (it does not start the cell)
     assert "note: =cmd|' /C calc'!A0" in text and cells["What-if overrides"].data_type == "s"
 

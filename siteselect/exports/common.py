@@ -47,6 +47,8 @@ PAPER_SIZES = ("letter", "a4")
 #: Characters that make a spreadsheet read a cell as a formula (or hide one after a tab/CR).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 APP_TITLE = "SiteSelect"
+#: Printed next to the Alaska and Hawaii insets on every exported map.
+INSET_NOTE = "Alaska and Hawaii: insets, not to scale"
 
 NORMALIZATION_NAMES = {
     "minmax": "min-max scaling",

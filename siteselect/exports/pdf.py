@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape
 from siteselect import __version__
 from siteselect.exports.common import (
     APP_TITLE,
+    INSET_NOTE,
     MISSING_NAMES,
     NORMALIZATION_NAMES,
     CancelFn,
@@ -69,8 +70,6 @@ CID_FONTS = (
 #: Narrowest column (points) for a criterion's figures; with more criteria than fit, each
 #: state's row wraps onto further lines.
 MIN_FIGURE_COLUMN = 50.0
-#: Printed next to the Alaska and Hawaii insets on the map.
-INSET_NOTE = "Alaska and Hawaii: insets, not to scale"
 INK = (0.12, 0.14, 0.18)
 MUTED = (0.38, 0.40, 0.45)
 RULE = (0.80, 0.82, 0.86)

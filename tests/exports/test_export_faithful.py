@@ -354,6 +354,7 @@ def test_map_subtitle_names_gates_and_what_if_values(tmp_path, rich_request):
     assert "energy_cost" not in sub and "<=" not in sub
     assert "what-if values for GA" in sub
     assert "not ranked (grey)" in sub and "exported 2026-03-14" in sub
+    assert "Alaska and Hawaii: insets, not to scale" in texts
 
 
 def test_csv_metadata_gives_every_numeric_column_its_unit(tmp_path, rich_request):
@@ -369,23 +370,24 @@ def test_csv_metadata_gives_every_numeric_column_its_unit(tmp_path, rich_request
     assert "limited = 0.5" in units["tax_incentives"]
 
 
-def test_pdf_splits_many_criteria_into_readable_tables(tmp_path, dataset):
-    """With every criterion weighted, the figures go into several tables of legible width."""
-    from siteselect.exports.pdf import MIN_FIGURE_COLUMN
+def test_pdf_wraps_many_criteria_into_legible_lines(tmp_path, dataset):
+    """With every criterion weighted, each state's row wraps onto balanced lines of legible
+    width; every state is listed once per table (figures, points), never once per block."""
+    from siteselect.exports.pdf import MIN_FIGURE_COLUMN, _line_split
 
     weights = {c.id: 1.0 for c in dataset.criteria}
     req = make_request(dataset, ScoringSettings(weights=weights), top_n=5)
     n = len(req.criteria())
     assert n > 12
+    frame = 612 - 2 * 46  # Letter width less the margins
+    lines = _line_split(n, frame - (24 + 86 + 29))
+    assert sum(lines) == n and max(lines) - min(lines) <= 1
+    assert (frame - 139) / max(lines) >= MIN_FIGURE_COLUMN
     out = export(req, "pdf", tmp_path / "all.pdf")
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(out).pages)
-    frame = 612 - 2 * 46  # Letter width less the margins
-    per = int((frame - 128) // MIN_FIGURE_COLUMN)
-    assert per * MIN_FIGURE_COLUMN <= frame - 128
-    parts = -(-n // per)
-    for k in range(parts):
-        first, last = k * per + 1, min(n, (k + 1) * per)
-        # once for the figures, once for the points
-        assert text.count(f"Criteria {first}-{last} of {n}") == 2, (first, last)
-    first_state = dataset.names[req.result.alternatives[0]]
-    assert text.count(f"1\n{first_state}\n") >= 2 * parts  # each table lists the leader
+    assert "Criteria 1-" not in text
+    flat = " ".join(text.split())
+    for i in range(5):
+        head = (f"{int(req.result.ranks[i])} {dataset.names[req.result.alternatives[i]]} "
+                f"{req.result.scores[i]:.1f}")
+        assert flat.count(head) == 2, head  # once with the figures, once with the points

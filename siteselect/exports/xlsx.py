@@ -360,7 +360,7 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
     ranking.row_dimensions[1].height = 48
     by_order = {int(orders[i]): i for i in range(n)}
 
-    def rng(sheet: str, col: str) -> str:
+    def span(sheet: str, col: str) -> str:
         return f"{sheet}!${col}${FIRST}:${col}${last}"
 
     for pos in range(req.shown_count):
@@ -368,10 +368,10 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
         i = by_order[pos + 1]  # the state shown here, as cached
         rr = r.row(i)
         state = rr.alternative
-        m = f"MATCH({pos + 1},{rng(N, order_col)},0)"
+        m = f"MATCH({pos + 1},{span(N, order_col)},0)"
 
         def at(sheet: str, col: str, m: str = m) -> str:
-            return f"INDEX({rng(sheet, col)},{m})"
+            return f"INDEX({span(sheet, col)},{m})"
 
         book.formula(ranking, f"A{row}", at(N, rank_col), rr.rank)
         book.formula(ranking, f"B{row}", at("Data", "A"), neutralise(state))
@@ -381,6 +381,7 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
         for j, c in enumerate(crit):
             ref = f"{_col(5 + j)}{row}"
             v = rr.values[c.id]
+            cached: str | float
             if c.encoding:
                 shown = at("Data", label_col[c.id])
                 cached = "missing" if v is None else category_label(req, state, c.id, v)

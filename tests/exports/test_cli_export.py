@@ -184,3 +184,13 @@ def test_cli_csv_bom_and_no_bom(tmp_path, capsys):
     capsys.readouterr()
     assert main(["export", "--top", "3", "--no-bom", "-o", str(tmp_path / "b.pdf")]) == 2
     assert "--no-bom applies to csv only" in capsys.readouterr().err
+
+
+def test_snapshot_follows_the_same_target_rule(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "window.png"
+    os.mkfifo(fifo)
+    assert main(["snapshot", str(fifo)]) == 2
+    assert "named pipe" in capsys.readouterr().err
+    assert os.path.exists(fifo) and not os.path.isfile(fifo)

@@ -485,8 +485,10 @@ def clean_stale_temporaries(folder: str | os.PathLike[str]) -> list[Path]:
 def atomic_output(targets: Sequence[str | os.PathLike[str]]) -> Iterator[list[Path]]:
     """Yield temporary paths for ``targets``; move them into place if the block succeeds.
 
-    Every target passes :func:`check_target` first.  The temporary files live in a hidden
-    folder next to the first target (same file system, so :func:`os.replace` is atomic), locked
+    Every target passes :func:`check_target` first; a symbolic link to a regular file is
+    written through (the file it points to is replaced, the link kept).  The temporary files
+    live in a hidden folder next to the first target (same file system, so :func:`os.replace`
+    is atomic), locked
     while the export runs; on any exception, including :class:`ExportCancelled`, the folder is
     removed and existing targets are left untouched.  Folders that killed exports left behind
     are removed on the next export to the same folder (:func:`clean_stale_temporaries`).
@@ -497,7 +499,9 @@ def atomic_output(targets: Sequence[str | os.PathLike[str]]) -> Iterator[list[Pa
         When a target cannot be written (missing folder, a file where a folder should be,
         a special file, no permission, disk full).
     """
-    paths = [check_target(t) for t in targets]
+    # A link to a regular file is written through: the file it points to is replaced and the
+    # link stays a link (the temporary folder sits next to that file, on its file system).
+    paths = [p.resolve() if p.is_symlink() else p for p in map(check_target, targets)]
     clean_stale_temporaries(paths[0].parent)
     try:
         tmpdir = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=paths[0].parent))

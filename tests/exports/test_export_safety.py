@@ -254,3 +254,17 @@ def test_preview_speaks_labels_and_units(dataset, fmt):
     ca = next(line for line in meta.splitlines() if line.strip().startswith("California"))
     assert "fails 2 gates" in ca and "Data-center sales-tax exemption" in ca
     assert "Georgia: Energy cost (industrial) 5.5 cents/kWh" in meta
+
+
+def test_a_link_to_a_file_is_written_through(tmp_path, rich_request):
+    """-o LINK, where LINK points to a regular file: the file is updated, the link kept."""
+    real_dir = tmp_path / "shared"
+    real_dir.mkdir()
+    real = real_dir / "board.csv"
+    real.write_text("old")
+    link = tmp_path / "board.csv"
+    link.symlink_to(real)
+    export(rich_request, "csv", link)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert real.read_text(encoding="utf-8-sig").startswith("rank,state")
+    assert leftovers(tmp_path) == [] and leftovers(real_dir) == []

@@ -488,10 +488,10 @@ def atomic_output(targets: Sequence[str | os.PathLike[str]]) -> Iterator[list[Pa
     Every target passes :func:`check_target` first; a symbolic link to a regular file is
     written through (the file it points to is replaced, the link kept).  The temporary files
     live in a hidden folder next to the first target (same file system, so :func:`os.replace`
-    is atomic), locked
-    while the export runs; on any exception, including :class:`ExportCancelled`, the folder is
-    removed and existing targets are left untouched.  Folders that killed exports left behind
-    are removed on the next export to the same folder (:func:`clean_stale_temporaries`).
+    is atomic), locked while the export runs; on any exception, including
+    :class:`ExportCancelled`, the folder is removed and existing targets are left untouched.
+    Folders that killed exports left behind are removed on the next export to the same folder
+    (:func:`clean_stale_temporaries`).
 
     Raises
     ------

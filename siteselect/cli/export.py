@@ -10,7 +10,8 @@ One rule for options and file names (also shown by ``--help``):
 * a suffix that names another format is refused (``--format pdf -o x.png``); a suffix that
   names no format (``x.txt``, ``x.out``) is accepted when ``--format`` is given;
 * an option that does not apply to the format is refused, never silently ignored:
-  ``--paper`` is for pdf only, ``--size`` for png and svg only.
+  ``--paper`` is for pdf only, ``--size`` for png and svg only, ``--no-bom`` for csv only,
+  ``--gpkg-version`` for gpkg only.
 
 Errors (unknown scenario, bad options, a path that cannot be written) are one line on stderr
 and exit status 2.
@@ -36,7 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
         f"Formats: {lines}. The format is --format or, without it, the suffix of -o. A suffix "
         "that names another format is refused (--format pdf -o x.png); a suffix that names no "
         "format (x.txt) is accepted with --format. An option that does not apply to the "
-        "format is refused: --paper is for pdf only, --size for png and svg only.",
+        "format is refused: --paper is for pdf only, --size for png and svg only, --no-bom for "
+        "csv only, --gpkg-version for gpkg only. CSV is UTF-8 with a byte-order mark "
+        "unless --no-bom is given.",
     )
     p.add_argument("--scenario", metavar="NAME", default=None,
                    help="rank with this saved scenario's settings (rank options apply on top)")
@@ -52,6 +55,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
     p.add_argument("--size", metavar="WxH", default=None,
                    help="image size in pixels, e.g. 2400x1575 "
                    "(png and svg only; default: 1600x1050)")
+    p.add_argument("--no-bom", dest="bom", action="store_false", default=None,
+                   help="csv only: plain UTF-8 without the byte-order mark that is written by "
+                   "default (Excel on Windows needs the mark to show accents)")
+    p.add_argument("--gpkg-version", choices=("1.2", "1.3", "1.4"), default=None,
+                   help="gpkg only: GeoPackage version to write (default 1.2, which GDAL 3.6 "
+                   "and the QGIS releases built on it open without a warning)")
     p.add_argument("--title", metavar="TEXT", default=None,
                    help="name shown in the export when no scenario is given")
     p.add_argument("--description", metavar="TEXT", default=None,
@@ -83,6 +92,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.paper is not None and fmt != "pdf":
         raise InputError(f"--paper applies to pdf only, not to {fmt}: leave it out.")
+    if args.bom is not None and fmt != "csv":
+        raise InputError(f"--no-bom applies to csv only, not to {fmt}: leave it out.")
+    if args.gpkg_version is not None and fmt != "gpkg":
+        raise InputError(f"--gpkg-version applies to gpkg only, not to {fmt}: leave it out.")
     if args.size is not None and fmt not in IMAGE_FORMATS:
         raise InputError(f"--size applies to png and svg only, not to {fmt}: leave it out.")
     size = None
@@ -108,7 +121,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     settings = settings_from_args(args, ds, base)
     req = make_request(ds, settings, scenario_name=name, description=description,
                        top_n=args.top, paper=args.paper or "letter")
-    path = export(req, fmt, args.output, size=size)
+    path = export(req, fmt, args.output, size=size, bom=args.bom,
+                  gpkg_version=args.gpkg_version)
     if not args.quiet:
         extra = f" and {metadata_path(path)}" if fmt == "csv" else ""
         if size is not None:

@@ -62,10 +62,14 @@ def export(
     is_cancelled: CancelFn | None = None,
     *,
     size: tuple[int, int] | None = None,
+    bom: bool | None = None,
+    gpkg_version: str | None = None,
 ) -> Path:
     """Write ``request`` as ``fmt`` to ``path`` and return the path written.
 
-    ``size`` (width, height in pixels) applies to the map images (png, svg) only.
+    ``size`` (width, height in pixels) applies to the map images (png, svg) only; ``bom``
+    (start with a UTF-8 byte-order mark, the default) to csv only; ``gpkg_version`` ("1.2",
+    the default, "1.3" or "1.4") to gpkg only.
 
     Raises
     ------
@@ -86,6 +90,14 @@ def export(
         if fmt not in IMAGE_FORMATS:
             raise ExportError(f"An image size applies to png and svg only, not to {fmt}.")
         return writer(request, path, progress, is_cancelled, size=size)
+    if bom is not None:
+        if fmt != "csv":
+            raise ExportError(f"The byte-order mark option applies to csv only, not to {fmt}.")
+        return writer(request, path, progress, is_cancelled, bom=bom)
+    if gpkg_version is not None:
+        if fmt != "gpkg":
+            raise ExportError(f"A GeoPackage version applies to gpkg only, not to {fmt}.")
+        return writer(request, path, progress, is_cancelled, version=gpkg_version)
     return writer(request, path, progress, is_cancelled)
 
 

@@ -19,6 +19,7 @@ import datetime as dt
 import math
 import os
 import shutil
+import stat
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -31,7 +32,13 @@ from siteselect.errors import ExportError, SiteSelectError
 from siteselect.model.criteria import LOWER, Criterion
 from siteselect.model.dataset import Dataset
 from siteselect.model.settings import ScoringSettings
-from siteselect.scoring import METHOD_NAMES, RankedRow, ScoringResult
+from siteselect.model.wording import (
+    category_text,
+    criterion_label,
+    exclusion_text,
+    gate_text,
+)
+from siteselect.scoring import METHOD_NAMES, Exclusion, RankedRow, ScoringResult
 
 ProgressFn = Callable[[float, str], None]
 CancelFn = Callable[[], bool]
@@ -40,6 +47,8 @@ PAPER_SIZES = ("letter", "a4")
 #: Characters that make a spreadsheet read a cell as a formula (or hide one after a tab/CR).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 APP_TITLE = "SiteSelect"
+#: Printed next to the Alaska and Hawaii insets on every exported map.
+INSET_NOTE = "Alaska and Hawaii: insets, not to scale"
 
 NORMALIZATION_NAMES = {
     "minmax": "min-max scaling",
@@ -261,9 +270,12 @@ def run_metadata(req: ExportRequest) -> dict[str, Any]:
         "weights": {c: w for c, w in r.weights.items()},
         "criteria": [criterion_record(req, c) for c in req.criteria()],
         "gates": [str(g) for g in r.gates],
+        "gates_text": [gate_text(ds, g) for g in r.gates],
         "excluded_by_planner": list(req.settings.exclude),
         "excluded": [
-            {"state": e.alternative, "name": ds.names.get(e.alternative, ""), "reason": e.reason}
+            {"state": e.alternative, "name": ds.names.get(e.alternative, ""), "reason": e.reason,
+             "reason_text": exclusion_reason(req, e),
+             "failed_gates": [str(f.gate) for f in e.failed_gates]}
             for e in r.excluded
         ],
         "overrides": [
@@ -281,17 +293,47 @@ def run_metadata(req: ExportRequest) -> dict[str, Any]:
     }
 
 
+def exclusion_reason(req: ExportRequest, exclusion: Exclusion) -> str:
+    """Why a state is not ranked, in the planner's words (every gate it fails, with labels)."""
+    return exclusion_text(req.dataset, exclusion, req.settings)
+
+
+def category_label(req: ExportRequest, state: str, cid: str, value: float | None) -> str:
+    """A state's category as published, with what it means where the catalogue explains it:
+    ``n/a (no statewide sales tax; full points)``.  'missing' when missing."""
+    if value is None:
+        return "missing"
+    text = req.dataset.format_value(state, cid, value)
+    crit = req.dataset.criterion(cid)
+    return category_text(crit, text) if crit.encoding else text
+
+
+def figure_text(crit: Criterion, value: float | None) -> str:
+    """A figure with its unit and every digit (``5.4321 cents/kWh``), a category by its label."""
+    if value is None:
+        return "missing"
+    if crit.encoding:
+        return crit.label_for(value) or number_text(value)
+    return f"{number_text(value)} {crit.unit}".rstrip() if crit.unit else number_text(value)
+
+
 def row_notes(req: ExportRequest, row: RankedRow) -> str:
-    """Per-state notes: missing figures and what-if overrides."""
+    """Per-state notes in the planner's words: missing figures and what-if overrides.
+
+    ``Energy cost (industrial) missing (scored as the worst candidate on that criterion)``;
+    ``Energy cost (industrial) what-if 5.5 cents/kWh (dataset: 9.12 cents/kWh)``.
+    """
+    ds = req.dataset
     notes = []
     policy = MISSING_NAMES.get(req.result.missing_policy, "")
     for cid in row.imputed:
-        notes.append(f"{cid} missing ({policy})")
+        notes.append(f"{criterion_label(ds, cid)} missing ({policy})")
     for o in req.settings.overrides:
         if o.state == row.alternative and o.criterion in req.result.weights:
-            own = req.dataset.value(o.state, o.criterion)
-            notes.append(f"{o.criterion} what-if {number_text(o.value)} "
-                         f"(dataset: {number_text(own)})")
+            crit = ds.criterion(o.criterion)
+            own = ds.value(o.state, o.criterion)
+            notes.append(f"{crit.label} what-if {figure_text(crit, o.value)} "
+                         f"(dataset: {figure_text(crit, own)})")
     return "; ".join(notes)
 
 
@@ -311,17 +353,61 @@ class Checkpoint:
 
 
 # -- safe writing ----------------------------------------------------------------------------
-def check_target(path: Path) -> None:
-    """Refuse a target that is a folder, a read-only file, or in a folder that does not exist."""
-    if path.exists() and path.is_dir():
-        raise ExportError(f"Cannot write {path}: it is a folder, not a file name.")
-    if path.is_file() and not (path.stat().st_mode & 0o222):
-        # Replacing it would succeed (the folder is writable) but would silently undo the
-        # owner's protection; tested by mode bits, as access() says yes to root.
-        raise ExportError(
-            f"Cannot write {path}: the file is read-only. Choose another name or make it "
-            "writable first."
-        )
+#: Prefix of the hidden temporary folders writers use next to their target.
+TEMP_PREFIX = ".siteselect-export-"
+#: The lock file inside a temporary folder; held (flock) for as long as its export runs.
+LOCK_NAME = ".lock"
+#: Where locks cannot be taken (no fcntl), a temporary folder this old is taken as abandoned.
+STALE_AGE_S = 6 * 3600.0
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder, not a file name"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a regular file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a regular file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a regular file"
+    return "not a regular file"
+
+
+def check_target(path: str | os.PathLike[str]) -> Path:
+    """Check that ``path`` may be written by an export; return it as an absolute path.
+
+    The one rule every writer follows (table, workbook, map, report, scenario file, window
+    snapshot): the target either does not exist yet or is a writable regular file (a symbolic
+    link is judged by what it points to), and its folder exists.  Anything else -- a folder, a
+    named pipe, a device, a socket, a dangling link, a read-only file -- is refused before
+    anything is written, so an export never turns a special file into a regular one.
+
+    Raises
+    ------
+    ExportError
+        With a one-line message naming the path and what is wrong with it.
+    """
+    path = Path(path).expanduser().absolute()
+    try:
+        st = path.stat()  # follows a symbolic link to what it points to
+    except (FileNotFoundError, NotADirectoryError):
+        if path.is_symlink():
+            raise ExportError(
+                f"Cannot write {path}: it is a symbolic link to a file that does not exist."
+            ) from None
+        st = None
+    except OSError as exc:
+        raise ExportError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+    if st is not None:
+        if not stat.S_ISREG(st.st_mode):
+            raise ExportError(f"Cannot write {path}: it is {_kind(st.st_mode)}.")
+        if not st.st_mode & 0o222:
+            # Replacing it would succeed (the folder is writable) but would silently undo the
+            # owner's protection; tested by mode bits, as access() says yes to root.
+            raise ExportError(
+                f"Cannot write {path}: the file is read-only. Choose another name or make it "
+                "writable first."
+            )
     parent = path.parent
     if not parent.exists():
         # A parent that is a regular file, or no folder at all.
@@ -333,32 +419,99 @@ def check_target(path: Path) -> None:
         raise ExportError(f"Cannot write {path}: the folder {parent} does not exist.")
     if not parent.is_dir():
         raise ExportError(f"Cannot write {path}: {parent} is not a folder.")
+    return path
+
+
+def _lock(folder: Path) -> Any:
+    """Take the lock of a temporary folder for the life of its export (None without fcntl)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    fh = open(folder / LOCK_NAME, "wb")  # noqa: SIM115 - held until the export ends
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # pragma: no cover - a file system without locks
+        fh.close()
+        return None
+    return fh
+
+
+def _abandoned(folder: Path) -> bool:
+    """True when no running export owns ``folder`` (its owner was killed)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        fcntl = None  # type: ignore[assignment]
+    lock = folder / LOCK_NAME
+    if fcntl is not None and lock.is_file():
+        try:
+            with open(lock, "rb") as fh:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+            return True
+        except OSError:
+            return False  # held: an export is writing there now
+    try:
+        age = dt.datetime.now().timestamp() - folder.stat().st_mtime
+    except OSError:
+        return False
+    # A folder without a lock file is either being set up this instant or very old.
+    return age > (60.0 if fcntl is not None else STALE_AGE_S)
+
+
+def clean_stale_temporaries(folder: str | os.PathLike[str]) -> list[Path]:
+    """Remove temporary export folders in ``folder`` left behind by exports that were killed.
+
+    A running export holds a lock on its folder, so only abandoned ones are removed.  Returns
+    the folders removed; trouble (no permission, a folder vanishing meanwhile) is ignored.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(TEMP_PREFIX) or entry.is_symlink() or not entry.is_dir():
+            continue
+        if _abandoned(entry):
+            shutil.rmtree(entry, ignore_errors=True)
+            if not entry.exists():
+                removed.append(entry)
+    return removed
 
 
 @contextlib.contextmanager
 def atomic_output(targets: Sequence[str | os.PathLike[str]]) -> Iterator[list[Path]]:
     """Yield temporary paths for ``targets``; move them into place if the block succeeds.
 
-    The temporary files live in a hidden folder next to the first target (same file system,
-    so :func:`os.replace` is atomic).  On any exception, including :class:`ExportCancelled`,
-    the temporary folder is removed and existing targets are left untouched.
+    Every target passes :func:`check_target` first; a symbolic link to a regular file is
+    written through (the file it points to is replaced, the link kept).  The temporary files
+    live in a hidden folder next to the first target (same file system, so :func:`os.replace`
+    is atomic), locked while the export runs; on any exception, including
+    :class:`ExportCancelled`, the folder is removed and existing targets are left untouched.
+    Folders that killed exports left behind are removed on the next export to the same folder
+    (:func:`clean_stale_temporaries`).
 
     Raises
     ------
     ExportError
         When a target cannot be written (missing folder, a file where a folder should be,
-        no permission, disk full).
+        a special file, no permission, disk full).
     """
-    paths = [Path(t).expanduser().absolute() for t in targets]
-    for p in paths:
-        check_target(p)
+    # A link to a regular file is written through: the file it points to is replaced and the
+    # link stays a link (the temporary folder sits next to that file, on its file system).
+    paths = [p.resolve() if p.is_symlink() else p for p in map(check_target, targets)]
+    clean_stale_temporaries(paths[0].parent)
     try:
-        tmpdir = Path(tempfile.mkdtemp(prefix=".siteselect-export-", dir=paths[0].parent))
+        tmpdir = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=paths[0].parent))
     except OSError as exc:
         raise ExportError(
             f"Cannot write {paths[0]}: {exc.strerror or exc} (folder {paths[0].parent})."
         ) from None
+    lock = None
     try:
+        lock = _lock(tmpdir)
         temps = [tmpdir / p.name for p in paths]
         try:
             yield temps
@@ -375,12 +528,16 @@ def atomic_output(targets: Sequence[str | os.PathLike[str]]) -> Iterator[list[Pa
         for tmp in temps:
             if not tmp.exists():
                 raise ExportError(f"Cannot write {paths[0]}: the writer produced no file.")
+        for final in paths:
+            check_target(final)  # again: a special file may have appeared meanwhile
         try:
             for tmp, final in zip(temps, paths, strict=True):
                 os.replace(tmp, final)
         except OSError as exc:
             raise ExportError(f"Cannot write {paths[0]}: {exc.strerror or exc}.") from exc
     finally:
+        if lock is not None:
+            lock.close()
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 

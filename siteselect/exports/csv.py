@@ -1,6 +1,8 @@
 """CSV export: the ranked shortlist as one table, its run metadata in a JSON companion file.
 
-``OUT.csv`` is UTF-8 (no byte-order mark), comma separated, with exactly one header row and one
+``OUT.csv`` is UTF-8 with a byte-order mark by default, so that Excel on Windows reads accents
+and dashes correctly (``bom=False``, or ``--no-bom`` on the command line, writes plain UTF-8 for
+tools that do not expect one); comma separated, with exactly one header row and one
 row per listed state in rank order:
 
 ``rank, state, name, score``
@@ -10,7 +12,9 @@ row per listed state in rank order:
     criterion's unit (categories as their documented numeric encoding; a what-if override
     replaces the dataset figure); empty where the figure is missing;
 ``<criterion id>_label``
-    for categorical criteria only, the category as published (e.g. ``yes``, ``limited``);
+    for categorical criteria only, the category as published (e.g. ``yes``, ``limited``),
+    with its meaning where the catalogue gives one (``n/a (no statewide sales tax; full
+    points)``);
 ``<criterion id>_points``
     the criterion's contribution to the score in points;
 ``notes``
@@ -43,6 +47,7 @@ from siteselect.exports.common import (
     ExportRequest,
     ProgressFn,
     atomic_output,
+    category_label,
     neutralise,
     row_notes,
     run_metadata,
@@ -93,7 +98,7 @@ def table_rows(req: ExportRequest) -> list[list[object]]:
             v = row.values[c.id]
             cells.append("" if v is None else v)
             if c.is_categorical:
-                cells.append("" if v is None else ds.format_value(row.alternative, c.id, v))
+                cells.append("" if v is None else category_label(req, row.alternative, c.id, v))
         cells += [round(row.contributions[c.id], 6) for c in crit]
         cells.append(row_notes(req, row))
         cells.append(req.scenario_name)
@@ -114,8 +119,13 @@ def write_csv(
     path: str | os.PathLike[str],
     progress: ProgressFn | None = None,
     is_cancelled: CancelFn | None = None,
+    *,
+    bom: bool = True,
 ) -> Path:
     """Write ``path`` (the table) and its ``.meta.json`` companion; return ``path``.
+
+    ``bom``: start the table with a UTF-8 byte-order mark (the default; Excel needs it to
+    read the file as UTF-8).  The JSON companion never has one.
 
     Raises
     ------
@@ -125,12 +135,13 @@ def write_csv(
     step = Checkpoint(progress, is_cancelled)
     step(0.0, "Preparing the table")
     meta = {"format": META_FORMAT, "format_version": META_VERSION,
-            "table": Path(path).name, "columns": header(req),
+            "table": Path(path).name, "encoding": "UTF-8 with BOM" if bom else "UTF-8",
+            "columns": header(req),
             "column_units": column_units(req), **run_metadata(req)}
     rows = table_rows(req)
     target, meta_target = Path(path), metadata_path(path)
     with atomic_output([target, meta_target]) as (tmp, tmp_meta):
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
+        with tmp.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\r\n")
             writer.writerow([neutralise(h) for h in header(req)])
             for i, r in enumerate(rows):

@@ -1,9 +1,12 @@
 """GeoJSON and GeoPackage export: state polygons carrying rank, score and figures.
 
-Both formats hold one feature per state: the ranked states (the first ``top_n`` when a number
-is given) and, when every ranked state is listed, also the states that were not ranked, with
-empty rank and score and the reason in ``excluded_reason``.  Attributes: ``state``, ``name``,
-``state_fips``, ``rank``, ``score``, ``ranked``, ``excluded_reason``, for every weighted criterion
+Both formats hold one feature per state, whatever ``top_n`` is: every ranked state in rank
+order, then the states that were not ranked, with empty rank and score and the reason in
+``excluded_reason`` (in words, naming every gate failed; ``failed_gates`` lists the gates as
+``energy_cost<=9`` ids).  ``shortlisted`` is true for the first ``top_n`` ranked states (all
+ranked states when no number is given), so a GIS user can filter or style the shortlist and
+still see the whole map.  Attributes: ``state``, ``name``, ``state_fips``, ``rank``, ``score``,
+``ranked``, ``shortlisted``, ``excluded_reason``, ``failed_gates``, for every weighted criterion
 ``<id>`` (the figure used, empty where missing; for categorical criteria also ``<id>_label``,
 the category as published) and ``<id>_points``, ``notes``, and the run
 fields ``scenario``, ``method``, ``dataset_version`` and ``exported_at`` (so the provenance
@@ -11,7 +14,9 @@ survives any GIS tool).
 
 * GeoJSON: RFC 7946, WGS 84 (EPSG:4326) longitude/latitude; the full run metadata is in the
   top-level member ``"siteselect"`` (a foreign member that GIS tools keep or ignore).
-* GeoPackage: layer ``ranking`` (EPSG:4326) plus the attribute tables ``run_metadata``
+* GeoPackage (version 1.2 by default, which GDAL 3.6 and the QGIS releases built on it read
+  without a warning; ``version="1.3"`` or ``"1.4"`` on request): layer ``ranking``
+  (EPSG:4326) plus the attribute tables ``run_metadata``
   (key, value), ``criteria`` (unit, direction and provenance of each weighted criterion) and
   ``excluded`` (state, name, reason); the run metadata is also stored as layer metadata.
 """
@@ -29,17 +34,23 @@ from siteselect.exports.common import (
     ExportRequest,
     ProgressFn,
     atomic_output,
+    category_label,
+    exclusion_reason,
     row_notes,
     run_metadata,
 )
 from siteselect.model.geography import load_states
 
 OUTPUT_CRS = "EPSG:4326"
+#: GeoPackage versions that can be asked for; the first is the default.
+GPKG_VERSIONS = ("1.2", "1.3", "1.4")
+DEFAULT_GPKG_VERSION = GPKG_VERSIONS[0]
 COORD_DECIMALS = 6
 
 
 def feature_records(req: ExportRequest) -> list[dict[str, Any]]:
-    """Attribute records, one per state written, in rank order then unranked by code."""
+    """Attribute records, one per state: every ranked state in rank order, then the states
+    not ranked by code.  ``top_n`` only decides which carry ``shortlisted = True``."""
     ds, r = req.dataset, req.result
     crit = req.criteria()
     common = {
@@ -48,8 +59,9 @@ def feature_records(req: ExportRequest) -> list[dict[str, Any]]:
         "dataset_version": req.dataset_version,
         "exported_at": req.exported_text,
     }
+    listed = req.shown_count
     out: list[dict[str, Any]] = []
-    for row in req.rows():
+    for i, row in enumerate(r.rows(None)):
         rec: dict[str, Any] = {
             "state": row.alternative,
             "name": ds.names[row.alternative],
@@ -57,41 +69,44 @@ def feature_records(req: ExportRequest) -> list[dict[str, Any]]:
             "rank": row.rank,
             "score": row.score,
             "ranked": True,
+            "shortlisted": i < listed,
             "excluded_reason": None,
+            "failed_gates": None,
         }
         for c in crit:
             rec[c.id] = row.values[c.id]
             if c.is_categorical:
                 v = row.values[c.id]
                 rec[f"{c.id}_label"] = (None if v is None
-                                        else ds.format_value(row.alternative, c.id, v))
+                                        else category_label(req, row.alternative, c.id, v))
         for c in crit:
             rec[f"{c.id}_points"] = row.contributions[c.id]
         rec["notes"] = row_notes(req, row)
         rec.update(common)
         out.append(rec)
-    if req.top_n is None or req.top_n >= len(r):
-        for e in sorted(r.excluded, key=lambda e: e.alternative):
-            rec = {
-                "state": e.alternative,
-                "name": ds.names[e.alternative],
-                "state_fips": ds.fips[e.alternative],
-                "rank": None,
-                "score": None,
-                "ranked": False,
-                "excluded_reason": e.reason,
-            }
-            for c in crit:
-                v = ds.value(e.alternative, c.id)
-                rec[c.id] = v
-                if c.is_categorical:
-                    rec[f"{c.id}_label"] = (None if v is None
-                                            else ds.format_value(e.alternative, c.id, v))
-            for c in crit:
-                rec[f"{c.id}_points"] = None
-            rec["notes"] = ""
-            rec.update(common)
-            out.append(rec)
+    for e in sorted(r.excluded, key=lambda e: e.alternative):
+        rec = {
+            "state": e.alternative,
+            "name": ds.names[e.alternative],
+            "state_fips": ds.fips[e.alternative],
+            "rank": None,
+            "score": None,
+            "ranked": False,
+            "shortlisted": False,
+            "excluded_reason": exclusion_reason(req, e),
+            "failed_gates": ", ".join(str(f.gate) for f in e.failed_gates) or None,
+        }
+        for c in crit:
+            v = ds.value(e.alternative, c.id)
+            rec[c.id] = v
+            if c.is_categorical:
+                rec[f"{c.id}_label"] = (None if v is None
+                                        else category_label(req, e.alternative, c.id, v))
+        for c in crit:
+            rec[f"{c.id}_points"] = None
+        rec["notes"] = ""
+        rec.update(common)
+        out.append(rec)
     return out
 
 
@@ -175,10 +190,27 @@ def write_gpkg(
     path: str | os.PathLike[str],
     progress: ProgressFn | None = None,
     is_cancelled: CancelFn | None = None,
+    *,
+    version: str = DEFAULT_GPKG_VERSION,
 ) -> Path:
-    """Write a GeoPackage with the ``ranking`` layer and metadata tables; return ``path``."""
+    """Write a GeoPackage with the ``ranking`` layer and metadata tables; return ``path``.
+
+    ``version`` is the GeoPackage version written ("1.2" by default: GDAL 3.6, still common
+    in QGIS long-term releases, warns when it opens 1.4).
+
+    Raises
+    ------
+    ExportError
+        For an unknown version or a file that cannot be written; ExportCancelled if cancelled.
+    """
     import pandas as pd
     import pyogrio
+
+    if version not in GPKG_VERSIONS:
+        from siteselect.errors import ExportError
+
+        raise ExportError(f"Unknown GeoPackage version {version!r}; choose one of "
+                          f"{', '.join(GPKG_VERSIONS)}.")
 
     step = Checkpoint(progress, is_cancelled)
     step(0.0, "Loading the state boundaries")
@@ -190,12 +222,15 @@ def write_gpkg(
     meta_df = pd.DataFrame({"key": list(flat_meta), "value": list(flat_meta.values())})
     crit_df = pd.DataFrame(meta["criteria"]) if meta["criteria"] else pd.DataFrame(
         {"id": []})
-    excl_df = pd.DataFrame(meta["excluded"], columns=["state", "name", "reason"])
+    excl_df = pd.DataFrame(
+        [{"state": e["state"], "name": e["name"], "reason": e["reason_text"],
+          "failed_gates": ", ".join(e["failed_gates"])} for e in meta["excluded"]],
+        columns=["state", "name", "reason", "failed_gates"])
     target = Path(path)
     with atomic_output([target]) as (tmp,):
         step(0.3, "Writing the ranking layer")
         pyogrio.write_dataframe(
-            gdf, tmp, layer="ranking", driver="GPKG",
+            gdf, tmp, layer="ranking", driver="GPKG", dataset_options={"VERSION": version},
             layer_metadata={"DESCRIPTION": "SiteSelect ranking", **{
                 k.upper(): v for k, v in flat_meta.items()
                 if k in ("scenario", "exported_at", "dataset_version", "method_name")}},

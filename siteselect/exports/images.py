@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from siteselect.errors import ExportError
 from siteselect.exports.common import (
+    INSET_NOTE,
     CancelFn,
     Checkpoint,
     ExportRequest,
@@ -123,6 +124,16 @@ def paint_map(painter: Any, pic: MapPicture, width: float, height: float) -> Non
     painter.setPen(QPen(QColor(200, 204, 212), 1.2 * unit))
     for fx0, fy0, fx1, fy1 in pic.frames:
         painter.drawRect(QRectF(pt(fx0, fy1), pt(fx1, fy0)))
+    if pic.frames:
+        # the same words as the PDF, just above the insets
+        corner = pt(min(f[0] for f in pic.frames), max(f[3] for f in pic.frames))
+        saved_pen = painter.pen()
+        painter.setPen(muted)
+        painter.setFont(font(12))
+        painter.drawText(QRectF(corner.x() + 2 * unit, corner.y() - 20 * unit, 500 * unit,
+                                18 * unit),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, INSET_NOTE)
+        painter.setPen(saved_pen)
     outline = QPen(QColor(255, 255, 255), 0.9 * unit)
     outline.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
     painter.setPen(outline)

@@ -154,10 +154,14 @@ def map_picture(req: ExportRequest) -> MapPicture:
                                         else f" (data year {years[0]})" if years else "")
         + f". Boundaries: US Census Bureau cb_2016_us_state_500k. Dataset {req.dataset_version}."
     )
-    gates = [str(g) for g in r.gates]
+    # the planner's words: labels and units, not ids (energy_cost<=9)
+    from siteselect.model.wording import count_text, gate_text
+
+    gates = [gate_text(req.dataset, g) for g in r.gates]
     what_if = sorted({o.state for o in req.settings.overrides if o.criterion in r.weights})
     subtitle = (
-        f"{METHOD_NAMES[r.method].capitalize()} of {len(r.criteria)} criteria; "
+        f"{METHOD_NAMES[r.method].capitalize()} of "
+        f"{count_text(len(r.criteria), 'criterion', 'criteria')}; "
         + (f"gate{'s' if len(gates) > 1 else ''} {', '.join(gates)}; " if gates else "")
         + (f"what-if values for {', '.join(what_if)}; " if what_if else "")
         + f"{len(r)} states ranked"

@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape
 from siteselect import __version__
 from siteselect.exports.common import (
     APP_TITLE,
+    INSET_NOTE,
     MISSING_NAMES,
     NORMALIZATION_NAMES,
     CancelFn,
@@ -29,9 +30,11 @@ from siteselect.exports.common import (
     ProgressFn,
     atomic_output,
     direction_text,
+    exclusion_reason,
     method_text,
 )
 from siteselect.exports.mapstyle import MapPicture, map_picture
+from siteselect.model.wording import category_meaning, category_text, gate_text, note_text
 
 FONT_CANDIDATES = (
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -64,8 +67,8 @@ CID_FONTS = (
                       (0x3200, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
                       (0xFF00, 0xFFEF), (0x20000, 0x2FFFF))),
 )
-#: Narrowest column (points) for a criterion's figures; more criteria than fit go to a further
-#: table with the same rows.
+#: Narrowest column (points) for a criterion's figures; with more criteria than fit, each
+#: state's row wraps onto further lines.
 MIN_FIGURE_COLUMN = 50.0
 INK = (0.12, 0.14, 0.18)
 MUTED = (0.38, 0.40, 0.45)
@@ -271,6 +274,14 @@ def _map_flowable(pic: MapPicture, width: float, height: float) -> Any:
                 x0, y0 = xy(fx0, fy0)
                 x1, y1 = xy(fx1, fy1)
                 c.rect(x0, y0, x1 - x0, y1 - y0, stroke=1, fill=0)
+            if pic.frames:
+                # said beside the insets themselves, where the eye compares sizes
+                fx0 = min(f[0] for f in pic.frames)
+                fy1 = max(f[3] for f in pic.frames)
+                tx, ty = xy(fx0, fy1)
+                c.setFillColor(Color(*MUTED))
+                c.setFont(font, 6.2)
+                c.drawString(tx + 1, ty + 3, INSET_NOTE)
             # states
             c.setLineWidth(0.35)
             c.setLineJoin(1)
@@ -449,12 +460,13 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
         ])
     weights_table = _table(wdata, [frame_width * f for f in (0.42, 0.12, 0.2, 0.12, 0.14)],
                            align_right=(3,))
-    gates = [str(g) for g in r.gates]
+    gates = [gate_text(ds, g) for g in r.gates]
     extra = []
     if gates:
-        extra.append("Hard gates: " + ", ".join(gates) + ".")
+        extra.append("Hard gates: " + "; ".join(gates) + ".")
     if req.settings.exclude:
-        extra.append("Excluded by the planner: " + ", ".join(req.settings.exclude) + ".")
+        extra.append("Excluded by the planner: " + ", ".join(
+            ds.names.get(s, s) for s in req.settings.exclude) + ".")
     if r.method != "topsis":
         extra.append("Normalisation: "
                      + NORMALIZATION_NAMES.get(r.normalization, r.normalization) + ".")
@@ -462,76 +474,69 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
     story.append(KeepTogether([weights_table, Spacer(1, 4), _p(" ".join(extra), st["note"])]))
     step(0.35, "Writing the ranking")
 
-    # top-N table with figures; with many criteria, several tables of at most `per` columns
+    # top-N table with figures.  With more criteria than fit across the page, each state's
+    # row wraps onto balanced lines (8 criteria: two lines of 4) and is never split across
+    # pages, instead of a second, mostly empty table repeating the states.
     story.append(CondPageBreak(160))
     title = f"Top {len(rows)} states" if req.top_n else "Ranking"
     story.append(_p(title, st["h2"]))
-    fixed = [24.0, 74.0, 30.0]
-    per = max(1, int((frame_width - sum(fixed)) // MIN_FIGURE_COLUMN))
-    chunks = [crit[i:i + per] for i in range(0, len(crit), per)] or [[]]
+    fixed = [24.0, 86.0, 29.0]  # the state column fits "District of Columbia"
+    lines = _line_split(len(crit), frame_width - sum(fixed))
     any_over = False
     any_missing = False
-    for part, cols in enumerate(chunks):
-        n_c = len(cols)
-        cw = (frame_width - sum(fixed)) / max(1, n_c)
-        if len(chunks) > 1:
-            story.append(_p(_part_note(part, per, len(crit)), st["note"]))
-        head = ["Rank", "State", "Score"] + [
-            _p(f"{c.label}" + (f" ({c.unit})" if not c.encoding else ""), st["head"],
-               width=cw - 5)
-            for c in cols
-        ]
-        data: list[list[Any]] = [head]
-        for row in rows:
-            cells: list[Any] = [str(row.rank), ds.names[row.alternative], f"{row.score:.1f}"]
-            for c in cols:
-                v = row.values[c.id]
-                if v is None:
-                    text = "missing†"
-                    any_missing = True
-                else:
-                    text = ds.format_value(row.alternative, c.id, v, with_unit=False)
-                if (row.alternative, c.id) in over:
-                    text += " *"
-                    any_over = True
-                cells.append(_p(text, st["cell"], width=cw - 5) if len(text) > 8 else text)
-            data.append(cells)
-        story.append(_table(data, fixed + [cw] * n_c,
-                            align_right=tuple([0, 2] + [3 + j for j in range(n_c)]),
-                            highlight=min(3, len(rows))))
-        if part + 1 < len(chunks):
-            story.append(Spacer(1, 8))
+    meanings: dict[tuple[str, str], str] = {}
+
+    def figure_cell(row: Any, c: Any, width: float) -> Any:
+        nonlocal any_over, any_missing
+        v = row.values[c.id]
+        if v is None:
+            text = "missing\u2020"
+            any_missing = True
+        else:
+            text = ds.format_value(row.alternative, c.id, v, with_unit=False)
+            meaning = category_meaning(c, text) if c.encoding else None
+            if meaning is not None:
+                full = category_text(c, text).endswith("; full points)")
+                meanings[(c.id, text)] = (
+                    f"{text} on {c.label} means {meaning}"
+                    + ("; it earns full points, like the best category" if full else ""))
+                text += " \u2021"
+        if (row.alternative, c.id) in over:
+            text += " *"
+            any_over = True
+        return _p(text, st["cell"], width=width - 5) if len(text) > 8 else text
+
+    story.append(_wrapped_table(
+        rows, crit, lines, fixed, frame_width,
+        head=lambda c, w: _p(f"{c.label}" + (f" ({c.unit})" if not c.encoding else ""),
+                             st["head"], width=w - 5),
+        cell=figure_cell, names=ds.names))
     notes = []
     if any_over:
         notes.append("* what-if value replacing the published figure (see What-if values).")
     if any_missing:
-        notes.append("† figure missing from the source; "
+        notes.append("\u2020 figure missing from the source; "
                      + MISSING_NAMES[r.missing_policy] + ".")
+    for text in meanings.values():
+        notes.append(f"\u2021 {text}.")
     if notes:
         story.append(_p(" ".join(notes), st["note"]))
     step(0.55, "Writing the points")
 
-    # points table, split the same way
+    # points table, wrapped the same way
     story.append(CondPageBreak(160))
     story.append(_p("Where each score comes from (points)", st["h2"]))
     story.append(_p(
         "Each criterion's contribution in points: 100 x weight x normalised value"
         + (", adding up to the score." if r.method == "wsm" else
-           " (an additive view; this method's score is not a plain sum)."), st["note"]))
-    for part, cols in enumerate(chunks):
-        n_c = len(cols)
-        cw = (frame_width - sum(fixed)) / max(1, n_c)
-        if len(chunks) > 1:
-            story.append(_p(_part_note(part, per, len(crit)), st["note"]))
-        pdata: list[list[Any]] = [["Rank", "State", "Score"] + [
-            _p(c.label, st["head"], width=cw - 5) for c in cols]]
-        for row in rows:
-            pdata.append([str(row.rank), ds.names[row.alternative], f"{row.score:.1f}"]
-                         + [f"{round(row.contributions[c.id], 1) + 0.0:.1f}" for c in cols])
-        story.append(_table(pdata, fixed + [cw] * n_c,
-                            align_right=tuple([0, 2] + [3 + j for j in range(n_c)])))
-        if part + 1 < len(chunks):
-            story.append(Spacer(1, 8))
+           " (an additive view; this method's score is not a plain sum).")
+        + (" Full points on a criterion are 100 x its weight." if meanings else ""),
+        st["note"]))
+    story.append(_wrapped_table(
+        rows, crit, lines, fixed, frame_width,
+        head=lambda c, w: _p(c.label, st["head"], width=w - 5),
+        cell=lambda row, c, w: f"{round(row.contributions[c.id], 1) + 0.0:.1f}",
+        names=ds.names))
 
     # excluded
     story.append(CondPageBreak(80))
@@ -540,7 +545,7 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
         edata: list[list[Any]] = [["State", "Reason"]]
         for e in r.excluded:
             edata.append([f"{ds.names[e.alternative]} ({e.alternative})",
-                          _p(e.reason, st["small"])])
+                          _p(exclusion_reason(req, e), st["small"])])
         story.append(_table(edata, [frame_width * 0.3, frame_width * 0.7]))
     else:
         story.append(_p("None: every state passed the gates and the missing-data policy.",
@@ -559,7 +564,7 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
     if r.warnings:
         story.append(_p("Notes on the data", st["h2"]))
         for w in r.warnings:
-            story.append(_p("• " + w, st["base"]))
+            story.append(_p("• " + note_text(ds, w), st["base"]))
     step(0.7, "Writing the sources")
 
     # sources
@@ -580,10 +585,74 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
     return story
 
 
-def _part_note(part: int, per: int, total: int) -> str:
-    first = part * per + 1
-    last = min(total, first + per - 1)
-    return f"Criteria {first}-{last} of {total}"
+def _line_split(n_criteria: int, width: float) -> list[int]:
+    """How many criteria go on each line of a state's row: as few lines as fit, balanced."""
+    per = max(1, int(width // MIN_FIGURE_COLUMN))
+    lines = max(1, -(-n_criteria // per))
+    base, extra = divmod(n_criteria, lines)
+    return [base + (1 if i < extra else 0) for i in range(lines)]
+
+
+def _wrapped_table(rows: list[Any], crit: list[Any], lines: list[int], fixed: list[float],
+                   frame_width: float, *, head: Any, cell: Any, names: dict[str, str]) -> Any:
+    """Rank, state and score, then the criteria on ``len(lines)`` lines per state.
+
+    Each state's lines are kept on one page (NOSPLIT) and the header's lines repeat on every
+    page; rank, state and score span the state's lines.
+    """
+    from reportlab.lib.colors import Color
+    from reportlab.platypus import Table, TableStyle
+
+    font, bold = _fonts()
+    n_lines = len(lines)
+    per = max(lines) if lines else 0
+    cw = (frame_width - sum(fixed)) / max(1, per)
+    starts = [sum(lines[:i]) for i in range(n_lines)]
+    data: list[list[Any]] = []
+    for li in range(n_lines):
+        cols = crit[starts[li]:starts[li] + lines[li]]
+        first = ["Rank", "State", "Score"] if li == 0 else ["", "", ""]
+        data.append(first + [head(c, cw) for c in cols] + [""] * (per - len(cols)))
+    if not data:
+        data.append(["Rank", "State", "Score"])
+    h = len(data)
+    for row in rows:
+        for li in range(n_lines or 1):
+            cols = crit[starts[li]:starts[li] + lines[li]] if lines else []
+            first = ([str(row.rank), names[row.alternative], f"{row.score:.1f}"] if li == 0
+                     else ["", "", ""])
+            data.append(first + [cell(row, c, cw) for c in cols] + [""] * (per - len(cols)))
+    t = Table(data, colWidths=fixed + [cw] * per, repeatRows=h)
+    style: list[Any] = [
+        ("FONT", (0, 0), (-1, -1), font, 8),
+        ("FONT", (0, 0), (-1, h - 1), bold, 7.5),
+        ("TEXTCOLOR", (0, 0), (-1, -1), Color(*INK)),
+        ("BACKGROUND", (0, 0), (-1, h - 1), Color(*HEAD_BG)),
+        ("LINEBELOW", (0, h - 1), (-1, h - 1), 0.6, Color(*MUTED)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("ALIGN", (0, 0), (0, -1), "RIGHT"),
+        ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
+    ]
+    step = max(1, n_lines)
+    for s_i in range(len(rows)):
+        r0 = h + s_i * step
+        r1 = r0 + step - 1
+        style.append(("LINEBELOW", (0, r1), (-1, r1), 0.25, Color(*RULE)))
+        if step > 1:
+            style.append(("NOSPLIT", (0, r0), (-1, r1)))
+            for col in range(3):
+                style.append(("SPAN", (col, r0), (col, r1)))
+        if s_i < 3:
+            style.append(("BACKGROUND", (0, r0), (-1, r1), Color(*TOP_BG)))
+    if h > 1:
+        for col in range(3):
+            style.append(("SPAN", (col, 0), (col, h - 1)))
+    t.setStyle(TableStyle(style))
+    return t
 
 
 def _source_cell(source: str, url: str, style: Any) -> Any:

@@ -10,34 +10,50 @@ from __future__ import annotations
 import io
 
 from siteselect.exports.common import (
-    NORMALIZATION_NAMES,
     CancelFn,
     Checkpoint,
     ExportRequest,
     ProgressFn,
-    number_text,
+    exclusion_reason,
+    figure_text,
 )
-from siteselect.scoring import METHOD_NAMES
+from siteselect.model.wording import (
+    count_text,
+    criterion_label,
+    gate_text,
+    method_label,
+    missing_label,
+    normalization_label,
+)
 
 PREVIEW_ROWS = 5
 
 
 def metadata_lines(req: ExportRequest) -> list[str]:
-    r = req.result
+    """The run in the planner's words: labels and units, never ids."""
+    r, ds = req.result, req.dataset
     lines = [
         f"Scenario: {req.title}",
         f"Dataset version: {req.dataset_version}",
-        f"Method: {METHOD_NAMES[r.method]}; normalisation: "
-        f"{NORMALIZATION_NAMES.get(r.normalization, r.normalization)}; missing figures: "
-        f"{r.missing_policy}",
-        "Weights: " + ", ".join(f"{c} {w:.1%}" for c, w in r.weights.items()),
-        f"States: {req.shown_count} listed of {len(r)} ranked; {len(r.excluded)} not ranked",
+        f"Method: {method_label(r.method)}; normalisation: "
+        f"{normalization_label(r.normalization, r.method)}; {missing_label(r.missing_policy)}",
+        "Weights: " + ", ".join(f"{criterion_label(ds, c)} {w:.1%}"
+                                for c, w in r.weights.items()),
+        f"States: {req.shown_count} listed of {len(r)} ranked; "
+        f"{len(r.excluded)} not ranked; "
+        f"{count_text(len(r.criteria), 'criterion', 'criteria')} weighted",
     ]
     if r.gates:
-        lines.append("Gates: " + ", ".join(str(g) for g in r.gates))
+        lines.append("Gates: " + "; ".join(gate_text(ds, g) for g in r.gates))
+    if r.excluded:
+        lines.append("Not ranked:")
+        lines.extend(f"  {ds.names.get(e.alternative, e.alternative)}: "
+                     f"{exclusion_reason(req, e)}" for e in r.excluded)
     if req.settings.overrides:
-        lines.append("What-if values: " + ", ".join(
-            f"{o.state} {o.criterion}={number_text(o.value)}" for o in req.settings.overrides))
+        lines.append("What-if values: " + "; ".join(
+            f"{ds.names.get(o.state, o.state)}: {criterion_label(ds, o.criterion)} "
+            f"{figure_text(ds.criterion(o.criterion), o.value)}"
+            for o in req.settings.overrides))
     return lines
 
 
@@ -77,13 +93,16 @@ def preview(
             out.append(f"{row.rank:>3}  {row.alternative}  {ds.names[row.alternative]:<16} "
                        f"{row.score:6.2f}")
     elif fmt in ("geojson", "gpkg"):
-        n = len(rows) + (len(req.result.excluded) if req.top_n is None or
-                         req.top_n >= len(req.result) else 0)
-        kind = "GeoJSON" if fmt == "geojson" else "GeoPackage (layer 'ranking' + metadata tables)"
-        out.append(f"{kind}, EPSG:4326: {n} state polygons.")
+        n = len(req.result) + len(req.result.excluded)
+        kind = ("GeoJSON" if fmt == "geojson" else
+                "GeoPackage 1.2 (layer 'ranking' + metadata tables)")
+        out.append(f"{kind}, EPSG:4326: {n} state polygons, every state; the first "
+                   f"{len(rows)} ranked are marked shortlisted.")
         labels = [f"{c.id}_label" for c in req.criteria() if c.is_categorical]
-        attrs = ["state", "name", "rank", "score"] + list(req.result.criteria) + labels + [
-            "<id>_points", "excluded_reason", "notes", "scenario", "dataset_version"]
+        attrs = ["state", "name", "rank", "score", "shortlisted"] + list(
+            req.result.criteria) + labels + [
+            "<id>_points", "excluded_reason", "failed_gates", "notes", "scenario",
+            "dataset_version"]
         out.append("Attributes: " + ", ".join(attrs))
     elif fmt == "pdf":
         from siteselect.exports.pdf import render_pdf

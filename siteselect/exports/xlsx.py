@@ -3,11 +3,11 @@
 Sheets, in order:
 
 ``Ranking``
-    the listed states in rank order: rank (a formula counting higher scores), state, name,
-    score (a live formula: 100 x ``SUMPRODUCT`` of the weight row and the state's normalised
-    values for the weighted sum; the matching live formula for the weighted product and
-    TOPSIS), each weighted criterion's figure and its points (formulas), and notes (missing
-    figures, what-if values).
+    the first N positions (all ranked states, or ``top_n``) in rank order, each row looked up
+    live (``INDEX``/``MATCH`` on the Order column of ``Normalised``, which covers every ranked
+    state): rank, state, name, score, each weighted criterion's figure (categories by their
+    published label), its points, and notes (missing figures, what-if values).  After a
+    weight or a figure is edited the rows show the new top N in the new order.
 ``Weights``
     one row per weighted criterion; the **points** column is the input a reviewer edits, the
     share column (points / total) feeds every score.
@@ -19,13 +19,16 @@ Sheets, in order:
 ``Normalised``
     the normalised values (formulas over ``Values used``: min-max as (x - min) / (max - min), or
     (max - x) / (max - min) when lower is better; z-score, rank or vector normalisation when
-    chosen), the weight row, and every ranked state's score and rank.
+    chosen), the weight row, and every ranked state's score (100 x ``SUMPRODUCT`` of the weight
+    row and the normalised values for the weighted sum; the matching formula for the weighted
+    product and TOPSIS), rank and order (its position 1..n, ties by row).
 ``Excluded``, ``Sources``, ``Method``
     states not ranked with the reason; provenance per criterion; the run's metadata and the
     method in plain words.
 
-Editing a weight or a figure recomputes the normalised values, scores and ranks.  Rows keep
-the export's order (the Rank column shows the new rank).  The cached values stored with every
+Editing a weight or a figure recomputes the normalised values, scores, ranks and the Ranking
+sheet's order.  The Method sheet's weights line is a formula over the weight cells; counts
+and years are numbers.  The cached values stored with every
 formula are the application's own numbers, so a reader that does not recalculate sees exactly
 what the app showed.  User text that would start a formula is written with a leading
 apostrophe as plain text.
@@ -36,9 +39,12 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
+
+import numpy as np
 
 from siteselect.exports.common import (
     MISSING_NAMES,
@@ -48,13 +54,17 @@ from siteselect.exports.common import (
     ExportRequest,
     ProgressFn,
     atomic_output,
+    category_label,
     direction_text,
+    exclusion_reason,
+    figure_text,
     neutralise,
     number_text,
     row_notes,
     run_metadata,
 )
 from siteselect.model.criteria import LOWER
+from siteselect.model.wording import note_text
 from siteselect.scoring.engine import TIE_TOLERANCE
 from siteselect.scoring.methods import WPM_FLOOR
 from siteselect.scoring.normalization import Z_CLIP
@@ -181,6 +191,7 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
     c0, c1 = ccol[0], ccol[-1]
     score_col = _col(3 + k)
     rank_col = _col(4 + k)
+    order_col = _col(5 + k)
 
     # -- Weights -------------------------------------------------------------------------
     for j, h in enumerate(["Criterion", "Label", "Unit", "Direction", "Weight (points)",
@@ -214,6 +225,12 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
         book.text(data, f"{ccol[j]}2", c.unit if not c.encoding else c.encoding_note)
     notes_col = _col(3 + k)
     book.text(data, f"{notes_col}1", "Notes").font = bold
+    # the published category of each categorical figure, which the Ranking sheet shows
+    label_col: dict[str, str] = {}
+    for c in crit:
+        if c.encoding:
+            label_col[c.id] = _col(4 + k + len(label_col))
+            book.text(data, f"{label_col[c.id]}1", f"{c.id} (category)").font = bold
     for i in range(n):
         row = FIRST + i
         state = r.alternatives[i]
@@ -232,6 +249,11 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
                 cell.comment = Comment(
                     f"What-if value; the dataset figure is {number_text(own)}.", APP_AUTHOR)
         book.text(data, f"{notes_col}{row}", row_notes(req, r.row(i)))
+        for c in crit:
+            v = r.row(i).values[c.id]
+            if c.encoding and v is not None:
+                book.text(data, f"{label_col[c.id]}{row}",
+                          category_label(req, state, c.id, v))
 
     # -- Values used ---------------------------------------------------------------------
     book.text(used, "A1", "State").font = bold
@@ -278,6 +300,12 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
         book.formula(norm, f"{cl}2", f"Weights!$F${2 + j}", shares[j])
     book.text(norm, f"{score_col}1", "Score").font = bold
     book.text(norm, f"{rank_col}1", "Rank").font = bold
+    book.text(norm, f"{order_col}1", "Order").font = bold
+    # Order: 1 + the states scoring higher + the states above with exactly the same score, so
+    # every ranked state has its own position 1..n (the Ranking sheet looks it up)
+    sc = np.asarray(r.scores, dtype=float)
+    orders = [1 + int(np.count_nonzero(sc > sc[i])) + int(np.count_nonzero(sc[:i] == sc[i]))
+              for i in range(n)]
     extra = last + 2  # TOPSIS ideal / anti-ideal rows
     if r.method == "topsis":
         book.text(norm, f"A{extra}", "ideal")
@@ -309,9 +337,16 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
                      f"1+SUMPRODUCT((${score_col}${FIRST}:${score_col}${last}>"
                      f"{score_col}{row}+{TIE_TOLERANCE:g})*1)",
                      int(r.ranks[i]))
+        book.formula(norm, f"{order_col}{row}",
+                     f"SUMPRODUCT((${score_col}${FIRST}:${score_col}${last}>{score_col}{row})*1)"
+                     f"+COUNTIF(${score_col}${FIRST}:{score_col}{row},{score_col}{row})",
+                     orders[i])
     step(0.55, "Writing the ranking")
 
     # -- Ranking -------------------------------------------------------------------------
+    # Row i of the Ranking sheet shows the state whose Order (Normalised sheet) is i, looked
+    # up with INDEX/MATCH over every ranked state: after a weight or figure is edited the
+    # sheet shows the new top N in rank order, not the exported states in export order.
     heads = ["Rank", "State", "Name", "Score"]
     for c in crit:
         heads.append(f"{c.label} ({c.unit})" if not c.encoding else c.label)
@@ -323,40 +358,51 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
         cell.fill = head_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ranking.row_dimensions[1].height = 48
-    rows = req.rows()
-    for i, rr in enumerate(rows):
-        row = 2 + i
-        src = FIRST + i  # the same state's row in the Normalised sheet
-        book.formula(ranking, f"A{row}", f"{N}!{rank_col}{src}", rr.rank)
-        book.text(ranking, f"B{row}", rr.alternative)
-        book.text(ranking, f"C{row}", ds.names[rr.alternative])
-        book.formula(ranking, f"D{row}", _score_formula(r.method, f"{N}!", src, c0, c1, extra),
-                     rr.score)
+    by_order = {int(orders[i]): i for i in range(n)}
+
+    def span(sheet: str, col: str) -> str:
+        return f"{sheet}!${col}${FIRST}:${col}${last}"
+
+    for pos in range(req.shown_count):
+        row = 2 + pos
+        i = by_order[pos + 1]  # the state shown here, as cached
+        rr = r.row(i)
+        state = rr.alternative
+        m = f"MATCH({pos + 1},{span(N, order_col)},0)"
+
+        def at(sheet: str, col: str, m: str = m) -> str:
+            return f"INDEX({span(sheet, col)},{m})"
+
+        book.formula(ranking, f"A{row}", at(N, rank_col), rr.rank)
+        book.formula(ranking, f"B{row}", at("Data", "A"), neutralise(state))
+        book.formula(ranking, f"C{row}", at("Data", "B"), neutralise(ds.names[state]))
+        book.formula(ranking, f"D{row}", at(N, score_col), rr.score)
         ranking[f"D{row}"].number_format = "0.00"
         for j, c in enumerate(crit):
-            cell = ranking[f"{_col(5 + j)}{row}"]
+            ref = f"{_col(5 + j)}{row}"
             v = rr.values[c.id]
-            if v is None:
-                book.text(ranking, cell.coordinate, "missing")
-            elif c.encoding:
-                book.text(ranking, cell.coordinate, ds.format_value(rr.alternative, c.id, v))
+            cached: str | float
+            if c.encoding:
+                shown = at("Data", label_col[c.id])
+                cached = "missing" if v is None else category_label(req, state, c.id, v)
             else:
-                cell.value = v
-            if (rr.alternative, c.id) in over:
-                cell.fill = over_fill
-                cell.comment = Comment("What-if value (see the Data sheet).", APP_AUTHOR)
+                shown = at("Data", ccol[j])
+                cached = "missing" if v is None else v
+            book.formula(ranking, ref, f'IF({shown}="","missing",{shown})', cached)
             pc = f"{_col(5 + k + j)}{row}"
             cl = ccol[j]
             if r.method == "topsis":
                 # the state's position between the anti-ideal (0) and the ideal (1), as the
                 # app counts TOPSIS points; a criterion without spread counts as ideal
                 ideal, anti = f"{N}!{cl}${extra}", f"{N}!{cl}${extra + 1}"
-                value = f"IF({ideal}={anti},1,({N}!{cl}{src}-{anti})/({ideal}-{anti}))"
+                value = f"IF({ideal}={anti},1,({at(N, cl)}-{anti})/({ideal}-{anti}))"
             else:
-                value = f"{N}!{cl}{src}"
+                value = at(N, cl)
             book.formula(ranking, pc, f"100*{N}!{cl}$2*{value}", rr.contributions[c.id])
             ranking[pc].number_format = "0.00"
-        book.text(ranking, f"{_col(5 + 2 * k)}{row}", row_notes(req, rr))
+        notes = at("Data", notes_col)
+        book.formula(ranking, f"{_col(5 + 2 * k)}{row}", f'IF({notes}="","",{notes})',
+                     neutralise(row_notes(req, rr)))
     ranking.freeze_panes = "D2"
     ranking.column_dimensions["C"].width = 20
     for j in range(2 * k):
@@ -375,7 +421,7 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
     for i, e in enumerate(r.excluded):
         book.text(excluded, f"A{2 + i}", e.alternative)
         book.text(excluded, f"B{2 + i}", ds.names.get(e.alternative, ""))
-        book.text(excluded, f"C{2 + i}", e.reason)
+        book.text(excluded, f"C{2 + i}", exclusion_reason(req, e))
     if not r.excluded:
         book.text(excluded, "A2", "No state was excluded.")
     excluded.column_dimensions["B"].width = 20
@@ -388,7 +434,7 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
     for i, c in enumerate(crit):
         p = c.provenance
         vals = [c.id, c.label, c.unit, direction_text(c), p.source if p else "",
-                (p.url if p else "") or c.url_note, p.year if p else "",
+                (p.url if p else "") or c.url_note, _year(p.year if p else ""),
                 p.status if p else "",
                 p.notes if p else "", c.encoding_note]
         for j, text in enumerate(vals):
@@ -397,7 +443,11 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
         sources.column_dimensions[col].width = width
 
     meta = run_metadata(req)
-    lines: list[tuple[str, str]] = [
+    # the weights line follows the weight cells: label and share of every criterion
+    weights_formula = '&", "&'.join(
+        f'Weights!$B${2 + j}&" "&TEXT(Weights!$F${2 + j},"0.0%")' for j in range(k))
+    weights_cached = ", ".join(f"{c.label} {w:.1%}" for c, w in zip(crit, shares, strict=True))
+    lines: list[tuple[str, Any]] = [
         ("Scenario", req.scenario_name or "(unsaved weighting)"),
         ("Description", req.description),
         ("Exported", meta["exported_at"]),
@@ -406,16 +456,21 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
         ("Method in plain words", meta["method_description"]),
         ("Normalisation", NORMALIZATION_NAMES.get(r.normalization, r.normalization)),
         ("Missing figures", meta["missing_policy_description"]),
-        ("Weights", ", ".join(f"{c.id} {w:.1%}" for c, w in zip(crit, shares, strict=True))),
-        ("Gates", ", ".join(meta["gates"]) or "none"),
-        ("Excluded by the planner", ", ".join(meta["excluded_by_planner"]) or "none"),
+        ("Weights", _Formula(weights_formula, weights_cached)),
+        ("Gates", "; ".join(meta["gates_text"]) or "none"),
+        ("Excluded by the planner", ", ".join(
+            f"{ds.names.get(s, s)} ({s})" for s in meta["excluded_by_planner"]) or "none"),
         ("What-if overrides", "; ".join(
-            f"{o['state']} {o['criterion']} = {number_text(o['value'])} (dataset: "
-            f"{number_text(o['dataset_value'])})" + (f", note: {o['note']}" if o["note"] else "")
+            f"{ds.names.get(o['state'], o['state'])} ({o['state']}): "
+            f"{ds.criterion(o['criterion']).label} = "
+            f"{figure_text(ds.criterion(o['criterion']), o['value'])} (dataset: "
+            f"{figure_text(ds.criterion(o['criterion']), o['dataset_value'])})"
+            + (f", note: {o['note']}" if o["note"] else "")
             for o in meta["overrides"]) or "none"),
-        ("States ranked", str(len(r))),
-        ("States listed", str(req.shown_count)),
-        ("Warnings", "\n".join(r.warnings) or "none"),
+        ("States ranked", len(r)),
+        ("States listed", req.shown_count),
+        ("States not ranked", len(r.excluded)),
+        ("Warnings", "\n".join(note_text(ds, w) for w in r.warnings) or "none"),
         ("How this workbook computes",
          _workbook_note(r.method, r.normalization, r.missing_policy)),
     ]
@@ -423,7 +478,10 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
     book.text(method, "B1", "Value").font = bold
     for i, (key, val) in enumerate(lines):
         book.text(method, f"A{2 + i}", key).font = bold
-        cell = book.text(method, f"B{2 + i}", val)
+        if isinstance(val, _Formula):
+            cell = book.formula(method, f"B{2 + i}", val.formula, val.cached)
+        else:
+            cell = book.text(method, f"B{2 + i}", val)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     method.column_dimensions["A"].width = 26
     method.column_dimensions["B"].width = 100
@@ -446,6 +504,20 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
 
 
 APP_AUTHOR = "SiteSelect"
+
+
+@dataclass(frozen=True)
+class _Formula:
+    """A Method-sheet value that is a live formula, with the app's value cached."""
+
+    formula: str
+    cached: Any
+
+
+def _year(text: Any) -> Any:
+    """A data year as a number (2024); ranges and notes ("2023-2024") stay text."""
+    s = str(text).strip()
+    return int(s) if s.isdigit() else s
 
 
 def _normal_formula(normalization: str, direction: str, x: str, rng: str) -> str:
@@ -515,7 +587,9 @@ def _workbook_note(method: str, normalization: str, missing: str) -> str:
                      "are 100 x weight x the state's position between the anti-ideal (0) and "
                      "the ideal (1), an additive view: the TOPSIS score is not their sum.")
     parts.append("Rank = 1 + the number of ranked states with a higher score (scores within "
-                 f"{TIE_TOLERANCE:g} count as equal, as in the app). Rows stay in the export's "
+                 f"{TIE_TOLERANCE:g} count as equal, as in the app). Order = the state's "
+                 "position by score (equal scores by row); the Ranking sheet shows positions "
+                 "1 to N looked up from it, so it always lists the current top N in rank "
                  "order.")
     return " ".join(parts)
 

@@ -9,8 +9,10 @@ functions, which put the criterion's label, the comparison sign and the unit in 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
+from siteselect.model.criteria import Criterion
 from siteselect.model.dataset import Dataset
 from siteselect.model.settings import ScoringSettings
 from siteselect.scoring import METHOD_NAMES, Exclusion, Gate, GateFailure
@@ -116,3 +118,35 @@ def note_text(ds: Dataset, note: str) -> str:
 def count_text(n: int, singular: str, plural: str | None = None) -> str:
     """``1 criterion``, ``3 criteria``, ``0 states``."""
     return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def category_meaning(crit: Criterion, label: str) -> str | None:
+    """What a category label stands for, as the catalogue explains it, else None.
+
+    Read from the criterion's encoding note: ``yes or n/a (no statewide sales tax) = 1``
+    explains ``n/a`` as "no statewide sales tax".
+    """
+    note = crit.encoding_note or ""
+    key = label.strip()
+    if not key or key not in crit.encoding:
+        return None
+    for m in re.finditer(r"(?:^|[\s,;/])" + re.escape(key) + r"\s*\(([^)]*)\)", note):
+        if f"{key} ({m.group(1)})" in crit.encoding:
+            continue  # another label that starts alike: "yes (local only)" is not "yes"
+        return m.group(1).strip() or None
+    return None
+
+
+def category_text(crit: Criterion, label: str) -> str:
+    """A category label with its meaning and, for a best category, that it earns full points.
+
+    ``n/a (no statewide sales tax; full points)``; labels the catalogue does not explain
+    are returned as they are.
+    """
+    meaning = category_meaning(crit, label)
+    if meaning is None:
+        return label
+    value = crit.encoding[label.strip()]
+    values = list(crit.encoding.values())
+    best = min(values) if crit.lower_is_better else max(values)
+    return f"{label} ({meaning}; full points)" if value == best else f"{label} ({meaning})"

@@ -24,7 +24,7 @@ def test_csv_with_rank_options_matches_rank_json(tmp_path, capsys, dataset):
     capsys.readouterr()
     assert main(["rank", *args, "--format", "json"]) == 0
     ranked = json.loads(capsys.readouterr().out)
-    with open(out, newline="", encoding="utf-8") as fh:
+    with open(out, newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 7
     for row, exp in zip(rows, ranked["ranking"][:7], strict=True):
@@ -68,7 +68,7 @@ def test_scenario_from_database(tmp_path, capsys, dataset):
     out2 = tmp_path / "s.csv"
     assert main(["export", "--scenario", '=HYPERLINK("x")', "--db", str(db), "--exclude",
                  expected.alternatives[0], "-o", str(out2)]) == 0
-    with open(out2, newline="", encoding="utf-8") as fh:
+    with open(out2, newline="", encoding="utf-8-sig") as fh:
         first = next(csv.DictReader(fh))
     assert first["state"] == expected.alternatives[1]
     assert first["scenario"] == "'=HYPERLINK(\"x\")"
@@ -161,3 +161,36 @@ def test_help_states_the_option_rule(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert "--paper is for pdf only" in text and "--size for png and svg only" in text
     assert "names no format" in text
+
+
+def test_cli_refuses_a_named_pipe_and_writes_nothing_beside_it(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "out.csv"
+    os.mkfifo(fifo)
+    assert main(["export", "--top", "3", "-o", str(fifo)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "named pipe" in err and "\n" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+    assert not (tmp_path / "out.meta.json").exists()
+
+
+def test_cli_csv_bom_and_no_bom(tmp_path, capsys):
+    out = tmp_path / "b.csv"
+    assert main(["export", "--top", "3", "-o", str(out)]) == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfrank,")
+    assert main(["export", "--top", "3", "--no-bom", "-o", str(out)]) == 0
+    assert out.read_bytes().startswith(b"rank,")
+    capsys.readouterr()
+    assert main(["export", "--top", "3", "--no-bom", "-o", str(tmp_path / "b.pdf")]) == 2
+    assert "--no-bom applies to csv only" in capsys.readouterr().err
+
+
+def test_snapshot_follows_the_same_target_rule(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "window.png"
+    os.mkfifo(fifo)
+    assert main(["snapshot", str(fifo)]) == 2
+    assert "named pipe" in capsys.readouterr().err
+    assert os.path.exists(fifo) and not os.path.isfile(fifo)

@@ -12,7 +12,7 @@ from siteselect.exports.csv import metadata_path, write_csv
 
 
 def read_csv(path):
-    with open(path, newline="", encoding="utf-8") as fh:
+    with open(path, newline="", encoding="utf-8-sig") as fh:
         return list(csv.reader(fh))
 
 
@@ -48,10 +48,29 @@ def test_overrides_and_missing_are_marked(tmp_path, rich_request):
     col = {h: i for i, h in enumerate(rows[0])}
     ga = next(b for b in rows[1:] if b[col["state"]] == "GA")
     assert float(ga[col["energy_cost"]]) == 5.5  # the what-if value the ranking used
-    assert "energy_cost what-if 5.5" in ga[col["notes"]]
+    assert "Energy cost (industrial) what-if 5.5 cents/kWh (dataset: " in ga[col["notes"]]
+    assert "energy_cost" not in ga[col["notes"]]  # labels and units, not ids
     ia = next(b for b in rows[1:] if b[col["state"]] == "IA")
     assert ia[col["power_capacity"]] == ""  # missing stays missing
-    assert "power_capacity missing" in ia[col["notes"]]
+    assert "Generating capacity missing (scored as the worst" in ia[col["notes"]]
+    assert "power_capacity" not in ia[col["notes"]]
+    ak = next((b for b in rows[1:] if b[col["state"]] == "AK"), None)
+    if "tax_incentives_label" in col and ak is not None:
+        assert ak[col["tax_incentives_label"]] == "n/a (no statewide sales tax; full points)"
+
+
+def test_no_sales_tax_label_says_what_it_means(tmp_path, dataset):
+    from siteselect.exports import make_request
+    from siteselect.model.settings import ScoringSettings
+
+    req = make_request(dataset, ScoringSettings(weights={"tax_incentives": 1, "talent": 1}))
+    rows = read_csv(write_csv(req, tmp_path / "t.csv"))
+    col = {h: i for i, h in enumerate(rows[0])}
+    labels = {b[col["state"]]: b[col["tax_incentives_label"]] for b in rows[1:]}
+    for st in ("AK", "DE", "MT", "NH", "OR"):
+        assert labels[st] == "n/a (no statewide sales tax; full points)"
+    assert "no statewide sales tax" not in "".join(v for k, v in labels.items()
+                                                  if k not in ("AK", "DE", "MT", "NH", "OR"))
 
 
 def test_metadata_companion(tmp_path, rich_request):
@@ -105,7 +124,12 @@ def test_formula_text_is_neutralised_numbers_stay_numbers(tmp_path, hostile_requ
     assert meta["scenario"] == '=HYPERLINK("x")'  # JSON is not a spreadsheet: kept exact
 
 
-def test_utf8_without_bom(tmp_path, rich_request):
+def test_utf8_with_bom_by_default_and_plain_on_request(tmp_path, rich_request):
     data = write_csv(rich_request, tmp_path / "u.csv").read_bytes()
-    assert not data.startswith(b"\xef\xbb\xbf")
-    data.decode("utf-8")
+    assert data.startswith(b"\xef\xbb\xbfrank,state,name,score")
+    assert "Board draft — power first" in data.decode("utf-8-sig")
+    plain = write_csv(rich_request, tmp_path / "p.csv", bom=False).read_bytes()
+    assert plain.startswith(b"rank,state,name,score")
+    assert plain == data[3:]
+    meta = json.loads(metadata_path(tmp_path / "u.csv").read_bytes())  # no mark in JSON
+    assert meta["encoding"] == "UTF-8 with BOM"

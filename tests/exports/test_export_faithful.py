@@ -162,18 +162,18 @@ def test_what_if_figures_keep_every_digit(tmp_path, dataset):
     ))
     req = make_request(dataset, settings, scenario_name="Digits")
     export(req, "csv", tmp_path / "d.csv")
-    with open(tmp_path / "d.csv", newline="", encoding="utf-8") as fh:
+    with open(tmp_path / "d.csv", newline="", encoding="utf-8-sig") as fh:
         rows = {r["state"]: r for r in csv.DictReader(fh)}
-    assert "talent what-if 1234567 (dataset: " in rows["NY"]["notes"]
+    assert "Tech workforce what-if 1234567 jobs (dataset: " in rows["NY"]["notes"]
     assert "e+06" not in rows["NY"]["notes"]
-    assert "energy_cost what-if 5.4321 (dataset: " in rows["GA"]["notes"]
+    assert "Energy cost (industrial) what-if 5.4321 cents/kWh (dataset: " in rows["GA"]["notes"]
     assert rows["NY"]["talent"] == "1234567"
     export(req, "xlsx", tmp_path / "d.xlsx")
     meth = openpyxl.load_workbook(tmp_path / "d.xlsx")["Method"]
     cells = {meth[f"A{i}"].value: meth[f"B{i}"] for i in range(2, meth.max_row + 1)}
     text = cells["What-if overrides"].value
-    assert "NY talent = 1234567 (dataset: " in text
-    assert "GA energy_cost = 5.4321" in text
+    assert "New York (NY): Tech workforce = 1234567 jobs (dataset: " in text
+    assert "Georgia (GA): Energy cost (industrial) = 5.4321 cents/kWh" in text
     # the planner's note travels with the value, as text (it does not start the cell)
     assert "note: =cmd|' /C calc'!A0" in text and cells["What-if overrides"].data_type == "s"
 
@@ -188,7 +188,7 @@ def test_scenario_export_carries_its_what_if_values(tmp_path, capsys, dataset):
     out = tmp_path / "t.csv"
     assert main(["export", "--scenario", "texas ppa", "--db", str(db), "-q", "-o",
                  str(out)]) == 0
-    with open(out, newline="", encoding="utf-8") as fh:
+    with open(out, newline="", encoding="utf-8-sig") as fh:
         tx = next(r for r in csv.DictReader(fh) if r["state"] == "TX")
     assert tx["energy_cost"] == "4.2" and "what-if 4.2" in tx["notes"]
     assert tx["scenario"] == "Texas PPA"
@@ -242,6 +242,8 @@ def test_gis_layers_carry_category_labels(tmp_path, full_request):
                 label = by_state.loc[st, f"{c.id}_label"]
                 if own is None:
                     assert label is None or label != label  # missing stays missing
+                elif ds.text(st, c.column) == "n/a":
+                    assert label == "n/a (no statewide sales tax; full points)"
                 else:
                     assert label == ds.text(st, c.column)
 
@@ -348,15 +350,18 @@ def test_map_subtitle_names_gates_and_what_if_values(tmp_path, rich_request):
     root = ET.parse(export(rich_request, "svg", tmp_path / "g.svg")).getroot()
     texts = ["".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")]
     sub = next(t for t in texts if t.startswith("Weighted sum of"))
-    assert "gate energy_cost<=12" in sub and "what-if values for GA" in sub
+    assert "gate Energy cost (industrial) \u2264 12.00 cents/kWh" in sub
+    assert "energy_cost" not in sub and "<=" not in sub
+    assert "what-if values for GA" in sub
     assert "not ranked (grey)" in sub and "exported 2026-03-14" in sub
+    assert "Alaska and Hawaii: insets, not to scale" in texts
 
 
 def test_csv_metadata_gives_every_numeric_column_its_unit(tmp_path, rich_request):
     out = export(rich_request, "csv", tmp_path / "u.csv")
     meta = json.loads(metadata_path(out).read_text(encoding="utf-8"))
     units = meta["column_units"]
-    with open(out, newline="", encoding="utf-8") as fh:
+    with open(out, newline="", encoding="utf-8-sig") as fh:
         header = next(csv.reader(fh))
     numeric = [h for h in header if h not in ("state", "name", "notes", "scenario")
                and not h.endswith("_label")]
@@ -365,23 +370,24 @@ def test_csv_metadata_gives_every_numeric_column_its_unit(tmp_path, rich_request
     assert "limited = 0.5" in units["tax_incentives"]
 
 
-def test_pdf_splits_many_criteria_into_readable_tables(tmp_path, dataset):
-    """With every criterion weighted, the figures go into several tables of legible width."""
-    from siteselect.exports.pdf import MIN_FIGURE_COLUMN
+def test_pdf_wraps_many_criteria_into_legible_lines(tmp_path, dataset):
+    """With every criterion weighted, each state's row wraps onto balanced lines of legible
+    width; every state is listed once per table (figures, points), never once per block."""
+    from siteselect.exports.pdf import MIN_FIGURE_COLUMN, _line_split
 
     weights = {c.id: 1.0 for c in dataset.criteria}
     req = make_request(dataset, ScoringSettings(weights=weights), top_n=5)
     n = len(req.criteria())
     assert n > 12
+    frame = 612 - 2 * 46  # Letter width less the margins
+    lines = _line_split(n, frame - (24 + 86 + 29))
+    assert sum(lines) == n and max(lines) - min(lines) <= 1
+    assert (frame - 139) / max(lines) >= MIN_FIGURE_COLUMN
     out = export(req, "pdf", tmp_path / "all.pdf")
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(out).pages)
-    frame = 612 - 2 * 46  # Letter width less the margins
-    per = int((frame - 128) // MIN_FIGURE_COLUMN)
-    assert per * MIN_FIGURE_COLUMN <= frame - 128
-    parts = -(-n // per)
-    for k in range(parts):
-        first, last = k * per + 1, min(n, (k + 1) * per)
-        # once for the figures, once for the points
-        assert text.count(f"Criteria {first}-{last} of {n}") == 2, (first, last)
-    first_state = dataset.names[req.result.alternatives[0]]
-    assert text.count(f"1\n{first_state}\n") >= 2 * parts  # each table lists the leader
+    assert "Criteria 1-" not in text
+    flat = " ".join(text.split())
+    for i in range(5):
+        head = (f"{int(req.result.ranks[i])} {dataset.names[req.result.alternatives[i]]} "
+                f"{req.result.scores[i]:.1f}")
+        assert flat.count(head) == 2, head  # once with the figures, once with the points

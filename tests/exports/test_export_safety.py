@@ -89,7 +89,7 @@ def test_overwrites_an_existing_file(tmp_path, rich_request):
     target = tmp_path / "r.csv"
     target.write_text("old")
     export(rich_request, "csv", target)
-    assert target.read_text(encoding="utf-8").startswith("rank,state,name,score")
+    assert target.read_text(encoding="utf-8-sig").startswith("rank,state,name,score")
     assert leftovers(tmp_path) == []
 
 
@@ -152,3 +152,119 @@ def test_preview_writes_nothing(tmp_path, monkeypatch, rich_request, fmt):
         out = export(rich_request, "pdf", tmp_path.parent / f"{tmp_path.name}-p.pdf")
         pages = len(pypdf.PdfReader(out).pages)
         assert f"{pages} pages" in text
+
+
+# -- special files and abandoned temporary folders ----------------------------------------------
+def special_targets(tmp_path):
+    """A named pipe, a link to a device, a link to a folder and a dangling link."""
+    fifo = tmp_path / "pipe.out"
+    os.mkfifo(fifo)
+    device = tmp_path / "null.out"
+    device.symlink_to(os.devnull)
+    folder_link = tmp_path / "folder.out"
+    (tmp_path / "real-folder").mkdir()
+    folder_link.symlink_to(tmp_path / "real-folder")
+    dangling = tmp_path / "dangling.out"
+    dangling.symlink_to(tmp_path / "nowhere")
+    return {"pipe": fifo, "device": device, "folder": folder_link, "dangling": dangling}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("fmt", ALL)
+def test_special_files_are_refused(tmp_path, rich_request, fmt):
+    targets = special_targets(tmp_path)
+    before = {p.name: (os.lstat(p).st_mode, os.path.islink(p)) for p in tmp_path.iterdir()}
+    messages = {"pipe": "named pipe", "device": "device", "folder": "folder",
+                "dangling": "does not exist"}
+    for kind, target in targets.items():
+        with pytest.raises(ExportError, match=messages[kind]):
+            export(rich_request, fmt, target.with_name(target.name))
+    after = {p.name: (os.lstat(p).st_mode, os.path.islink(p)) for p in tmp_path.iterdir()}
+    assert after == before  # nothing replaced, no .meta.json beside, no temporary folder
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_check_target_is_the_one_rule(tmp_path):
+    from siteselect.exports.common import check_target
+
+    targets = special_targets(tmp_path)
+    for target in targets.values():
+        with pytest.raises(ExportError, match=str(target)):
+            check_target(str(target))
+    ro = tmp_path / "ro.json"
+    ro.write_text("{}")
+    ro.chmod(0o444)
+    with pytest.raises(ExportError, match="read-only"):
+        check_target(ro)
+    link = tmp_path / "link.json"
+    (tmp_path / "plain.json").write_text("{}")
+    link.symlink_to(tmp_path / "plain.json")
+    assert check_target(link) == link
+    assert check_target(tmp_path / "new.json") == tmp_path / "new.json"
+
+
+def test_killed_export_leaves_nothing_behind_the_next_one(tmp_path, rich_request):
+    """An export killed mid-write leaves its hidden folder; the next export clears it."""
+    code = (
+        "import os, signal, sys\n"
+        "from siteselect.exports.common import atomic_output\n"
+        "with atomic_output([sys.argv[1]]) as (tmp,):\n"
+        "    tmp.write_bytes(b'half a file')\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    target = tmp_path / "r.csv"
+    proc = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True)
+    assert proc.returncode == -9
+    assert len(leftovers(tmp_path)) == 1 and not target.exists()
+    export(rich_request, "csv", target)
+    assert leftovers(tmp_path) == []
+    assert target.read_text(encoding="utf-8-sig").startswith("rank,state")
+
+
+def test_running_exports_folder_is_kept(tmp_path):
+    """Cleaning up never removes the folder of an export that is still writing."""
+    from siteselect.exports.common import atomic_output, clean_stale_temporaries
+
+    with atomic_output([tmp_path / "a.csv"]) as (tmp,):
+        tmp.write_text("in progress")
+        assert clean_stale_temporaries(tmp_path) == []
+        assert tmp.read_text() == "in progress"
+    assert (tmp_path / "a.csv").read_text() == "in progress"
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("fmt", ALL)
+def test_preview_speaks_labels_and_units(dataset, fmt):
+    """The preview a planner reads names criteria, gates and methods in words, not ids."""
+    from siteselect.exports import make_request
+    from siteselect.exports.preview import preview
+    from siteselect.model.settings import Override, ScoringSettings, parse_gates
+
+    settings = ScoringSettings(
+        gates=parse_gates(["energy_cost<=9", "tax_incentives>=0.5"]),
+        overrides=(Override("GA", "energy_cost", 5.5, ""),))
+    text = preview(make_request(dataset, settings, top_n=5), fmt, size=(800, 500)
+                   if fmt in ("png", "svg") else None)
+    meta = text[text.index("Scenario:"):]
+    for raw in ("energy_cost", "tax_incentives", "<=", ">=", "wsm", "minmax"):
+        assert raw not in meta, raw
+    assert "Energy cost (industrial) \u2264 9.00 cents/kWh" in meta
+    assert "weighted sum" in meta and "min-max scaling" in meta
+    # California fails both gates: both are named
+    ca = next(line for line in meta.splitlines() if line.strip().startswith("California"))
+    assert "fails 2 gates" in ca and "Data-center sales-tax exemption" in ca
+    assert "Georgia: Energy cost (industrial) 5.5 cents/kWh" in meta
+
+
+def test_a_link_to_a_file_is_written_through(tmp_path, rich_request):
+    """-o LINK, where LINK points to a regular file: the file is updated, the link kept."""
+    real_dir = tmp_path / "shared"
+    real_dir.mkdir()
+    real = real_dir / "board.csv"
+    real.write_text("old")
+    link = tmp_path / "board.csv"
+    link.symlink_to(real)
+    export(rich_request, "csv", link)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert real.read_text(encoding="utf-8-sig").startswith("rank,state")
+    assert leftovers(tmp_path) == [] and leftovers(real_dir) == []

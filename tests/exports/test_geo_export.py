@@ -43,7 +43,9 @@ def test_geojson_all_states(tmp_path, dataset, rich_settings):
     check_frame(gdf, req)
     unranked = gdf[~gdf["ranked"].astype(bool)].set_index("state")
     assert unranked.loc["WY", "excluded_reason"] == "excluded by the planner"
-    assert unranked.loc["CA", "excluded_reason"].startswith("gate energy_cost<=12")
+    assert unranked.loc["CA", "excluded_reason"].startswith(
+        "fails the gate Energy cost (industrial) \u2264 12")
+    assert unranked.loc["CA", "failed_gates"] == "energy_cost<=12"
     assert unranked["rank"].isna().all()
     doc = json.loads(out.read_text(encoding="utf-8"))
     meta = doc["siteselect"]
@@ -52,10 +54,52 @@ def test_geojson_all_states(tmp_path, dataset, rich_settings):
     assert "crs" not in doc  # RFC 7946: WGS 84 implied
 
 
-def test_geojson_top_n(tmp_path, rich_request):
+def check_shortlist(gdf, req):
+    """Every state is there; the first N ranked are shortlisted; gated ones say why."""
+    r = req.result
+    assert len(gdf) == 51 and set(gdf["state"]) == set(req.dataset.states)
+    short = gdf[gdf["shortlisted"].astype(bool)]
+    assert list(short["state"]) == list(r.alternatives[:req.top_n])
+    ranked = gdf[gdf["ranked"].astype(bool)]
+    assert len(ranked) == len(r) > req.top_n
+    assert [int(x) for x in ranked["rank"]] == [int(x) for x in r.ranks]
+    unranked = gdf[~gdf["ranked"].astype(bool)].set_index("state")
+    assert not unranked["shortlisted"].astype(bool).any()
+    assert set(unranked.index) == {e.alternative for e in r.excluded}
+    assert unranked.loc["WY", "excluded_reason"] == "excluded by the planner"
+    assert "cents/kWh" in unranked.loc["CA", "excluded_reason"]
+
+
+def test_geojson_top_n_keeps_every_state(tmp_path, rich_request):
     gdf = gpd.read_file(write_geojson(rich_request, tmp_path / "t.geojson"))
-    assert len(gdf) == 10
     check_frame(gdf, rich_request)
+    check_shortlist(gdf, rich_request)
+
+
+def test_gpkg_top_n_keeps_every_state(tmp_path, rich_request):
+    gdf = gpd.read_file(write_gpkg(rich_request, tmp_path / "t.gpkg"), layer="ranking")
+    check_frame(gdf, rich_request)
+    check_shortlist(gdf, rich_request)
+
+
+def gpkg_header(path):
+    """(application_id, user_version) read from the SQLite header, independent of GDAL."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+        return (con.execute("PRAGMA application_id").fetchone()[0],
+                con.execute("PRAGMA user_version").fetchone()[0])
+
+
+def test_gpkg_is_version_1_2_unless_asked(tmp_path, rich_request):
+    from siteselect.exports import export
+
+    gpkg = 0x47504B47  # "GPKG"
+    assert gpkg_header(write_gpkg(rich_request, tmp_path / "d.gpkg")) == (gpkg, 10200)
+    out = export(rich_request, "gpkg", tmp_path / "n.gpkg", gpkg_version="1.4")
+    assert gpkg_header(out) == (gpkg, 10400)
+    with pytest.raises(Exception, match="applies to gpkg only"):
+        export(rich_request, "geojson", tmp_path / "x.geojson", gpkg_version="1.2")
 
 
 def test_gpkg_layers_and_metadata(tmp_path, rich_request):
@@ -75,5 +119,7 @@ def test_gpkg_layers_and_metadata(tmp_path, rich_request):
     assert crit.loc["energy_cost", "url"].startswith("http")
     excl = pyogrio.read_dataframe(out, layer="excluded").set_index("state")
     assert excl.loc["WY", "reason"] == "excluded by the planner"
+    assert excl.loc["CA", "reason"].startswith("fails the gate Energy cost (industrial)")
+    assert excl.loc["CA", "failed_gates"] == "energy_cost<=12"
     info = pyogrio.read_info(out, layer="ranking")
     assert info["layer_metadata"]["SCENARIO"] == "Board draft — power first"

@@ -82,7 +82,7 @@ def test_export_is_what_the_window_shows(qtbot, window, dialog, export_dir):
     state.set_settings(state.settings.with_weight("talent", 80.0), "Talent up")
     out = run_export(qtbot, dialog, export_dir / "shown.csv", "csv", top=0)
     assert "Wrote" in dialog.status.text() and dialog.progress_bar.value() == 100
-    with open(out, newline="", encoding="utf-8") as fh:
+    with open(out, newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     r = state.result
     assert [row["state"] for row in rows] == list(r.alternatives)

@@ -87,8 +87,7 @@ def sensitivity_status(ds, run: SensitivityRun) -> str:  # noqa: ANN001
         return "Sensitivity: nothing was ranked."
     first = mc.alternatives[0]
     return (f"Sensitivity: {ds.names.get(first, first)} first in "
-            f"{percent_text(float(mc.p_first[0]))} of {mc.draws:,} draws. Colour by "
-            f"\u201cChance of top {mc.top_k}\u201d shows every state's chance on the map.")
+            f"{percent_text(float(mc.p_first[0]))} of {mc.draws:,} draws")
 
 
 def distinct_keys(*keys: QKeySequence.StandardKey | str) -> list[QKeySequence]:

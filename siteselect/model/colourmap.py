@@ -125,3 +125,17 @@ def score_scale(alternatives: list[str] | tuple[str, ...], scores: np.ndarray) -
     return ScoreScale(t, knots, ticks, float(ranked[-1]), float(ranked[0]))
 
 
+
+# -- sensitivity colourings ------------------------------------------------------------------
+def chance_position(p: float) -> float:
+    """``t`` of a chance (share of draws, 0-1): linear, 1 = always = the darkest colour."""
+    return min(1.0, max(0.0, float(p)))
+
+
+def rank_range_scale(widths: np.ndarray | list[int]) -> tuple[np.ndarray, int]:
+    """``t`` of each 90 % rank range width (places between the 5th and 95th percentile
+    rank) and the width at the pale end: 0 places (sure) is 1, the widest range of the run
+    (at least 1) is 0, linearly in between."""
+    w = np.asarray(widths, dtype=float)
+    hi = int(max(1.0, float(w.max()) if w.size else 1.0))
+    return np.clip(1.0 - w / hi, 0.0, 1.0), hi

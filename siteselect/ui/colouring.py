@@ -7,6 +7,11 @@ from one table, both from :mod:`siteselect.exports.mapstyle`, so the window and 
 map give a score the same colour.  The colour map is viridis (perceptually uniform, readable in
 grey and by most colour-blind readers), reversed so that the best states are the darkest: they
 stand out on the light page.
+
+A sensitivity run adds two colourings (:func:`sensitivity_scale`): each state's chance of the
+top K (0-100 %, darker = likelier) and the width of its 90 % rank range (p95 - p05; darker =
+narrower = surer), on the same colours.  They show the run, marked stale when the settings
+changed after it.
 """
 
 from __future__ import annotations
@@ -16,10 +21,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from siteselect.model.colourmap import COLOUR_TABLE, TABLE_SIZE, score_scale
+from siteselect.model.colourmap import (
+    COLOUR_TABLE,
+    TABLE_SIZE,
+    chance_position,
+    rank_range_scale,
+    score_scale,
+)
 from siteselect.model.dataset import Dataset
 from siteselect.model.settings import ScoringSettings
 from siteselect.scoring import ScoringResult
+from siteselect.ui.state import P_TOP_K, RANK_RANGE, SENSITIVITY_KEYS, SensitivityRun
 
 SCORE = "score"
 LUT_SIZE = TABLE_SIZE
@@ -46,6 +58,7 @@ class ColourScale:
     ticks: list[tuple[float, str]] = field(default_factory=list)  # (t, label)
     best_text: str = "Best"
     worst_text: str = "Worst"
+    stale: bool = False  # from a sensitivity run whose settings have changed since
 
 
 def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
@@ -65,8 +78,13 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
 
 
 def colour_scale(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
-                 key: str = SCORE) -> ColourScale:
-    """The colouring of the map for the overall score or one criterion's raw values."""
+                 key: str = SCORE, sensitivity: SensitivityRun | None = None) -> ColourScale:
+    """The colouring of the map for the overall score, one criterion's raw values, or (with
+    the last ``sensitivity`` run) the chance of the top K or the rank range."""
+    if key in SENSITIVITY_KEYS:
+        if sensitivity is None:
+            raise ValueError(f"colouring by {key!r} needs a sensitivity run")
+        return sensitivity_scale(sensitivity, key, sensitivity.settings != settings)
     gated = {e.alternative: e.reason for e in result.excluded}
     if key == SCORE:
         sc = score_scale(result.alternatives, result.scores)
@@ -121,3 +139,43 @@ def colour_scale(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
     unit = ", ".join(x for x in ("" if crit.encoding else crit.unit, year) if x)
     return ColourScale(key, crit.label, unit, t, missing, gated, ticks, f"Best {best}",
                        f"Worst {worst}")
+
+
+def percent_text(p: float) -> str:
+    """A share of draws as a planner reads it: ``96 %``, never ``100 %`` or ``0 %`` for a
+    share that is not all or nothing."""
+    p = float(p)
+    if 0.995 <= p < 1.0:
+        return "over 99 %"
+    if 0.0 < p < 0.005:
+        return "under 1 %"
+    return f"{100 * p:.0f} %"
+
+
+def sensitivity_scale(run: SensitivityRun, key: str, stale: bool = False) -> ColourScale:
+    """The map colouring of a sensitivity run: chance of the top K, or 90 % rank range.
+
+    Only the states the run ranked are coloured; the ones it did not rank are "not ranked"
+    (grey, hatched), as on the score map.
+    """
+    mc = run.mc
+    gated = {e.alternative: e.reason for e in run.result.excluded}
+    draws = f"{mc.draws:,} draws"
+    if key == P_TOP_K:
+        k = mc.top_k
+        t = {a: chance_position(p) for a, p in zip(mc.alternatives, mc.p_top_k.tolist(),
+                                                    strict=True)}
+        ticks = [(v / 100, f"{v} %") for v in (0, 25, 50, 75, 100)]
+        return ColourScale(P_TOP_K, f"Chance of top {k}",
+                           f"share of {draws} with the state in the top {k}", t, frozenset(),
+                           gated, ticks, f"Always top {k}", f"Never top {k}", stale)
+    if key == RANK_RANGE:
+        widths = (mc.rank_p95 - mc.rank_p05).astype(int)
+        pos, hi = rank_range_scale(widths)
+        t = dict(zip(mc.alternatives, pos.tolist(), strict=True))
+        ticks = [(1.0 - v / hi, f"{v:g} places") for v in nice_ticks(0.0, float(hi))
+                 if 0 <= v <= hi and float(v).is_integer()]
+        return ColourScale(RANK_RANGE, "Rank range (90 %)",
+                           f"5th to 95th percentile rank, {draws}", t, frozenset(), gated,
+                           ticks, "0 places (sure)", f"{hi} places", stale)
+    raise ValueError(f"not a sensitivity colouring: {key!r}")

@@ -1,4 +1,7 @@
-"""The colour-bar legend beside the map: best at the top, in the units of what is shown."""
+"""The colour-bar legend beside the map: best at the top, in the units of what is shown.
+
+For a sensitivity colouring it also says, in red under the title, when the run is stale (the
+settings changed after it)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,10 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from siteselect.ui.colouring import ColourScale, viridis_lut
 from siteselect.ui.map_canvas import TOP_OUTLINE
-from siteselect.ui.state import PlannerState
+from siteselect.ui.state import SENSITIVITY_KEYS, PlannerState
+
+STALE_TEXT = "Stale: the settings changed after this run (F9 runs it again)"
+STALE_COLOUR = QColor(170, 40, 40)
 
 
 class ColourLegendWidget(QWidget):
@@ -34,8 +40,9 @@ class ColourLegendWidget(QWidget):
                         "colour.")
         self.top_n = 0
         self.compact = False  # the last paint used one-line symbol rows
-        state.result_changed.connect(self.update)
-        state.colour_by_changed.connect(self.update)
+        for signal in (state.result_changed, state.colour_by_changed,
+                       state.sensitivity_changed, state.sensitivity_stale_changed):
+            signal.connect(self.update)
 
     def set_top_n(self, n: int) -> None:
         """Say in the legend that the top ``n`` states are outlined (0: no such line)."""
@@ -83,6 +90,15 @@ class ColourLegendWidget(QWidget):
                 wrap = Qt.TextWordWrap | Qt.AlignLeft | Qt.AlignTop
                 p.drawText(unit_rect, wrap, s.unit)
                 y += p.boundingRect(unit_rect, wrap, s.unit).height() + 2
+        if s.stale:
+            p.setPen(STALE_COLOUR)
+            p.setFont(title_font)
+            stale = "Stale" if tight else STALE_TEXT
+            stale_rect = QRectF(8, y, w - 16, 64)
+            wrap = Qt.TextWordWrap | Qt.AlignLeft | Qt.AlignTop
+            p.drawText(stale_rect, wrap, stale)
+            y += p.boundingRect(stale_rect, wrap, stale).height() + 2
+            p.setFont(self.font())
         fm = p.fontMetrics()
         lh = fm.height()
         # The bar: best (t = 1) at the top.
@@ -162,6 +178,11 @@ class ColourLegendWidget(QWidget):
     def symbol_rows(self) -> list[tuple[str, str, str]]:
         """(symbol, text, short text) for each row under the bar."""
         s = self.scale
+        if s is not None and s.key in SENSITIVITY_KEYS:
+            rows = [("gated", "Not ranked in this run", "Not ranked")]
+            if self.top_n > 0:
+                rows.append(("top", self.top_text(), f"Top {self.top_n} outlined"))
+            return rows
         rows = [("gated", "Not ranked (gate or exclusion)", "Not ranked")]
         if s is not None and s.key == "score":
             rows.append(("missing", "Weighted figure missing", "Figure missing"))

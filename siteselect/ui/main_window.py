@@ -18,7 +18,14 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QMargins, QRect, QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QKeySequence,
+    QShowEvent,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -34,6 +41,7 @@ from PySide6.QtWidgets import (
 from siteselect.model.wording import count_text
 from siteselect.scoring import METHOD_NAMES
 from siteselect.ui import extensions
+from siteselect.ui.colouring import percent_text
 from siteselect.ui.commands import UndoKeyRouter
 from siteselect.ui.detail_panel import StateDetailWidget
 from siteselect.ui.dialogs import DataSourcesDialog, show_about
@@ -41,7 +49,14 @@ from siteselect.ui.legend import ColourLegendWidget
 from siteselect.ui.map_canvas import MapCanvasWidget
 from siteselect.ui.map_geometry import MapShapes
 from siteselect.ui.ranking_table import RankingTableWidget
-from siteselect.ui.state import SCORE, PlannerState
+from siteselect.ui.state import (
+    P_TOP_K,
+    RANK_RANGE,
+    SCORE,
+    SENSITIVITY_KEYS,
+    PlannerState,
+    SensitivityRun,
+)
 from siteselect.ui.text import exclusion_text, note_text, planner_message, settings_summary
 from siteselect.ui.weights_panel import WeightsPanelWidget, gate_text
 
@@ -55,6 +70,24 @@ MAP_MIN_WIDTH, MAP_MIN_HEIGHT = 320, 200
 #: A saved window less than this many times its minimum size (either way) is not restored
 #: at that size.
 CRAMPED = 1.15
+#: Until a sensitivity run exists its colourings are listed, but cannot be chosen.
+NO_RUN_TIP = "Run the sensitivity analysis first (Analysis \u203a Run Sensitivity Analysis, F9)."
+
+
+def sensitivity_colour_labels(run: SensitivityRun | None) -> dict[str, str]:
+    """The "Colour by" names of a sensitivity run's colourings (with its K)."""
+    k = f"{run.mc.top_k}" if run is not None else "K"
+    return {P_TOP_K: f"Chance of top {k}", RANK_RANGE: "Rank range (90 %)"}
+
+
+def sensitivity_status(ds, run: SensitivityRun) -> str:  # noqa: ANN001
+    """The status-bar line after a run: who is first, in what share of the draws."""
+    mc = run.mc
+    if not mc.alternatives:
+        return "Sensitivity: nothing was ranked."
+    first = mc.alternatives[0]
+    return (f"Sensitivity: {ds.names.get(first, first)} first in "
+            f"{percent_text(float(mc.p_first[0]))} of {mc.draws:,} draws")
 
 
 def distinct_keys(*keys: QKeySequence.StandardKey | str) -> list[QKeySequence]:
@@ -186,6 +219,11 @@ class MainWindow(QMainWindow):
         self.colour_combo.setMaxVisibleItems(30)
         self.colour_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.colour_combo.setMinimumContentsLength(16)
+        # A sensitivity run's colourings are listed from the start (disabled until a run
+        # exists): the list, and so the bar, never changes size when a run finishes.
+        self.colour_combo.insertSeparator(self.colour_combo.count())
+        for key, label in sensitivity_colour_labels(None).items():
+            self.colour_combo.addItem(label, key)
         self.colour_combo.currentIndexChanged.connect(
             lambda _i: state.set_colour_by(self.colour_combo.currentData()))
         self.reset_view_button = QPushButton("Reset View")
@@ -209,7 +247,9 @@ class MainWindow(QMainWindow):
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 0)
         bar.addWidget(self.map_title, 1)
-        bar.addWidget(QLabel("Colour by:"))
+        colour_label = QLabel("Colo&ur by:")
+        colour_label.setBuddy(self.colour_combo)  # Alt+U
+        bar.addWidget(colour_label)
         bar.addWidget(self.colour_combo)
         bar.addWidget(self.reset_view_button)
         body = QHBoxLayout()
@@ -256,6 +296,8 @@ class MainWindow(QMainWindow):
         state.settings_changed.connect(self._show_result)
         state.scoring_failed.connect(self._show_failure)
         state.colour_by_changed.connect(self._show_colour_by)
+        state.sensitivity_changed.connect(self._show_sensitivity)
+        state.sensitivity_stale_changed.connect(lambda _stale: self._show_result())
         state.document_name_changed.connect(self._update_title)
         state.modified_changed.connect(self._update_title)
         self.map_canvas.state_hovered.connect(self._show_hover)
@@ -272,6 +314,7 @@ class MainWindow(QMainWindow):
         self.resize(*default_window_size())
         self._show_result()
         self._show_colour_by(state.colour_by)
+        self._show_sensitivity(state.sensitivity, announce=False)
         self._update_title()
         # Extensions first, so that their docks are part of the default layout and the saved
         # layout can put them back where the planner left them.
@@ -389,6 +432,13 @@ class MainWindow(QMainWindow):
             self.colour_actions[key] = act
             if i == 0:
                 self.colour_menu.addSeparator()
+        self.colour_menu.addSeparator()
+        for key, label in sensitivity_colour_labels(None).items():
+            act = QAction(label, self, checkable=True)
+            act.triggered.connect(lambda _c=False, k=key: st.set_colour_by(k))
+            self.colour_group.addAction(act)
+            self.colour_menu.addAction(act)
+            self.colour_actions[key] = act
         self.view_menu.addSeparator()
         self.panels_menu = self.view_menu.addMenu("&Panels")
         for dock in (self.weights_dock, self.ranking_dock, self.detail_dock):
@@ -451,8 +501,9 @@ class MainWindow(QMainWindow):
         method = METHOD_NAMES[r.method]
         self.status_label.setText(f"Dataset {ds.version} \u00b7 {settings_summary(r)}")
         n_out = len(r.excluded)
-        what = "Overall score" if st.colour_by == SCORE else escape(
-            ds.criterion(st.colour_by).label)
+        what = escape(self._colour_by_label(st.colour_by))
+        if st.colour_by in SENSITIVITY_KEYS and st.sensitivity_stale:
+            what += " <span style='color:#a33'>(stale)</span>"
         n_crit = count_text(len(r.criteria), "criterion", "criteria")
         weighted = count_text(len(r.criteria), "weighted criterion", "weighted criteria")
         self.map_title.setToolTip(f"{what}: {method}, {weighted}")
@@ -509,6 +560,31 @@ class MainWindow(QMainWindow):
         if act:
             act.setChecked(True)
         self._show_result()
+
+    def _colour_by_label(self, key: str) -> str:
+        if key == SCORE:
+            return "Overall score"
+        if key in SENSITIVITY_KEYS:
+            return sensitivity_colour_labels(self.state.sensitivity)[key]
+        return self.state.dataset.criterion(key).label
+
+    def _show_sensitivity(self, run: SensitivityRun | None, announce: bool = True) -> None:
+        """Offer (or withdraw) the run's colourings, named with its K; say who came first."""
+        model = self.colour_combo.model()
+        for key, label in sensitivity_colour_labels(run).items():
+            i = self.colour_combo.findData(key)
+            self.colour_combo.setItemText(i, label)
+            self.colour_combo.setItemData(i, None if run is not None else NO_RUN_TIP,
+                                          Qt.ToolTipRole)
+            if isinstance(model, QStandardItemModel):
+                model.item(i).setEnabled(run is not None)
+            act = self.colour_actions[key]
+            act.setText(label)
+            act.setEnabled(run is not None)
+            act.setStatusTip("" if run is not None else NO_RUN_TIP)
+        self._show_result()
+        if run is not None and announce:
+            self.statusBar().showMessage(sensitivity_status(self.state.dataset, run), 15000)
 
     def _hover_message(self, code: str) -> str:
         st = self.state

@@ -10,7 +10,8 @@ whole country again.
 
 Hover, tooltip and click share one hit test, :meth:`MapCanvasWidget.state_at`, by each
 state's exact outline; a tooltip's text is written when it is shown, from the current result,
-and rewritten if the result changes while it is on screen.
+and rewritten if the result changes while it is on screen.  Once a sensitivity run exists the
+tooltip also gives the state's chance of the top K, of first place and its 90 % rank range.
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from siteselect.ui.colouring import ColourScale, colour_scale, viridis_lut
+from siteselect.ui.colouring import ColourScale, colour_scale, percent_text, viridis_lut
 from siteselect.ui.map_geometry import MapShapes, load_map_shapes
-from siteselect.ui.state import PlannerState
+from siteselect.ui.state import SCORE, SENSITIVITY_KEYS, PlannerState
 from siteselect.ui.text import state_tooltip
 
 GATED_FILL = QColor(205, 205, 205)
@@ -282,9 +283,11 @@ class MapCanvasWidget(QWidget):
         self._build()
         self.reset_view()
 
-        state.result_changed.connect(self.recolour)
-        state.colour_by_changed.connect(self.recolour)
-        for signal in (state.result_changed, state.colour_by_changed, state.settings_changed):
+        for signal in (state.result_changed, state.colour_by_changed,
+                       state.sensitivity_changed, state.sensitivity_stale_changed):
+            signal.connect(self.recolour)
+        for signal in (state.result_changed, state.colour_by_changed, state.settings_changed,
+                       state.sensitivity_changed):
             signal.connect(self._refresh_tooltip)
         # Hover and tooltips come from the viewport's own events and an exact hit test:
         # the scene's hover events are rate-limited and reach every state within a few
@@ -453,8 +456,28 @@ class MapCanvasWidget(QWidget):
     # -- colouring -----------------------------------------------------------------------------
     def tooltip_for(self, code: str) -> str:
         st = self.state
-        extra = None if st.colour_by == "score" else st.colour_by
-        return state_tooltip(st.dataset, st.settings, st.result, code, extra)
+        extra = None if st.colour_by == SCORE or st.colour_by in SENSITIVITY_KEYS else (
+            st.colour_by)
+        return state_tooltip(st.dataset, st.settings, st.result, code, extra) + (
+            self.sensitivity_tip(code))
+
+    def sensitivity_tip(self, code: str) -> str:
+        """The tooltip's lines from the last sensitivity run ('' when there is none)."""
+        run = self.state.sensitivity
+        if run is None:
+            return ""
+        mc = run.mc
+        stale = (" <span style='color:#a33'>(stale: the settings changed since)</span>"
+                 if self.state.sensitivity_stale else "")
+        head = f"<br><i>Sensitivity, {mc.draws:,} draws</i>{stale}"
+        i = run.position(code)
+        if i is None:
+            return head + "<br>Not ranked in that run."
+        lo, hi = int(mc.rank_p05[i]), int(mc.rank_p95[i])
+        span = f"rank {lo}" if lo == hi else f"ranks {lo}\u2013{hi}"
+        return (head + f"<br>Chance of top {mc.top_k}: <b>{percent_text(mc.p_top_k[i])}</b>"
+                f" &middot; first: <b>{percent_text(mc.p_first[i])}</b>"
+                f"<br>90 % rank range: <b>{span}</b>")
 
     # -- pointer: one exact hit test for hover, tooltip and click ------------------------------
     def state_at(self, scene_pos: QPointF) -> str | None:
@@ -529,9 +552,11 @@ class MapCanvasWidget(QWidget):
     def recolour(self, *_args) -> None:  # noqa: ANN002
         """Swap brushes and pens to follow the current result and colour-by choice."""
         st = self.state
-        scale = colour_scale(st.dataset, st.settings, st.result, st.colour_by)
+        scale = colour_scale(st.dataset, st.settings, st.result, st.colour_by, st.sensitivity)
         self.scale = scale
-        by_score = scale.key == "score"
+        # The score and the sensitivity colourings come from a ranking: a state it did not
+        # rank has no colour of its own.
+        by_score = scale.key == SCORE or scale.key in SENSITIVITY_KEYS
         top = len(self._brushes) - 1
         relabel = False
         for code, item in self.items.items():

@@ -13,12 +13,17 @@ Extension points for features added later (saved scenarios, exports):
   marks it clean (opening a saved scenario);
 * :attr:`PlannerState.modified` / :attr:`modified_changed` follow the undo stack's clean state;
   :meth:`PlannerState.mark_saved` sets the clean point (after saving a scenario);
-* :attr:`PlannerState.document_name` is shown in the title bar as ``NAME* — SiteSelect``.
+* :attr:`PlannerState.document_name` is shown in the title bar as ``NAME* — SiteSelect``;
+* :meth:`PlannerState.set_sensitivity` holds the last sensitivity run (:class:`SensitivityRun`)
+  for the panel, the map's "Chance of top K" and "Rank range" colourings and the weight
+  sliders' stability bands; :attr:`PlannerState.sensitivity_stale` says whether the settings
+  changed since, and :attr:`sensitivity_stale_changed` fires when that flips.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -28,12 +33,35 @@ from siteselect.errors import SiteSelectError
 from siteselect.model.dataset import Dataset
 from siteselect.model.settings import ScoringSettings
 from siteselect.scoring import ScoringResult
+from siteselect.scoring.sensitivity import MonteCarloResult, StabilityInterval
 
 log = logging.getLogger(__name__)
 
 #: The "colour by" value that colours the map by the overall score.
 SCORE = "score"
+#: The "colour by" values of a sensitivity run: each state's chance of the top K, and the
+#: width of its 90 % rank range.  (A colon never occurs in a criterion id.)
+P_TOP_K = "sensitivity:p_top_k"
+RANK_RANGE = "sensitivity:rank_range"
+SENSITIVITY_KEYS = (P_TOP_K, RANK_RANGE)
 UNTITLED = "Untitled"
+
+
+@dataclass(frozen=True)
+class SensitivityRun:
+    """One finished sensitivity run and the settings and result it was computed for."""
+
+    settings: ScoringSettings
+    result: ScoringResult
+    mc: MonteCarloResult
+    stability: list[StabilityInterval]
+
+    def position(self, state: str) -> int | None:
+        """Index of ``state`` in :attr:`mc` (base ranking order), or None if not ranked."""
+        try:
+            return self.mc.alternatives.index(state)
+        except ValueError:
+            return None
 
 
 class PlannerState(QObject):
@@ -43,7 +71,9 @@ class PlannerState(QObject):
     -------
     settings_changed(ScoringSettings), result_changed(ScoringResult), scoring_failed(str),
     selection_changed(object: str | None), colour_by_changed(str),
-    document_name_changed(str), modified_changed(bool).
+    document_name_changed(str), modified_changed(bool),
+    sensitivity_changed(object: SensitivityRun | None) (a new run, or none),
+    sensitivity_stale_changed(bool) (the settings moved away from the run's, or back).
     """
 
     settings_changed = Signal(object)
@@ -53,6 +83,8 @@ class PlannerState(QObject):
     colour_by_changed = Signal(str)
     document_name_changed = Signal(str)
     modified_changed = Signal(bool)
+    sensitivity_changed = Signal(object)
+    sensitivity_stale_changed = Signal(bool)
 
     def __init__(self, dataset: Dataset, settings: ScoringSettings | None = None,
                  parent: QObject | None = None) -> None:
@@ -64,6 +96,7 @@ class PlannerState(QObject):
         self._selected: str | None = None
         self._colour_by = SCORE
         self._document_name = UNTITLED
+        self._sensitivity: SensitivityRun | None = None
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
 
@@ -94,8 +127,11 @@ class PlannerState(QObject):
 
         Undo commands call this; widgets call :meth:`set_settings` or push a command.
         """
+        was_stale = self.sensitivity_stale
         self._settings = settings
         self.settings_changed.emit(settings)
+        if self.sensitivity_stale != was_stale:
+            self.sensitivity_stale_changed.emit(not was_stale)
         self.rescore()
 
     def rescore(self) -> None:
@@ -156,8 +192,34 @@ class PlannerState(QObject):
         return self._colour_by
 
     def set_colour_by(self, key: str) -> None:
-        if key != SCORE:
+        if key in SENSITIVITY_KEYS:
+            if self._sensitivity is None:
+                raise ValueError(f"colouring by {key!r} needs a sensitivity run")
+        elif key != SCORE:
             self.dataset.criterion(key)
         if key != self._colour_by:
             self._colour_by = key
             self.colour_by_changed.emit(key)
+
+    # -- sensitivity ---------------------------------------------------------------------------
+    @property
+    def sensitivity(self) -> SensitivityRun | None:
+        """The last finished sensitivity run (kept, marked stale, when the settings change)."""
+        return self._sensitivity
+
+    @property
+    def sensitivity_stale(self) -> bool:
+        """True when there is a run and the settings are no longer the ones it was run for."""
+        run = self._sensitivity
+        return run is not None and run.settings != self._settings
+
+    def set_sensitivity(self, run: SensitivityRun | None) -> None:
+        """Keep ``run`` as the last sensitivity run (None forgets it; a map coloured by it
+        goes back to the overall score)."""
+        if run is self._sensitivity:
+            return
+        self._sensitivity = run
+        if run is None and self._colour_by in SENSITIVITY_KEYS:
+            self._colour_by = SCORE
+            self.colour_by_changed.emit(SCORE)
+        self.sensitivity_changed.emit(run)

@@ -3,6 +3,11 @@
 Every edit becomes a :class:`~siteselect.ui.commands.SettingsCommand` on the state's undo
 stack (a slider drag is one undo step); the panel redraws only from ``settings_changed`` and
 ``result_changed``, with its own signals blocked, so it never feeds back into itself.
+
+After a sensitivity run each weighted criterion's slider shows, as a tinted band behind its
+groove, the span of that weight within which the first place holds (the run's stability
+interval, converted from share of the total weight to the slider's points with the other
+weights as they are).  The bands are hidden while the run is stale.
 """
 
 from __future__ import annotations
@@ -10,7 +15,8 @@ from __future__ import annotations
 from dataclasses import replace
 from html import escape
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,6 +34,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSlider,
+    QStyle,
+    QStyleOptionSlider,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -45,7 +53,7 @@ from siteselect.scoring import (
     parse_gate,
 )
 from siteselect.ui.commands import SettingsCommand, new_merge_key
-from siteselect.ui.state import PlannerState
+from siteselect.ui.state import PlannerState, SensitivityRun
 
 SLIDER_STEPS_PER_POINT = 10
 MAX_POINTS = 100
@@ -101,6 +109,140 @@ def weight_shares(settings: ScoringSettings) -> dict[str, float]:
     points = {c: p for c, p in settings.effective_points().items() if p > 0}
     total = sum(points.values())
     return {c: p / total for c, p in points.items()} if total > 0 else {}
+
+
+def share_to_points(share: float, others: float) -> float:
+    """The points that give a criterion ``share`` of the total weight when the other
+    criteria hold ``others`` points: p = s R / (1 - s) (infinite at a share of 1)."""
+    if share >= 1.0:
+        return float("inf")
+    return max(0.0, share) * others / (1.0 - share)
+
+
+def _share_text(share: float) -> str:
+    return f"{100 * share:.1f} %"
+
+
+def _points_text(points: float) -> str:
+    return "any weight above" if points == float("inf") else f"{points:.1f}"
+
+
+def stability_bands(run: SensitivityRun, settings: ScoringSettings, names: dict[str, str]
+                    ) -> dict[str, tuple[float, float, str]]:
+    """Per weighted criterion: the span of its points (low, high; high may be infinite)
+    within which the run's first place holds, and the text that explains it."""
+    points = {c: p for c, p in settings.effective_points().items() if p > 0}
+    total = sum(points.values())
+    mc = run.mc
+    if not mc.alternatives or total <= 0:
+        return {}
+    first = mc.alternatives[0]
+    name = names.get(first, first)
+    out: dict[str, tuple[float, float, str]] = {}
+    for iv in run.stability:
+        if iv.top1 is None or iv.criterion not in points:
+            continue
+        others = total - points[iv.criterion]
+        if others <= 0:
+            continue
+        lo, hi = iv.top1
+        p_lo, p_hi = share_to_points(lo, others), share_to_points(hi, others)
+        top = (f"up to {_share_text(hi)}" if lo <= 0 else
+               f"from {_share_text(lo)} to {_share_text(hi)}")
+        span = (f"{p_lo:.1f} to {_points_text(p_hi)} points" if p_hi != float("inf")
+                else f"{p_lo:.1f} points or more")
+        text = (f"First place ({escape(name)}) holds {top} of the weight ({span}, the other "
+                "weights as they are); the shaded band marks it.")
+        if iv.top_k is not None:
+            k_lo, k_hi = iv.top_k
+            text += (f"<br>The top {mc.top_k} stays the same from {_share_text(k_lo)} to "
+                     f"{_share_text(k_hi)}.")
+        out[iv.criterion] = (p_lo, p_hi, text)
+    return out
+
+
+class StabilitySlider(QSlider):
+    """A weight slider that can shade a span of its groove: where the first place holds."""
+
+    BAND = QColor(33, 145, 140, 110)
+    BAND_EDGE = QColor(33, 145, 140)
+
+    def __init__(self, orientation: Qt.Orientation = Qt.Horizontal) -> None:
+        super().__init__(orientation)
+        self.band: tuple[float, float] | None = None  # in slider values (ticks)
+        self.edges = (False, False)  # whether each end of the band is a real boundary
+        self._base_tip = ""
+        self._band_tip = ""
+
+    def set_base_tooltip(self, text: str) -> None:
+        self._base_tip = text
+        self._update_tip()
+
+    def set_band(self, band: tuple[float, float] | None, tip: str = "") -> None:
+        """Shade ``band`` (low, high in slider values; clipped to the range, the high end
+        may be infinite); None hides it.  An end is marked with a line only where the first
+        place really changes, not where the slider's range cuts the band off."""
+        edges = (False, False)
+        if band is not None:
+            lo, hi = float(self.minimum()), float(self.maximum())
+            edges = (band[0] > lo, band[1] < hi)
+            band = (max(lo, band[0]), min(hi, band[1]))
+        if band == self.band and tip == self._band_tip and edges == self.edges:
+            return
+        self.band, self._band_tip, self.edges = band, tip, edges
+        self._update_tip()
+        self.update()
+
+    def _update_tip(self) -> None:
+        if self._band_tip and self.band is not None:
+            self.setToolTip(f"<p>{escape(self._base_tip)}<br>{self._band_tip}</p>")
+        else:
+            self.setToolTip(self._base_tip)
+
+    def band_rect(self) -> QRect | None:
+        """The shaded part of the groove, in the slider's pixels (None without a band)."""
+        if self.band is None:
+            return None
+        opt = QStyleOptionSlider()
+        self.initStyleOption(opt)
+        style = self.style()
+        groove = style.subControlRect(QStyle.CC_Slider, opt, QStyle.SC_SliderGroove, self)
+        handle = style.subControlRect(QStyle.CC_Slider, opt, QStyle.SC_SliderHandle, self)
+        span = groove.width() - handle.width()
+        x0 = groove.left() + handle.width() / 2
+
+        def x(value: float) -> float:
+            lo, hi = self.minimum(), self.maximum()
+            return x0 + span * (value - lo) / (hi - lo) if hi > lo else x0
+
+        left, right = x(self.band[0]), x(self.band[1])
+        height = max(8, groove.height() + 4)
+        top = self.rect().center().y() - height // 2
+        return QRect(round(left), top, max(2, round(right - left)), height)
+
+    def paintEvent(self, ev) -> None:  # noqa: ANN001, N802 - Qt API
+        rect = self.band_rect()
+        if rect is None:
+            super().paintEvent(ev)
+            return
+        # Groove, then the band over it, then the handle on top: the band is read against
+        # the groove and never hides the handle.
+        p = QPainter(self)
+        opt = QStyleOptionSlider()
+        self.initStyleOption(opt)
+        style = self.style()
+        opt.subControls = QStyle.SC_SliderGroove | QStyle.SC_SliderTickmarks
+        style.drawComplexControl(QStyle.CC_Slider, opt, p, self)
+        p.fillRect(rect, self.BAND)
+        p.setPen(self.BAND_EDGE)
+        if self.edges[0]:
+            p.drawLine(rect.topLeft(), rect.bottomLeft())
+        if self.edges[1]:
+            p.drawLine(rect.topRight(), rect.bottomRight())
+        self.initStyleOption(opt)
+        opt.subControls = QStyle.SC_SliderHandle
+        style.drawComplexControl(QStyle.CC_Slider, opt, p, self)
+        p.end()
 
 
 def gate_text(ds, gate: Gate) -> str:  # noqa: ANN001
@@ -181,12 +323,13 @@ class CriterionRow:
         self.direction.setToolTip(
             f"{'Lower' if crit.lower_is_better else 'Higher'} values are better ({crit.unit}).")
         self.direction.setStyleSheet("color: #555;")
-        self.slider = QSlider(Qt.Horizontal)
+        self.slider = StabilitySlider(Qt.Horizontal)
         self.slider.setRange(0, MAX_POINTS * SLIDER_STEPS_PER_POINT)
         self.slider.setSingleStep(SLIDER_STEPS_PER_POINT)
         self.slider.setPageStep(5 * SLIDER_STEPS_PER_POINT)
         self.slider.setMinimumWidth(40)
-        self.slider.setToolTip(f"Weight of {crit.label} in points; shares are points / total.")
+        self.slider.set_base_tooltip(
+            f"Weight of {crit.label} in points; shares are points / total.")
         self.spin = QDoubleSpinBox()
         # Weights from the command line or a scenario may exceed the slider's 100 points.
         self.spin.setRange(0, 100 * MAX_POINTS)
@@ -428,8 +571,13 @@ class WeightsPanelWidget(QWidget):
         self._shown_gates: tuple = ()
         state.settings_changed.connect(self.show_settings)
         state.result_changed.connect(self._show_shares)
+        # A band is right only for the settings of its run: shown after a run, hidden while
+        # the run is stale (no work on a slider move otherwise).
+        state.sensitivity_changed.connect(self.show_stability_bands)
+        state.sensitivity_stale_changed.connect(self.show_stability_bands)
         self._gate_hint()
         self.show_settings(state.settings)
+        self.show_stability_bands()
 
     # -- pushing edits -------------------------------------------------------------------------
     def push(self, settings: ScoringSettings, text: str, merge_key: str | None = None) -> None:
@@ -563,6 +711,21 @@ class WeightsPanelWidget(QWidget):
         elif not shown and i >= 0:
             combo.removeItem(i)
         combo.blockSignals(False)
+
+    def show_stability_bands(self, *_args) -> None:  # noqa: ANN002
+        """Shade each weighted criterion's first-place span, or hide every band."""
+        st = self.state
+        run = st.sensitivity
+        bands = ({} if run is None or st.sensitivity_stale else
+                 stability_bands(run, st.settings, st.dataset.names))
+        for cid, row in self.rows.items():
+            band = bands.get(cid)
+            if band is None:
+                row.slider.set_band(None)
+            else:
+                lo, hi, tip = band
+                row.slider.set_band((lo * SLIDER_STEPS_PER_POINT, hi * SLIDER_STEPS_PER_POINT),
+                                    tip)
 
     def _show_shares(self, _result=None) -> None:  # noqa: ANN001
         shares = weight_shares(self.state.settings)

@@ -15,7 +15,6 @@ the views stay, marked stale, until the planner runs again.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -53,7 +52,7 @@ from siteselect.scoring.sensitivity import (
     stability_intervals,
     tornado,
 )
-from siteselect.ui.state import PlannerState
+from siteselect.ui.state import PlannerState, SensitivityRun
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +65,7 @@ ACCEPTABILITY_COLOURS = pg.ColorMap([0.0, 0.4, 1.0], [(255, 255, 255), (33, 145,
                                                      (68, 1, 84)])
 
 
-@dataclass(frozen=True)
-class SensitivityRun:
-    """One finished run and what it was computed for."""
-
-    settings: ScoringSettings
-    result: ScoringResult
-    mc: MonteCarloResult
-    stability: list[StabilityInterval]
+__all__ = ["SensitivityPanel", "SensitivityRun"]
 
 
 def _compute(result: ScoringResult, draws: int, seed: int, spread: str, concentration: float,
@@ -99,7 +91,6 @@ class SensitivityPanel(QWidget):
     def __init__(self, state: PlannerState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        self.run_result: SensitivityRun | None = None
         self._job: Any = None
         self._pending: tuple[ScoringSettings, ScoringResult] | None = None
 
@@ -203,6 +194,15 @@ class SensitivityPanel(QWidget):
 
         state.result_changed.connect(self._result_changed)
         state.selection_changed.connect(lambda _s: self._show_tornado())
+        # The run lives in the planner state (the map and the weight sliders show it too).
+        state.sensitivity_changed.connect(lambda _run: self._show())
+        state.sensitivity_stale_changed.connect(lambda _stale: self._result_changed(None))
+        self._show()
+
+    @property
+    def run_result(self) -> SensitivityRun | None:
+        """The last finished run (the planner state's)."""
+        return self.state.sensitivity
 
     # -- building ----------------------------------------------------------------------------
     @staticmethod
@@ -294,8 +294,7 @@ class SensitivityPanel(QWidget):
         mc, stability = value
         self._idle()
         self.progress.setValue(100)
-        self.run_result = SensitivityRun(settings, result, mc, stability)
-        self._show()
+        self.state.set_sensitivity(SensitivityRun(settings, result, mc, stability))
 
     def _failed(self, job: Any, exc: BaseException) -> None:
         if job is not self._job:
@@ -322,9 +321,9 @@ class SensitivityPanel(QWidget):
     # -- showing -----------------------------------------------------------------------------
     @property
     def stale(self) -> bool:
-        return self.run_result is not None and self.run_result.settings != self.state.settings
+        return self.state.sensitivity_stale
 
-    def _result_changed(self, _result: ScoringResult) -> None:
+    def _result_changed(self, _result: ScoringResult | None) -> None:
         if self.run_result is not None and not self.running:
             self._show_status()
             self._show_tornado()

@@ -154,22 +154,25 @@ def _ranks_by_vector(s: np.ndarray, tol: float = TIE_TOLERANCE) -> np.ndarray:
     score_bits = 63 - row_bits  # signed keys: float -> int64 conversion is vectorised
     if score_bits < 40 or score_bits > 52:
         return _ranks_by_argsort(s, tol)
-    scale = float(2**score_bits - 1) / 100.0
-    q = np.subtract(100.0, s)
-    q *= scale
-    np.rint(q, out=q)
-    key = q.astype(np.int64)
+    # A margin keeps 100 + rounding inside the score bits.
+    scale = float(2**score_bits - 1) / 100.0 * (1.0 - 1e-9)
+    q = np.multiply(s, -scale)
+    q += 100.0 * scale
+    key = q.astype(np.int64)  # truncation keeps the order; equal scores get equal keys
+    del q
     key <<= row_bits
     key |= np.arange(n, dtype=np.int64)
     key.sort(axis=1)
-    order = key & ((1 << row_bits) - 1)
-    key >>= row_bits
+    # Scores within tol are tied: their keys differ by less than (tol x scale + 1) << row_bits.
     gaps = np.diff(key, axis=1)
-    if gaps.min(initial=np.iinfo(np.int64).max) > tol * scale:
+    limit = (int(tol * scale) + 1) << row_bits
+    order = key
+    order &= (1 << row_bits) - 1
+    if gaps.min(initial=np.iinfo(np.int64).max) >= limit:
         return _scatter_ranks(order, None)  # no ties: ranks are the positions
     new_group = np.empty(key.shape, dtype=bool)
     new_group[:, 0] = True
-    np.greater(gaps, tol * scale, out=new_group[:, 1:])
+    np.greater_equal(gaps, limit, out=new_group[:, 1:])
     return _scatter_ranks(order, new_group)
 
 
@@ -275,9 +278,8 @@ def monte_carlo(
     counts = np.empty((n, n), dtype=np.int32)  # candidate x rank - 1
     rows = max(1, BLOCK_CELLS // max(draws, 1))
     for start in range(0, n, rows):
-        part = all_ranks[:, start:start + rows].T.astype(np.int64)
-        part -= 1
-        part += (np.arange(part.shape[0]) * n)[:, None]
+        part = all_ranks[:, start:start + rows].T.astype(np.int64, order="C")
+        part += (np.arange(part.shape[0]) * n - 1)[:, None]
         counts[start:start + rows] = np.bincount(
             part.ravel(), minlength=part.shape[0] * n).reshape(-1, n)
     del all_ranks

@@ -320,16 +320,20 @@ def cmd_save(args: argparse.Namespace) -> int:
     from siteselect.model.dataset import load_dataset
 
     ds = load_dataset()
-    with open_store(args, create=True) as store:
-        existing = store.find(args.name)
+
+    def change(existing: Scenario | None) -> Scenario:
+        # Applied to the scenario as stored at the moment of saving (again, if another
+        # program saves it meanwhile), so concurrent saves never revert each other.
         settings = settings_from_args(args, ds, existing.settings if existing else None)
         settings = _with_what_if(settings, args, ds)
         rank_states(ds, settings)  # refuse settings that cannot rank (e.g. all weights zero)
         description = args.description if args.description is not None else (
             existing.description if existing else "")
-        saved = store.save(Scenario(name=existing.name if existing else args.name,
-                                    settings=settings, description=description,
-                                    dataset_version=ds.version))
+        return Scenario(name=existing.name if existing else args.name, settings=settings,
+                        description=description, dataset_version=ds.version)
+
+    with open_store(args, create=True) as store:
+        saved = store.modify(args.name, change)
         print(f"Saved {quoted(saved.name)} as revision {saved.revision} in {store.path}")
     return 0
 

@@ -17,6 +17,7 @@ import builtins
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -340,6 +341,35 @@ class ScenarioStore:
                                settings, scenario.dataset_version)
         return replace(scenario, created=row["created"], updated=now, revision=revision,
                        builtin=False)
+
+    def modify(self, name: str, change: Callable[[Scenario | None], Scenario], *,
+               attempts: int = 200) -> Scenario:
+        """Read a scenario, change it with ``change`` and save the result, losing nobody's save.
+
+        ``change`` receives the stored scenario (None when there is none of that name) and
+        returns the scenario to save.  The save checks that the scenario is still at the
+        revision ``change`` saw; when another program saved in between, the change is made
+        again on top of that newer revision.  So two programs that change different parts of
+        one scenario at the same moment both keep their change.
+
+        Raises
+        ------
+        InputError
+            From ``change``, or when the name is that of a built-in scenario.
+        StorageError
+            When other programs kept saving the scenario through every attempt.
+        """
+        for _attempt in range(attempts):
+            existing = self.find(name)
+            new = change(existing)
+            try:
+                return self.save(new, expected_revision=existing.revision if existing else 0)
+            except ConflictError:
+                log.info("Scenario %s was saved elsewhere meanwhile; changing it again", name)
+        raise StorageError(
+            f"The scenario {quoted(clean_name(name))} in {self.path} was saved by other "
+            f"programs {attempts} times while this change was being made; nothing was saved. "
+            "Try again.")
 
     def create(self, scenario: Scenario) -> Scenario:
         """Save ``scenario`` as a new one (Save As); refused when the name is taken.

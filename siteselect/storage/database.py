@@ -15,6 +15,8 @@ import contextlib
 import logging
 import os
 import sqlite3
+import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,11 +101,34 @@ def sql_errors(path: Path, action: str, timeout: float = DEFAULT_BUSY_TIMEOUT) -
                            f"{exc.strerror or exc}.", detail=str(exc)) from exc
 
 
+#: How often the read-only check is repeated when the file changed while it was being read.
+CHECK_ATTEMPTS = 8
+
+
+def _fingerprint(path: Path) -> tuple[tuple[int, int, int] | None, ...]:
+    """Identity, size and modification time of the file and of its ``-wal`` file (None: absent).
+
+    Any save by another program changes one of them.
+    """
+    out = []
+    for p in (path, path.with_name(path.name + "-wal")):
+        try:
+            st = p.stat()
+        except OSError:
+            out.append(None)
+        else:
+            out.append((st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
 def check_existing_file(path: Path, known_migrations: tuple[str, ...],
                         timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
     """Refuse a file that is not a healthy SiteSelect database this release can read.
 
     Reads only: the header bytes, then a read-only SQLite connection.  Nothing is written.
+    A file that another program changed while it was being checked (a save in progress can
+    look like damage to a reader that assumed the file was at rest) is checked again; only a
+    file that fails the check while nobody changes it is refused.
 
     Raises
     ------
@@ -111,6 +136,20 @@ def check_existing_file(path: Path, known_migrations: tuple[str, ...],
         For a folder, an empty or non-SQLite file, a damaged file, another program's SQLite
         database, or one written by a newer SiteSelect release.
     """
+    for attempt in range(CHECK_ATTEMPTS):
+        before = _fingerprint(path)
+        try:
+            _check_existing_file_once(path, known_migrations, timeout)
+            return
+        except StorageError:
+            if attempt == CHECK_ATTEMPTS - 1 or _fingerprint(path) == before:
+                raise
+            log.info("%s changed while it was being checked; checking it again", path)
+            time.sleep(0.01 * (attempt + 1))
+
+
+def _check_existing_file_once(path: Path, known_migrations: tuple[str, ...],
+                              timeout: float) -> None:
     if path.is_dir():
         raise StorageError(f"The scenario database {path} is a folder, not a file.")
     try:

@@ -37,7 +37,7 @@ Fields:
 - ``version`` (required): the format version, ``1``. A reader refuses versions it does not know.
 - ``exported_at``, ``generator``: when and by which release the file was written (informative).
 - ``name`` (required): 1-100 characters, any Unicode; surrounding spaces are dropped.
-- ``description``: free text (default empty).
+- ``description``: free text of at most 10,000 characters (default empty).
 - ``dataset_version``: the version of the state data the scenario was made with (empty if
   unknown); a different version on import is allowed, the figures may have moved since.
 - ``created``, ``updated``: ISO 8601 UTC times in the source database; ``revision``: how
@@ -49,13 +49,20 @@ Fields:
   ``normalization`` (``minmax``, ``zscore``, ``rank``), ``missing`` (``worst``, ``mean``,
   ``exclude``), ``gates`` (hard thresholds on raw values; ``op`` is one of ``<=``, ``>=``,
   ``<``, ``>``, ``==``), ``exclude`` (postal codes left out) and ``overrides`` (what-if values
-  replacing one figure: postal code, criterion id, the value in the criterion's unit, a note).
+  replacing one figure: postal code, criterion id, the value in the criterion's unit
+  within its valid range, or for a categorical criterion the number of one of its labels,
+  and a note of at most 500 characters).
   Criterion ids are those of ``siteselect criteria``.
 
-Import checks the whole file before anything is written: malformed JSON is reported with its
-line and column; a wrong ``format`` or ``version``, an unknown field, criterion id or state
-code, a negative or non-numeric weight, or a malformed gate is refused with a message naming the
-field.  A scenario is never half-imported.
+Import checks the whole file before anything is written and reports every problem in it,
+not just the first: malformed JSON is reported with its line and column; a wrong ``format``
+or ``version``, an unknown field, criterion id or state code, a negative or non-numeric
+weight, a malformed gate or a what-if value outside its criterion's range is refused with a
+message naming the field. A scenario is never half-imported.
+
+Limits: a scenario file is a regular file of at most 1,000,000 bytes (a named pipe, a
+device or a larger file is refused unread); whole numbers have at most 30 digits; lists and
+objects nested hundreds of levels deep are refused.
 """
 
 from __future__ import annotations

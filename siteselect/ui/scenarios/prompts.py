@@ -2,12 +2,16 @@
 
 Kept in one place so the controller reads as plain logic and tests can answer the dialogs by
 patching the Qt static methods (``QMessageBox.question``, ``QInputDialog.getText``,
-``QInputDialog.getMultiLineText``, ``QFileDialog.getSaveFileName``).
+``QInputDialog.getMultiLineText``, ``QFileDialog.getSaveFileName``,
+``QFileDialog.getOpenFileName``).
 """
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from siteselect.errors import InputError
+from siteselect.model.scenario import clean_name
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 OVERWRITE, COPY = "overwrite", "copy"
@@ -49,9 +53,23 @@ def ask_conflict(parent: QWidget | None, message: str, *, gone: bool = False) ->
 
 
 def ask_name(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
-    """A scenario name, or None when cancelled."""
-    name, ok = QInputDialog.getText(parent, title, label, QLineEdit.Normal, text)
-    return name if ok else None
+    """A valid scenario name (1-100 characters, one line), or None when cancelled.
+
+    A name that breaks the rules is not thrown away: the question comes back with the
+    typed text in the box and the reason above it, so the planner can shorten or fix it.
+    """
+    prompt = label
+    while True:
+        name, ok = QInputDialog.getText(parent, title, prompt, QLineEdit.Normal, text)
+        if not ok:
+            return None
+        try:
+            clean_name(name)
+        except InputError as exc:
+            text = name
+            prompt = f"{exc.message}\n\n{label}"
+            continue
+        return name
 
 
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
@@ -70,4 +88,21 @@ def ask_new_database(parent: QWidget | None, suggestion: str) -> str | None:
     """A path for a new scenario database, or None when cancelled."""
     path, _filter = QFileDialog.getSaveFileName(
         parent, "New scenario database", suggestion, "SiteSelect database (*.db)")
+    return path or None
+
+
+SCENARIO_FILES = "SiteSelect scenario (*.json);;All files (*)"
+
+
+def ask_import_file(parent: QWidget | None, folder: str) -> str | None:
+    """A scenario file to import, or None when cancelled."""
+    path, _filter = QFileDialog.getOpenFileName(parent, "Import Scenario", folder,
+                                                SCENARIO_FILES)
+    return path or None
+
+
+def ask_export_file(parent: QWidget | None, suggestion: str) -> str | None:
+    """Where to write a scenario file, or None when cancelled."""
+    path, _filter = QFileDialog.getSaveFileName(parent, "Export Scenario", suggestion,
+                                                SCENARIO_FILES)
     return path or None

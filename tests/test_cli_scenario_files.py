@@ -169,3 +169,14 @@ def test_what_if_values_within_the_range_and_labels_are_saved(db):
         values = {(o.state, o.criterion): o.value for o in s.get("What if").settings.overrides}
     assert values == {("TX", "clean_power"): 100.0, ("WA", "water_stress"): 0.75,
                       ("TX", "climate_temp"): -10.0}
+
+
+def test_long_texts_and_many_problems_still_give_a_short_line(tmp_path, db):
+    big = "z" * 200_000
+    doc = document(settings={
+        "version": 1, "weights": {"energy_cost": 1}, "method": big, "normalization": [big],
+        "gates": [{"criterion": "energy_cost", "op": big, "threshold": 1}]
+        + [{"criterion": "nope", "op": "<", "threshold": 1}] * 3000})
+    out = import_text(tmp_path, db, json.dumps(document(**doc)))
+    assert "has 3003 problems" in out and "and 2983 more problems" in out
+    assert "unknown method 'zzzz" in out and "gate 1: Unknown comparison 'zzzz" in out

@@ -121,6 +121,9 @@ STATE_CODES = frozenset(
     ]
 )
 
+#: The comparisons a gate may use (as siteselect.scoring.Gate accepts them).
+GATE_OPS = ("<=", ">=", "<", ">", "==")
+
 _SETTINGS_KEYS = {"version", "weights", "disabled", "method", "normalization", "missing",
                   "gates", "exclude", "overrides"}
 
@@ -149,14 +152,20 @@ class ScenarioProblems(InputError):
     is one line that lists them all.
     """
 
+    #: Most problems listed; a file with more says how many more there are.
+    SHOWN = 20
+
     def __init__(self, where: str, problems: list[str]) -> None:
         self.where = where
-        self.problems = tuple(problems)
+        self.count = len(problems)
+        more = len(problems) - self.SHOWN
+        self.problems = tuple(problems[: self.SHOWN]) + (
+            (f"and {more} more problem{'s' if more > 1 else ''}.",) if more > 0 else ())
         if len(problems) == 1:
             text = f"{where}: {problems[0]}"
         else:
             text = f"{where} has {len(problems)} problems: " + " ".join(
-                f"({i}) {p}" for i, p in enumerate(problems, 1))
+                f"({i}) {p}" for i, p in enumerate(self.problems, 1))
         super().__init__(text if text.endswith(".") else text + ".")
 
 
@@ -210,6 +219,7 @@ def settings_problems(data: Any, problems: list[str]) -> ScoringSettings | None:
     """The settings in ``data``, adding a sentence to ``problems`` for each thing wrong."""
     from siteselect.model.criteria import CATALOGUE, catalogue_ids
     from siteselect.model.settings import NOTE_MAX, what_if_problem
+    from siteselect.scoring import METHODS, MISSING_POLICIES, NORMALIZATIONS
 
     if not isinstance(data, dict):
         problems.append("the settings must be a JSON object.")
@@ -223,12 +233,23 @@ def settings_problems(data: Any, problems: list[str]) -> ScoringSettings | None:
     if unknown:
         problems.append("unknown settings field(s): "
                         f"{', '.join(shown(k) for k in sorted(unknown)[:10])}.")
+    for key, label, allowed in (("method", "method", METHODS),
+                                ("normalization", "normalisation", NORMALIZATIONS),
+                                ("missing", "missing-data policy", MISSING_POLICIES)):
+        if key in data and data[key] not in allowed:
+            problems.append(f"unknown {label} {shown(data[key])}; choose one of "
+                            f"{', '.join(allowed)}.")
     criteria = {c.id: c for c in CATALOGUE}
 
+    listed_known = False
+
     def check_criterion(cid: Any, field_name: str) -> str | None:
+        nonlocal listed_known
         if not isinstance(cid, str) or cid not in criteria:
-            problems.append(f"unknown criterion {shown(cid)} in {field_name}; known criteria: "
-                            f"{', '.join(catalogue_ids())}.")
+            # The list of known ids once, not with every unknown one.
+            known = "" if listed_known else f"; known criteria: {', '.join(catalogue_ids())}"
+            listed_known = True
+            problems.append(f"unknown criterion {shown(cid)} in {field_name}{known}.")
             return None
         return cid
 
@@ -272,6 +293,10 @@ def settings_problems(data: Any, problems: list[str]) -> ScoringSettings | None:
             continue
         cid = check_criterion(g["criterion"], f"gate {i}")
         threshold = number(g["threshold"], f"gate {i} threshold")
+        if g["op"] not in GATE_OPS:
+            problems.append(f"gate {i}: Unknown comparison {shown(g['op'])} in a gate; use "
+                            f"{', '.join(GATE_OPS)}.")
+            continue
         if cid is None or threshold is None:
             continue
         try:
@@ -303,9 +328,6 @@ def settings_problems(data: Any, problems: list[str]) -> ScoringSettings | None:
                 continue
         if state and cid and value is not None and isinstance(note, str):
             overrides.append(Override(state, cid, value, note))
-    for key in ("method", "normalization", "missing"):
-        if key in data and not isinstance(data[key], str):
-            problems.append(f"{key} must be text, not {shown(data[key])}.")
     if problems:
         return None
     defaults = ScoringSettings()

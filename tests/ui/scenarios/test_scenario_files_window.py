@@ -139,3 +139,25 @@ def test_an_over_long_name_is_asked_again_with_the_typed_text_kept(qtbot, window
     assert text == long_name  # what was typed is still in the box
     assert "at most 100 characters (112 given)" in label
     assert window.scenario_controller.current.name == long_name[:100].strip()
+
+
+def test_the_revisions_dialog_lists_the_readable_revisions_and_names_the_other(
+        qtbot, window, monkeypatch):
+    import sqlite3
+
+    from siteselect.model.scenario import Scenario
+    from siteselect.model.settings import ScoringSettings
+
+    ui = ready(qtbot, window)
+    store = window.scenario_controller.store
+    for method in ("wsm", "wpm", "topsis"):
+        store.save(Scenario("History", settings=ScoringSettings(method=method)))
+    conn = sqlite3.connect(os.environ["SITESELECT_DB"])
+    with conn:
+        conn.execute("UPDATE revisions SET settings = '{}' WHERE revision = 1 AND scenario_id "
+                     "= (SELECT id FROM scenarios WHERE name = 'History')")
+    conn.close()
+    dlg = ui.show_revisions("History")
+    assert [dlg.list.item(i).data(256) for i in range(dlg.list.count())] == [3, 2]
+    assert dlg.note.text().startswith("Revision 1 of scenario “History”")
+    dlg.close()

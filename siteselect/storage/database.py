@@ -176,7 +176,7 @@ def _fingerprint(path: Path) -> tuple[tuple[int, int, int] | None, ...]:
 
     Any save by another program changes one of them.
     """
-    out = []
+    out: list[tuple[int, int, int] | None] = []
     for p in (path, path.with_name(path.name + "-wal")):
         try:
             st = p.stat()

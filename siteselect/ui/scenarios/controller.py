@@ -20,7 +20,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from siteselect.errors import InputError, SiteSelectError, StorageError
-from siteselect.model.scenario import Scenario, ScenarioProblems
+from siteselect.model.scenario import Scenario, ScenarioProblems, check_description
 from siteselect.model.settings import ScoringSettings
 from siteselect.storage import ConflictError, DeletedScenario, NameTakenError, ScenarioStore
 from siteselect.ui.dialogs import show_error
@@ -567,7 +567,8 @@ class ScenarioController(QObject):
             return False
         if text is None:
             text = prompts.ask_text(self.parent_widget, "Scenario Description",
-                                    f"What “{cur.name}” is for:", cur.description)
+                                    f"What “{cur.name}” is for:", cur.description,
+                                    check=lambda t: check_description(t.strip()))
             if text is None:
                 return False
         text = text.strip()

@@ -8,6 +8,8 @@ patching the Qt static methods (``QMessageBox.question``, ``QInputDialog.getText
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from siteselect.errors import InputError
@@ -72,10 +74,26 @@ def ask_name(parent: QWidget | None, title: str, label: str, text: str = "") -> 
         return name
 
 
-def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
-    """A few lines of text (e.g. a description), or None when cancelled."""
-    answer, ok = QInputDialog.getMultiLineText(parent, title, label, text)
-    return answer if ok else None
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "",
+             check: Callable[[str], object] | None = None) -> str | None:
+    """A few lines of text (e.g. a description), or None when cancelled.
+
+    ``check`` raises :class:`InputError` for a text it refuses; the question then comes
+    back with the typed text kept and the reason above it.
+    """
+    prompt = label
+    while True:
+        answer, ok = QInputDialog.getMultiLineText(parent, title, prompt, text)
+        if not ok:
+            return None
+        if check is not None:
+            try:
+                check(answer)
+            except InputError as exc:
+                text = answer
+                prompt = f"{exc.message}\n\n{label}"
+                continue
+        return answer
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:

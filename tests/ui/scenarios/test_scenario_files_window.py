@@ -161,3 +161,24 @@ def test_the_revisions_dialog_lists_the_readable_revisions_and_names_the_other(
     assert [dlg.list.item(i).data(256) for i in range(dlg.list.count())] == [3, 2]
     assert dlg.note.text().startswith("Revision 1 of scenario “History”")
     dlg.close()
+
+
+def test_an_over_long_description_is_asked_again_with_the_text_kept(qtbot, window,
+                                                                    monkeypatch):
+    ready(qtbot, window)
+    c = window.scenario_controller
+    assert c.save_as("Described plan")
+    long_text = "Power first. " * 1000  # 13,000 characters
+    asked = []
+    answers = [long_text, long_text[:9000]]
+
+    def get_text(_parent, _title, label, text):
+        asked.append((label, text))
+        return (answers.pop(0), True)
+
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", staticmethod(get_text))
+    shown = errors_shown(monkeypatch)
+    assert c.edit_description()
+    assert shown == [] and len(asked) == 2
+    assert asked[1][1] == long_text and "at most 10,000 characters" in asked[1][0]
+    assert c.current.description == long_text[:9000].strip()

@@ -324,7 +324,7 @@ def settings_problems(data: Any, problems: list[str]) -> ScoringSettings | None:
         if cid is not None and value is not None:
             problem = what_if_problem(criteria[cid], value)
             if problem:
-                problems.append(f"override {i} ({state or o['state']} {cid}): {problem}.")
+                problems.append(f"override {i} ({state or shown(o['state'])} {cid}): {problem}.")
                 continue
         if state and cid and value is not None and isinstance(note, str):
             overrides.append(Override(state, cid, value, note))

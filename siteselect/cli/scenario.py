@@ -19,8 +19,8 @@ from typing import Any
 
 from siteselect.cli.rank import positive_int, text_table
 from siteselect.errors import StorageError
-from siteselect.model.scenario import Scenario, quoted, shell_quoted
-from siteselect.model.settings import Override, ScoringSettings
+from siteselect.model.scenario import Scenario, quoted, shell_quoted, shown
+from siteselect.model.settings import Override, ScoringSettings, what_if_problem
 
 FORMATS = ("table", "json")
 
@@ -293,12 +293,14 @@ def parse_what_if(text: str, ds) -> Override:  # noqa: ANN001 - Dataset
             value = float(raw)
         except ValueError:
             value = math.nan
-        if not math.isfinite(value) or (crit.is_categorical
-                                        and value not in crit.encoding.values()):
+        if not math.isfinite(value):
             choices = (f"one of {', '.join(crit.encoding)}" if crit.is_categorical
                        else f"a number in {crit.unit}" if crit.unit else "a number")
             raise InputError(f"The what-if value for {state} {crit.id} must be {choices}, "
-                             f"not {raw!r}.")
+                             f"not {shown(raw)}.")
+    problem = what_if_problem(crit, value)
+    if problem:
+        raise InputError(f"The what-if value for {state} {crit.id}: {problem}.")
     return Override(state, crit.id, value)
 
 
@@ -320,16 +322,20 @@ def cmd_save(args: argparse.Namespace) -> int:
     from siteselect.model.dataset import load_dataset
 
     ds = load_dataset()
-    with open_store(args, create=True) as store:
-        existing = store.find(args.name)
+
+    def change(existing: Scenario | None) -> Scenario:
+        # Applied to the scenario as stored at the moment of saving (again, if another
+        # program saves it meanwhile), so concurrent saves never revert each other.
         settings = settings_from_args(args, ds, existing.settings if existing else None)
         settings = _with_what_if(settings, args, ds)
         rank_states(ds, settings)  # refuse settings that cannot rank (e.g. all weights zero)
         description = args.description if args.description is not None else (
             existing.description if existing else "")
-        saved = store.save(Scenario(name=existing.name if existing else args.name,
-                                    settings=settings, description=description,
-                                    dataset_version=ds.version))
+        return Scenario(name=existing.name if existing else args.name, settings=settings,
+                        description=description, dataset_version=ds.version)
+
+    with open_store(args, create=True) as store:
+        saved = store.modify(args.name, change)
         print(f"Saved {quoted(saved.name)} as revision {saved.revision} in {store.path}")
     return 0
 
@@ -362,6 +368,8 @@ def cmd_revisions(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         current = store.get(args.name)
         revs = store.revisions(args.name)
+        for message in store.unreadable_revisions:
+            sys.stderr.write(f"siteselect: warning: {message} It is not listed.\n")
     if args.format == "json":
         _dump([{"revision": r.revision, "saved_at": r.saved_at, "name": r.name,
                 "description": r.description, "dataset_version": r.dataset_version,
@@ -387,10 +395,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from siteselect.exports.common import check_target
     from siteselect.storage.exchange import write_file
 
     with open_store(args) as store:
         sc = store.get(args.name)
+    check_target(Path(args.output))  # the same rule as every other export
     path = write_file(sc, args.output)
     print(f"Exported {quoted(sc.name)} to {path}")
     return 0
@@ -429,7 +441,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 except InputError as exc:
                     print(exc.message, file=sys.stderr)
                 rename = name
-        sc = store.import_json(doc, rename=rename, where=where)
+        sc = store.import_document(doc, rename=rename, where=where)
     print(f"Imported {quoted(sc.name)} into {store.path}")
     return 0
 

@@ -16,6 +16,8 @@ from siteselect.model.settings import Override, ScoringSettings
 from siteselect.scoring import Gate
 
 NAME_MAX = 100
+#: Most characters in a scenario's description (a few pages of text).
+DESCRIPTION_MAX = 10_000
 
 
 def clean_name(name: str) -> str:
@@ -70,6 +72,23 @@ class Scenario:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", clean_name(self.name))
+        check_description(self.description)
+
+
+def check_description(text: str) -> str:
+    """Refuse a description that is not text or is longer than :data:`DESCRIPTION_MAX`.
+
+    Raises
+    ------
+    InputError
+        Saying how long it is and what the limit is.
+    """
+    if not isinstance(text, str):
+        raise InputError("A scenario description must be text.")
+    if len(text) > DESCRIPTION_MAX:
+        raise InputError(f"A scenario description has at most {DESCRIPTION_MAX:,} characters "
+                         f"({len(text):,} given); shorten it.")
+    return text
 
 
 # --------------------------------------------------------------------------------------------
@@ -102,6 +121,9 @@ STATE_CODES = frozenset(
     ]
 )
 
+#: The comparisons a gate may use (as siteselect.scoring.Gate accepts them).
+GATE_OPS = ("<=", ">=", "<", ">", "==")
+
 _SETTINGS_KEYS = {"version", "weights", "disabled", "method", "normalization", "missing",
                   "gates", "exclude", "overrides"}
 
@@ -123,99 +145,191 @@ def settings_to_dict(settings: ScoringSettings) -> dict[str, Any]:
     }
 
 
+class ScenarioProblems(InputError):
+    """Everything wrong with a scenario (file or stored settings), not just the first thing.
+
+    ``where`` names the source and ``problems`` holds one sentence per problem; the message
+    is one line that lists them all.
+    """
+
+    #: Most problems listed; a file with more says how many more there are.
+    SHOWN = 20
+
+    def __init__(self, where: str, problems: list[str]) -> None:
+        self.where = where
+        self.count = len(problems)
+        more = len(problems) - self.SHOWN
+        self.problems = tuple(problems[: self.SHOWN]) + (
+            (f"and {more} more problem{'s' if more > 1 else ''}.",) if more > 0 else ())
+        if len(problems) == 1:
+            text = f"{where}: {problems[0]}"
+        else:
+            text = f"{where} has {len(problems)} problems: " + " ".join(
+                f"({i}) {p}" for i, p in enumerate(self.problems, 1))
+        super().__init__(text if text.endswith(".") else text + ".")
+
+
+def shown(value: Any) -> str:
+    """A short, one-line rendering of any value read from a file (for messages)."""
+    import reprlib
+
+    r = reprlib.Repr()
+    r.maxstring = 40
+    r.maxother = 40
+    r.maxlevel = 2
+    r.maxlist = r.maxdict = 4
+    try:
+        return r.repr(value)
+    except ValueError:  # an integer too long to convert to text
+        return "a number too long to show"
+
+
+def _number(value: Any) -> float | None:
+    """``value`` as a finite float, or None when it is not a finite number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        out = float(value)
+    except OverflowError:
+        return None
+    return out if math.isfinite(out) else None
+
+
 def settings_from_dict(data: Any, where: str = "the settings") -> ScoringSettings:
     """Rebuild settings from :func:`settings_to_dict` output, checking every field.
 
     Criterion ids are checked against the catalogue and state codes against the 50 states
-    and DC, so nothing unknown is ever stored.  ``where`` names the source in messages.
+    and DC, so nothing unknown is ever stored; what-if values must lie within their
+    criterion's valid range (or be one of its categories).  ``where`` names the source in
+    messages.  Every problem is reported, not only the first.
 
     Raises
     ------
-    InputError
-        Naming the field that is wrong and ``where`` it was found.
+    ScenarioProblems
+        Listing each field that is wrong, and ``where`` it was found.
     """
-    from siteselect.model.criteria import catalogue_ids
+    problems: list[str] = []
+    settings = settings_problems(data, problems)
+    if problems or settings is None:
+        raise ScenarioProblems(where, problems or ["the settings cannot be read."])
+    return settings
 
-    def fail(msg: str) -> InputError:
-        return InputError(f"{where}: {msg}")
+
+def settings_problems(data: Any, problems: list[str]) -> ScoringSettings | None:
+    """The settings in ``data``, adding a sentence to ``problems`` for each thing wrong."""
+    from siteselect.model.criteria import CATALOGUE, catalogue_ids
+    from siteselect.model.settings import NOTE_MAX, what_if_problem
+    from siteselect.scoring import METHODS, MISSING_POLICIES, NORMALIZATIONS
 
     if not isinstance(data, dict):
-        raise fail("the settings must be a JSON object.")
+        problems.append("the settings must be a JSON object.")
+        return None
     version = data.get("version")
     if version != SETTINGS_VERSION:
-        raise fail(f"settings version {version!r} is not supported (this release reads "
-                   f"version {SETTINGS_VERSION}).")
+        problems.append(f"settings version {shown(version)} is not supported (this release "
+                        f"reads version {SETTINGS_VERSION}).")
+        return None
     unknown = set(data) - _SETTINGS_KEYS
     if unknown:
-        raise fail(f"unknown settings field(s): {', '.join(sorted(unknown))}.")
-    known = set(catalogue_ids())
+        problems.append("unknown settings field(s): "
+                        f"{', '.join(shown(k) for k in sorted(unknown)[:10])}.")
+    for key, label, allowed in (("method", "method", METHODS),
+                                ("normalization", "normalisation", NORMALIZATIONS),
+                                ("missing", "missing-data policy", MISSING_POLICIES)):
+        if key in data and data[key] not in allowed:
+            problems.append(f"unknown {label} {shown(data[key])}; choose one of "
+                            f"{', '.join(allowed)}.")
+    criteria = {c.id: c for c in CATALOGUE}
 
-    def check_criterion(cid: Any, field_name: str) -> str:
-        if not isinstance(cid, str) or cid not in known:
-            raise fail(f"unknown criterion {cid!r} in {field_name}; known criteria: "
-                       f"{', '.join(catalogue_ids())}.")
+    listed_known = False
+
+    def check_criterion(cid: Any, field_name: str) -> str | None:
+        nonlocal listed_known
+        if not isinstance(cid, str) or cid not in criteria:
+            # The list of known ids once, not with every unknown one.
+            known = "" if listed_known else f"; known criteria: {', '.join(catalogue_ids())}"
+            listed_known = True
+            problems.append(f"unknown criterion {shown(cid)} in {field_name}{known}.")
+            return None
         return cid
 
-    def check_state(code: Any, field_name: str) -> str:
+    def check_state(code: Any, field_name: str) -> str | None:
         if not isinstance(code, str) or code.upper() not in STATE_CODES:
-            raise fail(f"unknown state code {code!r} in {field_name}.")
+            problems.append(f"unknown state code {shown(code)} in {field_name}.")
+            return None
         return code.upper()
 
-    def number(value: Any, field_name: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
-                value):
-            raise fail(f"{field_name} must be a finite number, not {value!r}.")
-        return float(value)
+    def number(value: Any, field_name: str) -> float | None:
+        out = _number(value)
+        if out is None:
+            problems.append(f"{field_name} must be a finite number, not {shown(value)}.")
+        return out
+
+    def listed(key: str, what: str) -> list[Any]:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            problems.append(f"{key} must be a list of {what}.")
+            return []
+        return value
 
     weights_in = data.get("weights", {})
-    if not isinstance(weights_in, dict):
-        raise fail("weights must be an object of criterion id -> points.")
     weights: dict[str, float] = {}
+    if not isinstance(weights_in, dict):
+        problems.append("weights must be an object of criterion id -> points.")
+        weights_in = {}
     for cid, w in weights_in.items():
-        check_criterion(cid, "weights")
-        value = number(w, f"the weight of {cid}")
-        if value < 0:
-            raise fail(f"the weight of {cid} must not be negative ({value:g}).")
-        weights[cid] = value
-    disabled_in = data.get("disabled", [])
-    if not isinstance(disabled_in, list):
-        raise fail("disabled must be a list of criterion ids.")
-    disabled = frozenset(check_criterion(c, "disabled") for c in disabled_in)
-    gates_in = data.get("gates", [])
-    if not isinstance(gates_in, list):
-        raise fail("gates must be a list.")
+        ok = check_criterion(cid, "weights")
+        value = number(w, f"the weight of {shown(cid) if ok is None else cid}")
+        if value is not None and value < 0:
+            problems.append(f"the weight of {cid} must not be negative ({value:g}).")
+        elif ok is not None and value is not None:
+            weights[ok] = value
+    disabled = frozenset(c for c in (check_criterion(c, "disabled")
+                                     for c in listed("disabled", "criterion ids")) if c)
     gates = []
-    for i, g in enumerate(gates_in, 1):
+    for i, g in enumerate(listed("gates", "gates"), 1):
         if not isinstance(g, dict) or set(g) != {"criterion", "op", "threshold"}:
-            raise fail(f"gate {i} must be an object with criterion, op and threshold.")
-        check_criterion(g["criterion"], f"gate {i}")
+            problems.append(f"gate {i} must be an object with criterion, op and threshold.")
+            continue
+        cid = check_criterion(g["criterion"], f"gate {i}")
         threshold = number(g["threshold"], f"gate {i} threshold")
+        if g["op"] not in GATE_OPS:
+            problems.append(f"gate {i}: Unknown comparison {shown(g['op'])} in a gate; use "
+                            f"{', '.join(GATE_OPS)}.")
+            continue
+        if cid is None or threshold is None:
+            continue
         try:
-            gates.append(Gate(g["criterion"], g["op"], threshold))
+            gates.append(Gate(cid, g["op"], threshold))
         except InputError as exc:
-            raise fail(f"gate {i}: {exc.message}") from None
-    exclude_in = data.get("exclude", [])
-    if not isinstance(exclude_in, list):
-        raise fail("exclude must be a list of postal codes.")
-    exclude = tuple(check_state(s, "exclude") for s in exclude_in)
-    overrides_in = data.get("overrides", [])
-    if not isinstance(overrides_in, list):
-        raise fail("overrides must be a list.")
+            problems.append(f"gate {i}: {exc.message}")
+    exclude = tuple(c for c in (check_state(s, "exclude")
+                                for s in listed("exclude", "postal codes")) if c)
     overrides = []
-    for i, o in enumerate(overrides_in, 1):
+    for i, o in enumerate(listed("overrides", "what-if values"), 1):
         if not isinstance(o, dict) or not {"state", "criterion", "value"} <= set(o) or not set(
                 o) <= {"state", "criterion", "value", "note"}:
-            raise fail(f"override {i} must be an object with state, criterion, value and "
-                       "optionally note.")
+            problems.append(f"override {i} must be an object with state, criterion, value and "
+                            "optionally note.")
+            continue
         note = o.get("note", "")
         if not isinstance(note, str):
-            raise fail(f"override {i} note must be text.")
-        overrides.append(Override(check_state(o["state"], f"override {i}"),
-                                  check_criterion(o["criterion"], f"override {i}"),
-                                  number(o["value"], f"override {i} value"), note))
-    for key in ("method", "normalization", "missing"):
-        if key in data and not isinstance(data[key], str):
-            raise fail(f"{key} must be text.")
+            problems.append(f"override {i} note must be text.")
+        elif len(note) > NOTE_MAX:
+            problems.append(f"override {i} note has {len(note):,} characters; at most "
+                            f"{NOTE_MAX} are allowed.")
+        state = check_state(o["state"], f"override {i}")
+        cid = check_criterion(o["criterion"], f"override {i}")
+        value = number(o["value"], f"override {i} value")
+        if cid is not None and value is not None:
+            problem = what_if_problem(criteria[cid], value)
+            if problem:
+                problems.append(f"override {i} ({state or shown(o['state'])} {cid}): {problem}.")
+                continue
+        if state and cid and value is not None and isinstance(note, str):
+            overrides.append(Override(state, cid, value, note))
+    if problems:
+        return None
     defaults = ScoringSettings()
     try:
         return ScoringSettings(
@@ -229,7 +343,8 @@ def settings_from_dict(data: Any, where: str = "the settings") -> ScoringSetting
             overrides=tuple(overrides),
         )
     except InputError as exc:
-        raise fail(exc.message[0].lower() + exc.message[1:]) from None
+        problems.append(exc.message[0].lower() + exc.message[1:])
+        return None
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,12 +7,47 @@ except what-if overrides, which are explicit (state, criterion, value) triples.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from siteselect.errors import InputError
-from siteselect.model.criteria import default_weights
+from siteselect.model.criteria import QUANTITY_CAP, Criterion, default_weights
 from siteselect.scoring import METHODS, MISSING_POLICIES, NORMALIZATIONS, Gate, parse_gate
+
+#: Most characters in the note of a what-if value.
+NOTE_MAX = 500
+
+
+def what_if_problem(crit: Criterion, value: float) -> str | None:
+    """Why ``value`` cannot stand in for a published figure of ``crit``; None when it can.
+
+    A what-if value obeys the rules of the published figures: a number within the
+    criterion's valid range (no negative price, no share above 100 %), or for a categorical
+    criterion the number of one of its labels.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"the what-if value for {crit.label} must be a number"
+    try:
+        value = float(value)
+    except OverflowError:
+        value = math.inf
+    if not math.isfinite(value):
+        return f"the what-if value for {crit.label} must be a finite number"
+    if crit.is_categorical:
+        if value in crit.encoding.values():
+            return None
+        labels = ", ".join(f"{label} ({number:g})" for label, number in crit.encoding.items())
+        return f"{value:g} is not one of the categories of {crit.label}: {labels}"
+    if not crit.in_range(value):
+        unit = "" if not crit.unit or crit.unit == "category" else f" {crit.unit}"
+        lo, hi = crit.valid_range
+        # The cap on quantities is a guard against overflowing typos, not a planner's limit.
+        shown_range = (f"at least {lo:g}" if lo is not None and hi is not None
+                       and hi >= QUANTITY_CAP else crit.range_text())
+        return (f"{value:g}{unit} is outside the valid range of {crit.label} "
+                f"({shown_range}{unit})")
+    return None
 
 
 @dataclass(frozen=True)

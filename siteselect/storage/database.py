@@ -15,6 +15,8 @@ import contextlib
 import logging
 import os
 import sqlite3
+import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,6 +63,69 @@ def check_can_create(path: Path) -> None:
             f"The folder {path.parent} of the scenario database {path} does not exist; nothing "
             "was created. Create the folder first, or choose another file with --db PATH or "
             "SITESELECT_DB.")
+    if is_read_only_location(path):
+        raise StorageError(read_only_message(path, "created"))
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of white space (line breaks included) as one space."""
+    return " ".join(text.split())
+
+
+def special_file_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is ("a named pipe (FIFO)", "a device", ...)."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
+                       (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def is_read_only_location(path: Path) -> bool:
+    """Whether the database cannot be written where it is: a read-only mount, or a file or
+    folder this user may not write (SQLite in WAL mode writes files beside the database)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+    except (OSError, AttributeError):
+        pass
+    if path.exists() and not os.access(path, os.W_OK):
+        return True
+    return not os.access(folder, os.W_OK)
+
+
+def read_only_message(path: Path, what: str = "changed") -> str:
+    return (f"The scenario database {path} is in a read-only location, so it cannot be "
+            f"{what}; it can still be listed, shown, compared and exported. Copy it to a folder "
+            "you can write to, or choose another file with --db PATH or SITESELECT_DB.")
+
+
+def is_read_only_error(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "readonly" in text or "read-only" in text or "read only" in text
+
+
+def connect_read_only(path: Path,
+                      timeout: float = DEFAULT_BUSY_TIMEOUT) -> sqlite_utils.Database:
+    """Open ``path`` for reading only (a database in a read-only location)."""
+    import sqlite_utils
+
+    wal = path.with_name(path.name + "-wal")
+    # Nobody can be writing a file in a read-only place without its -wal file beside it.
+    uri = path.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1")
+    with sql_errors(path, "read", timeout):
+        conn = sqlite3.connect(uri, uri=True, timeout=timeout)
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except BaseException:
+            conn.close()
+            raise
+    return sqlite_utils.Database(conn, execute_plugins=False)
 
 
 def resolve_db_path(path: str | os.PathLike[str] | None = None) -> Path:
@@ -88,15 +153,38 @@ def sql_errors(path: Path, action: str, timeout: float = DEFAULT_BUSY_TIMEOUT) -
     except sqlite3.OperationalError as exc:
         if _is_busy(exc):
             raise StorageError(busy_message(path, timeout), detail=str(exc)) from exc
-        raise StorageError(f"Could not {action} the scenario database {path}: {exc}.",
-                           detail=str(exc)) from exc
+        if is_read_only_error(exc):
+            raise StorageError(read_only_message(path), detail=str(exc)) from exc
+        raise StorageError(f"Could not {action} the scenario database {path}: "
+                           f"{one_line(str(exc))}.", detail=str(exc)) from exc
     except sqlite3.DatabaseError as exc:
         raise StorageError(
-            f"The scenario database {path} is damaged ({exc}); it was left as it is. "
+            f"The scenario database {path} is damaged ({one_line(str(exc))}); it was left as it "
+            "is. "
             "Use another file with --db PATH or SITESELECT_DB.", detail=str(exc)) from exc
     except OSError as exc:
         raise StorageError(f"Could not {action} the scenario database {path}: "
                            f"{exc.strerror or exc}.", detail=str(exc)) from exc
+
+
+#: How often the read-only check is repeated when the file changed while it was being read.
+CHECK_ATTEMPTS = 8
+
+
+def _fingerprint(path: Path) -> tuple[tuple[int, int, int] | None, ...]:
+    """Identity, size and modification time of the file and of its ``-wal`` file (None: absent).
+
+    Any save by another program changes one of them.
+    """
+    out: list[tuple[int, int, int] | None] = []
+    for p in (path, path.with_name(path.name + "-wal")):
+        try:
+            st = p.stat()
+        except OSError:
+            out.append(None)
+        else:
+            out.append((st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(out)
 
 
 def check_existing_file(path: Path, known_migrations: tuple[str, ...],
@@ -104,6 +192,9 @@ def check_existing_file(path: Path, known_migrations: tuple[str, ...],
     """Refuse a file that is not a healthy SiteSelect database this release can read.
 
     Reads only: the header bytes, then a read-only SQLite connection.  Nothing is written.
+    A file that another program changed while it was being checked (a save in progress can
+    look like damage to a reader that assumed the file was at rest) is checked again; only a
+    file that fails the check while nobody changes it is refused.
 
     Raises
     ------
@@ -111,10 +202,31 @@ def check_existing_file(path: Path, known_migrations: tuple[str, ...],
         For a folder, an empty or non-SQLite file, a damaged file, another program's SQLite
         database, or one written by a newer SiteSelect release.
     """
+    for attempt in range(CHECK_ATTEMPTS):
+        before = _fingerprint(path)
+        try:
+            _check_existing_file_once(path, known_migrations, timeout)
+            return
+        except StorageError:
+            if attempt == CHECK_ATTEMPTS - 1 or _fingerprint(path) == before:
+                raise
+            log.info("%s changed while it was being checked; checking it again", path)
+            time.sleep(0.01 * (attempt + 1))
+
+
+def _check_existing_file_once(path: Path, known_migrations: tuple[str, ...],
+                              timeout: float) -> None:
     if path.is_dir():
         raise StorageError(f"The scenario database {path} is a folder, not a file.")
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        kind = special_file_kind(st.st_mode)
+        if kind is not None:
+            # Never opened: reading a named pipe waits for a writer forever.
+            raise StorageError(f"The scenario database {path} is {kind}, not a file; it was "
+                               "left untouched. Choose a database file with --db PATH or "
+                               "SITESELECT_DB.")
+        size = st.st_size
         with open(path, "rb") as fh:
             header = fh.read(100)
     except OSError as exc:
@@ -150,9 +262,10 @@ def check_existing_file(path: Path, known_migrations: tuple[str, ...],
         with sql_errors(path, "read", timeout):
             check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
             if check != ["ok"]:
-                raise StorageError(
-                    f"The scenario database {path} is damaged ({'; '.join(check[:3])}). "
-                    f"{advice}")
+                # SQLite's report spans lines ("*** in database main ***\nPage 5: ...").
+                found = one_line("; ".join(check[:3]))
+                raise StorageError(f"The scenario database {path} is damaged ({found}). "
+                                   f"{advice}")
             user_version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}

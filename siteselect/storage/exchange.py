@@ -37,7 +37,7 @@ Fields:
 - ``version`` (required): the format version, ``1``. A reader refuses versions it does not know.
 - ``exported_at``, ``generator``: when and by which release the file was written (informative).
 - ``name`` (required): 1-100 characters, any Unicode; surrounding spaces are dropped.
-- ``description``: free text (default empty).
+- ``description``: free text of at most 10,000 characters (default empty).
 - ``dataset_version``: the version of the state data the scenario was made with (empty if
   unknown); a different version on import is allowed, the figures may have moved since.
 - ``created``, ``updated``: ISO 8601 UTC times in the source database; ``revision``: how
@@ -49,13 +49,20 @@ Fields:
   ``normalization`` (``minmax``, ``zscore``, ``rank``), ``missing`` (``worst``, ``mean``,
   ``exclude``), ``gates`` (hard thresholds on raw values; ``op`` is one of ``<=``, ``>=``,
   ``<``, ``>``, ``==``), ``exclude`` (postal codes left out) and ``overrides`` (what-if values
-  replacing one figure: postal code, criterion id, the value in the criterion's unit, a note).
+  replacing one figure: postal code, criterion id, the value in the criterion's unit
+  within its valid range, or for a categorical criterion the number of one of its labels,
+  and a note of at most 500 characters).
   Criterion ids are those of ``siteselect criteria``.
 
-Import checks the whole file before anything is written: malformed JSON is reported with its
-line and column; a wrong ``format`` or ``version``, an unknown field, criterion id or state
-code, a negative or non-numeric weight, or a malformed gate is refused with a message naming the
-field.  A scenario is never half-imported.
+Import checks the whole file before anything is written and reports every problem in it,
+not just the first: malformed JSON is reported with its line and column; a wrong ``format``
+or ``version``, an unknown field, criterion id or state code, a negative or non-numeric
+weight, a malformed gate or a what-if value outside its criterion's range is refused with a
+message naming the field. A scenario is never half-imported.
+
+Limits: a scenario file is a regular file of at most 1,000,000 bytes (a named pipe, a
+device or a larger file is refused unread); whole numbers have at most 30 digits; lists and
+objects nested hundreds of levels deep are refused.
 """
 
 from __future__ import annotations
@@ -68,7 +75,16 @@ from typing import Any
 
 from siteselect import __version__
 from siteselect.errors import ExportError, InputError
-from siteselect.model.scenario import Scenario, settings_from_dict, settings_to_dict
+from siteselect.model.scenario import (
+    Scenario,
+    ScenarioProblems,
+    check_description,
+    clean_name,
+    settings_problems,
+    settings_to_dict,
+    shown,
+)
+from siteselect.storage.database import special_file_kind
 from siteselect.storage.migrations import now_iso
 
 FORMAT = "siteselect-scenario"
@@ -99,14 +115,36 @@ def dumps(scenario: Scenario) -> str:
     return json.dumps(scenario_to_document(scenario), indent=2, ensure_ascii=False) + "\n"
 
 
+#: Largest scenario file read, in bytes.  A scenario with every what-if value and note
+#: filled in is far smaller; anything larger is not a scenario file.
+FILE_MAX_BYTES = 1_000_000
+#: Most digits of a whole number in a scenario file (weights, thresholds, figures).
+INT_DIGITS_MAX = 30
+
+
+def _bounded_int(where: str):  # noqa: ANN202 - a json parse_int hook
+    def parse(text: str) -> int:
+        digits = len(text.lstrip("-"))
+        if digits > INT_DIGITS_MAX:
+            raise InputError(f"{where} holds a whole number of {digits:,} digits; numbers in a "
+                             f"scenario file have at most {INT_DIGITS_MAX} digits.")
+        return int(text)
+
+    return parse
+
+
 def parse_document(data: str | bytes, where: str = "The scenario file") -> Any:
-    """Parse exchange-file text.
+    """Parse exchange-file text (at most :data:`FILE_MAX_BYTES`).
 
     Raises
     ------
     InputError
-        For text that is not UTF-8 JSON, giving the line and column.
+        For text that is too large, not UTF-8 JSON (giving the line and column), nested
+        too deeply, or holding an absurdly long number.
     """
+    if len(data) > FILE_MAX_BYTES:
+        raise InputError(f"{where} is larger than {FILE_MAX_BYTES:,} bytes, the most a "
+                         "scenario file may hold; it is not a SiteSelect scenario file.")
     if isinstance(data, bytes):
         if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_utf16(data):
             raise InputError(f"{where} looks like UTF-16 text, not UTF-8. Save it again as "
@@ -117,13 +155,18 @@ def parse_document(data: str | bytes, where: str = "The scenario file") -> Any:
             raise InputError(f"{where} is not UTF-8 text (the first bad byte is at offset "
                              f"{exc.start}); save it as UTF-8 and import it again.") from None
     try:
-        return json.loads(data)
+        return json.loads(data, parse_int=_bounded_int(where))
     except json.JSONDecodeError as exc:
         # json's messages may end in "at" ("Unterminated string starting at"), which the
         # position completes; say "at line ..." only once.
         msg = exc.msg[:-3].rstrip() if exc.msg.endswith(" at") else exc.msg
         raise InputError(f"{where} is not valid JSON: {msg} at line {exc.lineno}, "
                          f"column {exc.colno}.") from None
+    except RecursionError:
+        raise InputError(f"{where} is nested too deeply (lists or objects within each other "
+                         "hundreds of levels down) to be a scenario file.") from None
+    except ValueError as exc:
+        raise InputError(f"{where} is not valid JSON: {exc}.") from None
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -134,50 +177,108 @@ def _looks_utf16(data: bytes) -> bool:
     return sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
 
 
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a text"
+    if isinstance(value, int | float):
+        return "a number"
+    return f"a {type(value).__name__}"
+
+
 def document_to_scenario(doc: Any, where: str = "The scenario file") -> Scenario:
     """Check an exchange document and build the scenario it describes.
 
     Raises
     ------
     InputError
-        Naming the first field that is wrong.
+        For a document that is not a SiteSelect scenario of a version this release reads.
+    ScenarioProblems
+        Listing every field that is wrong (an :class:`InputError` too).
     """
     if not isinstance(doc, dict):
-        raise InputError(f"{where} must hold one JSON object, not a {type(doc).__name__}.")
+        raise InputError(f"{where} must hold one JSON object (a scenario), not {_kind(doc)}.")
     if doc.get("format") != FORMAT:
         raise InputError(f"{where} is not a SiteSelect scenario file (format "
-                         f"{doc.get('format')!r}, expected {FORMAT!r}).")
+                         f"{shown(doc.get('format'))}, expected {FORMAT!r}).")
     version = doc.get("version")
-    if version != VERSION:
-        raise InputError(f"{where} has format version {version!r}; this release reads version "
-                         f"{VERSION}. Update SiteSelect to import it.")
+    if version != VERSION or isinstance(version, bool):
+        raise InputError(f"{where} has format version {shown(version)}; this release reads "
+                         f"version {VERSION}. Update SiteSelect to import it.")
+    problems: list[str] = []
     unknown = set(doc) - _FIELDS
     if unknown:
-        raise InputError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}.")
+        problems.append("unknown field(s) "
+                        f"{', '.join(shown(k) for k in sorted(unknown)[:10])}.")
     for key in ("name", "description", "dataset_version", "created", "updated"):
         if key in doc and not isinstance(doc[key], str):
-            raise InputError(f"{where}: {key} must be text.")
-    if "name" not in doc:
-        raise InputError(f"{where}: the scenario has no name.")
+            problems.append(f"{key} must be text, not {_kind(doc[key])}.")
+    for key in ("dataset_version", "created", "updated"):
+        if isinstance(doc.get(key), str) and len(doc[key]) > 100:
+            problems.append(f"{key} has {len(doc[key]):,} characters; at most 100 are allowed.")
+    name = doc.get("name")
+    if name is None:
+        problems.append("the scenario has no name.")
+    elif isinstance(name, str):
+        try:
+            clean_name(name)
+        except InputError as exc:
+            problems.append(exc.message[0].lower() + exc.message[1:])
+    description = doc.get("description", "")
+    if isinstance(description, str):
+        try:
+            check_description(description)
+        except InputError as exc:
+            problems.append(exc.message[0].lower() + exc.message[1:])
+    settings = None
     if "settings" not in doc:
-        raise InputError(f"{where}: the scenario has no settings.")
-    settings = settings_from_dict(doc["settings"], where)
-    try:
-        return Scenario(name=doc["name"], settings=settings,
-                        description=doc.get("description", ""),
-                        dataset_version=doc.get("dataset_version", ""),
-                        created=doc.get("created", ""), updated=doc.get("updated", ""))
-    except InputError as exc:
-        raise InputError(f"{where}: {exc.message}") from None
+        problems.append("the scenario has no settings.")
+    else:
+        settings = settings_problems(doc["settings"], problems)
+    if problems or settings is None:
+        raise ScenarioProblems(where, problems or ["the settings cannot be read."])
+    return Scenario(name=doc["name"], settings=settings, description=description,
+                    dataset_version=doc.get("dataset_version", ""),
+                    created=doc.get("created", ""), updated=doc.get("updated", ""))
 
 
 def read_file(path: str | os.PathLike[str]) -> Any:
-    """Read and parse an exchange file (the document, not yet checked)."""
+    """Read and parse an exchange file (the document, not yet checked).
+
+    Only a regular file of at most :data:`FILE_MAX_BYTES` is read, so a named pipe, a
+    device such as ``/dev/zero`` or a huge file is refused at once instead of read forever.
+
+    Raises
+    ------
+    InputError
+        For a missing, unreadable, special or too large file, or one that is not JSON.
+    """
     p = Path(path)
+    too_large = (f"{p} is larger than {FILE_MAX_BYTES:,} bytes, the most a scenario file may "
+                 "hold; it is not a SiteSelect scenario file.")
     try:
-        data = p.read_bytes()
+        kind = special_file_kind(os.stat(p).st_mode)
+        if kind is not None:
+            raise InputError(f"{p} is {kind}, not a scenario file; nothing was imported.")
+        # Non-blocking, so that a pipe put in the file's place since the check cannot hang.
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fd)
+            kind = special_file_kind(st.st_mode)
+            if kind is not None:
+                raise InputError(f"{p} is {kind}, not a scenario file; nothing was imported.")
+            if st.st_size > FILE_MAX_BYTES:
+                raise InputError(too_large)
+            data = fh.read(FILE_MAX_BYTES + 1)
     except OSError as exc:
         raise InputError(f"Cannot read {p}: {exc.strerror or exc}.") from None
+    if len(data) > FILE_MAX_BYTES:
+        raise InputError(too_large)
     return parse_document(data, str(p))
 
 
@@ -197,6 +298,12 @@ def write_file(scenario: Scenario, path: str | os.PathLike[str]) -> Path:
     """
     p = Path(path)
     text = dumps(scenario)
+    try:
+        kind = special_file_kind(os.stat(p).st_mode)
+    except OSError:
+        kind = None
+    if kind is not None:
+        raise ExportError(f"Cannot write {p}: it is {kind}, not a file; nothing was written.")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
     except OSError as exc:

@@ -17,6 +17,8 @@ import builtins
 import json
 import logging
 import os
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -110,13 +112,19 @@ class DeletedScenario:
 class ScenarioStore:
     """Named scenarios in one SQLite file.  Open with :meth:`open`; close when done."""
 
-    def __init__(self, db: sqlite_utils.Database, path: Path, timeout: float) -> None:
+    def __init__(self, db: sqlite_utils.Database, path: Path, timeout: float, *,
+                 read_only: bool = False) -> None:
         self._db = db
         self.path = path
         self.timeout = timeout
+        #: True for a database in a read-only location: it can be read, every change is
+        #: refused with a message saying so.
+        self.read_only = read_only
         #: Messages about scenarios the last :meth:`list` left out because their settings
         #: cannot be read.
         self.unreadable: builtins.list[str] = []
+        #: Messages about revisions the last :meth:`revisions` left out (unreadable settings).
+        self.unreadable_revisions: builtins.list[str] = []
 
     # -- opening --------------------------------------------------------------------------
 
@@ -148,13 +156,41 @@ class ScenarioStore:
                     "path, or save a scenario there first (`siteselect scenario save NAME "
                     "--db PATH`).", p)
             _db.check_can_create(p)
+        if p.exists() and _db.is_read_only_location(p):
+            return cls._open_read_only(p, busy_timeout)
         db = _db.connect(p, busy_timeout)
         store = cls(db, p, busy_timeout)
         try:
             store._migrate()
+        except StorageError as exc:
+            db.close()
+            # A read-only mount that the checks above did not recognise (e.g. a network
+            # share): SQLite says so only on the first write.
+            if p.exists() and isinstance(exc.__cause__, sqlite3.Error) and \
+                    _db.is_read_only_error(exc.__cause__):
+                return cls._open_read_only(p, busy_timeout)
+            raise
         except BaseException:
             db.close()
             raise
+        return store
+
+    @classmethod
+    def _open_read_only(cls, path: Path, timeout: float) -> ScenarioStore:
+        """A store over a database in a read-only location: reading works, changes are
+        refused with a message that says why."""
+        db = _db.connect_read_only(path, timeout)
+        store = cls(db, path, timeout, read_only=True)
+        try:
+            if pending_migrations(db):
+                raise StorageError(
+                    f"The scenario database {path} was written by an older SiteSelect release "
+                    "and must be upgraded before it can be read, but it is in a read-only "
+                    "location. Copy it to a folder you can write to and open the copy.")
+        except BaseException:
+            db.close()
+            raise
+        log.info("%s is in a read-only location: opened for reading only", path)
         return store
 
     def _migrate(self) -> None:
@@ -166,6 +202,9 @@ class ScenarioStore:
                     apply_migration(self._db, name)
 
     def close(self) -> None:
+        if self.read_only:
+            self._db.close()
+            return
         # Never wait for another reader when closing: TRUNCATE only when nobody is reading.
         self._db.conn.execute("PRAGMA busy_timeout = 0")
         _db.checkpoint(self._db, "TRUNCATE")
@@ -178,6 +217,8 @@ class ScenarioStore:
         self.close()
 
     def _write(self):  # noqa: ANN202 - a context manager
+        if self.read_only:
+            raise StorageError(_db.read_only_message(self.path))
         return _db.write_transaction(self._db, self.path, self.timeout)
 
     def _read(self, action: str = "read"):  # noqa: ANN202
@@ -197,12 +238,14 @@ class ScenarioStore:
             builtin=bool(row["builtin"]),
         )
 
-    def _settings(self, text: str, name: str) -> ScoringSettings:
+    def _settings(self, text: str, name: str, revision: int | None = None) -> ScoringSettings:
+        where = (f"Scenario {quoted(name)} in {self.path}" if revision is None else
+                 f"Revision {revision} of scenario {quoted(name)} in {self.path}")
         try:
-            return settings_from_dict(json.loads(text), f"Scenario {quoted(name)} in {self.path}")
-        except ValueError as exc:
-            raise StorageError(f"The settings of scenario {quoted(name)} in {self.path} cannot be "
-                               f"read: {exc}.") from exc
+            return settings_from_dict(json.loads(text), where)
+        except (ValueError, RecursionError) as exc:
+            raise StorageError(f"{where}: the settings cannot be read "
+                               f"({_db.one_line(str(exc))}).") from exc
 
     def _find_row(self, name: str) -> dict[str, Any] | None:
         rows = list(self._db.query("SELECT * FROM scenarios WHERE name_key = ?", [name_key(name)]))
@@ -230,7 +273,9 @@ class ScenarioStore:
             try:
                 out.append(self._row_to_scenario(r))
             except SiteSelectError as exc:
-                log.warning("%s", exc.message)
+                # Reported through `unreadable` (the CLI warns, the window shows it); a log
+                # warning as well would print the same sentence twice on a terminal.
+                log.info("%s", exc.message)
                 self.unreadable.append(exc.message)
         if search and search.strip():
             needle = search.strip().casefold()
@@ -340,6 +385,35 @@ class ScenarioStore:
                                settings, scenario.dataset_version)
         return replace(scenario, created=row["created"], updated=now, revision=revision,
                        builtin=False)
+
+    def modify(self, name: str, change: Callable[[Scenario | None], Scenario], *,
+               attempts: int = 200) -> Scenario:
+        """Read a scenario, change it with ``change`` and save the result, losing nobody's save.
+
+        ``change`` receives the stored scenario (None when there is none of that name) and
+        returns the scenario to save.  The save checks that the scenario is still at the
+        revision ``change`` saw; when another program saved in between, the change is made
+        again on top of that newer revision.  So two programs that change different parts of
+        one scenario at the same moment both keep their change.
+
+        Raises
+        ------
+        InputError
+            From ``change``, or when the name is that of a built-in scenario.
+        StorageError
+            When other programs kept saving the scenario through every attempt.
+        """
+        for _attempt in range(attempts):
+            existing = self.find(name)
+            new = change(existing)
+            try:
+                return self.save(new, expected_revision=existing.revision if existing else 0)
+            except ConflictError:
+                log.info("Scenario %s was saved elsewhere meanwhile; changing it again", name)
+        raise StorageError(
+            f"The scenario {quoted(clean_name(name))} in {self.path} was saved by other "
+            f"programs {attempts} times while this change was being made; nothing was saved. "
+            "Try again.")
 
     def create(self, scenario: Scenario) -> Scenario:
         """Save ``scenario`` as a new one (Save As); refused when the name is taken.
@@ -464,17 +538,34 @@ class ScenarioStore:
 
     # -- revisions ------------------------------------------------------------------------
 
-    def _revisions_of(self, row: dict[str, Any]) -> builtins.list[Revision]:
+    def _revisions_of(self, row: dict[str, Any],
+                      problems: builtins.list[str] | None = None) -> builtins.list[Revision]:
+        """The readable revisions of ``row``; the unreadable ones are named in ``problems``
+        (when given; otherwise the first one raises)."""
         rows = self._db.query("SELECT * FROM revisions WHERE scenario_id = ? "
                               "ORDER BY revision DESC", [row["id"]])
-        return [Revision(r["revision"], r["saved_at"], r["name"], r["description"],
-                         self._settings(r["settings"], r["name"]), r["dataset_version"])
-                for r in rows]
+        out = []
+        for r in rows:
+            try:
+                settings = self._settings(r["settings"], r["name"], r["revision"])
+            except SiteSelectError as exc:
+                if problems is None:
+                    raise
+                problems.append(exc.message)
+                continue
+            out.append(Revision(r["revision"], r["saved_at"], r["name"], r["description"],
+                                settings, r["dataset_version"]))
+        return out
 
     def revisions(self, name: str) -> builtins.list[Revision]:
-        """Every saved version of a scenario, newest first (the current one included)."""
+        """Every saved version of a scenario, newest first (the current one included).
+
+        One that cannot be read (edited by hand, or written by a newer release) does not
+        hide the others: it is left out and named in :attr:`unreadable_revisions`.
+        """
+        self.unreadable_revisions = []
         with self._read():
-            return self._revisions_of(self._require_row(name))
+            return self._revisions_of(self._require_row(name), self.unreadable_revisions)
 
     def get_revision(self, name: str, revision: int) -> Revision:
         """One saved version.
@@ -483,10 +574,16 @@ class ScenarioStore:
         ------
         InputError
             When the scenario or that revision does not exist.
+        StorageError
+            When that revision cannot be read.
         """
         for r in self.revisions(name):
             if r.revision == revision:
                 return r
+        prefix = f"Revision {revision} of "
+        for message in self.unreadable_revisions:
+            if message.startswith(prefix):
+                raise StorageError(message)
         raise InputError(f"Scenario {quoted(clean_name(name))} has no revision {revision} "
                          f"(see `siteselect scenario revisions {shell_quoted(clean_name(name))}`).")
 
@@ -509,18 +606,30 @@ class ScenarioStore:
 
     def import_json(self, data: str | bytes | dict[str, Any], rename: str | None = None, *,
                     where: str = "The scenario file") -> Scenario:
-        """Import an exchange document (text or parsed) as a new scenario.
+        """Import exchange-file text (or a document parsed into a dict) as a new scenario.
 
-        Everything is checked before anything is written.  ``rename`` gives it a new name.
+        See :meth:`import_document`.
+        """
+        from siteselect.storage.exchange import parse_document
+
+        doc = parse_document(data, where) if isinstance(data, str | bytes) else data
+        return self.import_document(doc, rename, where=where)
+
+    def import_document(self, doc: Any, rename: str | None = None, *,
+                        where: str = "The scenario file") -> Scenario:
+        """Import a parsed exchange document (any JSON value) as a new scenario.
+
+        Everything is checked before anything is written, and every problem in the document
+        is reported.  ``rename`` gives it a new name.
 
         Raises
         ------
         InputError
-            For an invalid document, or a name that exists (the message suggests a rename).
+            For an invalid document (a :class:`~siteselect.model.scenario.ScenarioProblems`
+            listing every problem), or a name that exists (the message suggests a rename).
         """
-        from siteselect.storage.exchange import document_to_scenario, parse_document
+        from siteselect.storage.exchange import document_to_scenario
 
-        doc = parse_document(data, where) if not isinstance(data, dict) else data
         sc = document_to_scenario(doc, where)
         if rename is not None:
             sc = replace(sc, name=rename)

@@ -223,3 +223,33 @@ def test_a_file_that_is_not_whole_pages_is_refused_untouched(tmp_path, size):
     path.write_bytes(data[:size])
     err = refused(path, "truncated")
     assert f"{size} bytes" in err.message
+
+
+def test_a_healthy_database_being_saved_by_another_process_is_never_called_damaged(tmp_path):
+    """The read-only check before opening must not misread a file another process writes."""
+    path = tmp_path / "busy.db"
+    with ScenarioStore.open(path) as s:  # a few MB, so that checking it takes a while
+        for i in range(900):
+            s.save(Scenario(f"Scenario {i}", description="d" * 9000))
+    helper = Path(__file__).with_name("_open_save_close_loop.py")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    proc = subprocess.Popen([sys.executable, str(helper), str(path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout is not None
+    failures: list[str] = []
+    try:
+        assert proc.stdout.readline(), proc.stderr.read()  # the writer is running
+        for _ in range(120):
+            try:
+                with ScenarioStore.open(path, create=False) as s:
+                    assert len(s.list()) >= 40
+            except StorageError as exc:
+                failures.append(exc.message)
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+    with ScenarioStore.open(path) as s:
+        assert s.integrity_check() == ["ok"]
+    assert not failures, f"{len(failures)} of 120 opens refused: {failures[0]}"

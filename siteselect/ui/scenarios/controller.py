@@ -19,8 +19,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from siteselect.errors import SiteSelectError, StorageError
-from siteselect.model.scenario import Scenario
+from siteselect.errors import InputError, SiteSelectError, StorageError
+from siteselect.model.scenario import Scenario, ScenarioProblems, check_description
 from siteselect.model.settings import ScoringSettings
 from siteselect.storage import ConflictError, DeletedScenario, NameTakenError, ScenarioStore
 from siteselect.ui.dialogs import show_error
@@ -444,6 +444,89 @@ class ScenarioController(QObject):
         self._saved(saved)
         return True
 
+    # -- scenario files -------------------------------------------------------------------------
+    def _problems_for_window(self, exc: ScenarioProblems) -> InputError:
+        """The same problems as the command line reports, one per line."""
+        if len(exc.problems) == 1:
+            return InputError(exc.message)
+        lines = "\n".join(f"• {p}" for p in exc.problems)
+        return InputError(f"{exc.where} has {len(exc.problems)} problems; nothing was "
+                          f"imported:\n{lines}")
+
+    def import_file(self, path: str | Path | None = None) -> Scenario | None:
+        """Import a scenario file (Scenario > Import...) and open it.
+
+        The checks are those of ``siteselect scenario import``; every problem in the file is
+        reported.  When the name is taken, another name is asked for (the file's name is
+        offered).  Returns the imported scenario, None when nothing was imported.
+        """
+        from siteselect.storage.exchange import document_to_scenario, read_file
+
+        if path is None:
+            path = prompts.ask_import_file(self.parent_widget, str(Path.home()))
+            if path is None:
+                return None
+        where = str(path)
+        try:
+            store = self._require_store()
+            doc = read_file(path)
+            name = document_to_scenario(doc, where).name  # every problem, before any question
+            rename = None
+            while (existing := store.find(name)) is not None:
+                answer = prompts.ask_name(
+                    self.parent_widget, "Import Scenario",
+                    f"A scenario named “{existing.name}” already exists. Import it under "
+                    "another name:", f"{name} (imported)")
+                if answer is None:
+                    return None
+                name = rename = answer
+            sc = store.import_document(doc, rename, where=where)
+        except ScenarioProblems as exc:
+            self.report(self._problems_for_window(exc))
+            return None
+        except SiteSelectError as exc:
+            self.report(exc)
+            return None
+        self.scenarios_changed.emit()
+        self.open_scenario(sc.name)
+        self._status(f"Imported “{sc.name}” from {path}.")
+        return sc
+
+    def export_file(self, name: str | None = None, path: str | Path | None = None) -> bool:
+        """Write a saved scenario to a scenario file (Scenario > Export...).
+
+        As ``siteselect scenario export``: the saved scenario is written (unsaved changes on
+        screen are offered for saving first), through the same target checks as every
+        export.
+        """
+        from siteselect.exports.common import check_target
+        from siteselect.storage.exchange import write_file
+
+        if name is None:
+            if self.current is None:
+                self._status("Save the scenario first: only saved scenarios are exported.")
+                return False
+            if not self.maybe_save():
+                return False
+            name = self.current.name if self.current else None
+            if name is None:
+                return False
+        if path is None:
+            safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in name).strip()
+            suggestion = str(Path.home() / f"{safe or 'scenario'}.json")
+            path = prompts.ask_export_file(self.parent_widget, suggestion)
+            if path is None:
+                return False
+        try:
+            sc = self._require_store().get(name)
+            check_target(Path(path))
+            written = write_file(sc, path)
+        except SiteSelectError as exc:
+            self.report(exc)
+            return False
+        self._status(f"Exported “{sc.name}” to {written}.")
+        return True
+
     def rename(self, old: str | None = None, new: str | None = None) -> bool:
         old = old or (self.current.name if self.current else None)
         if old is None:
@@ -484,7 +567,8 @@ class ScenarioController(QObject):
             return False
         if text is None:
             text = prompts.ask_text(self.parent_widget, "Scenario Description",
-                                    f"What “{cur.name}” is for:", cur.description)
+                                    f"What “{cur.name}” is for:", cur.description,
+                                    check=lambda t: check_description(t.strip()))
             if text is None:
                 return False
         text = text.strip()

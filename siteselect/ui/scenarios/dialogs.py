@@ -156,6 +156,7 @@ class RevisionsDialog(QDialog):
             store = self.controller._require_store()
             self._revisions = store.revisions(self.name)
             current = store.get(self.name).revision
+            self.note.setText(" ".join(store.unreadable_revisions))  # not listed, but named
         except SiteSelectError as exc:
             self.note.setText(exc.message)
             self._revisions = []

@@ -275,6 +275,11 @@ class ScenarioUi:
             None, "Earlier saves of the open scenario")
         self.compare_action = self._action("&Compare...", self.show_compare, "Ctrl+K",
                                            "Compare two scenarios side by side")
+        self.menu.addSeparator()
+        self.import_action = self._action("&Import...", c.import_file, None,
+                                          "Read a scenario file (.json) into the database")
+        self.export_action = self._action("E&xport...", c.export_file, None,
+                                          "Write the open scenario to a file for sharing")
         self.new_db_action = self._action(
             "Continue with a New &Database...", c.use_new_database, None,
             "The scenario database cannot be used: create a new one elsewhere (the damaged "
@@ -296,10 +301,10 @@ class ScenarioUi:
         has_db = c.loaded
         has_current = has_db and c.current is not None
         for act in (self.save_action, self.save_as_action, self.open_action,
-                    self.compare_action):
+                    self.compare_action, self.import_action):
             act.setEnabled(has_db)
         for act in (self.rename_action, self.duplicate_action, self.delete_action,
-                    self.revisions_action):
+                    self.revisions_action, self.export_action):
             act.setEnabled(has_current)
         self.rename_action.setEnabled(has_current and not (c.current and c.current.builtin))
         self.delete_action.setEnabled(has_current and not (c.current and c.current.builtin))

@@ -8,7 +8,6 @@ the exports list it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from html import escape
 
@@ -33,10 +32,24 @@ from PySide6.QtWidgets import (
 )
 
 from siteselect.errors import InputError
-from siteselect.model.settings import Override
+from siteselect.model.criteria import QUANTITY_CAP, Criterion
+from siteselect.model.settings import NOTE_MAX, Override, what_if_problem
 from siteselect.ui.state import PlannerState
 
 COLUMNS = ("State", "Criterion", "What-if value", "Published figure", "Note")
+
+
+def valid_values_text(crit: Criterion) -> str:
+    """The values a what-if figure of ``crit`` may take, as the form shows them."""
+    if crit.is_categorical:
+        return "One of: " + ", ".join(crit.encoding)
+    lo, hi = crit.valid_range
+    unit = f" {crit.unit}" if crit.unit else ""
+    if lo is not None and (hi is None or hi >= QUANTITY_CAP):
+        return f"Valid values: at least {lo:g}{unit}"
+    if lo is None and hi is None:
+        return "Valid values: any number"
+    return f"Valid values: {crit.range_text()}{unit}"
 
 
 class WhatIfDialog(QDialog):
@@ -85,6 +98,9 @@ class WhatIfDialog(QDialog):
         self.published = QLabel()
         self.note = QLineEdit()
         self.note.setPlaceholderText("Why, e.g. negotiated PPA (optional)")
+        self.note.setMaxLength(NOTE_MAX)
+        self.range_label = QLabel()
+        self.range_label.setStyleSheet("color:#555;")
         self.add_button = QPushButton("Add / Replace")
         self.add_button.setToolTip("Use this value for the state and criterion chosen")
         self.add_button.clicked.connect(lambda _c=False: self.add_from_form())
@@ -99,6 +115,7 @@ class WhatIfDialog(QDialog):
         form.addRow("Criterion:", self.criterion_combo)
         form.addRow("Published figure:", self.published)
         form.addRow("What-if value:", self.value_stack)
+        form.addRow("", self.range_label)
         form.addRow("Note:", self.note)
         row = QHBoxLayout()
         row.addWidget(self.add_button)
@@ -122,6 +139,20 @@ class WhatIfDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self._criterion_changed()
         self._fill()
+        # Start on the state the planner is looking at: the selected one, else the leader.
+        start = self._start_state()
+        if start is not None:
+            self.choose(start, self.criterion_combo.currentData())
+
+    def _start_state(self) -> str | None:
+        selected = self.state.selected
+        if isinstance(selected, str) and self.state_combo.findData(selected) >= 0:
+            return selected
+        try:
+            ranked = list(self.state.result.alternatives)
+        except Exception:  # noqa: BLE001 - no ranking (e.g. scoring failed): keep the first
+            return None
+        return ranked[0] if ranked else None
 
     # -- form -------------------------------------------------------------------------------
     def choose(self, state: str, cid: str) -> None:
@@ -139,6 +170,7 @@ class WhatIfDialog(QDialog):
         else:
             self.number.setSuffix(f" {crit.unit}" if crit.unit else "")
             self.value_stack.setCurrentWidget(self.number)
+        self.range_label.setText(valid_values_text(crit))
         self._show_published()
 
     def _show_published(self) -> None:
@@ -182,11 +214,13 @@ class WhatIfDialog(QDialog):
         """
         state = self.ds.check_states([state])[0]
         crit = self.ds.criterion(cid)
-        if not math.isfinite(value):
-            raise InputError(f"The what-if value for {state} {cid} must be a number.")
-        if crit.is_categorical and value not in crit.encoding.values():
-            raise InputError(f"{value:g} is not one of the categories of {crit.label}.")
-        new = Override(state, cid, float(value), note.strip())
+        problem = what_if_problem(crit, value)
+        if problem:
+            raise InputError(f"{self.ds.names.get(state, state)}: {problem}.")
+        note = note.strip()
+        if len(note) > NOTE_MAX:
+            raise InputError(f"A note has at most {NOTE_MAX} characters ({len(note)} given).")
+        new = Override(state, cid, float(value), note)
         for i, o in enumerate(self.overrides):
             if o.state == state and o.criterion == cid:
                 self.overrides[i] = new

@@ -123,3 +123,52 @@ def test_enter_in_the_form_adds_the_value_and_keeps_the_dialog_open(qtbot, windo
         ("NV", "energy_cost", 4.25)]
     dlg.buttons.button(dlg.buttons.StandardButton.Ok).click()
     assert window.state.settings.overrides[0].value == 4.25
+
+
+def _click_row(qtbot, window, code: str) -> None:
+    from PySide6.QtTest import QTest
+
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.ranking_table.view
+    model = window.ranking_table.model
+    index = model.index(model.row_of(code), 1)
+    if view.model() is not model:
+        index = view.model().mapFromSource(index)
+    QTest.mouseClick(view.viewport(), Qt.LeftButton, pos=view.visualRect(index).center())
+
+
+def test_the_dialog_starts_on_the_selected_state_else_the_leader(qtbot, window):
+    leader = window.state.result.alternatives[0]
+    dlg = open_whatif(qtbot, window)
+    assert dlg.state_combo.currentData() == leader  # nothing selected: not Alabama
+    dlg.reject()
+    _click_row(qtbot, window, "WA")
+    assert window.state.selected == "WA"
+    dlg = open_whatif(qtbot, window)
+    assert dlg.state_combo.currentData() == "WA"
+    assert dlg.published.text() == window.state.dataset.format_value(
+        "WA", dlg.criterion_combo.currentData())
+    dlg.reject()
+
+
+def test_values_outside_the_valid_range_are_refused_in_the_form(qtbot, window):
+    dlg = open_whatif(qtbot, window)
+    dlg.choose("TX", "energy_cost")
+    assert dlg.range_label.text() == "Valid values: at least 0 cents/kWh"
+    dlg.number.setValue(-5.0)
+    qtbot.mouseClick(dlg.add_button, Qt.LeftButton)
+    assert dlg.overrides == []
+    assert "Texas: -5 cents/kWh is outside the valid range" in dlg.error_label.text()
+    dlg.choose("TX", "clean_power")
+    assert dlg.range_label.text() == "Valid values: from 0 to 100 %"
+    dlg.number.setValue(500.0)
+    qtbot.mouseClick(dlg.add_button, Qt.LeftButton)
+    assert dlg.overrides == [] and "500 % is outside" in dlg.error_label.text()
+    with pytest.raises(InputError, match="not one of the categories"):
+        dlg.set_override("WA", "water_stress", 0.3)
+    dlg.number.setValue(80.0)
+    qtbot.mouseClick(dlg.add_button, Qt.LeftButton)
+    assert [(o.state, o.criterion, o.value) for o in dlg.overrides] == [
+        ("TX", "clean_power", 80.0)]
+    dlg.reject()

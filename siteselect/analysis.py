@@ -8,11 +8,13 @@ matrix and calls :func:`siteselect.scoring.score`.  No Qt, no file writing.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 from siteselect.errors import InputError
 from siteselect.model.dataset import Dataset
 from siteselect.model.settings import ScoringSettings
 from siteselect.scoring import ScoringResult, score_matrix
+from siteselect.scoring.sensitivity import DataSpread
 
 
 def validate_settings(ds: Dataset, settings: ScoringSettings) -> None:
@@ -68,3 +70,16 @@ def rank_states(ds: Dataset, settings: ScoringSettings) -> ScoringResult:
 def overridden(settings: ScoringSettings) -> set[tuple[str, str]]:
     """(state, criterion) pairs replaced by a what-if override."""
     return {(o.state, o.criterion) for o in settings.overrides}
+
+
+def data_spreads(ds: Dataset, criteria: Iterable[str] | None = None) -> dict[str, DataSpread]:
+    """Each criterion's uncertainty range from the catalogue, as sensitivity analysis uses it
+    (criteria whose figures are taken as exact are left out)."""
+    out: dict[str, DataSpread] = {}
+    for crit in ds.criteria:
+        if crit.uncertainty is None or (criteria is not None and crit.id not in criteria):
+            continue
+        kind, amount = crit.uncertainty
+        levels = tuple(sorted(set(crit.encoding.values()))) if crit.encoding else ()
+        out[crit.id] = DataSpread(kind, amount, levels)
+    return out

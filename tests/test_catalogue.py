@@ -110,3 +110,22 @@ def test_a_broken_shipped_catalogue_stops_the_load_naming_the_line(tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"criteria.csv:3:direction: expected higher or lower"):
         load_dataset(folder)
+
+
+def test_uncertainty_ranges_are_read_and_checked(tmp_path):
+    p = _write(tmp_path, "id,label,unit,direction,labels,uncertainty\n"
+                         "a,A,x,higher,,\u00b13%\n"
+                         "b,B,x,higher,,0.5\n"
+                         "c,C,category,higher,lo;hi,\u00b11 category\n"
+                         "d,D,x,higher,,lots\n"
+                         "e,E,x,higher,,\u00b11 category\n"
+                         "f,F,category,higher,lo;hi,\u00b15%\n")
+    with pytest.raises(ValidationError) as info:
+        load_catalogue(p)
+    assert {(q.row, q.column) for q in info.value.problems} == {
+        (5, "uncertainty"), (6, "uncertainty"), (7, "uncertainty")}
+    lines = p.read_text(encoding="utf-8").splitlines()[:4]
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    a, b, c = load_catalogue(p)
+    assert a.uncertainty == ("relative", 0.03) and b.uncertainty == ("absolute", 0.5)
+    assert c.uncertainty == ("category", 1.0) and c.uncertainty_text() == "\u00b11 category"

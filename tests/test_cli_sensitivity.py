@@ -108,3 +108,15 @@ def test_weights_rank_order_and_objective(capsys):
                          "--require", "energy_cost<=9")
     assert code == 0, err
     assert "Entropy weights from the figures of" in out
+
+
+def test_data_uncertainty_is_listed_in_the_output(capsys):
+    code, out, err = run(capsys, "sensitivity", "--draws", "300", "--seed", "2",
+                         "--data-uncertainty", "--format", "json")
+    assert code == 0, err
+    listed = {d["id"]: d for d in json.loads(out)["data_uncertainty"]}
+    assert set(listed) == {"energy_cost", "talent", "water_stress"}  # the weighted ones
+    assert listed["energy_cost"]["range"] == "\u00b13 %" and listed["energy_cost"]["basis"]
+    code, out, err = run(capsys, "sensitivity", "--draws", "300", "--seed", "2",
+                         "--data-uncertainty")
+    assert "Figures also varied" in out and "Baseline water stress \u00b11 category" in out

@@ -190,3 +190,59 @@ def test_tornado_ranks_the_candidate_with_each_weight_half_and_one_and_a_half(ds
     assert swings == sorted(swings, reverse=True)
     with pytest.raises(InputError):
         tornado(_result(ds, exclude=("TX",)), "TX")
+
+
+def test_data_uncertainty_varies_figures_within_their_ranges():
+    from siteselect.scoring.sensitivity import DataSpread
+
+    # Two candidates, one criterion (weights cannot matter): A = 100, B = 99, higher better,
+    # each figure off by up to 3 %.  B beats A when 99 (1 + v) > 100 (1 + u).
+    x = np.array([[100.0, 5.0], [99.0, 5.0], [50.0, 5.0]])
+    r = score(x, ["A", "B", "C"], ["c1", "c2"], [HIGHER, HIGHER], [1.0, 0.0])
+    mc = monte_carlo(r, draws=40_000, seed=3, spread="uniform",
+                     data_spread={"c1": DataSpread("relative", 0.03)})
+    rng = np.random.default_rng(0)
+    u, v = rng.uniform(-0.03, 0.03, (2, 400_000))
+    want = float(np.mean(100 * (1 + u) >= 99 * (1 + v)))
+    first = dict(zip(mc.alternatives, mc.p_first.tolist(), strict=True))
+    assert first["A"] == pytest.approx(want, abs=0.01)
+    assert first["C"] == 0.0 and 0.3 < first["B"] < 0.5
+    assert set(mc.data_spread) == {"c1"}
+    # Without data uncertainty nothing moves.
+    still = monte_carlo(r, draws=1000, seed=3, spread="uniform")
+    assert dict(zip(still.alternatives, still.p_first.tolist(), strict=True))["A"] == 1.0
+
+
+def test_a_category_moves_at_most_its_steps_and_imputed_figures_stay():
+    from siteselect.scoring.sensitivity import DataSpread, _vary
+
+    levels = (0.0, 0.25, 0.5, 0.75, 1.0)
+    x = np.broadcast_to(np.array([0.0, 0.5, 1.0]), (20_000, 3)).copy()
+    out = _vary(x, DataSpread("category", 1, levels), np.random.default_rng(1))
+    assert set(np.unique(out[:, 0])) == {0.0, 0.25}
+    assert set(np.unique(out[:, 1])) == {0.25, 0.5, 0.75}
+    assert set(np.unique(out[:, 2])) == {0.75, 1.0}
+    assert np.mean(out[:, 1] == 0.5) == pytest.approx(1 / 3, abs=0.02)
+    # A missing (imputed) figure is never varied.
+    xm = np.array([[1.0, np.nan], [2.0, 3.0], [3.0, 1.0]])
+    r = score(xm, ["A", "B", "C"], ["c1", "c2"], [HIGHER, HIGHER], [1.0, 1.0])
+    from siteselect.scoring.sensitivity import _scores_with_varied_data
+
+    w = np.full((50, 2), 0.5)
+    s1 = _scores_with_varied_data(r, {"c2": DataSpread("absolute", 10.0)}, w,
+                                  np.random.default_rng(2))
+    i = r._codes.tolist().index("A")
+    # A's c2 is imputed as the worst (1.0): its score moves only with the others' figures.
+    assert np.all(s1[:, i] <= 50.0 + 1e-9)
+
+
+def test_the_catalogue_states_each_uncertainty_with_its_basis(ds):
+    from siteselect.analysis import data_spreads
+
+    spreads = data_spreads(ds)
+    assert spreads["energy_cost"].kind == "relative" and spreads["energy_cost"].amount == 0.03
+    assert spreads["water_stress"].kind == "category"
+    assert spreads["water_stress"].levels == (0.0, 0.25, 0.5, 0.75, 1.0)
+    assert "few percent" in ds.criterion("energy_cost").uncertainty_basis
+    assert ds.criterion("energy_cost").uncertainty_text() == "\u00b13 %"
+    assert "population" not in spreads  # taken as exact

@@ -12,7 +12,7 @@ import random
 import sys
 from typing import Any
 
-from siteselect.analysis import rank_states
+from siteselect.analysis import data_spreads, rank_states
 from siteselect.cli.rank import add_rank_options, positive_int, settings_from_args, text_table
 from siteselect.model import wording
 from siteselect.model.dataset import Dataset, load_dataset
@@ -96,6 +96,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
     p.add_argument("--concentration", type=_concentration, default=DEFAULT_CONCENTRATION,
                    metavar="C", help=f"Dirichlet concentration: higher = closer to the current "
                    f"weights (default {DEFAULT_CONCENTRATION:g})")
+    p.add_argument("--data-uncertainty", action="store_true",
+                   help="also vary each figure within its criterion's uncertainty range (from "
+                   "data/criteria.csv: preliminary prices, survey estimates, secondary "
+                   "categories; listed in the output)")
     p.add_argument("--tornado", metavar="ST", default=None,
                    help="state for the tornado (default: the first-ranked state)")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -114,8 +118,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
         raise InputError("--concentration applies to --spread dirichlet only.")
     target = ds.check_states([args.tornado])[0] if args.tornado else result.alternatives[0]
+    spreads = data_spreads(ds) if args.data_uncertainty else None
     mc = monte_carlo(result, draws=args.draws, seed=seed, spread=args.spread,
-                     concentration=args.concentration, top_k=args.top_k)
+                     concentration=args.concentration, top_k=args.top_k, data_spread=spreads)
     stability = stability_intervals(result, top_k=args.top_k)
     bars = tornado(result, target)
     record = sensitivity_record(ds, result, mc, stability, target, bars)
@@ -141,6 +146,13 @@ def sensitivity_record(ds: Dataset, result: ScoringResult, mc: MonteCarloResult,
         "spread": mc.spread,
         "concentration": mc.concentration,
         "top_k": mc.top_k,
+        "data_uncertainty": [
+            {"id": cid, "label": wording.criterion_label(ds, cid),
+             "kind": sp.kind, "amount": sp.amount,
+             "range": ds.criterion(cid).uncertainty_text(),
+             "basis": ds.criterion(cid).uncertainty_basis}
+            for cid, sp in mc.data_spread.items()
+        ],
         "method": result.method,
         "normalization": result.normalization,
         "missing": result.missing_policy,
@@ -201,8 +213,12 @@ def sensitivity_text(ds: Dataset, rec: dict[str, Any]) -> str:
         f"{rec['draws']:,} weight draws ({spread}), seed {rec['seed']}; "
         f"{wording.method_label(rec['method'])}; gates, exclusions and missing-data policy "
         "as set.",
-        "",
     ]
+    if rec["data_uncertainty"]:
+        lines.append("Figures also varied, uniformly within: " + "; ".join(
+            f"{d['label']} {d['range']}" for d in rec["data_uncertainty"])
+            + " (the states ranked stay those that pass the gates on the published figures).")
+    lines.append("")
     rows = [
         [str(a["base_rank"]), a["state"], a["name"], str(a["rank_min"]),
          f"{a['rank_p05']}-{a['rank_p95']}", str(a["rank_max"]), _pct(a["p_top_k"]),

@@ -11,6 +11,9 @@ A criteria table has one row per criterion.  Columns ``id``, ``label``, ``unit``
   its score; plain ``Low;Medium;High`` lists labels worst first, best last, scored evenly from
   0 to 1 (and the direction then becomes ``higher``: the last label is the best).
 * ``valid_min`` / ``valid_max``: the plausible range a figure must lie in (blank: unbounded).
+* ``uncertainty``: how far a figure may be off, for sensitivity analysis: ``±3%`` (relative),
+  ``±0.5`` (in the criterion's unit) or ``±1 category``; blank = taken as exact.
+  ``uncertainty_basis`` says where the range comes from.
 
 Reading never stops at the first problem: :func:`parse_criteria` returns every problem it
 finds, each with its file, row, column and value (:class:`Problem`).
@@ -31,7 +34,10 @@ from siteselect.model.criteria import HIGHER, LOWER, Criterion, Provenance
 
 REQUIRED = ("id", "label", "unit", "direction")
 OPTIONAL = ("group", "source", "url", "year", "status", "valid_min", "valid_max", "labels",
-            "column", "default_weight", "description", "encoding_note", "sources_column")
+            "column", "default_weight", "description", "encoding_note", "sources_column",
+            "uncertainty", "uncertainty_basis")
+UNCERTAINTY = re.compile(
+    r"^\s*(?:\u00b1|\+/-|\+-)?\s*([0-9]*\.?[0-9]+)\s*(%|categor(?:y|ies))?\s*$")
 DIRECTIONS = {"higher": HIGHER, "lower": LOWER, HIGHER: HIGHER, LOWER: LOWER}
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 STATUSES = ("final", "preliminary", "compiled", "computed", "secondary", "partial",
@@ -141,6 +147,27 @@ def parse_labels(text: str) -> tuple[dict[str, float], str]:
     return out, ""
 
 
+def parse_uncertainty(text: str, categorical: bool) -> tuple[tuple[str, float] | None, str]:
+    """``'±3%'`` -> (("relative", 0.03), ''); a problem text instead when it cannot be read."""
+    m = UNCERTAINTY.match(text)
+    if not m:
+        return None, "write it as \u00b13%, \u00b10.5 or \u00b11 category"
+    amount, unit = float(m.group(1)), m.group(2) or ""
+    if unit.startswith("categor"):
+        if not categorical:
+            return None, "a category range needs a column of category labels"
+        if amount != int(amount) or amount < 1:
+            return None, "a category range is a whole number of categories"
+        return ("category", amount), ""
+    if categorical:
+        return None, "a category column's range is a number of categories (\u00b11 category)"
+    if unit == "%":
+        if amount >= 100:
+            return None, "a relative range must be below 100 %"
+        return ("relative", amount / 100.0), ""
+    return ("absolute", amount), ""
+
+
 def parse_criteria(
     header: Sequence[str],
     rows: Iterable[tuple[int, Sequence[str]]],
@@ -225,6 +252,11 @@ def parse_criteria(
         weight = _number(weight_text) if weight_text else 0.0
         if weight is None or weight < 0:
             problem("default_weight", "not a non-negative number", weight_text, "bad-number")
+        uncertainty = None
+        if cell("uncertainty"):
+            uncertainty, why = parse_uncertainty(cell("uncertainty"), bool(encoding))
+            if why:
+                problem("uncertainty", why, cell("uncertainty"), "bad-uncertainty")
         status = cell("status").lower()
         if status not in STATUSES:
             problems.append(Problem(file, line, "status", "unusual status (kept as given)",
@@ -251,6 +283,8 @@ def parse_criteria(
             provenance=prov if (base or prov.source or prov.url or prov.year) else None,
             sources_column=cell("sources_column"),
             valid_range=(bounds[0], bounds[1]),
+            uncertainty=uncertainty,
+            uncertainty_basis=cell("uncertainty_basis"),
         ))
     return tuple(out), problems
 

@@ -69,6 +69,22 @@ class Criterion:
     sources_column: str = ""
     valid_range: tuple[float | None, float | None] = ANY_FINITE
     decimals: int | None = None
+    #: How far a figure may be off, for sensitivity analysis: ("relative", 0.03) = ±3 %,
+    #: ("absolute", 0.5) = ±0.5 in the criterion's unit, ("category", 1) = one label either
+    #: way; None = taken as exact.  ``uncertainty_basis`` says where the range comes from.
+    uncertainty: tuple[str, float] | None = None
+    uncertainty_basis: str = ""
+
+    def uncertainty_text(self) -> str:
+        """``±3 %``, ``±0.5 cents/kWh``, ``±1 category``; '' when the figures are taken as exact."""
+        if self.uncertainty is None:
+            return ""
+        kind, amount = self.uncertainty
+        if kind == "relative":
+            return f"\u00b1{100 * amount:g} %"
+        if kind == "category":
+            return f"\u00b1{amount:g} categor{'y' if amount == 1 else 'ies'}"
+        return f"\u00b1{amount:g} {self.unit}"
 
     def range_text(self) -> str:
         """``valid_range`` as a planner reads it, e.g. 'from 0 to 100' or 'at least 0'."""

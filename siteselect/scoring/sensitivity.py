@@ -22,8 +22,8 @@ Numpy only, no I/O.  Long runs take ``progress(fraction)`` and ``cancelled()`` c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -199,6 +199,62 @@ def _ranks_by_argsort(s: np.ndarray, tol: float) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class DataSpread:
+    """How far one criterion's figures may be off, drawn uniformly in each draw.
+
+    ``kind``: ``"relative"`` (x (1 + u), u in [-amount, amount]), ``"absolute"`` (x + u) or
+    ``"category"`` (a label up to ``amount`` steps either way among ``levels``, the sorted
+    scores of the criterion's labels; each reachable label equally likely).
+    """
+
+    kind: str
+    amount: float
+    levels: tuple[float, ...] = ()
+
+
+def _vary(x: np.ndarray, spread: DataSpread, rng: np.random.Generator) -> np.ndarray:
+    """One criterion's figures (draws x candidates), each varied independently."""
+    if spread.kind == "relative":
+        return x * (1.0 + rng.uniform(-spread.amount, spread.amount, size=x.shape))
+    if spread.kind == "absolute":
+        return x + rng.uniform(-spread.amount, spread.amount, size=x.shape)
+    levels = np.asarray(spread.levels, dtype=float)
+    idx = np.clip(np.searchsorted(levels, x - 1e-12), 0, levels.size - 1)
+    k = int(spread.amount)
+    lo = np.maximum(idx - k, 0)
+    hi = np.minimum(idx + k, levels.size - 1)
+    pick = lo + np.floor(rng.random(x.shape) * (hi - lo + 1)).astype(np.intp)
+    return levels[np.minimum(pick, hi)]
+
+
+def _scores_with_varied_data(result: ScoringResult, varied: Mapping[str, DataSpread],
+                             w: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Scores (draws x candidates) with each draw's figures varied, then normalised and
+    aggregated exactly as the engine does for one weighting."""
+    base = np.asarray(result._values, dtype=float)
+    missing = np.asarray(result._raw_missing, dtype=bool)
+    lower = np.asarray(result._lower, dtype=bool)
+    d = w.shape[0]
+    x = np.broadcast_to(base, (d, *base.shape)).copy()
+    for j, cid in enumerate(result.criteria):
+        spread = varied.get(cid)
+        if spread is None:
+            continue
+        col = _vary(x[:, :, j], spread, rng)
+        x[:, :, j] = np.where(missing[None, :, j], base[None, :, j], col)
+    out = np.empty((d, base.shape[0]))
+    for i in range(d):
+        if result.method == "topsis":
+            out[i] = _methods.topsis(x[i], w[i], lower)[0]
+            continue
+        n, _ = normalize(x[i], lower, result.normalization)
+        aggregate = _methods.weighted_sum if result.method == "wsm" else _methods.weighted_product
+        out[i] = aggregate(n, w[i])
+    np.clip(out, 0.0, 100.0, out=out)
+    return out
+
+
+@dataclass(frozen=True)
 class MonteCarloResult:
     """Rank statistics over the draws, per candidate (in the base ranking's order)."""
 
@@ -217,6 +273,7 @@ class MonteCarloResult:
     concentration: float | None
     top_k: int
     criteria: tuple[str, ...]
+    data_spread: dict[str, DataSpread] = field(default_factory=dict)
 
 
 def draw_weights(rng: np.random.Generator, base: np.ndarray, count: int, spread: str,
@@ -237,10 +294,16 @@ def monte_carlo(
     spread: str = "dirichlet",
     concentration: float = DEFAULT_CONCENTRATION,
     top_k: int = DEFAULT_TOP_K,
+    data_spread: Mapping[str, DataSpread] | None = None,
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
 ) -> MonteCarloResult:
     """Rank ranges and acceptabilities under random weights (see the module docstring).
+
+    ``data_spread`` (by criterion id) also varies the figures in each draw: see
+    :class:`DataSpread`.  Which states are ranked stays as the gates decided on the published
+    figures; imputed (missing) figures are not varied.  Each draw is then normalised on its
+    own figures, so this is slower (one normalisation per draw).
 
     Raises
     ------
@@ -260,18 +323,25 @@ def monte_carlo(
     problem = Problem.from_result(result)
     n = len(problem.alternatives)
     rng = np.random.default_rng(seed)
+    varied = {c: v for c, v in (data_spread or {}).items() if c in problem.criteria}
     # Every draw's ranks are kept (2 bytes each up to 32,767 candidates: 63 MB for 10,000
     # draws of 3,142) and counted at the end, candidate by candidate, which touches memory in
     # order instead of scattering counts over an n x n table once per block.
     all_ranks = np.empty((draws, n), dtype=np.int16 if n < 2**15 else np.int32)
-    block = max(16, BLOCK_CELLS // max(n, 1))
+    # Varied figures are held per draw (draws x candidates x criteria): smaller blocks.
+    cells = n * (len(problem.criteria) if varied else 1)
+    block = max(1 if varied else 16, BLOCK_CELLS // max(cells, 1))
     done = 0
     while done < draws:
         if cancelled is not None and cancelled():
             raise Cancelled("The sensitivity run was cancelled.")
         size = min(block, draws - done)
         w = draw_weights(rng, problem.weights, size, spread, concentration)
-        all_ranks[done:done + size] = _ranks_by_vector(_scores_by_vector(problem, w))
+        if varied:
+            scores = _scores_with_varied_data(result, varied, w, rng)
+        else:
+            scores = _scores_by_vector(problem, w)
+        all_ranks[done:done + size] = _ranks_by_vector(scores)
         done += size
         if progress is not None:
             progress(0.9 * done / draws)
@@ -313,6 +383,7 @@ def monte_carlo(
         concentration=concentration if spread == "dirichlet" else None,
         top_k=top_k,
         criteria=problem.criteria,
+        data_spread=dict(varied),
     )
 
 

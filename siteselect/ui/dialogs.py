@@ -55,8 +55,9 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
 
 
 SOURCE_COLUMNS = ("Criterion", "Id", "Unit", "Better", "Source", "Year", "Status", "Coverage",
-                  "URL", "Notes")
+                  "Uncertainty", "URL", "Notes")
 NOTES = SOURCE_COLUMNS.index("Notes")
+UNCERTAINTY = SOURCE_COLUMNS.index("Uncertainty")
 NOTES_MIN_WIDTH = 320
 
 
@@ -90,18 +91,22 @@ class DataSourcesDialog(QDialog):
                 crit.label, crit.id, crit.unit,
                 "lower" if crit.lower_is_better else "higher",
                 p.source if p else "", p.year if p else "", p.status if p else "",
-                f"{ds.coverage(crit.id)}/{len(ds.states)}", p.url if p else "",
+                f"{ds.coverage(crit.id)}/{len(ds.states)}",
+                crit.uncertainty_text() or "taken as exact", p.url if p else "",
                 "; ".join(x for x in ((p.notes if p else ""), crit.encoding_note,
                                       crit.url_note) if x),
             )
+            tips = {0: crit.description, UNCERTAINTY: crit.uncertainty_basis or (
+                "No range is stated for these figures; sensitivity analysis takes them as "
+                "exact.")}
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text if c != 0 else crit.description)
+                item.setToolTip(tips.get(c) or text)
                 item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
                 self.table.setItem(r, c, item)
         hh = self.table.horizontalHeader()
         self.table.resizeColumnsToContents()
-        for c in (4, 8):
+        for c in (4, SOURCE_COLUMNS.index("URL")):
             hh.resizeSection(c, min(hh.sectionSize(c), 240))
         # The notes are the longest texts: their column takes what the others leave, but
         # never less than NOTES_MIN_WIDTH (a stretched last column shrank to ~20 px when the

@@ -17,7 +17,8 @@ def _panel(window, qtbot):
     assert not isinstance(window.sensitivity_dock.widget(), SensitivityPanel)  # built lazily
     window.sensitivity_dock.show()
     window.sensitivity_dock.raise_()  # a tab beside the ranking: shown when brought forward
-    qtbot.waitUntil(lambda: isinstance(window.sensitivity_dock.widget(), SensitivityPanel))
+    qtbot.waitUntil(lambda: isinstance(window.sensitivity_dock.widget(), SensitivityPanel),
+                    timeout=20_000)
     return window.sensitivity_dock.widget()
 
 
@@ -26,7 +27,8 @@ def test_f9_runs_the_analysis_and_fills_every_view(window, qtbot):
     window.setFocus()
     panel = None
     QTest.keyClick(window, Qt.Key.Key_F9)
-    qtbot.waitUntil(lambda: getattr(window, "sensitivity_panel", None) is not None)
+    qtbot.waitUntil(lambda: getattr(window, "sensitivity_panel", None) is not None,
+                    timeout=20_000)
     panel = window.sensitivity_panel
     panel.seed.setText("7")
     panel.draws.setValue(2000)
@@ -86,3 +88,16 @@ def test_the_hidden_panel_does_not_shift_the_layout_after_the_first_paint(window
     assert window.sensitivity_dock in window.tabifiedDockWidgets(window.ranking_dock)
     window.sensitivity_panel.cancel()
     qtbot.waitUntil(lambda: not window.sensitivity_panel.running, timeout=20_000)
+
+
+def test_vary_figures_too_runs_with_the_catalogue_ranges(window, qtbot):
+    panel = _panel(window, qtbot)
+    assert "Energy cost (industrial) \u00b13 %" in panel.vary_data.toolTip()
+    QTest.mouseClick(panel.vary_data, Qt.MouseButton.LeftButton)
+    assert panel.vary_data.isChecked()
+    panel.seed.setText("4")
+    panel.draws.setValue(500)
+    panel.run()
+    qtbot.waitUntil(lambda: panel.run_result is not None and not panel.running, timeout=20_000)
+    assert set(panel.run_result.mc.data_spread) == {"energy_cost", "talent", "water_stress"}
+    assert "Figures varied: Energy cost (industrial) \u00b13 %" in panel.status.text()

@@ -22,6 +22,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QGridLayout,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from siteselect.analysis import data_spreads
 from siteselect.errors import SiteSelectError
 from siteselect.model import wording
 from siteselect.model.settings import ScoringSettings
@@ -69,10 +71,11 @@ __all__ = ["SensitivityPanel", "SensitivityRun"]
 
 
 def _compute(result: ScoringResult, draws: int, seed: int, spread: str, concentration: float,
-             top_k: int, progress: Any, is_cancelled: Any) -> tuple[MonteCarloResult,
-                                                                   list[StabilityInterval]]:
+             top_k: int, data_spread: Any, progress: Any, is_cancelled: Any
+             ) -> tuple[MonteCarloResult, list[StabilityInterval]]:
     mc = monte_carlo(result, draws=draws, seed=seed, spread=spread, concentration=concentration,
-                     top_k=top_k, progress=lambda f: progress(0.95 * f, "Scoring draws"),
+                     top_k=top_k, data_spread=data_spread,
+                     progress=lambda f: progress(0.95 * f, "Scoring draws"),
                      cancelled=is_cancelled)
     stability = stability_intervals(result, top_k=top_k)
     progress(1.0, "Done")
@@ -121,6 +124,14 @@ class SensitivityPanel(QWidget):
         self.top_k.setRange(1, max(1, len(state.dataset.states)))
         self.top_k.setValue(DEFAULT_TOP_K)
         self.top_k.setToolTip("The size of the shortlist whose membership is counted.")
+        self.vary_data = QCheckBox("Vary figures too")
+        ranges = [f"{c.label} {c.uncertainty_text()}" for c in state.dataset.criteria
+                  if c.uncertainty is not None]
+        self.vary_data.setToolTip(
+            "Also vary each figure within its stated uncertainty range in every draw: "
+            + ("; ".join(ranges) if ranges else "no ranges are stated")
+            + ". Ranges and their basis are listed in Help \u203a Data Sources. The states "
+            "ranked stay those that pass the gates on the published figures.")
         self.seed = QLineEdit()
         self.seed.setPlaceholderText("new each run")
         self.seed.setToolTip("A whole number repeats a run exactly; blank draws a new seed "
@@ -152,7 +163,8 @@ class SensitivityPanel(QWidget):
         controls.addWidget(self.run_button, 1, 0, 1, 2)
         controls.addWidget(self.cancel_button, 1, 2)
         controls.addWidget(self.progress, 1, 3, 1, 2)
-        controls.addWidget(self.status, 1, 5, 1, 5)
+        controls.addWidget(self.vary_data, 1, 5, 1, 2)
+        controls.addWidget(self.status, 1, 7, 1, 3)
         controls.setColumnStretch(3, 1)
         controls.setColumnStretch(9, 1)
         self.seed.setMaximumWidth(110)
@@ -257,8 +269,10 @@ class SensitivityPanel(QWidget):
         if self._job is not None:
             self._job.cancel()
         settings, result = self.state.settings, self.state.result
+        spreads = (data_spreads(self.state.dataset, result.criteria)
+                   if self.vary_data.isChecked() else None)
         args = (result, self.draws.value(), seed, self.spread.currentData(),
-                float(self.concentration.value()), self.top_k.value())
+                float(self.concentration.value()), self.top_k.value(), spreads)
         job = ExportJob(lambda progress, is_cancelled: _compute(*args, progress, is_cancelled),
                         self)
         self._job = job
@@ -337,6 +351,11 @@ class SensitivityPanel(QWidget):
                if mc.spread == "dirichlet" else "uniform over all weightings")
         text = (f"{mc.draws:,} draws, {how}, seed {mc.seed}; shortlist K = {mc.top_k}; "
                 f"{wording.method_label(run.result.method)}.")
+        if mc.data_spread:
+            ds = self.state.dataset
+            text += " Figures varied: " + ", ".join(
+                f"{wording.criterion_label(ds, c)} {ds.criterion(c).uncertainty_text()}"
+                for c in mc.data_spread) + "."
         if self.stale:
             text = ("<b style='color:#a33'>Stale:</b> the settings changed after this run; "
                     "run again (F9) to update. " + text)

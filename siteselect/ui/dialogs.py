@@ -92,7 +92,7 @@ class DataSourcesDialog(QDialog):
                 "lower" if crit.lower_is_better else "higher",
                 p.source if p else "", p.year if p else "", p.status if p else "",
                 f"{ds.coverage(crit.id)}/{len(ds.states)}",
-                crit.uncertainty_text() or "taken as exact", p.url if p else "",
+                crit.uncertainty_text() or "exact", p.url if p else "",
                 "; ".join(x for x in ((p.notes if p else ""), crit.encoding_note,
                                       crit.url_note) if x),
             )
@@ -106,8 +106,10 @@ class DataSourcesDialog(QDialog):
                 self.table.setItem(r, c, item)
         hh = self.table.horizontalHeader()
         self.table.resizeColumnsToContents()
-        for c in (4, SOURCE_COLUMNS.index("URL")):
-            hh.resizeSection(c, min(hh.sectionSize(c), 240))
+        # Source and URL are elided in the middle (whole in the tooltip), leaving the room
+        # to the notes.
+        for c in (SOURCE_COLUMNS.index("Source"), SOURCE_COLUMNS.index("URL")):
+            hh.resizeSection(c, min(hh.sectionSize(c), 180))
         # The notes are the longest texts: their column takes what the others leave, but
         # never less than NOTES_MIN_WIDTH (a stretched last column shrank to ~20 px when the
         # other columns filled the dialog); the table scrolls sideways instead.

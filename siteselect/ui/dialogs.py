@@ -108,8 +108,10 @@ class DataSourcesDialog(QDialog):
         self.table.resizeColumnsToContents()
         # Source and URL are elided in the middle (whole in the tooltip), leaving the room
         # to the notes.
-        for c in (SOURCE_COLUMNS.index("Source"), SOURCE_COLUMNS.index("URL")):
-            hh.resizeSection(c, min(hh.sectionSize(c), 180))
+        caps = {"Criterion": 170, "Id": 130, "Source": 170, "URL": 160}
+        for name, cap in caps.items():
+            c = SOURCE_COLUMNS.index(name)
+            hh.resizeSection(c, min(hh.sectionSize(c), cap))
         # The notes are the longest texts: their column takes what the others leave, but
         # never less than NOTES_MIN_WIDTH (a stretched last column shrank to ~20 px when the
         # other columns filled the dialog); the table scrolls sideways instead.

@@ -115,12 +115,16 @@ class PlannerState(QObject):
         """Why the current settings cannot be scored (e.g. every weight is zero), else None."""
         return self._error
 
-    def set_settings(self, settings: ScoringSettings, label: str = "Change settings") -> None:
-        """Replace the settings as one undoable step."""
+    def set_settings(self, settings: ScoringSettings, label: str = "Change settings",
+                     merge_key: str | None = None) -> None:
+        """Replace the settings as one undoable step: the one way widgets change them.
+
+        Consecutive calls with the same ``merge_key`` (one slider drag) merge into one step.
+        """
         from siteselect.ui.commands import SettingsCommand
 
         if settings != self._settings:
-            self.undo_stack.push(SettingsCommand(self, settings, label))
+            self.undo_stack.push(SettingsCommand(self, settings, label, merge_key))
 
     def apply_settings(self, settings: ScoringSettings) -> None:
         """Replace the settings and re-score, without touching the undo stack.

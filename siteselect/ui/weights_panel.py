@@ -1,7 +1,7 @@
 """The weights panel: a row per criterion, the method choices, gates and exclusions.
 
-Every edit becomes a :class:`~siteselect.ui.commands.SettingsCommand` on the state's undo
-stack (a slider drag is one undo step); the panel redraws only from ``settings_changed`` and
+Every edit goes through :meth:`PlannerState.set_settings`, the one setter: one undoable
+:class:`~siteselect.ui.commands.SettingsCommand` (a slider drag is one undo step); the panel redraws only from ``settings_changed`` and
 ``result_changed``, with its own signals blocked, so it never feeds back into itself.
 
 After a sensitivity run each weighted criterion's slider shows, as a tinted band behind its
@@ -52,7 +52,7 @@ from siteselect.scoring import (
     Gate,
     parse_gate,
 )
-from siteselect.ui.commands import SettingsCommand, new_merge_key
+from siteselect.ui.commands import new_merge_key
 from siteselect.ui.state import PlannerState, SensitivityRun
 
 SLIDER_STEPS_PER_POINT = 10
@@ -581,8 +581,7 @@ class WeightsPanelWidget(QWidget):
 
     # -- pushing edits -------------------------------------------------------------------------
     def push(self, settings: ScoringSettings, text: str, merge_key: str | None = None) -> None:
-        if settings != self.state.settings:
-            self.state.undo_stack.push(SettingsCommand(self.state, settings, text, merge_key))
+        self.state.set_settings(settings, text, merge_key)
 
     def push_weight(self, crit: Criterion, points: float, merge_key: str | None) -> None:
         self.push(self.state.settings.with_weight(crit.id, float(points)),

@@ -1,8 +1,9 @@
 """The weights panel: a row per criterion, the method choices, gates and exclusions.
 
 Every edit goes through :meth:`PlannerState.set_settings`, the one setter: one undoable
-:class:`~siteselect.ui.commands.SettingsCommand` (a slider drag is one undo step); the panel redraws only from ``settings_changed`` and
-``result_changed``, with its own signals blocked, so it never feeds back into itself.
+:class:`~siteselect.ui.commands.SettingsCommand` (a slider drag is one undo step); the panel
+redraws only from ``settings_changed`` and ``result_changed``, with its own signals blocked,
+so it never feeds back into itself.
 
 After a sensitivity run each weighted criterion's slider shows, as a tinted band behind its
 groove, the span of that weight within which the first place holds (the run's stability

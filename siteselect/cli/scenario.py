@@ -72,6 +72,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
                    "the same state and criterion)")
     p.add_argument("--no-what-if", dest="no_what_if", action="store_true",
                    help="drop the saved what-if values first")
+    p.add_argument("--weights-from", dest="weights_from", metavar="FILE.json", default=None,
+                   help="take the weights, and the record of how they were derived, from the "
+                   "JSON that `siteselect weights ... --format json` prints (the criteria it "
+                   "names get their share x 100 points, every other criterion 0)")
     _add_db(p)
     p.set_defaults(handler=cmd_save)
 
@@ -233,6 +237,10 @@ def describe_settings(settings: ScoringSettings) -> list[tuple[str, str]]:
         f"{o.state} {o.criterion}={o.value:g}" + (f" ({o.note})" if o.note else "")
         for o in settings.overrides)
     lines.append(("What-if overrides", overrides or "(none)"))
+    origin = settings.weights_origin
+    lines.append(("Weights derived", "by hand (manual)" if origin is None else origin.text()))
+    if origin is not None and origin.judgments:
+        lines.append(("Judgments", ", ".join(origin.judgments)))
     return lines
 
 
@@ -316,17 +324,107 @@ def _with_what_if(settings: ScoringSettings, args: argparse.Namespace, ds) -> Sc
     return replace(settings, overrides=tuple(overrides))
 
 
+#: A weights file larger than this is not the output of `siteselect weights`.
+WEIGHTS_FILE_MAX = 1_000_000
+
+
+def read_weights_file(path: str):  # noqa: ANN201 - WeightOrigin
+    """The weight origin in a ``siteselect weights ... --format json`` file.
+
+    Raises
+    ------
+    InputError
+        For a missing, special, too large or non-JSON file, or one whose content is not a
+        derived weighting (every problem named).
+    """
+    import os
+    from pathlib import Path
+
+    from siteselect.errors import InputError
+    from siteselect.model.scenario import ScenarioProblems
+    from siteselect.storage.database import special_file_kind
+    from siteselect.storage.exchange import parse_document
+
+    p = Path(path)
+    try:
+        kind = special_file_kind(os.stat(p).st_mode)
+        if kind is not None:
+            raise InputError(f"{p} is {kind}, not a weights file.")
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            data = fh.read(WEIGHTS_FILE_MAX + 1)
+    except OSError as exc:
+        raise InputError(f"Cannot read {p}: {exc.strerror or exc}.") from None
+    if len(data) > WEIGHTS_FILE_MAX:
+        raise InputError(f"{p} is larger than {WEIGHTS_FILE_MAX:,} bytes; it is not the output "
+                         "of `siteselect weights`.")
+    problems: list[str] = []
+    origin = origin_from_weights_record(parse_document(data, str(p)), problems)
+    if problems or origin is None:
+        raise ScenarioProblems(str(p), problems or ["it holds no weights."])
+    return origin
+
+
+def origin_from_weights_record(record: Any, problems: list[str]):  # noqa: ANN201
+    """A :class:`~siteselect.model.settings.WeightOrigin` from the JSON of
+    ``siteselect weights ... --format json``, adding a sentence to ``problems`` per fault."""
+    from siteselect.model.criteria import CATALOGUE
+    from siteselect.model.settings import ORIGIN_VERSION, origin_problems
+
+    expected = ("an object with method and weights, as `siteselect weights ... --format json` "
+                "prints it")
+    if not isinstance(record, dict) or not isinstance(record.get("weights"), list):
+        problems.append(f"expected {expected}.")
+        return None
+    ids: list[Any] = []
+    shares: list[Any] = []
+    for w in record["weights"]:
+        if not isinstance(w, dict) or set(w) != {"id", "weight"}:
+            problems.append("each weight must be an object with id and weight.")
+            return None
+        ids.append(w["id"])
+        shares.append(w["weight"])
+    method = record.get("method")
+    data: dict[str, Any] = {"version": ORIGIN_VERSION, "method": method, "criteria": ids,
+                            "shares": shares}
+    if method == "ahp":
+        data["judgments"] = record.get("judgments", [])
+        data["cr"] = record.get("cr")
+    elif method in ("entropy", "critic") and "states" in record:
+        data["states"] = record["states"]
+    elif method in ("roc", "rank-sum") and record.get("order", ids) != ids:
+        problems.append("the order does not match the weights.")
+    if method == "manual":
+        problems.append("method 'manual' derives no weights; use --weights instead.")
+        return None
+    known = {c.id for c in CATALOGUE}
+    origin = origin_problems(data, problems, lambda c: c in known)
+    if origin is not None and abs(sum(w for _, w in origin.shares) - 1.0) > 1e-3:
+        problems.append(f"the shares add up to {sum(w for _, w in origin.shares):.4f}, not 1.")
+        return None
+    return origin
+
+
 def cmd_save(args: argparse.Namespace) -> int:
     from siteselect.analysis import rank_states
     from siteselect.cli.rank import settings_from_args
+    from siteselect.derived_weights import with_shares
+    from siteselect.errors import InputError
     from siteselect.model.dataset import load_dataset
 
     ds = load_dataset()
+    origin = None
+    if getattr(args, "weights_from", None):
+        if getattr(args, "weights", None):
+            raise InputError("Give either --weights or --weights-from, not both.")
+        origin = read_weights_file(args.weights_from)
 
     def change(existing: Scenario | None) -> Scenario:
         # Applied to the scenario as stored at the moment of saving (again, if another
         # program saves it meanwhile), so concurrent saves never revert each other.
         settings = settings_from_args(args, ds, existing.settings if existing else None)
+        if origin is not None:
+            settings = with_shares(ds, settings, dict(origin.shares), origin=origin)
         settings = _with_what_if(settings, args, ds)
         rank_states(ds, settings)  # refuse settings that cannot rank (e.g. all weights zero)
         description = args.description if args.description is not None else (

@@ -76,6 +76,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
                    help="take the weights, and the record of how they were derived, from the "
                    "JSON that `siteselect weights ... --format json` prints (the criteria it "
                    "names get their share x 100 points, every other criterion 0)")
+    p.add_argument("--sensitivity", action="store_true",
+                   help="run the sensitivity analysis on the saved settings and keep its "
+                   "summary with this revision (see `siteselect sensitivity`)")
+    add_sensitivity_run_options(p)
     _add_db(p)
     p.set_defaults(handler=cmd_save)
 
@@ -135,6 +139,35 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
     p.set_defaults(handler=cmd_compare)
 
 
+def add_sensitivity_run_options(p: argparse.ArgumentParser) -> None:
+    """--draws, --seed and --top-k of a sensitivity run kept with a scenario or an export."""
+    from siteselect.cli.sensitivity import _draws, _seed
+    from siteselect.scoring.sensitivity import DEFAULT_DRAWS, DEFAULT_TOP_K
+
+    p.add_argument("--draws", type=_draws, default=None, metavar="N",
+                   help=f"with --sensitivity: weight vectors to draw (default "
+                   f"{DEFAULT_DRAWS:,})")
+    p.add_argument("--seed", type=_seed, default=None, metavar="S",
+                   help="with --sensitivity: random seed (default: a new one, recorded)")
+    p.add_argument("--top-k", dest="top_k", type=positive_int, default=None, metavar="K",
+                   help=f"with --sensitivity: size of the shortlist counted (default "
+                   f"{DEFAULT_TOP_K})")
+
+
+def check_sensitivity_run_options(args: argparse.Namespace) -> bool:
+    """Whether a run was asked for; --draws, --seed or --top-k without --sensitivity are
+    refused rather than ignored."""
+    from siteselect.errors import InputError
+
+    given = [f"--{n.replace('_', '-')}" for n in ("draws", "seed", "top_k")
+             if getattr(args, n, None) is not None]
+    if given and not getattr(args, "sensitivity", False):
+        raise InputError(f"{', '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to a "
+                         "sensitivity run: add --sensitivity, or leave "
+                         f"{'it' if len(given) == 1 else 'them'} out.")
+    return bool(getattr(args, "sensitivity", False))
+
+
 def open_store(args: argparse.Namespace, *, create: bool = False):  # noqa: ANN201
     """The scenario database of ``--db`` / ``SITESELECT_DB`` / the per-user default.
 
@@ -184,10 +217,23 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def scenario_record(sc: Scenario) -> dict[str, Any]:
-    from siteselect.model.scenario import settings_to_dict
+def sensitivity_status(sc: Scenario, dataset_version: str) -> str:
+    """The kept sensitivity run in one line, saying whether it is current or stale."""
+    s = sc.sensitivity
+    if s is None:
+        return "(none kept)"
+    if s.is_current(sc.settings, dataset_version):
+        return f"current: {s.text()}"
+    why = ("the dataset changed since" if s.dataset_version != dataset_version
+           else "the settings changed since")
+    return f"STALE ({why}): {s.text()}"
 
-    return {
+
+def scenario_record(sc: Scenario, dataset_version: str | None = None) -> dict[str, Any]:
+    from siteselect.model.scenario import settings_to_dict
+    from siteselect.model.sensitivity_summary import summary_to_dict
+
+    out = {
         "name": sc.name,
         "description": sc.description,
         "builtin": sc.builtin,
@@ -197,6 +243,11 @@ def scenario_record(sc: Scenario) -> dict[str, Any]:
         "dataset_version": sc.dataset_version,
         "settings": settings_to_dict(sc.settings),
     }
+    if dataset_version is not None:
+        s = sc.sensitivity
+        out["sensitivity"] = None if s is None else dict(
+            summary_to_dict(s), current=s.is_current(sc.settings, dataset_version))
+    return out
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -254,9 +305,12 @@ def cmd_show(args: argparse.Namespace) -> int:
             # The scenario as that save left it (created stays; updated = when it was saved).
             sc = replace(sc, name=rev.name, description=rev.description, settings=rev.settings,
                          dataset_version=rev.dataset_version, updated=rev.saved_at,
-                         revision=rev.revision)
+                         revision=rev.revision, sensitivity=rev.sensitivity)
+    from siteselect.model.dataset import load_dataset
+
+    version = load_dataset().version
     if args.format == "json":
-        _dump(scenario_record(sc))
+        _dump(scenario_record(sc, version))
         return 0
     lines = [
         ("Name", sc.name + (" (built-in)" if sc.builtin else "")),
@@ -265,7 +319,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         ("Created", sc.created),
         ("Updated", sc.updated),
         ("Dataset version", sc.dataset_version or "(any)"),
-    ] + describe_settings(sc.settings)
+    ] + describe_settings(sc.settings) + [("Sensitivity run", sensitivity_status(sc, version))]
     width = max(len(label) for label, _ in lines)
     for label, text in lines:
         print(f"{label.ljust(width)}  {text}")
@@ -413,6 +467,7 @@ def cmd_save(args: argparse.Namespace) -> int:
     from siteselect.model.dataset import load_dataset
 
     ds = load_dataset()
+    run = check_sensitivity_run_options(args)
     origin = None
     if getattr(args, "weights_from", None):
         if getattr(args, "weights", None):
@@ -429,8 +484,17 @@ def cmd_save(args: argparse.Namespace) -> int:
         rank_states(ds, settings)  # refuse settings that cannot rank (e.g. all weights zero)
         description = args.description if args.description is not None else (
             existing.description if existing else "")
+        # The last run is kept (marked stale by `scenario show` when the settings changed),
+        # or replaced by a new one.
+        sensitivity = existing.sensitivity if existing else None
+        if run:
+            from siteselect.exports.common import compute_sensitivity
+
+            sensitivity = compute_sensitivity(ds, settings, draws=args.draws, seed=args.seed,
+                                              top_k=args.top_k)
         return Scenario(name=existing.name if existing else args.name, settings=settings,
-                        description=description, dataset_version=ds.version)
+                        description=description, dataset_version=ds.version,
+                        sensitivity=sensitivity)
 
     with open_store(args, create=True) as store:
         saved = store.modify(args.name, change)

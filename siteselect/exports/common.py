@@ -31,6 +31,7 @@ from siteselect.analysis import overridden, rank_states
 from siteselect.errors import ExportError, SiteSelectError
 from siteselect.model.criteria import LOWER, Criterion
 from siteselect.model.dataset import Dataset
+from siteselect.model.sensitivity_summary import SensitivitySummary, summarise
 from siteselect.model.settings import ScoringSettings
 from siteselect.model.wording import (
     category_text,
@@ -119,6 +120,32 @@ class ExportRequest:
     @property
     def shown_count(self) -> int:
         return len(self.result) if self.top_n is None else min(self.top_n, len(self.result))
+
+
+def compute_sensitivity(dataset: Dataset, settings: ScoringSettings,
+                        result: ScoringResult | None = None, *, draws: int | None = None,
+                        seed: int | None = None, top_k: int | None = None,
+                        spread: str = "dirichlet", concentration: float | None = None,
+                        progress: Callable[[float], None] | None = None,
+                        cancelled: Callable[[], bool] | None = None) -> SensitivitySummary:
+    """Run the sensitivity analysis for ``settings`` and summarise it (for an export or a
+    saved scenario).  Without a seed one is drawn and recorded, so the run can be repeated."""
+    import random
+
+    from siteselect.scoring import sensitivity as sens
+
+    if result is None:
+        result = rank_states(dataset, settings)
+    if seed is None:
+        seed = random.SystemRandom().randrange(2**32)
+    k = sens.DEFAULT_TOP_K if top_k is None else top_k
+    mc = sens.monte_carlo(result, draws=draws or sens.DEFAULT_DRAWS, seed=seed, spread=spread,
+                          concentration=(sens.DEFAULT_CONCENTRATION if concentration is None
+                                         else concentration),
+                          top_k=k, progress=progress, cancelled=cancelled)
+    stability = sens.stability_intervals(result, top_k=k)
+    return summarise(mc, stability, settings, dataset.version, result.method,
+                     result.normalization)
 
 
 def make_request(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from siteselect.errors import InputError
+from siteselect.model.sensitivity_summary import SensitivitySummary
 from siteselect.model.settings import Override, ScoringSettings
 from siteselect.scoring import Gate
 
@@ -69,6 +70,9 @@ class Scenario:
     updated: str = ""  # ISO 8601, UTC
     revision: int = 0  # number of saves; 0 = never saved
     builtin: bool = False
+    #: The last sensitivity run kept with this revision (it may be stale: see
+    #: :meth:`SensitivitySummary.is_current`).
+    sensitivity: SensitivitySummary | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", clean_name(self.name))

@@ -15,7 +15,7 @@ import numpy as np
 from siteselect.analysis import rank_states
 from siteselect.errors import InputError
 from siteselect.model.dataset import Dataset
-from siteselect.model.settings import ScoringSettings
+from siteselect.model.settings import ScoringSettings, WeightOrigin
 from siteselect.scoring.weighting import critic_weights, entropy_weights
 
 OBJECTIVE_METHODS = ("entropy", "critic")
@@ -61,10 +61,12 @@ def objective_weights(ds: Dataset, settings: ScoringSettings, ids: Sequence[str]
 
 
 def with_shares(ds: Dataset, settings: ScoringSettings, shares: Mapping[str, float],
-                total: float = 100.0) -> ScoringSettings:
+                total: float = 100.0, origin: WeightOrigin | None = None) -> ScoringSettings:
     """``settings`` with the given criteria at ``share x total`` points and every other at 0.
 
     Points are rounded to 0.1, as the sliders show them; the criteria named are enabled.
+    ``origin`` records how the shares were derived (kept by the settings while their weights
+    stay as derived).
     """
     for cid in shares:
         ds.criterion(cid)
@@ -72,4 +74,5 @@ def with_shares(ds: Dataset, settings: ScoringSettings, shares: Mapping[str, flo
     if not any(weights.values()):
         raise InputError("The derived weights are all zero.")
     return replace(settings, weights=weights,
-                   disabled=frozenset(c for c in settings.disabled if c not in shares))
+                   disabled=frozenset(c for c in settings.disabled if c not in shares),
+                   weights_origin=origin)

@@ -65,9 +65,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
                    help="name shown in the export when no scenario is given")
     p.add_argument("--description", metavar="TEXT", default=None,
                    help="description shown in the export (default: the scenario's)")
+    from siteselect.cli.scenario import add_sensitivity_run_options
+
+    p.add_argument("--sensitivity", action="store_true",
+                   help="pdf and xlsx only: run the sensitivity analysis for the export and add "
+                   "the \"How sure is this ranking?\" page (pdf) or the Sensitivity sheet "
+                   "(xlsx). Without it, a scenario's kept run is used when it is current")
+    add_sensitivity_run_options(p)
     p.add_argument("-o", "--output", metavar="PATH", required=True, help="file to write")
     p.add_argument("-q", "--quiet", action="store_true", help="do not print what was written")
     p.set_defaults(handler=cmd_export)
+
+
+#: Formats that show a sensitivity run.
+SENSITIVITY_FORMATS = ("pdf", "xlsx")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -96,6 +107,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise InputError(f"--no-bom applies to csv only, not to {fmt}: leave it out.")
     if args.gpkg_version is not None and fmt != "gpkg":
         raise InputError(f"--gpkg-version applies to gpkg only, not to {fmt}: leave it out.")
+    from siteselect.cli.scenario import check_sensitivity_run_options
+
+    run = check_sensitivity_run_options(args)
+    if run and fmt not in SENSITIVITY_FORMATS:
+        raise InputError(f"--sensitivity applies to pdf and xlsx only, not to {fmt}: leave it "
+                         "out.")
     if args.size is not None and fmt not in IMAGE_FORMATS:
         raise InputError(f"--size applies to png and svg only, not to {fmt}: leave it out.")
     size = None
@@ -110,17 +127,34 @@ def cmd_export(args: argparse.Namespace) -> int:
     name = args.title or ""
     description = args.description or ""
     base = None
+    kept = None
     if args.scenario is not None:
         from siteselect.cli.scenario import load_scenario
 
         scenario = load_scenario(args.db, args.scenario)
         base = scenario.settings
+        kept = scenario.sensitivity
         name = scenario.name
         if args.description is None:
             description = scenario.description
     settings = settings_from_args(args, ds, base)
-    req = make_request(ds, settings, scenario_name=name, description=description,
-                       top_n=args.top, paper=args.paper or "letter")
+    from siteselect.analysis import rank_states
+    from siteselect.exports.common import compute_sensitivity
+
+    result = rank_states(ds, settings)
+    sensitivity = None
+    if run:
+        sensitivity = compute_sensitivity(ds, settings, result, draws=args.draws,
+                                          seed=args.seed, top_k=args.top_k)
+    elif kept is not None and fmt in SENSITIVITY_FORMATS:
+        if kept.is_current(settings, ds.version):
+            sensitivity = kept
+        elif not args.quiet:
+            sys.stderr.write("siteselect: note: the scenario's kept sensitivity run is stale "
+                             "(computed for other settings or data) and is left out; add "
+                             "--sensitivity to run it again.\n")
+    req = make_request(ds, settings, result, scenario_name=name, description=description,
+                       top_n=args.top, paper=args.paper or "letter", sensitivity=sensitivity)
     path = export(req, fmt, args.output, size=size, bom=args.bom,
                   gpkg_version=args.gpkg_version)
     if not args.quiet:

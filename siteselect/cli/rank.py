@@ -131,6 +131,7 @@ def settings_from_args(
         "weights": base.weights, "disabled": base.disabled, "method": base.method,
         "normalization": base.normalization, "missing": base.missing, "gates": base.gates,
         "exclude": base.exclude, "overrides": base.overrides,
+        "weights_origin": base.weights_origin,  # dropped by the settings if weights change
     }
     fields.update(changes)
     return ScoringSettings(**fields)

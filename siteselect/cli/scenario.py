@@ -72,6 +72,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
                    "the same state and criterion)")
     p.add_argument("--no-what-if", dest="no_what_if", action="store_true",
                    help="drop the saved what-if values first")
+    p.add_argument("--weights-from", dest="weights_from", metavar="FILE.json", default=None,
+                   help="take the weights, and the record of how they were derived, from the "
+                   "JSON that `siteselect weights ... --format json` prints (the criteria it "
+                   "names get their share x 100 points, every other criterion 0)")
+    p.add_argument("--sensitivity", action="store_true",
+                   help="run the sensitivity analysis on the saved settings and keep its "
+                   "summary with this revision (see `siteselect sensitivity`)")
+    add_sensitivity_run_options(p)
     _add_db(p)
     p.set_defaults(handler=cmd_save)
 
@@ -131,6 +139,35 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argpars
     p.set_defaults(handler=cmd_compare)
 
 
+def add_sensitivity_run_options(p: argparse.ArgumentParser) -> None:
+    """--draws, --seed and --top-k of a sensitivity run kept with a scenario or an export."""
+    from siteselect.cli.sensitivity import _draws, _seed
+    from siteselect.scoring.sensitivity import DEFAULT_DRAWS, DEFAULT_TOP_K
+
+    p.add_argument("--draws", type=_draws, default=None, metavar="N",
+                   help=f"with --sensitivity: weight vectors to draw (default "
+                   f"{DEFAULT_DRAWS:,})")
+    p.add_argument("--seed", type=_seed, default=None, metavar="S",
+                   help="with --sensitivity: random seed (default: a new one, recorded)")
+    p.add_argument("--top-k", dest="top_k", type=positive_int, default=None, metavar="K",
+                   help=f"with --sensitivity: size of the shortlist counted (default "
+                   f"{DEFAULT_TOP_K})")
+
+
+def check_sensitivity_run_options(args: argparse.Namespace) -> bool:
+    """Whether a run was asked for; --draws, --seed or --top-k without --sensitivity are
+    refused rather than ignored."""
+    from siteselect.errors import InputError
+
+    given = [f"--{n.replace('_', '-')}" for n in ("draws", "seed", "top_k")
+             if getattr(args, n, None) is not None]
+    if given and not getattr(args, "sensitivity", False):
+        raise InputError(f"{', '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to a "
+                         "sensitivity run: add --sensitivity, or leave "
+                         f"{'it' if len(given) == 1 else 'them'} out.")
+    return bool(getattr(args, "sensitivity", False))
+
+
 def open_store(args: argparse.Namespace, *, create: bool = False):  # noqa: ANN201
     """The scenario database of ``--db`` / ``SITESELECT_DB`` / the per-user default.
 
@@ -180,10 +217,23 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def scenario_record(sc: Scenario) -> dict[str, Any]:
-    from siteselect.model.scenario import settings_to_dict
+def sensitivity_status(sc: Scenario, dataset_version: str) -> str:
+    """The kept sensitivity run in one line, saying whether it is current or stale."""
+    s = sc.sensitivity
+    if s is None:
+        return "(none kept)"
+    if s.is_current(sc.settings, dataset_version):
+        return f"current: {s.text()}"
+    why = ("the dataset changed since" if s.dataset_version != dataset_version
+           else "the settings changed since")
+    return f"STALE ({why}): {s.text()}"
 
-    return {
+
+def scenario_record(sc: Scenario, dataset_version: str | None = None) -> dict[str, Any]:
+    from siteselect.model.scenario import settings_to_dict
+    from siteselect.model.sensitivity_summary import summary_to_dict
+
+    out = {
         "name": sc.name,
         "description": sc.description,
         "builtin": sc.builtin,
@@ -193,6 +243,11 @@ def scenario_record(sc: Scenario) -> dict[str, Any]:
         "dataset_version": sc.dataset_version,
         "settings": settings_to_dict(sc.settings),
     }
+    if dataset_version is not None:
+        s = sc.sensitivity
+        out["sensitivity"] = None if s is None else dict(
+            summary_to_dict(s), current=s.is_current(sc.settings, dataset_version))
+    return out
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -233,6 +288,10 @@ def describe_settings(settings: ScoringSettings) -> list[tuple[str, str]]:
         f"{o.state} {o.criterion}={o.value:g}" + (f" ({o.note})" if o.note else "")
         for o in settings.overrides)
     lines.append(("What-if overrides", overrides or "(none)"))
+    origin = settings.weights_origin
+    lines.append(("Weights derived", "by hand (manual)" if origin is None else origin.text()))
+    if origin is not None and origin.judgments:
+        lines.append(("Judgments", ", ".join(origin.judgments)))
     return lines
 
 
@@ -246,9 +305,12 @@ def cmd_show(args: argparse.Namespace) -> int:
             # The scenario as that save left it (created stays; updated = when it was saved).
             sc = replace(sc, name=rev.name, description=rev.description, settings=rev.settings,
                          dataset_version=rev.dataset_version, updated=rev.saved_at,
-                         revision=rev.revision)
+                         revision=rev.revision, sensitivity=rev.sensitivity)
+    from siteselect.model.dataset import load_dataset
+
+    version = load_dataset().version
     if args.format == "json":
-        _dump(scenario_record(sc))
+        _dump(scenario_record(sc, version))
         return 0
     lines = [
         ("Name", sc.name + (" (built-in)" if sc.builtin else "")),
@@ -257,7 +319,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         ("Created", sc.created),
         ("Updated", sc.updated),
         ("Dataset version", sc.dataset_version or "(any)"),
-    ] + describe_settings(sc.settings)
+    ] + describe_settings(sc.settings) + [("Sensitivity run", sensitivity_status(sc, version))]
     width = max(len(label) for label, _ in lines)
     for label, text in lines:
         print(f"{label.ljust(width)}  {text}")
@@ -316,23 +378,123 @@ def _with_what_if(settings: ScoringSettings, args: argparse.Namespace, ds) -> Sc
     return replace(settings, overrides=tuple(overrides))
 
 
+#: A weights file larger than this is not the output of `siteselect weights`.
+WEIGHTS_FILE_MAX = 1_000_000
+
+
+def read_weights_file(path: str):  # noqa: ANN201 - WeightOrigin
+    """The weight origin in a ``siteselect weights ... --format json`` file.
+
+    Raises
+    ------
+    InputError
+        For a missing, special, too large or non-JSON file, or one whose content is not a
+        derived weighting (every problem named).
+    """
+    import os
+    from pathlib import Path
+
+    from siteselect.errors import InputError
+    from siteselect.model.scenario import ScenarioProblems
+    from siteselect.storage.database import special_file_kind
+    from siteselect.storage.exchange import parse_document
+
+    p = Path(path)
+    try:
+        kind = special_file_kind(os.stat(p).st_mode)
+        if kind is not None:
+            raise InputError(f"{p} is {kind}, not a weights file.")
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            data = fh.read(WEIGHTS_FILE_MAX + 1)
+    except OSError as exc:
+        raise InputError(f"Cannot read {p}: {exc.strerror or exc}.") from None
+    if len(data) > WEIGHTS_FILE_MAX:
+        raise InputError(f"{p} is larger than {WEIGHTS_FILE_MAX:,} bytes; it is not the output "
+                         "of `siteselect weights`.")
+    problems: list[str] = []
+    origin = origin_from_weights_record(parse_document(data, str(p)), problems)
+    if problems or origin is None:
+        raise ScenarioProblems(str(p), problems or ["it holds no weights."])
+    return origin
+
+
+def origin_from_weights_record(record: Any, problems: list[str]):  # noqa: ANN201
+    """A :class:`~siteselect.model.settings.WeightOrigin` from the JSON of
+    ``siteselect weights ... --format json``, adding a sentence to ``problems`` per fault."""
+    from siteselect.model.criteria import CATALOGUE
+    from siteselect.model.settings import ORIGIN_VERSION, origin_problems
+
+    expected = ("an object with method and weights, as `siteselect weights ... --format json` "
+                "prints it")
+    if not isinstance(record, dict) or not isinstance(record.get("weights"), list):
+        problems.append(f"expected {expected}.")
+        return None
+    ids: list[Any] = []
+    shares: list[Any] = []
+    for w in record["weights"]:
+        if not isinstance(w, dict) or set(w) != {"id", "weight"}:
+            problems.append("each weight must be an object with id and weight.")
+            return None
+        ids.append(w["id"])
+        shares.append(w["weight"])
+    method = record.get("method")
+    data: dict[str, Any] = {"version": ORIGIN_VERSION, "method": method, "criteria": ids,
+                            "shares": shares}
+    if method == "ahp":
+        data["judgments"] = record.get("judgments", [])
+        data["cr"] = record.get("cr")
+    elif method in ("entropy", "critic") and "states" in record:
+        data["states"] = record["states"]
+    elif method in ("roc", "rank-sum") and record.get("order", ids) != ids:
+        problems.append("the order does not match the weights.")
+    if method == "manual":
+        problems.append("method 'manual' derives no weights; use --weights instead.")
+        return None
+    known = {c.id for c in CATALOGUE}
+    origin = origin_problems(data, problems, lambda c: c in known)
+    if origin is not None and abs(sum(w for _, w in origin.shares) - 1.0) > 1e-3:
+        problems.append(f"the shares add up to {sum(w for _, w in origin.shares):.4f}, not 1.")
+        return None
+    return origin
+
+
 def cmd_save(args: argparse.Namespace) -> int:
     from siteselect.analysis import rank_states
     from siteselect.cli.rank import settings_from_args
+    from siteselect.derived_weights import with_shares
+    from siteselect.errors import InputError
     from siteselect.model.dataset import load_dataset
 
     ds = load_dataset()
+    run = check_sensitivity_run_options(args)
+    origin = None
+    if getattr(args, "weights_from", None):
+        if getattr(args, "weights", None):
+            raise InputError("Give either --weights or --weights-from, not both.")
+        origin = read_weights_file(args.weights_from)
 
     def change(existing: Scenario | None) -> Scenario:
         # Applied to the scenario as stored at the moment of saving (again, if another
         # program saves it meanwhile), so concurrent saves never revert each other.
         settings = settings_from_args(args, ds, existing.settings if existing else None)
+        if origin is not None:
+            settings = with_shares(ds, settings, dict(origin.shares), origin=origin)
         settings = _with_what_if(settings, args, ds)
         rank_states(ds, settings)  # refuse settings that cannot rank (e.g. all weights zero)
         description = args.description if args.description is not None else (
             existing.description if existing else "")
+        # The last run is kept (marked stale by `scenario show` when the settings changed),
+        # or replaced by a new one.
+        sensitivity = existing.sensitivity if existing else None
+        if run:
+            from siteselect.exports.common import compute_sensitivity
+
+            sensitivity = compute_sensitivity(ds, settings, draws=args.draws, seed=args.seed,
+                                              top_k=args.top_k)
         return Scenario(name=existing.name if existing else args.name, settings=settings,
-                        description=description, dataset_version=ds.version)
+                        description=description, dataset_version=ds.version,
+                        sensitivity=sensitivity)
 
     with open_store(args, create=True) as store:
         saved = store.modify(args.name, change)

@@ -31,7 +31,8 @@ from siteselect.analysis import overridden, rank_states
 from siteselect.errors import ExportError, SiteSelectError
 from siteselect.model.criteria import LOWER, Criterion
 from siteselect.model.dataset import Dataset
-from siteselect.model.settings import ScoringSettings
+from siteselect.model.sensitivity_summary import SensitivitySummary, summarise
+from siteselect.model.settings import ScoringSettings, origin_to_dict
 from siteselect.model.wording import (
     category_text,
     criterion_label,
@@ -83,6 +84,9 @@ class ExportRequest:
     paper: str = "letter"
     exported_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     dataset_version: str = ""
+    #: A sensitivity run of these settings, shown by the PDF ("How sure is this ranking?")
+    #: and the XLSX (Sensitivity sheet); None for none.
+    sensitivity: SensitivitySummary | None = None
 
     def __post_init__(self) -> None:
         if self.paper not in PAPER_SIZES:
@@ -121,6 +125,32 @@ class ExportRequest:
         return len(self.result) if self.top_n is None else min(self.top_n, len(self.result))
 
 
+def compute_sensitivity(dataset: Dataset, settings: ScoringSettings,
+                        result: ScoringResult | None = None, *, draws: int | None = None,
+                        seed: int | None = None, top_k: int | None = None,
+                        spread: str = "dirichlet", concentration: float | None = None,
+                        progress: Callable[[float], None] | None = None,
+                        cancelled: Callable[[], bool] | None = None) -> SensitivitySummary:
+    """Run the sensitivity analysis for ``settings`` and summarise it (for an export or a
+    saved scenario).  Without a seed one is drawn and recorded, so the run can be repeated."""
+    import random
+
+    from siteselect.scoring import sensitivity as sens
+
+    if result is None:
+        result = rank_states(dataset, settings)
+    if seed is None:
+        seed = random.SystemRandom().randrange(2**32)
+    k = sens.DEFAULT_TOP_K if top_k is None else top_k
+    mc = sens.monte_carlo(result, draws=draws or sens.DEFAULT_DRAWS, seed=seed, spread=spread,
+                          concentration=(sens.DEFAULT_CONCENTRATION if concentration is None
+                                         else concentration),
+                          top_k=k, progress=progress, cancelled=cancelled)
+    stability = sens.stability_intervals(result, top_k=k)
+    return summarise(mc, stability, settings, dataset.version, result.method,
+                     result.normalization)
+
+
 def make_request(
     dataset: Dataset,
     settings: ScoringSettings,
@@ -131,6 +161,7 @@ def make_request(
     top_n: int | None = None,
     paper: str = "letter",
     exported_at: dt.datetime | None = None,
+    sensitivity: SensitivitySummary | None = None,
 ) -> ExportRequest:
     """Build an :class:`ExportRequest`, scoring ``settings`` if ``result`` is not given.
 
@@ -150,6 +181,7 @@ def make_request(
         top_n=top_n,
         paper=paper.lower(),
         exported_at=exported_at or dt.datetime.now(dt.UTC),
+        sensitivity=sensitivity,
     )
 
 
@@ -207,6 +239,35 @@ def method_text(req: ExportRequest) -> str:
     if r.gates or req.settings.exclude:
         text += " States failing a hard gate or excluded by the planner are not ranked at all."
     return text
+
+
+def weights_origin_text(req: ExportRequest) -> str:
+    """How the weights were derived, in plain words (criteria by their labels)."""
+    origin = req.settings.weights_origin
+    if origin is None:
+        return "Set by hand (manual)."
+    text = origin.text(lambda c: criterion_label(req.dataset, c))
+    if origin.judgments:
+        text += " Judgments: " + "; ".join(origin.judgments) + "."
+    return text
+
+
+def sensitivity_lines(req: ExportRequest) -> list[str]:
+    """The facts of the export's sensitivity run: how it was drawn and what it is for."""
+    s = req.sensitivity
+    if s is None:
+        return []
+    current = s.is_current(req.settings, req.dataset.version)
+    return [
+        f"{s.draws:,} weight vectors drawn ({s.spread_text()}); "
+        + ("no seed recorded." if s.seed is None else
+           f"seed {s.seed} (the same seed repeats the run exactly)."),
+        "Gates, exclusions, the missing-data policy, the method and the normalisation stay as "
+        f"set; only the weights vary. K = {s.top_k}: P(top {s.top_k}) is the share of draws "
+        f"in which a state is among the first {s.top_k}. Computed {s.computed_at}.",
+        ("Computed for exactly these settings and this dataset." if current else
+         "NOTE: computed for other settings or another dataset version than this export."),
+    ]
 
 
 def number_text(value: float | None) -> str:
@@ -288,6 +349,10 @@ def run_metadata(req: ExportRequest) -> dict[str, Any]:
             }
             for o in req.settings.overrides
         ],
+        "weights_derived": req.settings.weights_method,
+        "weights_derived_text": weights_origin_text(req),
+        "weights_origin": (None if req.settings.weights_origin is None else
+                           origin_to_dict(req.settings.weights_origin)),
         "missing_values": [{"state": s, "criterion": c} for s, c in r.missing],
         "warnings": list(r.warnings),
     }

@@ -32,6 +32,8 @@ from siteselect.exports.common import (
     direction_text,
     exclusion_reason,
     method_text,
+    sensitivity_lines,
+    weights_origin_text,
 )
 from siteselect.exports.mapstyle import MapPicture, map_picture
 from siteselect.model.wording import category_meaning, category_text, gate_text, note_text
@@ -471,6 +473,7 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
         extra.append("Normalisation: "
                      + NORMALIZATION_NAMES.get(r.normalization, r.normalization) + ".")
     extra.append("Missing figures: " + MISSING_NAMES[r.missing_policy] + ".")
+    extra.append("How the weights were derived: " + weights_origin_text(req))
     story.append(KeepTogether([weights_table, Spacer(1, 4), _p(" ".join(extra), st["note"])]))
     step(0.35, "Writing the ranking")
 
@@ -565,6 +568,8 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
         story.append(_p("Notes on the data", st["h2"]))
         for w in r.warnings:
             story.append(_p("• " + note_text(ds, w), st["base"]))
+    if req.sensitivity is not None:
+        story += sensitivity_story(req, frame_width)
     step(0.7, "Writing the sources")
 
     # sources
@@ -583,6 +588,115 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
                     "cb_2016_us_state_500k (simplified). Alaska and Hawaii are shown as insets, "
                     "not to scale.", st["note"]))
     return story
+
+
+SENSITIVITY_TITLE = "How sure is this ranking?"
+
+
+def sensitivity_story(req: ExportRequest, frame_width: float) -> list[Any]:
+    """The "How sure is this ranking?" page: rank ranges, chance of the top K, stability."""
+    from reportlab.platypus import CondPageBreak, PageBreak, Spacer
+
+    st = _styles()
+    s = req.sensitivity
+    assert s is not None
+    ds = req.dataset
+    by_code = {a.code: a for a in s.alternatives}
+    listed = [by_code[row.alternative] for row in req.rows() if row.alternative in by_code]
+    n = len(s.alternatives)
+    k = s.top_k
+    out: list[Any] = [PageBreak(), _p(SENSITIVITY_TITLE, st["h2"])]
+    out += [_p(line, st["note"]) for line in sensitivity_lines(req)]
+    out.append(Spacer(1, 4))
+    out.append(_p(
+        f"Rank range under uncertain weights: the dot is each state's rank with the weights as "
+        f"set, the bar its 90 % range (5th to 95th percentile of its rank over the draws), the "
+        f"thin line its best to worst rank. {len(listed)} of {n} ranked states shown.",
+        st["base"]))
+    out.append(_rank_range_flowable(listed, ds.names, n, frame_width))
+    out.append(Spacer(1, 6))
+    data: list[list[Any]] = [["Rank", "State", "Best", "90 % range", "Worst", f"P(top {k})",
+                              "P(first)"]]
+    for a in listed:
+        data.append([str(a.base_rank), f"{ds.names.get(a.code, a.code)} ({a.code})",
+                     str(a.rank_min), f"{a.rank_p05}–{a.rank_p95}", str(a.rank_max),
+                     f"{a.p_top_k:.1%}", f"{a.p_first:.1%}"])
+    out.append(CondPageBreak(120))
+    out.append(_p(f"Chance of the top {k}", st["h2"]))
+    out.append(_table(data, [frame_width * f for f in (0.08, 0.36, 0.09, 0.13, 0.09, 0.13,
+                                                       0.12)],
+                      align_right=(0, 2, 3, 4, 5, 6)))
+    out.append(_p("Stability intervals", st["h2"]))
+    out.append(_p(f"For each weighted criterion, the {s.convention}. "
+                  + ("Exact (scores are linear in the share)." if s.method == "wsm" else
+                     "Exact (log scores are linear in the share)." if s.method == "wpm" else
+                     "Numeric: a sweep of the share refined by bisection to 0.0001."),
+                  st["note"]))
+    sdata: list[list[Any]] = [["Criterion", "Share now", "First place holds",
+                               f"Top {k} holds"]]
+
+    def span(iv: tuple[float, float] | None) -> str:
+        return "n/a (only criterion)" if iv is None else f"{iv[0]:.1%}–{iv[1]:.1%}"
+
+    for c in s.stability:
+        sdata.append([_p(ds.criterion(c.criterion).label, st["small"]), f"{c.share:.1%}",
+                      span(c.top1), span(c.top_k)])
+    out.append(_table(sdata, [frame_width * f for f in (0.4, 0.14, 0.23, 0.23)],
+                      align_right=(1, 2, 3)))
+    return out
+
+
+def _rank_range_flowable(alts: list[Any], names: dict[str, str], n: int,
+                         width: float) -> Any:
+    """Base rank (dot), p05-p95 (bar) and best-worst (line) of each listed state."""
+    from reportlab.lib.colors import Color
+    from reportlab.platypus import Flowable
+
+    font, _bold = _fonts()
+    row_h = 9.0 if len(alts) > 30 else 12.0
+    label_w, top, bottom = 110.0, 6.0, 22.0
+    height = top + bottom + row_h * len(alts)
+
+    class RankRangeChart(Flowable):
+        def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+            return width, height
+
+        def draw(self) -> None:
+            c = self.canv
+            x0, x1 = label_w, width - 8.0
+            span = max(1, n - 1)
+
+            def x(rank: float) -> float:
+                return x0 + (rank - 1) / span * (x1 - x0)
+
+            c.setStrokeColor(Color(*RULE))
+            c.setLineWidth(0.4)
+            step = 5 if n <= 60 else max(5, n // 10)
+            ticks = sorted({1, *range(step, n + 1, step)} | ({n} if n % step > 2 else set()))
+            c.setFont(font, 6.5)
+            c.setFillColor(Color(*MUTED))
+            for t in ticks:
+                c.line(x(t), bottom - 3, x(t), height - top)
+                c.drawCentredString(x(t), bottom - 11, str(t))
+            c.drawCentredString((x0 + x1) / 2, 2, "rank (1 = best)")
+            for i, a in enumerate(alts):
+                y = height - top - row_h * (i + 0.5)
+                c.setFillColor(Color(*INK))
+                c.setFont(font, 6.8 if row_h < 10 else 7.5)
+                label = f"{a.base_rank}. {names.get(a.code, a.code)}"
+                c.drawRightString(x0 - 5, y - 2.3, label[:28])
+                c.setStrokeColor(Color(*MUTED))
+                c.setLineWidth(0.6)
+                c.line(x(a.rank_min), y, x(a.rank_max), y)
+                c.setFillColor(Color(0.55, 0.68, 0.86))
+                c.setStrokeColor(Color(0.55, 0.68, 0.86))
+                bar_h = row_h * 0.55
+                c.rect(x(a.rank_p05) - 1.5, y - bar_h / 2,
+                       x(a.rank_p95) - x(a.rank_p05) + 3.0, bar_h, stroke=0, fill=1)
+                c.setFillColor(Color(0.10, 0.22, 0.45))
+                c.circle(x(a.base_rank), y, 1.9, stroke=0, fill=1)
+
+    return RankRangeChart()
 
 
 def _line_split(n_criteria: int, width: float) -> list[int]:

@@ -62,6 +62,7 @@ from siteselect.exports.common import (
     number_text,
     row_notes,
     run_metadata,
+    sensitivity_lines,
 )
 from siteselect.model.criteria import LOWER
 from siteselect.model.wording import note_text
@@ -457,6 +458,7 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
         ("Normalisation", NORMALIZATION_NAMES.get(r.normalization, r.normalization)),
         ("Missing figures", meta["missing_policy_description"]),
         ("Weights", _Formula(weights_formula, weights_cached)),
+        ("Weights derived", meta["weights_derived_text"]),
         ("Gates", "; ".join(meta["gates_text"]) or "none"),
         ("Excluded by the planner", ", ".join(
             f"{ds.names.get(s, s)} ({s})" for s in meta["excluded_by_planner"]) or "none"),
@@ -485,6 +487,8 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     method.column_dimensions["A"].width = 26
     method.column_dimensions["B"].width = 100
+    if req.sensitivity is not None:
+        _sensitivity_sheet(book, req, bold, head_fill)
     for ws in (data, used, norm):
         ws.freeze_panes = f"C{FIRST}"
         ws.column_dimensions["B"].width = 20
@@ -504,6 +508,64 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
 
 
 APP_AUTHOR = "SiteSelect"
+
+
+def _sensitivity_sheet(book: _Book, req: ExportRequest, bold: Any, head_fill: Any) -> None:
+    """The Sensitivity sheet: the run's facts, every ranked state's rank range and chances,
+    and the stability intervals (shares as fractions formatted as percentages)."""
+    s = req.sensitivity
+    assert s is not None
+    ws = book.sheet("Sensitivity")
+    ds = req.dataset
+    k = s.top_k
+    facts: list[tuple[str, Any]] = [
+        ("Draws", s.draws),
+        ("Seed", "none recorded" if s.seed is None else str(s.seed)),
+        ("Spread", s.spread),
+        ("Concentration", "n/a" if s.concentration is None else s.concentration),
+        ("K (shortlist size)", k),
+        ("Computed", s.computed_at),
+        ("Settings fingerprint", s.settings_hash),
+        ("About", " ".join(sensitivity_lines(req))),
+    ]
+    for i, (key, val) in enumerate(facts, 1):
+        book.text(ws, f"A{i}", key).font = bold
+        book.text(ws, f"B{i}", val)
+    row = len(facts) + 2
+    head = ["Rank", "State", "Name", "Best rank", "Rank p05", "Rank p95", "Worst rank",
+            f"P(top {k})", "P(first)"]
+    for j, h in enumerate(head):
+        cell = book.text(ws, f"{_col(j + 1)}{row}", h)
+        cell.font = bold
+        cell.fill = head_fill
+    for a in s.alternatives:
+        row += 1
+        vals = [a.base_rank, a.code, ds.names.get(a.code, a.code), a.rank_min, a.rank_p05,
+                a.rank_p95, a.rank_max, a.p_top_k, a.p_first]
+        for j, v in enumerate(vals):
+            cell = book.text(ws, f"{_col(j + 1)}{row}", v)
+            if j >= 7:
+                cell.number_format = "0.0%"
+    row += 2
+    book.text(ws, f"A{row}", "Stability intervals").font = bold
+    book.text(ws, f"B{row}", f"The {s.convention}.")
+    row += 1
+    for j, h in enumerate(["Criterion", "Label", "Share now", "First place holds from",
+                           "to", f"Top {k} holds from", "to", "Exact"]):
+        cell = book.text(ws, f"{_col(j + 1)}{row}", h)
+        cell.font = bold
+        cell.fill = head_fill
+    for c in s.stability:
+        row += 1
+        vals = [c.criterion, ds.criterion(c.criterion).label, c.share,
+                *(c.top1 or ("n/a", "n/a")), *(c.top_k or ("n/a", "n/a")),
+                "yes" if c.exact else "no (numeric, to 0.0001)"]
+        for j, v in enumerate(vals):
+            cell = book.text(ws, f"{_col(j + 1)}{row}", v)
+            if 2 <= j <= 6 and not isinstance(v, str):
+                cell.number_format = "0.0%"
+    for col, width in zip("ABCDEFGHI", (22, 30, 22, 12, 12, 12, 12, 12, 12), strict=True):
+        ws.column_dimensions[col].width = width
 
 
 @dataclass(frozen=True)

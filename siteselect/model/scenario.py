@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from siteselect.errors import InputError
+from siteselect.model.sensitivity_summary import SensitivitySummary
 from siteselect.model.settings import Override, ScoringSettings
 from siteselect.scoring import Gate
 
@@ -69,6 +70,9 @@ class Scenario:
     updated: str = ""  # ISO 8601, UTC
     revision: int = 0  # number of saves; 0 = never saved
     builtin: bool = False
+    #: The last sensitivity run kept with this revision (it may be stale: see
+    #: :meth:`SensitivitySummary.is_current`).
+    sensitivity: SensitivitySummary | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", clean_name(self.name))
@@ -106,7 +110,21 @@ def check_description(text: str) -> str:
 #      "gates": [{"criterion": "energy_cost", "op": "<=", "threshold": 9.0}, ...],
 #      "exclude": ["CA", ...],                     postal codes left out
 #      "overrides": [{"state": "TX", "criterion": "energy_cost", "value": 5.0,
-#                     "note": "..."}, ...]}        what-if values replacing one figure
+#                     "note": "..."}, ...],        what-if values replacing one figure
+#      "weights_origin": {...}}                    optional: how the weights were derived
+#
+# ``weights_origin`` is present only when the weights were derived rather than set by hand;
+# it is versioned on its own (siteselect.model.settings.origin_to_dict):
+#
+#     {"version": 1, "method": "ahp" | "roc" | "rank-sum" | "entropy" | "critic",
+#      "criteria": ["energy_cost", ...],            in the method's order (a ranking: most
+#      "shares": [0.52, ...],                       important first), with the derived shares
+#      "judgments": ["energy_cost>talent=3", ...],  ahp only, with "cr": 0.034 (or null)
+#      "states": 48}                                entropy / critic: states whose figures
+#                                                   gave the weights
+#
+# An origin whose shares (x 100 points, rounded to 0.1) are not the weights any more is
+# dropped on reading: the weights were changed by hand since.
 # --------------------------------------------------------------------------------------------
 
 SETTINGS_VERSION = 1
@@ -125,12 +143,14 @@ STATE_CODES = frozenset(
 GATE_OPS = ("<=", ">=", "<", ">", "==")
 
 _SETTINGS_KEYS = {"version", "weights", "disabled", "method", "normalization", "missing",
-                  "gates", "exclude", "overrides"}
+                  "gates", "exclude", "overrides", "weights_origin"}
 
 
 def settings_to_dict(settings: ScoringSettings) -> dict[str, Any]:
     """The documented plain-data form of ``settings`` (JSON-ready, stable key order)."""
-    return {
+    from siteselect.model.settings import origin_to_dict
+
+    out = {
         "version": SETTINGS_VERSION,
         "weights": {cid: float(w) for cid, w in settings.weights.items()},
         "disabled": sorted(settings.disabled),
@@ -143,6 +163,9 @@ def settings_to_dict(settings: ScoringSettings) -> dict[str, Any]:
         "overrides": [{"state": o.state, "criterion": o.criterion, "value": float(o.value),
                        "note": o.note} for o in settings.overrides],
     }
+    if settings.weights_origin is not None:
+        out["weights_origin"] = origin_to_dict(settings.weights_origin)
+    return out
 
 
 class ScenarioProblems(InputError):
@@ -218,7 +241,7 @@ def settings_from_dict(data: Any, where: str = "the settings") -> ScoringSetting
 def settings_problems(data: Any, problems: list[str]) -> ScoringSettings | None:
     """The settings in ``data``, adding a sentence to ``problems`` for each thing wrong."""
     from siteselect.model.criteria import CATALOGUE, catalogue_ids
-    from siteselect.model.settings import NOTE_MAX, what_if_problem
+    from siteselect.model.settings import NOTE_MAX, origin_problems, what_if_problem
     from siteselect.scoring import METHODS, MISSING_POLICIES, NORMALIZATIONS
 
     if not isinstance(data, dict):
@@ -328,6 +351,9 @@ def settings_problems(data: Any, problems: list[str]) -> ScoringSettings | None:
                 continue
         if state and cid and value is not None and isinstance(note, str):
             overrides.append(Override(state, cid, value, note))
+    origin = None
+    if data.get("weights_origin") is not None:
+        origin = origin_problems(data["weights_origin"], problems, lambda c: c in criteria)
     if problems:
         return None
     defaults = ScoringSettings()
@@ -341,6 +367,7 @@ def settings_problems(data: Any, problems: list[str]) -> ScoringSettings | None:
             gates=tuple(gates),
             exclude=exclude,
             overrides=tuple(overrides),
+            weights_origin=origin,
         )
     except InputError as exc:
         problems.append(exc.message[0].lower() + exc.message[1:])

@@ -43,6 +43,11 @@ Fields:
 - ``created``, ``updated``: ISO 8601 UTC times in the source database; ``revision``: how
   many times it was saved there (informative; an imported scenario starts at revision 1, and
   keeps ``created``).
+- ``sensitivity`` (optional): the last sensitivity run kept with the scenario, a compact
+  summary (draws, seed, spread, K, per state the base rank, rank range, 90 % range, chance of
+  the top K and of first place, the acceptability counts for up to 250,000 ranks, and the
+  stability intervals) with the fingerprint of the settings and dataset it was computed for;
+  see :mod:`siteselect.model.sensitivity_summary`.  Every number is range-checked on import.
 - ``settings`` (required): weights in points per criterion id (non-negative; only the ratios
   matter; an id not listed weighs 0), ``disabled`` criterion ids (kept weight, no part in the
   score), ``method`` (``wsm`` weighted sum, ``wpm`` weighted product, ``topsis``),
@@ -84,18 +89,19 @@ from siteselect.model.scenario import (
     settings_to_dict,
     shown,
 )
+from siteselect.model.sensitivity_summary import summary_problems, summary_to_dict
 from siteselect.storage.database import special_file_kind
 from siteselect.storage.migrations import now_iso
 
 FORMAT = "siteselect-scenario"
 VERSION = 1
 _FIELDS = {"format", "version", "exported_at", "generator", "name", "description",
-           "dataset_version", "created", "updated", "revision", "settings"}
+           "dataset_version", "created", "updated", "revision", "settings", "sensitivity"}
 
 
 def scenario_to_document(scenario: Scenario, exported_at: str | None = None) -> dict[str, Any]:
     """The exchange document of one scenario (a JSON-ready dict)."""
-    return {
+    doc = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": exported_at or now_iso(),
@@ -108,6 +114,9 @@ def scenario_to_document(scenario: Scenario, exported_at: str | None = None) -> 
         "revision": scenario.revision,
         "settings": settings_to_dict(scenario.settings),
     }
+    if scenario.sensitivity is not None:
+        doc["sensitivity"] = summary_to_dict(scenario.sensitivity)
+    return doc
 
 
 def dumps(scenario: Scenario) -> str:
@@ -240,11 +249,15 @@ def document_to_scenario(doc: Any, where: str = "The scenario file") -> Scenario
         problems.append("the scenario has no settings.")
     else:
         settings = settings_problems(doc["settings"], problems)
+    sensitivity = None
+    if doc.get("sensitivity") is not None:
+        sensitivity = summary_problems(doc["sensitivity"], problems)
     if problems or settings is None:
         raise ScenarioProblems(where, problems or ["the settings cannot be read."])
     return Scenario(name=doc["name"], settings=settings, description=description,
                     dataset_version=doc.get("dataset_version", ""),
-                    created=doc.get("created", ""), updated=doc.get("updated", ""))
+                    created=doc.get("created", ""), updated=doc.get("updated", ""),
+                    sensitivity=sensitivity)
 
 
 def read_file(path: str | os.PathLike[str]) -> Any:

@@ -16,6 +16,10 @@ Schema after all migrations::
               revision INTEGER, saved_at TEXT, name TEXT, description TEXT, settings TEXT,
               dataset_version TEXT; UNIQUE(scenario_id, revision))
 
+Both tables have a ``sensitivity TEXT`` column (NULL, or the JSON of
+siteselect.model.sensitivity_summary.summary_to_dict): the last sensitivity run kept with
+that revision.
+
 ``revisions`` holds every saved version, the current one included, so the previous version is
 always kept when a scenario is saved again.
 """
@@ -97,11 +101,18 @@ def _m0003_builtins(db: sqlite_utils.Database) -> None:
             [cur.lastrowid, now, sc.name, sc.description, settings])
 
 
+def _m0004_sensitivity(db: sqlite_utils.Database) -> None:
+    """A saved scenario can keep its last sensitivity run (a compact summary, as JSON)."""
+    db.execute("ALTER TABLE scenarios ADD COLUMN sensitivity TEXT")
+    db.execute("ALTER TABLE revisions ADD COLUMN sensitivity TEXT")
+
+
 #: Every migration in order: (name, function).  Append only.
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
     ("0001_scenarios", _m0001_scenarios),
     ("0002_revisions", _m0002_revisions),
     ("0003_builtins", _m0003_builtins),
+    ("0004_sensitivity", _m0004_sensitivity),
 )
 MIGRATION_NAMES = tuple(name for name, _ in MIGRATIONS)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -33,6 +33,11 @@ from siteselect.model.scenario import (
     settings_to_dict,
     shell_quoted,
 )
+from siteselect.model.sensitivity_summary import (
+    SensitivitySummary,
+    summary_problems,
+    summary_to_dict,
+)
 from siteselect.model.settings import ScoringSettings
 from siteselect.storage import database as _db
 from siteselect.storage.migrations import (
@@ -85,6 +90,7 @@ class Revision:
     description: str
     settings: ScoringSettings
     dataset_version: str
+    sensitivity: SensitivitySummary | None = None
 
     def summary(self) -> str:
         return f"revision {self.revision} saved {self.saved_at}"
@@ -236,7 +242,24 @@ class ScenarioStore:
             updated=row["updated"],
             revision=row["revision"],
             builtin=bool(row["builtin"]),
+            sensitivity=self._sensitivity(row.get("sensitivity"), row["name"]),
         )
+
+    def _sensitivity(self, text: str | None, name: str) -> SensitivitySummary | None:
+        """The stored sensitivity run; one that cannot be read is left out (logged), never
+        hiding the scenario whose settings are fine."""
+        if not text:
+            return None
+        problems: builtins.list[str] = []
+        try:
+            summary = summary_problems(json.loads(text), problems)
+        except (ValueError, RecursionError) as exc:
+            problems.append(_db.one_line(str(exc)))
+            summary = None
+        if summary is None:
+            log.info("Scenario %s in %s: its sensitivity run cannot be read (%s); it is left "
+                     "out", name, self.path, "; ".join(problems[:3]))
+        return summary
 
     def _settings(self, text: str, name: str, revision: int | None = None) -> ScoringSettings:
         where = (f"Scenario {quoted(name)} in {self.path}" if revision is None else
@@ -309,21 +332,25 @@ class ScenarioStore:
         now = now_iso()
         created = created or now
         settings = json.dumps(settings_to_dict(sc.settings), ensure_ascii=False)
+        sensitivity = _sensitivity_json(sc.sensitivity)
         cur = self._db.execute(
             "INSERT INTO scenarios (name, name_key, description, settings, dataset_version, "
-            "created, updated, revision, builtin) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
+            "created, updated, revision, builtin, sensitivity) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
             [sc.name, name_key(sc.name), sc.description, settings, sc.dataset_version, created,
-             now, int(sc.builtin)])
+             now, int(sc.builtin), sensitivity])
         self._add_revision(cur.lastrowid, 1, now, sc.name, sc.description, settings,
-                           sc.dataset_version)
+                           sc.dataset_version, sensitivity)
         return replace(sc, created=created, updated=now, revision=1)
 
     def _add_revision(self, scenario_id: int | None, revision: int, saved_at: str, name: str,
-                      description: str, settings: str, dataset_version: str) -> None:
+                      description: str, settings: str, dataset_version: str,
+                      sensitivity: str | None = None) -> None:
         self._db.execute(
             "INSERT INTO revisions (scenario_id, revision, saved_at, name, description, "
-            "settings, dataset_version) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [scenario_id, revision, saved_at, name, description, settings, dataset_version])
+            "settings, dataset_version, sensitivity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [scenario_id, revision, saved_at, name, description, settings, dataset_version,
+             sensitivity])
 
     @staticmethod
     def _builtin_refusal(name: str, action: str) -> InputError:
@@ -376,13 +403,14 @@ class ScenarioStore:
             now = now_iso()
             revision = row["revision"] + 1
             settings = json.dumps(settings_to_dict(scenario.settings), ensure_ascii=False)
+            sensitivity = _sensitivity_json(scenario.sensitivity)
             self._db.execute(
                 "UPDATE scenarios SET name = ?, description = ?, settings = ?, "
-                "dataset_version = ?, updated = ?, revision = ? WHERE id = ?",
+                "dataset_version = ?, updated = ?, revision = ?, sensitivity = ? WHERE id = ?",
                 [scenario.name, scenario.description, settings, scenario.dataset_version, now,
-                 revision, row["id"]])
+                 revision, sensitivity, row["id"]])
             self._add_revision(row["id"], revision, now, scenario.name, scenario.description,
-                               settings, scenario.dataset_version)
+                               settings, scenario.dataset_version, sensitivity)
         return replace(scenario, created=row["created"], updated=now, revision=revision,
                        builtin=False)
 
@@ -514,26 +542,29 @@ class ScenarioStore:
             if raw is not None:
                 cur = self._db.execute(
                     "INSERT INTO scenarios (name, name_key, description, settings, "
-                    "dataset_version, created, updated, revision, builtin) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "dataset_version, created, updated, revision, builtin, sensitivity) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [sc.name, name_key(sc.name), raw["description"], raw["settings"],
                      raw["dataset_version"], raw["created"], raw["updated"], raw["revision"],
-                     raw["builtin"]])
+                     raw["builtin"], raw.get("sensitivity")])
                 for r in deleted.raw_revisions:
                     self._add_revision(cur.lastrowid, r["revision"], r["saved_at"], r["name"],
-                                       r["description"], r["settings"], r["dataset_version"])
+                                       r["description"], r["settings"], r["dataset_version"],
+                                       r.get("sensitivity"))
                 return sc
             cur = self._db.execute(
                 "INSERT INTO scenarios (name, name_key, description, settings, dataset_version, "
-                "created, updated, revision, builtin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "created, updated, revision, builtin, sensitivity) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [sc.name, name_key(sc.name), sc.description,
                  json.dumps(settings_to_dict(sc.settings), ensure_ascii=False),
-                 sc.dataset_version, sc.created, sc.updated, sc.revision, int(sc.builtin)])
+                 sc.dataset_version, sc.created, sc.updated, sc.revision, int(sc.builtin),
+                 _sensitivity_json(sc.sensitivity)])
             for rev in deleted.revisions:
                 self._add_revision(cur.lastrowid, rev.revision, rev.saved_at, rev.name,
                                    rev.description,
                                    json.dumps(settings_to_dict(rev.settings), ensure_ascii=False),
-                                   rev.dataset_version)
+                                   rev.dataset_version, _sensitivity_json(rev.sensitivity))
         return sc
 
     # -- revisions ------------------------------------------------------------------------
@@ -554,7 +585,8 @@ class ScenarioStore:
                 problems.append(exc.message)
                 continue
             out.append(Revision(r["revision"], r["saved_at"], r["name"], r["description"],
-                                settings, r["dataset_version"]))
+                                settings, r["dataset_version"],
+                                self._sensitivity(r.get("sensitivity"), r["name"])))
         return out
 
     def revisions(self, name: str) -> builtins.list[Revision]:
@@ -593,7 +625,7 @@ class ScenarioStore:
         old = self.get_revision(name, revision)
         current = self.get(name)
         restored = replace(current, description=old.description, settings=old.settings,
-                           dataset_version=old.dataset_version)
+                           dataset_version=old.dataset_version, sensitivity=old.sensitivity)
         return self.save(restored, expected_revision=expected_revision)
 
     # -- exchange -------------------------------------------------------------------------
@@ -651,6 +683,12 @@ class ScenarioStore:
     def schema_version(self) -> int:
         with self._read():
             return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _sensitivity_json(summary: SensitivitySummary | None) -> str | None:
+    if summary is None:
+        return None
+    return json.dumps(summary_to_dict(summary), ensure_ascii=False, separators=(",", ":"))
 
 
 def _check_scorable(sc: Scenario, where: str) -> None:

@@ -368,10 +368,18 @@ class ExportDialog(QDialog):
                 f"{self.state.error}"
             )
         name, description = current_scenario(self.window_)
+        run = getattr(self.state, "sensitivity", None)
+        sensitivity = None
+        if run is not None and not self.state.sensitivity_stale:
+            from siteselect.model.sensitivity_summary import summarise
+
+            sensitivity = summarise(run.mc, run.stability, run.settings,
+                                    self.state.dataset.version, run.result.method,
+                                    run.result.normalization)
         return make_request(
             self.state.dataset, self.state.settings, self.state.result,
             scenario_name=name, description=description, top_n=self.top_n, paper=self.paper,
-            exported_at=dt.datetime.now(dt.UTC),
+            exported_at=dt.datetime.now(dt.UTC), sensitivity=sensitivity,
         )
 
     def _format_changed(self, *_args: Any) -> None:

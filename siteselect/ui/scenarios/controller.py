@@ -362,6 +362,7 @@ class ScenarioController(QObject):
         if not self.maybe_save():
             return False
         self.state.load_document(sc.settings, sc.name)
+        self._restore_sensitivity(sc)
         self._set_current(sc)
         ds_version = self.state.dataset.version
         if sc.dataset_version and sc.dataset_version != ds_version:
@@ -378,8 +379,28 @@ class ScenarioController(QObject):
             bar().showMessage(text, 8000)
 
     def _scenario_from_state(self, name: str, description: str) -> Scenario:
+        # A fresh sensitivity run is kept with the save; otherwise the one kept before stays.
+        run = self.state.sensitivity
+        cur = self.current
+        kept = cur.sensitivity if cur is not None and not cur.builtin else None
+        if run is not None and not self.state.sensitivity_stale:
+            from siteselect.model.sensitivity_summary import summarise
+
+            kept = summarise(run.mc, run.stability, run.settings, self.state.dataset.version,
+                             run.result.method, run.result.normalization)
         return Scenario(name=name, settings=self.state.settings, description=description,
-                        dataset_version=self.state.dataset.version)
+                        dataset_version=self.state.dataset.version, sensitivity=kept)
+
+    def _restore_sensitivity(self, sc: Scenario) -> None:
+        """Show the scenario's kept sensitivity run again when it is current."""
+        s = sc.sensitivity
+        if s is None or not s.has_acceptability or not s.is_current(
+                sc.settings, self.state.dataset.version) or self.state.error:
+            return
+        from siteselect.ui.state import SensitivityRun
+
+        self.state.set_sensitivity(SensitivityRun(sc.settings, self.state.result,
+                                                  s.monte_carlo(), s.stability_intervals()))
 
     def _saved(self, sc: Scenario) -> None:
         self.state.mark_saved()
@@ -645,6 +666,7 @@ class ScenarioController(QObject):
             return False
         if is_open:
             self.state.load_document(sc.settings, sc.name)
+            self._restore_sensitivity(sc)
             self._set_current(sc)
         self.scenarios_changed.emit()
         self._status(f"Restored revision {revision} of “{sc.name}” as revision {sc.revision}.")

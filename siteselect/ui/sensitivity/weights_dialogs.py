@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from siteselect.derived_weights import OBJECTIVE_DESCRIPTIONS, objective_weights, with_shares
 from siteselect.errors import SiteSelectError
 from siteselect.model import wording
+from siteselect.model.settings import WeightOrigin
 from siteselect.scoring.weighting import (
     CR_LIMIT,
     RANDOM_INDEX,
@@ -132,11 +133,16 @@ class _WeightsDialog(QDialog):
     def description(self) -> str:
         return self.title
 
+    def origin(self) -> WeightOrigin | None:
+        """How the shown shares were derived (recorded with the settings)."""
+        return None
+
     def apply(self) -> None:
         if not self.shares:
             return
         try:
-            settings = with_shares(self.state.dataset, self.state.settings, self.shares)
+            settings = with_shares(self.state.dataset, self.state.settings, self.shares,
+                                   origin=self.origin())
         except SiteSelectError as exc:
             self.message.setText(f"<span style='color:#a33'>{exc.message}</span>")
             return
@@ -287,6 +293,13 @@ class PairwiseDialog(_WeightsDialog):
     def description(self) -> str:
         return "Weights from pairwise comparisons"
 
+    def origin(self) -> WeightOrigin | None:
+        r = getattr(self, "result", None)
+        if r is None or not self.shares:
+            return None
+        return WeightOrigin("ahp", tuple(self.shares.items()),
+                            tuple(str(j) for j in self.judgments()), r.cr)
+
 
 # -- rank order -------------------------------------------------------------------------------
 class RankingDialog(_WeightsDialog):
@@ -354,6 +367,10 @@ class RankingDialog(_WeightsDialog):
     def description(self) -> str:
         return f"Weights from a ranking ({self.method.currentText().lower()})"
 
+    def origin(self) -> WeightOrigin | None:
+        return WeightOrigin(self.method.currentData(),
+                            tuple((c, self.shares[c]) for c in self.ids()))
+
 
 # -- objective weights ------------------------------------------------------------------------
 class ObjectiveDialog(_WeightsDialog):
@@ -395,7 +412,12 @@ class ObjectiveDialog(_WeightsDialog):
             self.show_shares({}, exc.message)
             return
         self.message.setText(f"From the figures of {states} states.")
+        self.states = states
         self.show_shares(dict(zip(ids, np.asarray(w).tolist(), strict=True)))
 
     def description(self) -> str:
         return f"Objective weights ({self.method.currentText()})"
+
+    def origin(self) -> WeightOrigin | None:
+        return WeightOrigin(self.method.currentData(), tuple(self.shares.items()),
+                            states=getattr(self, "states", None))

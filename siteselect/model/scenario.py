@@ -240,7 +240,7 @@ def settings_from_dict(data: Any, where: str = "the settings") -> ScoringSetting
 
 def settings_problems(data: Any, problems: list[str]) -> ScoringSettings | None:
     """The settings in ``data``, adding a sentence to ``problems`` for each thing wrong."""
-    from siteselect.model.criteria import CATALOGUE, catalogue_ids
+    from siteselect.model.criteria import catalogue, catalogue_ids
     from siteselect.model.settings import NOTE_MAX, origin_problems, what_if_problem
     from siteselect.scoring import METHODS, MISSING_POLICIES, NORMALIZATIONS
 
@@ -262,7 +262,7 @@ def settings_problems(data: Any, problems: list[str]) -> ScoringSettings | None:
         if key in data and data[key] not in allowed:
             problems.append(f"unknown {label} {shown(data[key])}; choose one of "
                             f"{', '.join(allowed)}.")
-    criteria = {c.id: c for c in CATALOGUE}
+    criteria = {c.id: c for c in catalogue()}
 
     listed_known = False
 

@@ -332,8 +332,9 @@ def summary_problems(data: Any, problems: list[str]) -> SensitivitySummary | Non
                 bad(f"alternative {i} ({code}): counts must be {width} whole numbers, one per "
                     f"rank from best to worst, adding up to the {draws:,} draws.")
                 continue
-        alts.append(AlternativeSummary(code, *ranks, float(a["p_top_k"]), float(a["p_first"]),
-                                       tuple(counts)))
+        base_rank, rank_min, rank_max, rank_p05, rank_p95 = (int(r) for r in ranks)
+        alts.append(AlternativeSummary(code, base_rank, rank_min, rank_max, rank_p05, rank_p95,
+                                       float(a["p_top_k"]), float(a["p_first"]), tuple(counts)))
     stability = data["stability"]
     rows: list[StabilitySummary] = []
     if not isinstance(stability, dict) or set(stability) != {"convention", "criteria"} or \
@@ -359,7 +360,9 @@ def summary_problems(data: Any, problems: list[str]) -> SensitivitySummary | Non
             bad(f"stability entry {shown(c)} must have a known id, a share from 0 to 1, "
                 "top1 and top_k intervals within 0-1 (or null) and exact true or false.")
             continue
-        rows.append(StabilitySummary(c["id"], float(c["share"]), iv1, ivk, c["exact"]))
+        rows.append(StabilitySummary(c["id"], float(c["share"]),
+                                     None if iv1 is None or iv1 is True else iv1,
+                                     None if ivk is None or ivk is True else ivk, c["exact"]))
     if len(problems) > before:
         return None
     return SensitivitySummary(

@@ -168,7 +168,7 @@ class _Workspace:
         self.gaps = np.empty((d, max(n - 1, 0)), dtype=np.int64)
         self.scores = np.empty((d, n), dtype=float)
         self.rows = np.arange(n, dtype=np.int64)
-        self.positions = np.arange(1, n + 1, dtype=rank_dtype)
+        self.positions: np.ndarray = np.arange(1, n + 1, dtype=rank_dtype)
         self.vectors = np.arange(d)[:, None]
 
 

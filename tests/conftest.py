@@ -8,7 +8,7 @@ import sys
 # Must be set before any Qt import: tests never need a screen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +25,7 @@ def _isolated_home(tmp_path_factory, monkeypatch):
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item):  # noqa: ANN001, ANN201 - pytest hook
+def pytest_runtest_teardown(item):
     """Answer Discard to any question asked while a test's windows are closed.
 
     pytest-qt closes the windows a test registered before its fixtures are torn down; a window
@@ -39,7 +39,7 @@ def pytest_runtest_teardown(item):  # noqa: ANN001, ANN201 - pytest hook
     box = widgets.QMessageBox
     original = box.__dict__.get("question")
 
-    def discard(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+    def discard(*_args, **_kwargs):
         return box.StandardButton.Discard
 
     patch = staticmethod(discard)

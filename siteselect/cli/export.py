@@ -25,7 +25,7 @@ import sys
 from siteselect.errors import InputError, SiteSelectError
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argparse API
+def register(sub: argparse._SubParsersAction) -> None:
     from siteselect.cli.rank import add_rank_options, positive_int
     from siteselect.exports import FORMATS, PAPER_SIZES
 

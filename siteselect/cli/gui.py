@@ -7,7 +7,7 @@ import os
 import sys
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argparse API
+def register(sub: argparse._SubParsersAction) -> None:
     """No sub-command: the window opens when ``siteselect`` runs without a command."""
 
 

@@ -30,7 +30,7 @@ from siteselect.scoring import (
 FORMATS = ("table", "json", "csv")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argparse API
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "criteria",
         help="list the criteria with unit, direction, source and coverage",

@@ -30,7 +30,7 @@ def _add_db(p: argparse.ArgumentParser) -> None:
                    help="scenario database file (default: $SITESELECT_DB or the per-user file)")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argparse API
+def register(sub: argparse._SubParsersAction) -> None:
     from siteselect.cli.rank import add_rank_options
 
     sp = sub.add_parser(
@@ -168,7 +168,7 @@ def check_sensitivity_run_options(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "sensitivity", False))
 
 
-def open_store(args: argparse.Namespace, *, create: bool = False):  # noqa: ANN201
+def open_store(args: argparse.Namespace, *, create: bool = False):
     """The scenario database of ``--db`` / ``SITESELECT_DB`` / the per-user default.
 
     Only commands that save (``create=True``) create a file the planner named; the others
@@ -326,7 +326,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def parse_what_if(text: str, ds) -> Override:  # noqa: ANN001 - Dataset
+def parse_what_if(text: str, ds) -> Override:
     """``'TX:energy_cost=5.0'`` (or a category label as the value) -> Override.
 
     Raises
@@ -366,7 +366,7 @@ def parse_what_if(text: str, ds) -> Override:  # noqa: ANN001 - Dataset
     return Override(state, crit.id, value)
 
 
-def _with_what_if(settings: ScoringSettings, args: argparse.Namespace, ds) -> ScoringSettings:  # noqa: ANN001
+def _with_what_if(settings: ScoringSettings, args: argparse.Namespace, ds) -> ScoringSettings:
     from dataclasses import replace
 
     overrides = [] if getattr(args, "no_what_if", False) else list(settings.overrides)
@@ -382,7 +382,7 @@ def _with_what_if(settings: ScoringSettings, args: argparse.Namespace, ds) -> Sc
 WEIGHTS_FILE_MAX = 1_000_000
 
 
-def read_weights_file(path: str):  # noqa: ANN201 - WeightOrigin
+def read_weights_file(path: str):
     """The weight origin in a ``siteselect weights ... --format json`` file.
 
     Raises
@@ -419,7 +419,7 @@ def read_weights_file(path: str):  # noqa: ANN201 - WeightOrigin
     return origin
 
 
-def origin_from_weights_record(record: Any, problems: list[str]):  # noqa: ANN201
+def origin_from_weights_record(record: Any, problems: list[str]):
     """A :class:`~siteselect.model.settings.WeightOrigin` from the JSON of
     ``siteselect weights ... --format json``, adding a sentence to ``problems`` per fault."""
     from siteselect.model.criteria import CATALOGUE
@@ -619,7 +619,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         b = store.get(args.name_b)
     from siteselect.errors import SiteSelectError
 
-    def ranked(sc: Scenario):  # noqa: ANN202 - ScoringResult
+    def ranked(sc: Scenario):
         try:
             return rank_states(ds, sc.settings)
         except SiteSelectError as exc:  # say which of the two cannot be scored

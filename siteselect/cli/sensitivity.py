@@ -62,7 +62,7 @@ def _seed(text: str) -> int:
     return s
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argparse API
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "sensitivity",
         help="how sure is the ranking: rank ranges under uncertain weights, stability "

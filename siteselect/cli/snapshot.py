@@ -14,7 +14,7 @@ from siteselect.cli.rank import add_rank_options, settings_from_args
 from siteselect.errors import InputError
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argparse API
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "snapshot",
         help="render the window with the given options to a PNG file",

@@ -34,7 +34,7 @@ from siteselect.scoring.weighting import (
 MAX_FILE_BYTES = 1_000_000
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argparse API
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "weights",
         help="weights from pairwise comparisons (AHP), an ordering, or the figures",

@@ -128,7 +128,7 @@ def _fallback_fonts() -> tuple[tuple[str, frozenset[int]], ...]:
         try:
             font = TTFont(name, path, subfontIndex=0) if path.endswith(".ttc") else TTFont(
                 name, path)
-        except Exception:  # noqa: BLE001 - an unreadable or unsupported font is skipped
+        except Exception:
             continue
         pdfmetrics.registerFont(font)
         found.append((name, frozenset(font.face.charToGlyph)))
@@ -397,7 +397,7 @@ def _numbered_canvas(footer_left: str, pages: list[int] | None = None) -> Any:
             super().__init__(*args, **kwargs)
             self._saved: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802 - reportlab API
+        def showPage(self) -> None:
             self._saved.append(dict(self.__dict__))
             self._startPage()
 

@@ -35,7 +35,7 @@ class Gate:
         if self.op not in _OPS:
             raise InputError(f"Unknown comparison {self.op!r} in a gate; use <=, >=, <, > or ==.")
 
-    def passes(self, value):  # noqa: ANN001, ANN201 - float or numpy array
+    def passes(self, value):
         """True where ``value`` meets the threshold (NaN never passes)."""
         return _OPS[self.op](value, self.threshold)
 

@@ -131,7 +131,7 @@ FILE_MAX_BYTES = 1_000_000
 INT_DIGITS_MAX = 30
 
 
-def _bounded_int(where: str):  # noqa: ANN202 - a json parse_int hook
+def _bounded_int(where: str):
     def parse(text: str) -> int:
         digits = len(text.lstrip("-"))
         if digits > INT_DIGITS_MAX:

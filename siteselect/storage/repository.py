@@ -222,12 +222,12 @@ class ScenarioStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _write(self):  # noqa: ANN202 - a context manager
+    def _write(self):
         if self.read_only:
             raise StorageError(_db.read_only_message(self.path))
         return _db.write_transaction(self._db, self.path, self.timeout)
 
-    def _read(self, action: str = "read"):  # noqa: ANN202
+    def _read(self, action: str = "read"):
         return _db.sql_errors(self.path, action, self.timeout)
 
     # -- reading --------------------------------------------------------------------------

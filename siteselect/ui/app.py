@@ -37,7 +37,7 @@ def ensure_platform() -> None:
 _QUIET_QT_MESSAGES = ("propagateSizeHints",)
 
 
-def _qt_message(kind: QtMsgType, _context, message: str) -> None:  # noqa: ANN001
+def _qt_message(kind: QtMsgType, _context, message: str) -> None:
     if any(q in message for q in _QUIET_QT_MESSAGES):
         return
     level = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
@@ -64,7 +64,7 @@ def application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_window(settings: ScoringSettings | None = None, *, restore_settings: bool = True):  # noqa: ANN201
+def build_window(settings: ScoringSettings | None = None, *, restore_settings: bool = True):
     """Load the dataset and build (not show) the main window."""
     from siteselect.model.dataset import load_dataset
     from siteselect.ui.main_window import MainWindow

@@ -54,10 +54,10 @@ class SettingsCommand(QUndoCommand):
     def undo(self) -> None:
         self._state.apply_settings(self._old)
 
-    def id(self) -> int:  # noqa: A003 - Qt API
+    def id(self) -> int:
         return MERGE_ID if self._merge_key else -1
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt API
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, SettingsCommand) or other._merge_key != self._merge_key:
             return False
         self._new = other._new
@@ -92,7 +92,7 @@ class UndoKeyRouter(QObject):
         return any(seq.matches(pressed) == QKeySequence.ExactMatch
                    for seq in action.shortcuts())
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.ShortcutOverride:
             return False
         if self._matches(event, self._undo):

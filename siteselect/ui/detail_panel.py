@@ -51,7 +51,7 @@ BAR_OFFSET = 0.3
 ROW_PIXELS = 21
 
 
-def chart_values(result) -> tuple[np.ndarray, np.ndarray, str, str]:  # noqa: ANN001
+def chart_values(result) -> tuple[np.ndarray, np.ndarray, str, str]:
     """(values, points, value axis label, points axis label), ranked states x criteria.
 
     For the weighted sum and product these are the engine's normalised values and
@@ -176,7 +176,7 @@ class StateDetailWidget(QWidget):
         state.result_changed.connect(self.refresh)
         self.refresh()
 
-    def refresh(self, *_args) -> None:  # noqa: ANN002
+    def refresh(self, *_args) -> None:
         st = self.state
         ds, result, code = st.dataset, st.result, st.selected
         crit_ids = list(result.criteria)

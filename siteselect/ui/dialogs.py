@@ -137,7 +137,7 @@ class DataSourcesDialog(QDialog):
             hh.resizeSection(NOTES, width)
         self.table.resizeRowsToContents()
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit_notes()
 

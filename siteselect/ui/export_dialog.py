@@ -108,7 +108,7 @@ class ExportJob:
                               is_cancelled=self._cancel.is_set)
         except ExportCancelled:
             self._emit("cancelled")
-        except BaseException as exc:  # noqa: BLE001 - reported to the UI thread
+        except BaseException as exc:
             if self._cancel.is_set():
                 self._emit("cancelled")
             else:

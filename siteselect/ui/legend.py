@@ -24,7 +24,7 @@ class ColourLegendWidget(QWidget):
     MIN_BAR_H = 80.0
     TIGHT_H = 300
 
-    def __init__(self, state: PlannerState, scale_source, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, state: PlannerState, scale_source, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._source = scale_source  # callable returning the map's current ColourScale
         lut = viridis_lut()
@@ -58,7 +58,7 @@ class ColourLegendWidget(QWidget):
         s = self.scale
         return "" if s is None else s.title
 
-    def paintEvent(self, _ev) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, _ev) -> None:
         s = self.scale
         if s is None:
             return

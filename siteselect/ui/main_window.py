@@ -80,7 +80,7 @@ def sensitivity_colour_labels(run: SensitivityRun | None) -> dict[str, str]:
     return {P_TOP_K: f"Chance of top {k}", RANK_RANGE: "Rank range (90 %)"}
 
 
-def sensitivity_status(ds, run: SensitivityRun) -> str:  # noqa: ANN001
+def sensitivity_status(ds, run: SensitivityRun) -> str:
     """The status-bar line after a run: who is first, in what share of the draws."""
     mc = run.mc
     if not mc.alternatives:
@@ -173,7 +173,7 @@ class ElidedRichLabel(QLabel):
     def is_elided(self) -> bool:
         return self.textFormat() == Qt.PlainText
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit()
 
@@ -354,7 +354,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.weights_dock, self.detail_dock], [weights, detail], Qt.Horizontal)
         self.resizeDocks([self.ranking_dock], [max(220, int(0.36 * self.height()))], Qt.Vertical)
 
-    def _action(self, text: str, slot: Callable, shortcut=None, tip: str = "") -> QAction:  # noqa: ANN001
+    def _action(self, text: str, slot: Callable, shortcut=None, tip: str = "") -> QAction:
         act = QAction(text, self)
         if shortcut is not None:
             if isinstance(shortcut, list):
@@ -487,11 +487,11 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.apply_default_dock_sizes)
 
     # -- showing the state ----------------------------------------------------------------------
-    def _update_title(self, *_args) -> None:  # noqa: ANN002
+    def _update_title(self, *_args) -> None:
         mark = "*" if self.state.modified else ""
         self.setWindowTitle(f"{self.state.document_name}{mark} \u2014 {APP_NAME}")
 
-    def _show_result(self, *_args) -> None:  # noqa: ANN002
+    def _show_result(self, *_args) -> None:
         st = self.state
         r = st.result
         if st.error is None:
@@ -681,7 +681,7 @@ class MainWindow(QMainWindow):
         """Ask every close guard; False as soon as one refuses."""
         return all(guard() for guard in list(self._close_guards))
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
@@ -693,7 +693,7 @@ class MainWindow(QMainWindow):
                 # docks for the width it really has, so the map keeps its share.
                 QTimer.singleShot(0, self.apply_default_dock_sizes)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self.may_close():
             event.ignore()
             return

@@ -92,13 +92,13 @@ class StateItem(QGraphicsPathItem):
         self.setPen(_cosmetic(BORDER, 1.0))
         self.setBrush(QBrush(MISSING_FILL))
 
-    def setPen(self, pen: QPen) -> None:  # noqa: N802 - Qt API
+    def setPen(self, pen: QPen) -> None:
         """The pen outlines the state (drawn by :attr:`outline`); ``pen()`` returns it."""
         super().setPen(pen)
         self.outline.setPen(pen)
         self.outline.setVisible(pen.style() != Qt.NoPen)
 
-    def paint(self, painter, _option, _widget=None) -> None:  # noqa: ANN001 - Qt API
+    def paint(self, painter, _option, _widget=None) -> None:
         painter.setPen(Qt.NoPen)
         painter.setBrush(self.brush())
         painter.drawPath(self.path())
@@ -113,11 +113,11 @@ class StateItem(QGraphicsPathItem):
         """
         return self.path().contains(point)
 
-    def toolTip(self) -> str:  # noqa: N802 - Qt API
+    def toolTip(self) -> str:
         """Written on demand for the current result (never a text stored earlier)."""
         return self._canvas.tooltip_for(self.code)
 
-    def mouseClickEvent(self, ev) -> None:  # noqa: ANN001, N802 - pyqtgraph API
+    def mouseClickEvent(self, ev) -> None:
         self._canvas.click_at(ev)
 
 
@@ -131,15 +131,15 @@ class CalloutSwatchItem(QGraphicsRectItem):
         self._canvas = canvas
         self.setPen(_cosmetic(QColor(90, 90, 90), 1.0))
 
-    def paint(self, painter, option, widget=None) -> None:  # noqa: ANN001 - Qt API
+    def paint(self, painter, option, widget=None) -> None:
         super().paint(painter, option, widget)
         if self.hatched:  # not ranked: hatched like the state itself
             painter.fillRect(self.rect(), StateItem.HATCH)
 
-    def toolTip(self) -> str:  # noqa: N802 - Qt API
+    def toolTip(self) -> str:
         return self._canvas.tooltip_for(self.code)
 
-    def mouseClickEvent(self, ev) -> None:  # noqa: ANN001, N802 - pyqtgraph API
+    def mouseClickEvent(self, ev) -> None:
         self._canvas.click_at(ev)
 
 
@@ -198,10 +198,10 @@ class LabelLayerItem(QGraphicsItem):
     def colour(self, name: str) -> QColor:
         return self.labels[name][3]
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+    def boundingRect(self) -> QRectF:
         return self._bounds
 
-    def paint(self, painter, _option, _widget=None) -> None:  # noqa: ANN001 - Qt API
+    def paint(self, painter, _option, _widget=None) -> None:
         transform = painter.transform()
         painter.save()
         painter.resetTransform()
@@ -371,7 +371,7 @@ class MapCanvasWidget(QWidget):
     #: Callout swatch size and the least gap between two callout rows, in pixels.
     SWATCH_PX, CALLOUT_GAP_PX = 10.0, 3.0
 
-    def _place_labels(self, *_args) -> None:  # noqa: ANN002
+    def _place_labels(self, *_args) -> None:
         """Show a state's label only where it fits inside the state at the current zoom; a
         small state whose label does not fit gets its leader-line callout instead."""
         px, py = self.viewbox.viewPixelSize()
@@ -444,12 +444,12 @@ class MapCanvasWidget(QWidget):
             changed |= layer.set_visible("callout:" + code, visible)
         return changed
 
-    def _clicked_anywhere(self, ev) -> None:  # noqa: ANN001 - pyqtgraph click event
+    def _clicked_anywhere(self, ev) -> None:
         """A left click that no state took (the sea, the background) clears the selection."""
         if ev.button() == Qt.LeftButton and not ev.isAccepted():
             self.state.select(None)
 
-    def resizeEvent(self, ev) -> None:  # noqa: ANN001, N802 - Qt API
+    def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
         self._place_labels()
 
@@ -495,7 +495,7 @@ class MapCanvasWidget(QWidget):
         """The state under a point of the map's viewport (pixels)."""
         return self.state_at(self.view.mapToScene(QPointF(pos).toPoint()))
 
-    def click_at(self, ev) -> None:  # noqa: ANN001 - pyqtgraph click event
+    def click_at(self, ev) -> None:
         """A click on a state's item selects the state really under the pointer."""
         if ev.button() != Qt.LeftButton:
             return
@@ -504,7 +504,7 @@ class MapCanvasWidget(QWidget):
             ev.accept()
             self.state_clicked.emit(code)
 
-    def eventFilter(self, obj, ev) -> bool:  # noqa: ANN001, N802 - Qt API
+    def eventFilter(self, obj, ev) -> bool:
         kind = ev.type()
         if kind == QEvent.MouseMove:
             self._set_hovered(self.state_at_pixel(ev.position()))
@@ -536,7 +536,7 @@ class MapCanvasWidget(QWidget):
                 return
         QToolTip.hideText()
 
-    def _refresh_tooltip(self, *_args) -> None:  # noqa: ANN002
+    def _refresh_tooltip(self, *_args) -> None:
         """A map tooltip on screen is rewritten for the current result."""
         if self._tip is None:
             return
@@ -549,7 +549,7 @@ class MapCanvasWidget(QWidget):
     def brush_for(self, code: str) -> QBrush:
         return self.items[code].brush()
 
-    def recolour(self, *_args) -> None:  # noqa: ANN002
+    def recolour(self, *_args) -> None:
         """Swap brushes and pens to follow the current result and colour-by choice."""
         st = self.state
         scale = colour_scale(st.dataset, st.settings, st.result, st.colour_by, st.sensitivity)

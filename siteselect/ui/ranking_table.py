@@ -76,7 +76,7 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
 class RankingTableModel(QAbstractTableModel):
     """Ranked rows then unranked rows of the current result."""
 
-    def __init__(self, state: PlannerState, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, state: PlannerState, parent=None) -> None:
         super().__init__(parent)
         self.state = state
         self.top_n = 10
@@ -158,13 +158,13 @@ class RankingTableModel(QAbstractTableModel):
                                   [Qt.BackgroundRole, Qt.FontRole])
 
     # -- Qt model API -------------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.codes)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(FIXED_COLUMNS) + len(self.criteria) + 1
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):  # noqa: ANN201, N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
         if orientation != Qt.Horizontal:
             return None
         n = len(FIXED_COLUMNS)
@@ -188,7 +188,7 @@ class RankingTableModel(QAbstractTableModel):
                     + (f"\nSource: {p.source}, {p.year} ({p.status})" if p else ""))
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.DisplayRole):  # noqa: ANN201
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.DisplayRole):
         # The view asks for many roles per cell on every paint: answer the common ones from
         # per-result caches and leave everything else at once.
         role = role.value if hasattr(role, "value") else int(role)
@@ -287,7 +287,7 @@ class RankingTableModel(QAbstractTableModel):
 class RankingProxyModel(QSortFilterProxyModel):
     """Sorts by raw numbers, filters by code or name, keeps unranked rows at the bottom."""
 
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setSortRole(Qt.UserRole)
         self.setFilterCaseSensitivity(Qt.CaseInsensitive)
@@ -302,7 +302,7 @@ class RankingProxyModel(QSortFilterProxyModel):
             self._needle = text.strip().lower()
             self.invalidateFilter()
 
-    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
         if not self._needle:
             return True
         m = self.sourceModel()
@@ -310,7 +310,7 @@ class RankingProxyModel(QSortFilterProxyModel):
         name = (m.data(m.index(row, 2, parent)) or "").lower()
         return code.startswith(self._needle) or self._needle in name
 
-    def lessThan(self, left: QModelIndex | QPersistentModelIndex,  # noqa: N802
+    def lessThan(self, left: QModelIndex | QPersistentModelIndex,
                  right: QModelIndex | QPersistentModelIndex) -> bool:
         m = self.sourceModel()
         (lu, a), (ru, b) = m.sort_key(left.row(), left.column()), m.sort_key(right.row(),
@@ -407,7 +407,7 @@ class RankingTableWidget(QWidget):
         self.count_label.setText(f"{len(r)} ranked" + (f", {n_out} not ranked" if n_out else ""))
         self._show_selection(self.state.selected)
 
-    def _view_selection_changed(self, *_args) -> None:  # noqa: ANN002
+    def _view_selection_changed(self, *_args) -> None:
         if self._syncing:
             return
         rows = self.view.selectionModel().selectedRows()

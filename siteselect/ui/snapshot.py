@@ -56,7 +56,7 @@ def check_output(path: str | os.PathLike[str]) -> Path:
 
 
 def render_window(settings: ScoringSettings, size: tuple[int, int],
-                  select: str | None = None, colour_by: str = "score"):  # noqa: ANN201
+                  select: str | None = None, colour_by: str = "score"):
     """Build the window at ``size`` with ``settings`` and return its QImage."""
     from PySide6.QtCore import QCoreApplication, QEventLoop
 

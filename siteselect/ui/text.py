@@ -11,7 +11,7 @@ from siteselect.model.settings import ScoringSettings
 from siteselect.scoring import ScoringResult
 
 
-def _override(settings: ScoringSettings, state: str, cid: str):  # noqa: ANN202
+def _override(settings: ScoringSettings, state: str, cid: str):
     for o in settings.overrides:
         if o.state == state and o.criterion == cid:
             return o

@@ -221,7 +221,7 @@ class StabilitySlider(QSlider):
         top = self.rect().center().y() - height // 2
         return QRect(round(left), top, max(2, round(right - left)), height)
 
-    def paintEvent(self, ev) -> None:  # noqa: ANN001, N802 - Qt API
+    def paintEvent(self, ev) -> None:
         rect = self.band_rect()
         if rect is None:
             super().paintEvent(ev)
@@ -246,7 +246,7 @@ class StabilitySlider(QSlider):
         p.end()
 
 
-def gate_text(ds, gate: Gate) -> str:  # noqa: ANN001
+def gate_text(ds, gate: Gate) -> str:
     crit = ds.criterion(gate.criterion)
     value = crit.label_for(gate.threshold) if crit.encoding else None
     shown = value or crit.format_value(gate.threshold)
@@ -264,16 +264,16 @@ class WrapLabel(QLabel):
         super().__init__(text)
         self.setWordWrap(True)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+    def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
         width = self.width() if self.width() > 0 else hint.width()
         return QSize(hint.width(), max(hint.height(), self.heightForWidth(width)))
 
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+    def setText(self, text: str) -> None:
         super().setText(text)
         self.updateGeometry()
 
-    def resizeEvent(self, ev) -> None:  # noqa: ANN001, N802 - Qt API
+    def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
         if ev.oldSize().width() != ev.size().width():
             self.updateGeometry()
@@ -289,19 +289,19 @@ class _ClickableLabel(QLabel):
         self.setMinimumWidth(LABEL_MIN_WIDTH)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
 
-    def mouseReleaseEvent(self, ev) -> None:  # noqa: ANN001, N802 - Qt API
+    def mouseReleaseEvent(self, ev) -> None:
         if ev.button() == Qt.LeftButton and self.rect().contains(ev.position().toPoint()):
             self._box.toggle()
         super().mouseReleaseEvent(ev)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+    def minimumSizeHint(self) -> QSize:
         # A grid does not ask a wrapped label for its height at its width: in a short
         # window the second line of a long name was cut off.
         hint = super().minimumSizeHint()
         width = self.width() if self.width() > 0 else hint.width()
         return QSize(hint.width(), max(hint.height(), self.heightForWidth(width)))
 
-    def resizeEvent(self, ev) -> None:  # noqa: ANN001, N802 - Qt API
+    def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
         if ev.oldSize().width() != ev.size().width():
             self.updateGeometry()
@@ -659,7 +659,7 @@ class WeightsPanelWidget(QWidget):
             text = f"Include {code}"
         self.push(replace(s, exclude=tuple(excl)), text)
 
-    def _gate_hint(self, *_args) -> None:  # noqa: ANN002
+    def _gate_hint(self, *_args) -> None:
         crit = self.state.dataset.criterion(self.gate_criterion.currentData())
         if crit.encoding:
             cats = ", ".join(f"{k} = {v:g}" for k, v in crit.encoding.items())
@@ -712,7 +712,7 @@ class WeightsPanelWidget(QWidget):
             combo.removeItem(i)
         combo.blockSignals(False)
 
-    def show_stability_bands(self, *_args) -> None:  # noqa: ANN002
+    def show_stability_bands(self, *_args) -> None:
         """Shade each weighted criterion's first-place span, or hide every band."""
         st = self.state
         run = st.sensitivity
@@ -727,7 +727,7 @@ class WeightsPanelWidget(QWidget):
                 row.slider.set_band((lo * SLIDER_STEPS_PER_POINT, hi * SLIDER_STEPS_PER_POINT),
                                     tip)
 
-    def _show_shares(self, _result=None) -> None:  # noqa: ANN001
+    def _show_shares(self, _result=None) -> None:
         shares = weight_shares(self.state.settings)
         for cid, row in self.rows.items():
             row.show_share(shares.get(cid))

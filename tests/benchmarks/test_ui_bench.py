@@ -66,7 +66,7 @@ def test_live_update_at_51_states(benchmark, shown_window, qapp):
     class PaintCounter(QObject):
         painted: set = set()
 
-        def eventFilter(self, obj, ev):  # noqa: N802
+        def eventFilter(self, obj, ev):
             if ev.type() == QEvent.Paint:
                 self.painted.add(obj)
             return False

@@ -170,7 +170,7 @@ def test_every_kind_of_edit_is_one_undo_step_and_redo_replays_it(qtbot, window):
     wp = window.weights_panel
     history = [st.settings]
 
-    def edit(action) -> None:  # noqa: ANN001
+    def edit(action) -> None:
         before = st.undo_stack.count()
         action()
         assert st.undo_stack.count() == before + 1
@@ -205,7 +205,7 @@ def test_every_kind_of_edit_is_one_undo_step_and_redo_replays_it(qtbot, window):
         assert st.settings == expected
 
 
-def _left_click(widget):  # noqa: ANN001, ANN202
+def _left_click(widget):
     from PySide6.QtCore import QPointF
     from PySide6.QtGui import QMouseEvent
 

@@ -106,7 +106,7 @@ class ChangeLegendWidget(QWidget):
         self.limit = max(1, limit)
         self.update()
 
-    def paintEvent(self, _event) -> None:  # noqa: ANN001, N802 - Qt API
+    def paintEvent(self, _event) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.Antialiasing)
         font = QFont(self.font())
@@ -153,7 +153,7 @@ class _FramingView(pg.GraphicsView):
 
     on_resize = None  # set once the view box is in place
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.on_resize is not None:
             self.on_resize()
@@ -491,7 +491,7 @@ class CompareDialog(QDialog):
         i = self.combo_b.findData(target)
         self.combo_b.setCurrentIndex(max(i, 0))
 
-    def _current_changed(self, *_args) -> None:  # noqa: ANN002
+    def _current_changed(self, *_args) -> None:
         """The planner changed the settings on screen (or saved them): update that side."""
         if not self.isVisible():
             return
@@ -530,7 +530,7 @@ class CompareDialog(QDialog):
         sc = self.controller._require_store().get(key)
         return sc.name, rank_states(st.dataset, sc.settings)
 
-    def refresh(self, *_args) -> None:  # noqa: ANN002
+    def refresh(self, *_args) -> None:
         key_a, key_b = self.combo_a.currentData(), self.combo_b.currentData()
         if key_a is None or key_b is None:
             self.summary.setText("Save a scenario first to compare against it.")

@@ -34,7 +34,7 @@ def _import_storage_engine() -> None:
     """Import sqlite-utils (and pandas, which it loads) ahead of first use."""
     try:
         import sqlite_utils  # noqa: F401
-    except Exception:  # noqa: BLE001 - opening the database reports any real problem
+    except Exception:
         log.debug("sqlite-utils could not be imported ahead of use", exc_info=True)
 
 
@@ -98,7 +98,7 @@ class DeleteScenarioCommand(QUndoCommand):
         self.restored_as = back.name
         self.controller.scenarios_changed.emit()
         if back.name != self.deleted.scenario.name:
-            self.controller._status(  # noqa: SLF001
+            self.controller._status(
                 f"Restored “{self.deleted.scenario.name}” as “{back.name}”.")
 
     def _keep_on_stack(self) -> None:

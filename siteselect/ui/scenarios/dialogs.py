@@ -70,7 +70,7 @@ class OpenScenarioDialog(QDialog):
         self.resize(720, 420)
         self.refresh()
 
-    def refresh(self, *_args) -> None:  # noqa: ANN002
+    def refresh(self, *_args) -> None:
         self.model.set_scenarios(self.controller.scenarios(self.search.text()))
         if self.model.rowCount():
             self.view.selectRow(0)
@@ -107,7 +107,7 @@ def revision_html(rev: Revision, ds: Dataset) -> str:
         f"{overrides or 'none'}</p>")
 
 
-def _override_text(ds: Dataset, o) -> str:  # noqa: ANN001 - a settings override
+def _override_text(ds: Dataset, o) -> str:
     """``Texas, Energy cost (industrial): 4.00 cents/kWh (note)``."""
     state = ds.names.get(o.state, o.state)
     if o.criterion in ds.criterion_ids and o.state in ds.names:

@@ -54,7 +54,7 @@ class ScenariosPanelWidget(QWidget):
         self.view.hideColumn(3)
         self.view.doubleClicked.connect(lambda _i: self.open_selected())
 
-        def button(text: str, slot, tip: str) -> QPushButton:  # noqa: ANN001
+        def button(text: str, slot, tip: str) -> QPushButton:
             b = QPushButton(text)
             b.setToolTip(tip)
             b.clicked.connect(lambda _c=False: slot())
@@ -115,7 +115,7 @@ class ScenariosPanelWidget(QWidget):
         if name is not None:
             self.controller.open_scenario(name)
 
-    def refresh(self, *_args) -> None:  # noqa: ANN002
+    def refresh(self, *_args) -> None:
         keep = self.selected_name()
         self.model.set_scenarios(self.controller.scenarios(self.search.text()))
         if keep:
@@ -147,13 +147,13 @@ class ScenariosPanelWidget(QWidget):
         # ... and are never deleted: they are everyone's starting points.
         self.buttons["delete"].setEnabled(has_db and selected and not builtin)
 
-    def _show_database(self, *_args) -> None:  # noqa: ANN002
+    def _show_database(self, *_args) -> None:
         if self.controller.loaded or self.controller.db_error is not None:
             self._show_current()
         self._show_problems()
         self._enable()
 
-    def _show_current(self, *_args) -> None:  # noqa: ANN002
+    def _show_current(self, *_args) -> None:
         c = self.controller
         mark = "*" if c.state.modified else ""
         rev = f" — revision {c.current.revision}" if c.current else " — not saved yet"
@@ -173,7 +173,7 @@ class ShortUndoAction(QAction):
     """Undo for a stack whose command texts hold scenario names: the menu shows the text
     shortened, the tooltip shows it whole."""
 
-    def __init__(self, stack, parent) -> None:  # noqa: ANN001 - QUndoStack, QWidget
+    def __init__(self, stack, parent) -> None:
         super().__init__("&Undo", parent)
         self.triggered.connect(stack.undo)
         stack.canUndoChanged.connect(self.setEnabled)
@@ -189,7 +189,7 @@ class ShortUndoAction(QAction):
 class ScenarioUi:
     """The scenario features of one main window: menu, dock, status label, dialogs."""
 
-    def __init__(self, window, controller: ScenarioController) -> None:  # noqa: ANN001
+    def __init__(self, window, controller: ScenarioController) -> None:
         from PySide6.QtWidgets import QDockWidget
 
         self.window = window
@@ -235,7 +235,7 @@ class ScenarioUi:
             self.dock.show()
             self.dock.raise_()
 
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:  # noqa: ANN001
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         act = QAction(text, self.window)
         if shortcut is not None:
             act.setShortcut(QKeySequence(shortcut))
@@ -311,7 +311,7 @@ class ScenarioUi:
         self.description_action.setEnabled(
             has_current and not (c.current and c.current.builtin))
 
-    def _update_status(self, *_args) -> None:  # noqa: ANN002
+    def _update_status(self, *_args) -> None:
         c = self.controller
         mark = "*" if c.state.modified else ""
         self.status_label.setText(f"Scenario: {short_name(c.current_name)}{mark}")
@@ -342,7 +342,7 @@ class ScenarioUi:
         dlg.open()
         return dlg
 
-    def show_whatif(self):  # noqa: ANN201 - WhatIfDialog
+    def show_whatif(self):
         """The What-if Values dialog (window-modal); OK changes the settings, undoably."""
         from siteselect.ui.scenarios.whatif import WhatIfDialog
 
@@ -355,7 +355,7 @@ class ScenarioUi:
         dlg.open()
         return dlg
 
-    def show_compare(self):  # noqa: ANN201 - CompareDialog
+    def show_compare(self):
         from siteselect.ui.scenarios.compare_dialog import CompareDialog
 
         canvas = getattr(self.window, "map_canvas", None)

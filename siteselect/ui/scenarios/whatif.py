@@ -150,7 +150,7 @@ class WhatIfDialog(QDialog):
             return selected
         try:
             ranked = list(self.state.result.alternatives)
-        except Exception:  # noqa: BLE001 - no ranking (e.g. scoring failed): keep the first
+        except Exception:
             return None
         return ranked[0] if ranked else None
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from siteselect.errors import InputError
+from siteselect.errors import InputError, SiteSelectError
 from siteselect.model.dataset import Dataset
+from siteselect.model.scenario import Scenario, quoted
 from siteselect.model.settings import ScoringSettings
 from siteselect.scoring import ScoringResult, score_matrix
 from siteselect.scoring.sensitivity import DataSpread
@@ -83,3 +84,22 @@ def data_spreads(ds: Dataset, criteria: Iterable[str] | None = None) -> dict[str
         levels = tuple(sorted(set(crit.encoding.values()))) if crit.encoding else ()
         out[crit.id] = DataSpread(kind, amount, levels)
     return out
+
+
+def check_scorable(ds: Dataset, scenario: Scenario, where: str) -> None:
+    """Refuse a scenario that can never be scored against ``ds`` (every weight zero, gates no
+    state passes, ...), naming the settings field at fault.
+
+    Raises
+    ------
+    InputError
+        ``WHERE: scenario "NAME" can never be scored (field "gates"): why``.
+    """
+    try:
+        rank_states(ds, scenario.settings)
+    except SiteSelectError as exc:
+        text = exc.message.casefold()
+        field = next((f for f in ("weights", "gates", "exclude", "overrides")
+                      if f.rstrip("s") in text), "settings")
+        raise InputError(f"{where}: scenario {quoted(scenario.name)} can never be scored "
+                         f"(field \"{field}\"): {exc.message}") from None

@@ -26,7 +26,7 @@ from siteselect.errors import InputError, SiteSelectError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from siteselect.cli.rank import add_rank_options, positive_int
+    from siteselect.cli.common import add_rank_options, positive_int
     from siteselect.exports import FORMATS, PAPER_SIZES
 
     lines = "; ".join(f"{k} = {v[3]}" for k, v in FORMATS.items())
@@ -65,7 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="name shown in the export when no scenario is given")
     p.add_argument("--description", metavar="TEXT", default=None,
                    help="description shown in the export (default: the scenario's)")
-    from siteselect.cli.scenario import add_sensitivity_run_options
+    from siteselect.cli.common import add_sensitivity_run_options
 
     p.add_argument("--sensitivity", action="store_true",
                    help="pdf and xlsx only: run the sensitivity analysis for the export and add "
@@ -82,7 +82,7 @@ SENSITIVITY_FORMATS = ("pdf", "xlsx")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from siteselect.cli.rank import settings_from_args
+    from siteselect.cli.common import settings_from_args
     from siteselect.exports import export, format_for_path, make_request
     from siteselect.exports.csv import metadata_path
     from siteselect.model.dataset import load_dataset
@@ -107,7 +107,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise InputError(f"--no-bom applies to csv only, not to {fmt}: leave it out.")
     if args.gpkg_version is not None and fmt != "gpkg":
         raise InputError(f"--gpkg-version applies to gpkg only, not to {fmt}: leave it out.")
-    from siteselect.cli.scenario import check_sensitivity_run_options
+    from siteselect.cli.common import check_sensitivity_run_options
 
     run = check_sensitivity_run_options(args)
     if run and fmt not in SENSITIVITY_FORMATS:
@@ -129,7 +129,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     base = None
     kept = None
     if args.scenario is not None:
-        from siteselect.cli.scenario import load_scenario
+        from siteselect.cli.common import load_scenario
 
         scenario = load_scenario(args.db, args.scenario)
         base = scenario.settings

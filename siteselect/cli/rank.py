@@ -10,20 +10,22 @@ import argparse
 import csv
 import io
 import json
-import re
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from siteselect.analysis import overridden, rank_states
-from siteselect.errors import InputError
+from siteselect.cli.common import (
+    add_rank_options,
+    base_settings,
+    positive_int,
+    settings_from_args,
+    text_table,
+)
 from siteselect.model.dataset import Dataset, load_dataset
-from siteselect.model.settings import ScoringSettings, parse_gates, parse_weights
+from siteselect.model.settings import ScoringSettings
 from siteselect.scoring import (
     METHOD_NAMES,
-    METHODS,
-    MISSING_POLICIES,
-    NORMALIZATIONS,
     ScoringResult,
 )
 
@@ -52,115 +54,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="start from a saved scenario; rank options apply on top of it")
     p.add_argument("--db", metavar="PATH", help="scenario database (default: $SITESELECT_DB)")
     p.set_defaults(handler=cmd_rank)
-
-
-def positive_int(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, not {n}")
-    return n
-
-
-def add_rank_options(p: argparse.ArgumentParser) -> None:
-    """Options that define a ranking: weights, method, normalisation, gates, missing data."""
-    g = p.add_argument_group("rank options")
-    g.add_argument(
-        "--weights", metavar="ID=W,...",
-        help="weights by criterion id, e.g. energy_cost=3,talent=1 (unlisted criteria get 0)",
-    )
-    g.add_argument("--method", choices=METHODS, default=None,
-                   help="wsm = weighted sum (default), wpm = weighted product, topsis")
-    g.add_argument("--normalize", choices=NORMALIZATIONS, default=None,
-                   help="minmax (default), zscore or rank; TOPSIS always uses vector normalisation")
-    g.add_argument("--exclude", metavar="ST,ST", default=None,
-                   help="postal codes of states to leave out, e.g. CA,NY (any case; a code "
-                   "given twice counts once); replaces a saved scenario's list, and "
-                   "--exclude '' leaves none out")
-    g.add_argument("--require", metavar="'ID<=X'", action="extend", nargs="+", default=None,
-                   help="hard gate(s) on raw values, e.g. 'energy_cost<=9' 'tax_incentives>=0.5'; "
-                   "a categorical criterion also takes its label: 'water_stress<=Medium-high'. "
-                   "On a saved scenario, a gate on the same criterion with the same comparison "
-                   "replaces the saved one; others are added")
-    g.add_argument("--clear-gates", action="store_true",
-                   help="drop a saved scenario's gates first (then --require adds the new ones)")
-    g.add_argument("--missing", choices=MISSING_POLICIES, default=None,
-                   help="missing data: worst (default), mean, or exclude the state")
-
-
-def settings_from_args(
-    args: argparse.Namespace, ds: Dataset, base: ScoringSettings | None = None
-) -> ScoringSettings:
-    """Build settings from rank options, on top of ``base`` (default settings if None).
-
-    Raises
-    ------
-    InputError
-        For an unknown criterion id or state code, a bad weight or a malformed gate.
-    """
-    base = base or ScoringSettings()
-    changes: dict[str, Any] = {}
-    if args.weights is not None:
-        given = parse_weights(args.weights)
-        for cid in given:
-            ds.criterion(cid)
-        changes["weights"] = {c: given.get(c, 0.0) for c in ds.criterion_ids}
-        changes["disabled"] = frozenset()
-    if args.method:
-        changes["method"] = args.method
-    if args.normalize:
-        changes["normalization"] = args.normalize
-    if args.missing:
-        changes["missing"] = args.missing
-    if args.exclude is not None:
-        changes["exclude"] = tuple(ds.check_states(args.exclude.split(",")))
-    kept = () if getattr(args, "clear_gates", False) else tuple(base.gates)
-    if args.require:
-        gates = parse_gates(_with_category_numbers(t, ds) for t in args.require)
-        for gate in gates:
-            ds.criterion(gate.criterion)
-        # A new gate replaces a saved one on the same criterion and comparison.
-        new_keys = {(g.criterion, g.op) for g in gates}
-        kept = tuple(g for g in kept if (g.criterion, g.op) not in new_keys)
-        changes["gates"] = kept + gates
-    elif kept != tuple(base.gates):
-        changes["gates"] = kept
-    fields = {
-        "weights": base.weights, "disabled": base.disabled, "method": base.method,
-        "normalization": base.normalization, "missing": base.missing, "gates": base.gates,
-        "exclude": base.exclude, "overrides": base.overrides,
-        "weights_origin": base.weights_origin,  # dropped by the settings if weights change
-    }
-    fields.update(changes)
-    return ScoringSettings(**fields)
-
-
-_GATE_PARTS = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|==|<|>|=)\s*(.+?)\s*$")
-
-
-def _with_category_numbers(text: str, ds: Dataset) -> str:
-    """A gate on a categorical criterion may name a label: 'water_stress<=Medium-high' is
-    read as 'water_stress<=0.5' (labels as in ``siteselect criteria --format json``, any
-    case).  Any other text is left for the gate parser to accept or explain."""
-    m = _GATE_PARTS.match(text)
-    if not m or m.group(1) not in ds.criterion_ids:
-        return text
-    cid, op, raw = m.groups()
-    encoding = ds.criterion(cid).encoding
-    value = {k.lower(): v for k, v in encoding.items()}.get(raw.lower())
-    if value is not None:
-        return f"{cid}{op}{value!r}"
-    if encoding:
-        try:
-            float(raw)
-        except ValueError:
-            raise InputError(
-                f"The gate {text!r} needs a number or one of the labels of {cid}: "
-                + ", ".join(f"{k} = {v:g}" for k, v in encoding.items()) + "."
-            ) from None
-    return text
 
 
 def criteria_records(ds: Dataset) -> list[dict[str, Any]]:
@@ -263,8 +156,6 @@ def result_record(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
-    from siteselect.cli.scenario import base_settings
-
     ds = load_dataset()
     settings = settings_from_args(args, ds, base_settings(args))
     result = rank_states(ds, settings)
@@ -332,22 +223,4 @@ def _write_csv(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> None:
     sys.stdout.write(buf.getvalue())
 
 
-def text_table(
-    header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int] | None = None
-) -> str:
-    right = right or set()
-    cols = list(zip(header, *rows, strict=False)) if rows else [(h,) for h in header]
-    widths = [max(len(str(v)) for v in col) for col in cols]
-
-    def fmt(cells: Sequence[Any]) -> str:
-        return "  ".join(
-            str(v).rjust(w) if i in right else str(v).ljust(w)
-            for i, (v, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    lines = [fmt(header), "  ".join("-" * w for w in widths)]
-    lines += [fmt(r) for r in rows]
-    return "\n".join(lines)
-
-
-__all__ = ["InputError", "add_rank_options", "settings_from_args", "result_record"]
+__all__ = ["criteria_records", "result_record"]

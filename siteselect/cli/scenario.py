@@ -17,8 +17,15 @@ import json
 import sys
 from typing import Any
 
-from siteselect.cli.rank import positive_int, text_table
-from siteselect.errors import StorageError
+from siteselect.cli.common import (
+    add_rank_options,
+    add_sensitivity_run_options,
+    check_sensitivity_run_options,
+    open_store,
+    positive_int,
+    settings_from_args,
+    text_table,
+)
 from siteselect.model.scenario import Scenario, quoted, shell_quoted, shown
 from siteselect.model.settings import Override, ScoringSettings, what_if_problem
 
@@ -31,7 +38,6 @@ def _add_db(p: argparse.ArgumentParser) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from siteselect.cli.rank import add_rank_options
 
     sp = sub.add_parser(
         "scenario",
@@ -137,70 +143,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=FORMATS, default="table")
     _add_db(p)
     p.set_defaults(handler=cmd_compare)
-
-
-def add_sensitivity_run_options(p: argparse.ArgumentParser) -> None:
-    """--draws, --seed and --top-k of a sensitivity run kept with a scenario or an export."""
-    from siteselect.cli.sensitivity import _draws, _seed
-    from siteselect.scoring.sensitivity import DEFAULT_DRAWS, DEFAULT_TOP_K
-
-    p.add_argument("--draws", type=_draws, default=None, metavar="N",
-                   help=f"with --sensitivity: weight vectors to draw (default "
-                   f"{DEFAULT_DRAWS:,})")
-    p.add_argument("--seed", type=_seed, default=None, metavar="S",
-                   help="with --sensitivity: random seed (default: a new one, recorded)")
-    p.add_argument("--top-k", dest="top_k", type=positive_int, default=None, metavar="K",
-                   help=f"with --sensitivity: size of the shortlist counted (default "
-                   f"{DEFAULT_TOP_K})")
-
-
-def check_sensitivity_run_options(args: argparse.Namespace) -> bool:
-    """Whether a run was asked for; --draws, --seed or --top-k without --sensitivity are
-    refused rather than ignored."""
-    from siteselect.errors import InputError
-
-    given = [f"--{n.replace('_', '-')}" for n in ("draws", "seed", "top_k")
-             if getattr(args, n, None) is not None]
-    if given and not getattr(args, "sensitivity", False):
-        raise InputError(f"{', '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to a "
-                         "sensitivity run: add --sensitivity, or leave "
-                         f"{'it' if len(given) == 1 else 'them'} out.")
-    return bool(getattr(args, "sensitivity", False))
-
-
-def open_store(args: argparse.Namespace, *, create: bool = False):
-    """The scenario database of ``--db`` / ``SITESELECT_DB`` / the per-user default.
-
-    Only commands that save (``create=True``) create a file the planner named; the others
-    say there is no database there instead of creating an empty one.
-    """
-    from siteselect.storage import ScenarioStore
-
-    # `siteselect --db PATH scenario ...` works as well as `siteselect scenario ... --db PATH`.
-    return ScenarioStore.open(getattr(args, "db", None) or getattr(args, "window_db", None),
-                              create=create)
-
-
-def load_scenario(db: str | None, name: str) -> Scenario:
-    """The saved scenario ``name`` from database ``db`` (None: the default), never creating
-    a named database file that does not exist."""
-    from siteselect.storage import MissingDatabaseError, ScenarioStore
-
-    try:
-        store = ScenarioStore.open(db, create=False)
-    except MissingDatabaseError as exc:
-        raise StorageError(f"Cannot use scenario {quoted(name)}: {exc.message}") from None
-    with store:
-        return store.get(name)
-
-
-def base_settings(args: argparse.Namespace) -> ScoringSettings | None:
-    """The saved settings of ``--scenario NAME`` (for ``rank`` and other commands), or None."""
-    name = getattr(args, "scenario", None)
-    if not name:
-        return None
-    return load_scenario(getattr(args, "db", None) or getattr(args, "window_db", None),
-                         name).settings
 
 
 def _dump(data: Any) -> None:
@@ -461,7 +403,6 @@ def origin_from_weights_record(record: Any, problems: list[str]):
 
 def cmd_save(args: argparse.Namespace) -> int:
     from siteselect.analysis import rank_states
-    from siteselect.cli.rank import settings_from_args
     from siteselect.derived_weights import with_shares
     from siteselect.errors import InputError
     from siteselect.model.dataset import load_dataset
@@ -603,9 +544,17 @@ def cmd_import(args: argparse.Namespace) -> int:
                 except InputError as exc:
                     print(exc.message, file=sys.stderr)
                 rename = name
-        sc = store.import_document(doc, rename=rename, where=where)
+        sc = store.import_document(doc, rename=rename, where=where, check=_scorable_check())
     print(f"Imported {quoted(sc.name)} into {store.path}")
     return 0
+
+
+def _scorable_check():  # -> Callable[[Scenario, str], None]
+    """Refuse, on import, a scenario that can never be scored against the shipped data."""
+    from siteselect.analysis import check_scorable
+    from siteselect.model.dataset import load_dataset
+
+    return lambda sc, where: check_scorable(load_dataset(), sc, where)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

@@ -13,7 +13,16 @@ import sys
 from typing import Any
 
 from siteselect.analysis import data_spreads, rank_states
-from siteselect.cli.rank import add_rank_options, positive_int, settings_from_args, text_table
+from siteselect.cli.common import (
+    add_rank_options,
+    base_settings,
+    concentration_arg,
+    draws_arg,
+    positive_int,
+    seed_arg,
+    settings_from_args,
+    text_table,
+)
 from siteselect.model import wording
 from siteselect.model.dataset import Dataset, load_dataset
 from siteselect.scoring import ScoringResult
@@ -31,37 +40,8 @@ from siteselect.scoring.sensitivity import (
     tornado,
 )
 
+
 #: Draws above this would take minutes and gigabytes for no visible gain in precision.
-MAX_DRAWS = 1_000_000
-
-
-def _draws(text: str) -> int:
-    n = positive_int(text)
-    if n > MAX_DRAWS:
-        raise argparse.ArgumentTypeError(f"at most {MAX_DRAWS:,} draws, not {n:,}")
-    return n
-
-
-def _concentration(text: str) -> float:
-    try:
-        c = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, not {text!r}") from None
-    if not (c > 0 and c < float("inf")):
-        raise argparse.ArgumentTypeError(f"expected a positive number, not {text!r}")
-    return c
-
-
-def _seed(text: str) -> int:
-    try:
-        s = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
-    if not 0 <= s < 2**63:
-        raise argparse.ArgumentTypeError("expected a whole number from 0 to 2^63 - 1")
-    return s
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "sensitivity",
@@ -84,16 +64,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scenario", metavar="NAME",
                    help="start from a saved scenario; rank options apply on top of it")
     p.add_argument("--db", metavar="PATH", help="scenario database (default: $SITESELECT_DB)")
-    p.add_argument("--draws", type=_draws, default=DEFAULT_DRAWS, metavar="N",
+    p.add_argument("--draws", type=draws_arg, default=DEFAULT_DRAWS, metavar="N",
                    help=f"weight vectors to draw (default {DEFAULT_DRAWS:,})")
-    p.add_argument("--seed", type=_seed, default=None, metavar="S",
+    p.add_argument("--seed", type=seed_arg, default=None, metavar="S",
                    help="random seed, to repeat a run exactly (default: a new one, reported)")
     p.add_argument("--top-k", type=positive_int, default=DEFAULT_TOP_K, metavar="K",
                    help=f"size of the shortlist whose membership is counted (default "
                    f"{DEFAULT_TOP_K})")
     p.add_argument("--spread", choices=SPREADS, default="dirichlet",
                    help="how weights vary (default dirichlet)")
-    p.add_argument("--concentration", type=_concentration, default=DEFAULT_CONCENTRATION,
+    p.add_argument("--concentration", type=concentration_arg, default=DEFAULT_CONCENTRATION,
                    metavar="C", help=f"Dirichlet concentration: higher = closer to the current "
                    f"weights (default {DEFAULT_CONCENTRATION:g})")
     p.add_argument("--data-uncertainty", action="store_true",
@@ -107,8 +87,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from siteselect.cli.scenario import base_settings
-
     ds = load_dataset()
     settings = settings_from_args(args, ds, base_settings(args))
     result = rank_states(ds, settings)

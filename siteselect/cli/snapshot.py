@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from siteselect.cli.rank import add_rank_options, settings_from_args
+from siteselect.cli.common import add_rank_options, base_settings, settings_from_args
 from siteselect.errors import InputError
 
 
@@ -49,8 +49,6 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         raise InputError("Name the PNG file to write, e.g. siteselect snapshot window.png.")
     size = parse_size(args.size)
     out = check_output(args.out)
-    from siteselect.cli.scenario import base_settings
-
     ds = load_dataset()
     settings = settings_from_args(args, ds, base_settings(args))
     rank_states(ds, settings)  # report bad options before any window is built

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from siteselect.cli.rank import add_rank_options, settings_from_args, text_table
+from siteselect.cli.common import add_rank_options, base_settings, settings_from_args, text_table
 from siteselect.derived_weights import objective_weights
 from siteselect.errors import InputError
 from siteselect.model import wording
@@ -189,8 +189,6 @@ def cmd_rank_order(args: argparse.Namespace) -> int:
 
 
 def cmd_objective(args: argparse.Namespace) -> int:
-    from siteselect.cli.scenario import base_settings
-
     ds = load_dataset()
     settings = settings_from_args(args, ds, base_settings(args))
     if args.ids:

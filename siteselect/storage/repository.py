@@ -637,7 +637,8 @@ class ScenarioStore:
         return scenario_to_document(self.get(name))
 
     def import_json(self, data: str | bytes | dict[str, Any], rename: str | None = None, *,
-                    where: str = "The scenario file") -> Scenario:
+                    where: str = "The scenario file",
+                    check: Callable[[Scenario, str], None] | None = None) -> Scenario:
         """Import exchange-file text (or a document parsed into a dict) as a new scenario.
 
         See :meth:`import_document`.
@@ -645,14 +646,17 @@ class ScenarioStore:
         from siteselect.storage.exchange import parse_document
 
         doc = parse_document(data, where) if isinstance(data, str | bytes) else data
-        return self.import_document(doc, rename, where=where)
+        return self.import_document(doc, rename, where=where, check=check)
 
     def import_document(self, doc: Any, rename: str | None = None, *,
-                        where: str = "The scenario file") -> Scenario:
+                        where: str = "The scenario file",
+                        check: Callable[[Scenario, str], None] | None = None) -> Scenario:
         """Import a parsed exchange document (any JSON value) as a new scenario.
 
         Everything is checked before anything is written, and every problem in the document
-        is reported.  ``rename`` gives it a new name.
+        is reported.  ``rename`` gives it a new name.  ``check(scenario, where)``, when given,
+        is a further check by the caller (the CLI and the window refuse a scenario that can
+        never be scored); storage itself knows nothing of scoring.
 
         Raises
         ------
@@ -665,7 +669,8 @@ class ScenarioStore:
         sc = document_to_scenario(doc, where)
         if rename is not None:
             sc = replace(sc, name=rename)
-        _check_scorable(sc, where)
+        if check is not None:
+            check(sc, where)
         with self._write():
             existing = self._find_row(sc.name)
             if existing is not None:
@@ -689,19 +694,3 @@ def _sensitivity_json(summary: SensitivitySummary | None) -> str | None:
     if summary is None:
         return None
     return json.dumps(summary_to_dict(summary), ensure_ascii=False, separators=(",", ":"))
-
-
-def _check_scorable(sc: Scenario, where: str) -> None:
-    """Refuse a scenario that can never be scored against the shipped dataset (e.g. every
-    weight zero, or gates no state passes), naming the settings field at fault."""
-    from siteselect.analysis import rank_states
-    from siteselect.model.dataset import load_dataset
-
-    try:
-        rank_states(load_dataset(), sc.settings)
-    except SiteSelectError as exc:
-        text = exc.message.casefold()
-        field = next((f for f in ("weights", "gates", "exclude", "overrides")
-                      if f.rstrip("s") in text), "settings")
-        raise InputError(f"{where}: scenario {quoted(sc.name)} can never be scored "
-                         f"(field \"{field}\"): {exc.message}") from None

@@ -8,7 +8,9 @@ import stat
 
 import pytest
 
+from siteselect.analysis import check_scorable
 from siteselect.errors import ExportError, InputError
+from siteselect.model.dataset import load_dataset
 from siteselect.model.scenario import Scenario
 from siteselect.storage import ScenarioStore
 from siteselect.storage.exchange import FORMAT, read_file, write_file
@@ -152,6 +154,9 @@ def test_import_refuses_a_scenario_that_can_never_be_scored(store, tmp_path, set
     doc = json.loads(good.read_text(encoding="utf-8"))
     doc["name"] = "Never"
     doc["settings"].update(settings)
+    ds = load_dataset()
     with pytest.raises(InputError, match=f"can never be scored \\(field \"{field}\"\\)"):
-        store.import_json(doc)
+        store.import_json(doc, check=lambda sc, where: check_scorable(ds, sc, where))
     assert store.find("Never") is None
+    # Storage alone knows nothing of scoring: without the check the file is a valid scenario.
+    assert store.import_json(doc).name == "Never"

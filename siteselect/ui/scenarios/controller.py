@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
+from siteselect.analysis import check_scorable
 from siteselect.errors import InputError, SiteSelectError, StorageError
 from siteselect.model.scenario import Scenario, ScenarioProblems, check_description
 from siteselect.model.settings import ScoringSettings
@@ -501,7 +502,9 @@ class ScenarioController(QObject):
                 if answer is None:
                     return None
                 name = rename = answer
-            sc = store.import_document(doc, rename, where=where)
+            sc = store.import_document(
+                doc, rename, where=where,
+                check=lambda scenario, w: check_scorable(self.state.dataset, scenario, w))
         except ScenarioProblems as exc:
             self.report(self._problems_for_window(exc))
             return None

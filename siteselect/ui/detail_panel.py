@@ -146,6 +146,7 @@ class StateDetailWidget(QWidget):
             f"&nbsp;<span style='color:{BAR_WEAK.name()}'>\u25a0</span> weakness "
             f"&nbsp;<span style='color:{BAR_IMPUTED.name()}'>\u25a0</span> missing")
         self.key.setStyleSheet("color:#444; font-size:8pt;")
+        self.key.setWordWrap(True)  # wraps in a narrow panel instead of widening the window
         self.key.setToolTip("A bar is a strength when the state is in the better half of the "
                             "field on that criterion (normalised value at least 0.5, the "
                             "dashed line), a weakness otherwise.")

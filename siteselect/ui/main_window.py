@@ -681,6 +681,22 @@ class MainWindow(QMainWindow):
         """Ask every close guard; False as soon as one refuses."""
         return all(guard() for guard in list(self._close_guards))
 
+    #: Below this height the ranking shows no more than a row or two.
+    RANKING_MIN_USEFUL = 150
+
+    def resizeEvent(self, event) -> None:  # Qt API
+        super().resizeEvent(event)
+        # A window shrunk to its minimum squeezes the ranking to its header; grown again,
+        # Qt would give all the new room to the map. Give the ranking its share back.
+        old, new = event.oldSize(), event.size()
+        if (self._shown_once and old.isValid() and new.height() > old.height()
+                and self.ranking_dock.isVisible() and not self.ranking_dock.isFloating()
+                and self.ranking_dock.height() < self.RANKING_MIN_USEFUL
+                and new.height() >= 2.5 * self.RANKING_MIN_USEFUL):
+            QTimer.singleShot(0, lambda: self.resizeDocks(
+                [self.ranking_dock], [max(self.RANKING_MIN_USEFUL, int(0.33 * self.height()))],
+                Qt.Vertical))
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._shown_once:

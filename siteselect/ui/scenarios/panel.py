@@ -76,9 +76,11 @@ class ScenariosPanelWidget(QWidget):
             "compare": button("Compare...", ui.show_compare,
                               "Compare two scenarios, or the settings on screen with one"),
         }
+        # Two buttons a row: three made the panel, and so the window, too wide for a
+        # 1024-pixel screen.
         grid = QGridLayout()
         for i, key in enumerate(self.buttons):
-            grid.addWidget(self.buttons[key], i // 3, i % 3)
+            grid.addWidget(self.buttons[key], i // 2, i % 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.current_label)
         layout.addWidget(self.error_label)

@@ -20,11 +20,11 @@ from siteselect.scoring.weighting import critic_weights, entropy_weights
 
 OBJECTIVE_METHODS = ("entropy", "critic")
 OBJECTIVE_DESCRIPTIONS = {
-    "entropy": "entropy of each criterion's figures divided by their column sum (as pymcdm): "
-               "criteria whose figures differ more between states weigh more",
-    "critic": "CRITIC (as pymcdm): figures min-max scaled, weight = standard deviation x sum "
-              "of (1 - Pearson correlation) with the other criteria: criteria that vary and "
-              "say something the others do not weigh more",
+    "entropy": "entropy of each criterion's figures divided by their column sum: criteria "
+               "whose figures differ more between states weigh more",
+    "critic": "CRITIC: figures min-max scaled, weight = standard deviation x sum of "
+              "(1 - correlation) with the other criteria: criteria that vary and say something "
+              "the others do not weigh more",
 }
 
 
@@ -57,7 +57,8 @@ def objective_weights(ds: Dataset, settings: ScoringSettings, ids: Sequence[str]
     col = {c: j for j, c in enumerate(result.criteria)}
     x = np.asarray(result._values)[:, [col[c] for c in ids]]
     fn = entropy_weights if method == "entropy" else critic_weights
-    return fn(x, ids), len(result)
+    # Problems are named by the criteria's labels, as planners read them.
+    return fn(x, [ds.criterion(c).label for c in ids]), len(result)
 
 
 def with_shares(ds: Dataset, settings: ScoringSettings, shares: Mapping[str, float],

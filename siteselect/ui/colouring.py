@@ -175,7 +175,7 @@ def sensitivity_scale(run: SensitivityRun, key: str, stale: bool = False) -> Col
         t = dict(zip(mc.alternatives, pos.tolist(), strict=True))
         ticks = [(1.0 - v / hi, f"{v:g} places") for v in nice_ticks(0.0, float(hi))
                  if 0 <= v <= hi and float(v).is_integer()]
-        return ColourScale(RANK_RANGE, "Rank range (90 %)",
+        return ColourScale(RANK_RANGE, "Rank range (90\u00a0%)",
                            f"5th to 95th percentile rank, {draws}", t, frozenset(), gated,
                            ticks, "0 places (sure)", f"{hi} places", stale)
     raise ValueError(f"not a sensitivity colouring: {key!r}")

@@ -77,7 +77,7 @@ NO_RUN_TIP = "Run the sensitivity analysis first (Analysis \u203a Run Sensitivit
 def sensitivity_colour_labels(run: SensitivityRun | None) -> dict[str, str]:
     """The "Colour by" names of a sensitivity run's colourings (with its K)."""
     k = f"{run.mc.top_k}" if run is not None else "K"
-    return {P_TOP_K: f"Chance of top {k}", RANK_RANGE: "Rank range (90 %)"}
+    return {P_TOP_K: f"Chance of top {k}", RANK_RANGE: "Rank range (90\u00a0%)"}
 
 
 def sensitivity_status(ds, run: SensitivityRun) -> str:

@@ -112,7 +112,7 @@ def test_rank_range_colours_narrow_ranges_darkest(window, qtbot):
     mc = run.mc
     widths = mc.rank_p95 - mc.rank_p05
     scale = window.map_canvas.scale
-    assert window.legend.title_text() == "Rank range (90 %)"
+    assert window.legend.title_text() == "Rank range (90\u00a0%)"
     assert scale.worst_text == f"{int(widths.max())} places"
     for code, w in zip(mc.alternatives, widths.tolist(), strict=True):
         assert scale.t[code] == 1.0 - w / int(widths.max())

@@ -63,6 +63,7 @@ def test_cancel_keeps_the_previous_run_and_an_edit_marks_it_stale(window, qtbot)
     qtbot.waitUntil(lambda: not panel.running, timeout=20_000)
     assert panel.run_result is first
     assert "Cancelled" in panel.status.text()
+    assert panel.progress.value() == 100  # the bar stands for the run still shown
     s = window.state.settings
     window.state.set_settings(s.with_weight("energy_cost", 40.0), "weight")
     assert panel.stale and "Stale" in panel.status.text()
@@ -72,6 +73,8 @@ def test_cancel_keeps_the_previous_run_and_an_edit_marks_it_stale(window, qtbot)
 
 def test_a_bad_seed_is_refused_in_place(window, qtbot):
     panel = _panel(window, qtbot)
+    # Before any run the charts show no axes, so nothing reads as data.
+    assert not panel.ranges_plot.getPlotItem().getAxis("bottom").isVisible()
     panel.seed.setText("abc")
     panel.run()
     assert not panel.running and panel.run_result is None

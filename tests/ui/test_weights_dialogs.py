@@ -81,4 +81,6 @@ def test_ranking_and_objective_dialogs(window):
     assert [o.shares[c] for c in ids] == pytest.approx(list(w))
     o.method.setCurrentIndex(o.method.findData("entropy"))
     assert not o.shares and "positive figures" in o.message.text()
+    assert "Regulatory freedom" in o.message.text() and "regulation" not in o.message.text()
+    assert "pymcdm" not in o.about.text()
     assert not o.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()

@@ -228,7 +228,16 @@ class SensitivityPanel(QWidget):
         pi.showGrid(x=True, y=False, alpha=0.2)
         pi.setMenuEnabled(False)
         pi.hideButtons()
+        # No axes until there is something to measure (an empty 0-1 "rank" axis reads as data).
+        pi.hideAxis("bottom")
+        pi.hideAxis("left")
         return w
+
+    @staticmethod
+    def _axes_on(plot: pg.PlotWidget) -> None:
+        pi = plot.getPlotItem()
+        pi.showAxis("bottom")
+        pi.showAxis("left")
 
     def _spread_changed(self) -> None:
         self.concentration.setEnabled(self.spread.currentData() == "dirichlet")
@@ -325,7 +334,8 @@ class SensitivityPanel(QWidget):
         if job is not self._job:
             return
         self._idle()
-        self.progress.setValue(0)
+        # The bar stands for what is shown: the previous run, whole, if there is one.
+        self.progress.setValue(100 if self.run_result is not None else 0)
         if self.run_result is not None:
             self._show_status()
             self.status.setText("Cancelled; the previous result is kept. " + self.status.text())
@@ -366,6 +376,8 @@ class SensitivityPanel(QWidget):
         if run is None:
             return
         self._show_status()
+        for plot in (self.ranges_plot, self.accept_plot, self.tornado_plot):
+            self._axes_on(plot)
         self._show_ranges(run)
         self._show_acceptability(run)
         self._show_stability(run)
@@ -467,6 +479,12 @@ class SensitivityPanel(QWidget):
             pi.addItem(pg.BarGraphItem(x0=x0, x1=x1, y=y, height=0.6, brush=colour,
                                        pen=pg.mkPen(None)))
         pi.addItem(pg.InfiniteLine(pos=base, angle=90, pen=pg.mkPen(NOW, width=2)))
+        # Ranks are whole numbers: ticks on whole ranks only.
+        lo_rank = int(min(low.min(), high.min(), base)) - 1
+        hi_rank = int(max(low.max(), high.max(), base)) + 1
+        step = max(1, (hi_rank - lo_rank) // 10)
+        pi.getAxis("bottom").setTicks(
+            [[(r, str(r)) for r in range(max(1, lo_rank), hi_rank + 1, step)], []])
         labels = [(i, wording.criterion_label(ds, b.criterion)) for i, b in enumerate(bars)]
         axis = pi.getAxis("left")
         axis.setTicks([labels, []])

@@ -404,8 +404,10 @@ class ObjectiveDialog(_WeightsDialog):
     def recompute(self) -> None:
         method = self.method.currentData()
         ids = _checked(self.criteria)
-        self.about.setText(f"Computed from the figures of the states ranked under the current "
-                           f"gates and exclusions: {OBJECTIVE_DESCRIPTIONS[method]}.")
+        what_if = (" (your what-if figures included)" if self.state.settings.overrides
+                   else "")
+        self.about.setText(f"Computed from the figures{what_if} of the states ranked under the "
+                           f"current gates and exclusions: {OBJECTIVE_DESCRIPTIONS[method]}.")
         try:
             w, states = objective_weights(self.state.dataset, self.state.settings, ids, method)
         except SiteSelectError as exc:

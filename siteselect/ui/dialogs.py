@@ -177,3 +177,19 @@ def about_text(ds: Dataset) -> str:
 
 def show_about(ds: Dataset, parent: QWidget | None = None) -> None:
     QMessageBox.about(parent, "About SiteSelect", about_text(ds))
+
+
+def show_status(window: QWidget, text: str, msecs: int = 8000) -> None:
+    """A transient status-bar message, shortened in the middle to the room the bar has
+    beside its permanent widgets (the whole text goes in the bar's tooltip)."""
+    bar_of = getattr(window, "statusBar", None)
+    if not callable(bar_of):
+        return
+    bar = bar_of()
+    # The bar draws a message itself, beside the widgets it holds (the permanent ones).
+    held = sum(w.width() for w in bar.findChildren(QWidget, options=Qt.FindDirectChildrenOnly)
+               if w.isVisible())
+    room = max(120, bar.width() - held - 24)
+    shown = bar.fontMetrics().elidedText(text, Qt.ElideMiddle, room)
+    bar.showMessage(shown, msecs)
+    bar.setToolTip(text if shown != text else "")

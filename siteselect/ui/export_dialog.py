@@ -525,9 +525,9 @@ class ExportDialog(QDialog):
             remember_folder(Path(path).parent)
         except OSError:  # the settings file cannot be written: only the proposal is lost
             log.debug("could not remember the export folder", exc_info=True)
-        bar = getattr(self.window_, "statusBar", None)
-        if callable(bar):
-            bar().showMessage(f"Exported {path}", 8000)
+        from siteselect.ui.dialogs import show_status
+
+        show_status(self.window_, f"Exported {path}")
         self.export_finished.emit(path)
 
     def _failed(self, exc: BaseException) -> None:

@@ -24,7 +24,7 @@ from siteselect.errors import InputError, SiteSelectError, StorageError
 from siteselect.model.scenario import Scenario, ScenarioProblems, check_description
 from siteselect.model.settings import ScoringSettings
 from siteselect.storage import ConflictError, DeletedScenario, NameTakenError, ScenarioStore
-from siteselect.ui.dialogs import show_error
+from siteselect.ui.dialogs import show_error, show_status
 from siteselect.ui.scenarios import prompts
 from siteselect.ui.state import UNTITLED, PlannerState
 
@@ -374,10 +374,8 @@ class ScenarioController(QObject):
         return True
 
     def _status(self, text: str) -> None:
-        parent = self.parent_widget
-        bar = getattr(parent, "statusBar", None)
-        if bar is not None:
-            bar().showMessage(text, 8000)
+        if self.parent_widget is not None:
+            show_status(self.parent_widget, text)
 
     def _scenario_from_state(self, name: str, description: str) -> Scenario:
         # A fresh sensitivity run is kept with the save; otherwise the one kept before stays.

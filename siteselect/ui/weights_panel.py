@@ -13,6 +13,7 @@ weights as they are).  The bands are hidden while the run is stale.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from html import escape
 
@@ -351,6 +352,9 @@ class CriterionRow:
         self.slider.sliderReleased.connect(self._released)
         self.slider.valueChanged.connect(self._slid)
         self.spin.valueChanged.connect(self._spun)
+        self.spin.editingFinished.connect(self._spin_done)
+        self._spin_key: str | None = None
+        self._spin_last = 0.0
 
     def widgets(self) -> list[QWidget]:
         return [self.enable, self.label, self.direction, self.slider, self.spin, self.share]
@@ -390,8 +394,20 @@ class CriterionRow:
     def _slid(self, value: int) -> None:
         self.panel.push_weight(self.crit, value / SLIDER_STEPS_PER_POINT, self._drag_key)
 
+    #: Steps in a weight's number box less than this many seconds apart are one undo step.
+    STEP_BURST_S = 1.5
+
     def _spun(self, value: float) -> None:
-        self.panel.push_weight(self.crit, value, None)
+        # Ten presses of the Up key are one change to a planner, and one Ctrl+Z takes them
+        # back; Enter, leaving the box or a pause starts the next one.
+        now = time.monotonic()
+        if self._spin_key is None or now - self._spin_last > self.STEP_BURST_S:
+            self._spin_key = new_merge_key(f"weight-box:{self.crit.id}")
+        self._spin_last = now
+        self.panel.push_weight(self.crit, value, self._spin_key)
+
+    def _spin_done(self) -> None:
+        self._spin_key = None
 
     def _toggled(self, on: bool) -> None:
         s = self.panel.state.settings

@@ -53,3 +53,20 @@ def test_ctrl_z_in_an_empty_filter_box_undoes_the_last_edit(qtbot, window):
     _focus(qtbot, box)
     qtbot.keyClick(box, Qt.Key_Z, Qt.ControlModifier)
     assert window.state.settings == before
+
+
+def test_a_burst_of_arrow_steps_in_a_weight_box_is_one_undo_step(window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    spin = window.weights_panel.rows["talent"].spin
+    before = window.state.settings.weights["talent"]
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus)
+    depth = window.state.undo_stack.count()
+    for _ in range(5):
+        QTest.keyClick(spin, Qt.Key.Key_Up)
+    assert window.state.settings.weights["talent"] > before
+    assert window.state.undo_stack.count() == depth + 1
+    window.state.undo_stack.undo()
+    assert window.state.settings.weights["talent"] == before

@@ -194,9 +194,26 @@ def open_store(args: argparse.Namespace, *, create: bool = False):
     """
     from siteselect.storage import ScenarioStore
 
-    # `siteselect --db PATH scenario ...` works as well as `siteselect scenario ... --db PATH`.
-    return ScenarioStore.open(getattr(args, "db", None) or getattr(args, "window_db", None),
-                              create=create)
+    return ScenarioStore.open(db_path(args), create=create)
+
+
+def db_path(args: argparse.Namespace) -> str | None:
+    """``--db`` of the command, else of ``siteselect --db``, else None (the default database).
+
+    Raises
+    ------
+    InputError
+        For a ``--db`` given but empty: a script passing an unset variable must not fall back
+        to the planner's own database.
+    """
+    for key in ("db", "window_db"):
+        value = getattr(args, key, None)
+        if value is not None:
+            if not str(value).strip():
+                raise InputError("--db was given an empty path; name the scenario database "
+                                 "file, or leave --db out to use the default one.")
+            return str(value)
+    return None
 
 
 def load_scenario(db: str | None, name: str) -> Scenario:
@@ -217,14 +234,35 @@ def base_settings(args: argparse.Namespace) -> ScoringSettings | None:
     name = getattr(args, "scenario", None)
     if not name:
         return None
-    return load_scenario(getattr(args, "db", None) or getattr(args, "window_db", None),
-                         name).settings
+    return load_scenario(db_path(args), name).settings
+
+
+#: Characters that would act on the terminal (escape sequences, bells) or reorder text on
+#: screen (bidirectional overrides) if a stored name or description were printed as it is.
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control and direction-override characters are
+    shown as escapes (``\\x1b``, ``\\u202e``) instead of acting on the terminal."""
+    import unicodedata
+
+    if text.isprintable() and not (_BIDI_CONTROLS & set(text)):
+        return text
+    out = []
+    for ch in text:
+        if ch in _BIDI_CONTROLS or (unicodedata.category(ch) in ("Cc", "Cs") and ch != " "):
+            out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def text_table(
     header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int] | None = None
 ) -> str:
     right = right or set()
+    rows = [[printable(str(c)) for c in r] for r in rows]
     cols = list(zip(header, *rows, strict=False)) if rows else [(h,) for h in header]
     widths = [max(len(str(v)) for v in col) for col in cols]
 

@@ -129,9 +129,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     base = None
     kept = None
     if args.scenario is not None:
-        from siteselect.cli.common import load_scenario
+        from siteselect.cli.common import db_path, load_scenario
 
-        scenario = load_scenario(args.db, args.scenario)
+        scenario = load_scenario(db_path(args), args.scenario)
         base = scenario.settings
         kept = scenario.sensitivity
         name = scenario.name

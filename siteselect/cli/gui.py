@@ -14,6 +14,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def open_window(args: argparse.Namespace) -> int:
     """Open the planner's window on the default weighting; returns the exit status."""
     db = getattr(args, "window_db", None)
+    if db is not None and not db.strip():
+        sys.stderr.write("siteselect: error: --db was given an empty path; name the scenario "
+                         "database file, or leave --db out to use the default one.\n")
+        return 2
     if db:
         # The window's scenario database: --db wins over SITESELECT_DB and the per-user file.
         os.environ["SITESELECT_DB"] = db

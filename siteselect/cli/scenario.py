@@ -23,6 +23,7 @@ from siteselect.cli.common import (
     check_sensitivity_run_options,
     open_store,
     positive_int,
+    printable,
     settings_from_args,
     text_table,
 )
@@ -264,7 +265,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     ] + describe_settings(sc.settings) + [("Sensitivity run", sensitivity_status(sc, version))]
     width = max(len(label) for label, _ in lines)
     for label, text in lines:
-        print(f"{label.ljust(width)}  {text}")
+        print(f"{label.ljust(width)}  {printable(text)}")
     return 0
 
 

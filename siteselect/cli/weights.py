@@ -121,9 +121,15 @@ def _read_judgments_file(path: str) -> list[str]:
     if p.stat().st_size > MAX_FILE_BYTES:
         raise InputError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes; not a judgments file.")
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise InputError(f"{path}: not valid JSON ({type(exc).__name__}).") from None
+        data = json.loads(p.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text; save it as UTF-8.") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                         f"{exc.msg}).") from None
+    except (ValueError, RecursionError):
+        raise InputError(f"{path}: not valid JSON (nested too deeply or a number too long).") \
+            from None
     items = data.get("judgments") if isinstance(data, dict) else None
     if not isinstance(items, list) or not all(isinstance(t, str) for t in items):
         raise InputError(f'{path}: expected an object {{"judgments": ["A>B=3", ...]}}.')

@@ -13,7 +13,7 @@ from typing import Any
 
 from siteselect.errors import InputError
 from siteselect.model.sensitivity_summary import SensitivitySummary
-from siteselect.model.settings import Override, ScoringSettings
+from siteselect.model.settings import Override, ScoringSettings, check_text
 from siteselect.scoring import Gate
 
 NAME_MAX = 100
@@ -31,6 +31,7 @@ def clean_name(name: str) -> str:
     """
     if not isinstance(name, str):
         raise InputError("A scenario name must be text.")
+    check_text(name, "A scenario name")
     text = unicodedata.normalize("NFC", name).strip()
     if not text:
         raise InputError("A scenario name cannot be empty.")
@@ -89,6 +90,7 @@ def check_description(text: str) -> str:
     """
     if not isinstance(text, str):
         raise InputError("A scenario description must be text.")
+    check_text(text, "A scenario description")
     if len(text) > DESCRIPTION_MAX:
         raise InputError(f"A scenario description has at most {DESCRIPTION_MAX:,} characters "
                          f"({len(text):,} given); shorten it.")

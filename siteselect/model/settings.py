@@ -67,6 +67,23 @@ def what_if_problem(crit: Criterion, value: float) -> str | None:
     return None
 
 
+def check_text(text: str, what: str) -> str:
+    """Refuse text that cannot be stored as UTF-8 (lone surrogates, as undecodable bytes on a
+    command line become), naming what it is.
+
+    Raises
+    ------
+    InputError
+        ``A scenario name is not valid text (an undecodable character at position 4).``
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"{what} is not valid text (an undecodable character at position "
+                         f"{exc.start + 1}); type it again or save the file as UTF-8.") from None
+    return text
+
+
 @dataclass(frozen=True)
 class Override:
     """A what-if value replacing one figure, e.g. Texas energy_cost at 5.0."""
@@ -75,6 +92,10 @@ class Override:
     criterion: str
     value: float
     note: str = ""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.note, str):
+            check_text(self.note, "A what-if note")
 
 
 def origin_points(share: float, total: float = ORIGIN_TOTAL) -> float:

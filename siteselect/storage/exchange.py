@@ -310,6 +310,10 @@ def write_file(scenario: Scenario, path: str | os.PathLike[str]) -> Path:
         When the file cannot be written; an existing file is then left as it was.
     """
     p = Path(path)
+    if p.is_symlink() and p.is_file():
+        # A link to a file is written through, as every export does: the file it points to
+        # is replaced and the link stays.
+        p = Path(os.path.realpath(p))
     text = dumps(scenario)
     try:
         kind = special_file_kind(os.stat(p).st_mode)

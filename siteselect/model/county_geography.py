@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING
 
 from siteselect.errors import DataError
 from siteselect.model.dataset import data_dir
-from siteselect.model.geography import EXCLUDED_FIPS, SOURCE_CRS, load_states, plotly_geo_source
+from siteselect.model.geography import (
+    EXCLUDED_FIPS,
+    SOURCE_CRS,
+    load_states,
+    plotly_geo_source,
+    read_layer,
+    write_layer,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -75,12 +82,8 @@ def _county_name(name: str, lsad: str) -> str:
 
 def write_counties_layer(out: str | os.PathLike[str] | None = None) -> Path:
     """Build the layer and write it as a GeoPackage (``data/counties.gpkg`` by default)."""
-    path = Path(out) if out else data_dir() / COUNTIES_FILE
-    gdf = build_counties_layer()
-    tmp = path.with_suffix(".tmp.gpkg")
-    gdf.to_file(tmp, layer="counties", driver="GPKG")
-    os.replace(tmp, path)
-    return path
+    return write_layer(build_counties_layer(), Path(out) if out else data_dir() / COUNTIES_FILE,
+                       "counties")
 
 
 def load_counties(path: str | os.PathLike[str] | None = None) -> gpd.GeoDataFrame:
@@ -91,19 +94,8 @@ def load_counties(path: str | os.PathLike[str] | None = None) -> gpd.GeoDataFram
     DataError
         If the file is missing or unreadable, naming it and the rebuild command.
     """
-    import geopandas as gpd
-
-    p = Path(path) if path else data_dir() / COUNTIES_FILE
-    if not p.exists():
-        raise DataError(f"County boundaries not found: {p}. Rebuild them with "
-                        "`uv run python -m siteselect.model.county_geography`.")
-    try:
-        gdf = gpd.read_file(p, layer="counties")
-    except Exception as exc:  # pyogrio raises several unrelated types
-        raise DataError(f"Cannot read the county boundaries {p}: {exc}") from None
-    if gdf.crs is None:
-        gdf = gdf.set_crs(SOURCE_CRS)
-    return gdf
+    return read_layer(Path(path) if path else data_dir() / COUNTIES_FILE, "counties",
+                      "County boundaries", "siteselect.model.county_geography")
 
 
 def main(argv: list[str] | None = None) -> int:

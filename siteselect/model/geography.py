@@ -86,12 +86,38 @@ def build_states_layer(source: str | os.PathLike[str] | None = None) -> gpd.GeoD
 
 def write_states_layer(out: str | os.PathLike[str] | None = None) -> Path:
     """Build the layer and write it as a GeoPackage (``data/states.gpkg`` by default)."""
-    path = Path(out) if out else data_dir() / STATES_FILE
-    gdf = build_states_layer()
+    return write_layer(build_states_layer(), Path(out) if out else data_dir() / STATES_FILE,
+                       "states")
+
+
+def write_layer(gdf: gpd.GeoDataFrame, path: Path, layer: str) -> Path:
+    """Write ``gdf`` as the GeoPackage ``path`` (layer ``layer``), replacing it atomically."""
     tmp = path.with_suffix(".tmp.gpkg")
-    gdf.to_file(tmp, layer="states", driver="GPKG")
+    gdf.to_file(tmp, layer=layer, driver="GPKG")
     os.replace(tmp, path)
     return path
+
+
+def read_layer(path: Path, layer: str, what: str, module: str) -> gpd.GeoDataFrame:
+    """A shipped boundary layer in EPSG:4269.
+
+    Raises
+    ------
+    DataError
+        If the file is missing or unreadable, naming it and the command that rebuilds it.
+    """
+    import geopandas as gpd
+
+    if not path.exists():
+        raise DataError(f"{what} not found: {path}. Rebuild them with "
+                        f"`uv run python -m {module}`.")
+    try:
+        gdf = gpd.read_file(path, layer=layer)
+    except Exception as exc:  # pyogrio raises several unrelated types
+        raise DataError(f"Cannot read the {what.lower()} {path}: {exc}") from None
+    if gdf.crs is None:
+        gdf = gdf.set_crs(SOURCE_CRS)
+    return gdf
 
 
 def load_states(path: str | os.PathLike[str] | None = None) -> gpd.GeoDataFrame:
@@ -102,21 +128,8 @@ def load_states(path: str | os.PathLike[str] | None = None) -> gpd.GeoDataFrame:
     DataError
         If the file is missing or unreadable, naming it and the rebuild command.
     """
-    import geopandas as gpd
-
-    p = Path(path) if path else data_dir() / STATES_FILE
-    if not p.exists():
-        raise DataError(
-            f"State boundaries not found: {p}. Rebuild them with "
-            "`uv run python -m siteselect.model.geography`."
-        )
-    try:
-        gdf = gpd.read_file(p, layer="states")
-    except Exception as exc:  # pyogrio raises several unrelated types
-        raise DataError(f"Cannot read the state boundaries {p}: {exc}") from None
-    if gdf.crs is None:
-        gdf = gdf.set_crs(SOURCE_CRS)
-    return gdf
+    return read_layer(Path(path) if path else data_dir() / STATES_FILE, "states",
+                      "State boundaries", "siteselect.model.geography")
 
 
 def _place(geoms: Any, scale: float, cx: float, cy: float) -> Any:

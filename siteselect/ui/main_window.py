@@ -301,10 +301,10 @@ class MainWindow(QMainWindow):
         state.document_name_changed.connect(self._update_title)
         state.modified_changed.connect(self._update_title)
         self.map_canvas.state_hovered.connect(self._show_hover)
-        # The table's "Highlight top N" also outlines those states on the map.
+        # "Highlight top N" (set in the table) also outlines those states on the map.
         for show_top in (self.map_canvas.set_top_n, self.legend.set_top_n):
-            self.ranking_table.top_spin.valueChanged.connect(show_top)
-            show_top(self.ranking_table.top_spin.value())
+            state.top_n_changed.connect(show_top)
+            show_top(state.top_n)
 
         self._hover_status: tuple[str, str] | None = None  # (state, message shown)
         self._default_state = None
@@ -647,7 +647,7 @@ class MainWindow(QMainWindow):
         top = qs.value("view/top_n")
         try:
             if top is not None:
-                self.ranking_table.top_spin.setValue(int(top))
+                self.state.set_top_n(int(top))
         except (TypeError, ValueError):
             log.warning("ignoring the unreadable setting view/top_n=%r", top)
 
@@ -656,7 +656,7 @@ class MainWindow(QMainWindow):
         qs.setValue("window/geometry", self.saveGeometry())
         qs.setValue("window/state", self.saveState(SETTINGS_VERSION))
         qs.setValue("view/colour_by", self.state.colour_by)
-        qs.setValue("view/top_n", self.ranking_table.top_spin.value())
+        qs.setValue("view/top_n", self.state.top_n)
         qs.sync()
 
     def fit_to_screen(self) -> None:

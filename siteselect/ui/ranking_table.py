@@ -79,7 +79,7 @@ class RankingTableModel(QAbstractTableModel):
     def __init__(self, state: PlannerState, parent=None) -> None:
         super().__init__(parent)
         self.state = state
-        self.top_n = 10
+        self.top_n = state.top_n
         self._bold = QFont()
         self._bold.setBold(True)
         self._load(state.result)
@@ -359,11 +359,13 @@ class RankingTableWidget(QWidget):
         self.filter_edit.textChanged.connect(self.proxy.set_filter_text)
         self.filter_edit.returnPressed.connect(self.select_first_match)
         self.top_spin = QSpinBox()
-        self.top_spin.setRange(0, 51)
-        self.top_spin.setValue(self.model.top_n)
+        self.top_spin.setRange(0, len(state.dataset.states))
+        self.top_spin.setValue(state.top_n)
         self.top_spin.setPrefix("Highlight top ")
         self.top_spin.setToolTip("States ranked this high or better are highlighted.")
-        self.top_spin.valueChanged.connect(self.model.set_top_n)
+        # The choice lives in the planner state: the table, the map and the legend follow it.
+        self.top_spin.valueChanged.connect(state.set_top_n)
+        state.top_n_changed.connect(self._show_top_n)
         self.count_label = QLabel()
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -434,6 +436,13 @@ class RankingTableWidget(QWidget):
             self.view.scrollTo(idx)
         finally:
             self._syncing = False
+
+    def _show_top_n(self, n: int) -> None:
+        self.model.set_top_n(n)
+        if self.top_spin.value() != n:
+            self.top_spin.blockSignals(True)
+            self.top_spin.setValue(n)
+            self.top_spin.blockSignals(False)
 
     def select_first_match(self) -> None:
         """Enter in the filter box: select the first state shown (the best-ranked match in

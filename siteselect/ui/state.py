@@ -45,6 +45,8 @@ P_TOP_K = "sensitivity:p_top_k"
 RANK_RANGE = "sensitivity:rank_range"
 SENSITIVITY_KEYS = (P_TOP_K, RANK_RANGE)
 UNTITLED = "Untitled"
+#: States highlighted as the shortlist until the planner picks another number.
+DEFAULT_TOP_N = 10
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class PlannerState(QObject):
     scoring_failed = Signal(str)
     selection_changed = Signal(object)
     colour_by_changed = Signal(str)
+    top_n_changed = Signal(int)
     document_name_changed = Signal(str)
     modified_changed = Signal(bool)
     sensitivity_changed = Signal(object)
@@ -95,6 +98,7 @@ class PlannerState(QObject):
         self._error: str | None = None
         self._selected: str | None = None
         self._colour_by = SCORE
+        self._top_n = DEFAULT_TOP_N
         self._document_name = UNTITLED
         self._sensitivity: SensitivityRun | None = None
         self.undo_stack = QUndoStack(self)
@@ -194,6 +198,17 @@ class PlannerState(QObject):
     @property
     def colour_by(self) -> str:
         return self._colour_by
+
+    @property
+    def top_n(self) -> int:
+        """How many leading states the table, the map and the legend highlight (0: none)."""
+        return self._top_n
+
+    def set_top_n(self, n: int) -> None:
+        n = max(0, min(int(n), len(self.dataset.states)))
+        if n != self._top_n:
+            self._top_n = n
+            self.top_n_changed.emit(n)
 
     def set_colour_by(self, key: str) -> None:
         if key in SENSITIVITY_KEYS:

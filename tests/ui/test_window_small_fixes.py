@@ -71,3 +71,15 @@ def test_criterion_names_in_the_weights_panel_are_never_cut(qtbot, window):
     for row in window.weights_panel.rows.values():
         label = row.label
         assert label.height() >= label.heightForWidth(label.width()), label.text()
+
+
+def test_top_n_lives_in_the_planner_state_and_every_view_follows_it(window):
+    st = window.state
+    st.set_top_n(3)
+    assert window.ranking_table.top_spin.value() == 3
+    assert window.ranking_table.model.top_n == 3
+    assert window.map_canvas.top_n == 3 and window.legend.top_n == 3
+    window.ranking_table.top_spin.setValue(7)  # the table's box sets the state
+    assert st.top_n == 7 and window.map_canvas.top_n == 7
+    st.set_top_n(10_000)
+    assert st.top_n == len(st.dataset.states)

@@ -14,12 +14,10 @@ import datetime as dt
 import logging
 import os
 import re
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QStandardPaths, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -50,73 +48,12 @@ from siteselect.exports import (
 )
 from siteselect.exports.images import DEFAULT_SIZE, MAX_SIDE, MIN_SIZE
 from siteselect.exports.preview import preview
+from siteselect.ui.jobs import Job
 
 log = logging.getLogger(__name__)
 
 #: Environment variable naming the folder the dialog proposes (tests point it at tmp_path).
 EXPORT_DIR_ENV = "SITESELECT_EXPORT_DIR"
-
-
-# -- the worker -----------------------------------------------------------------------------
-class JobSignals(QObject):
-    """Queued signals of a :class:`ExportJob` (emitted from the pool thread)."""
-
-    progressed = Signal(float, str)
-    succeeded = Signal(object)
-    failed = Signal(object)
-    cancelled = Signal()
-
-
-class ExportJob:
-    """Runs ``func(progress=..., is_cancelled=...)`` on a ``QThreadPool`` thread.
-
-    A plain Python object (not a QRunnable) so that dropping the last reference on the GUI
-    side can never delete work that a pool thread is still running: the pool holds the bound
-    :meth:`run` until it returns.
-    """
-
-    def __init__(self, func: Callable[..., Any], parent: QObject | None = None) -> None:
-        self.func = func
-        # Parented (owned by Qt on the GUI thread) and deleted there once the job has ended,
-        # never by Python's garbage collector on the pool thread.
-        self.signals = JobSignals(parent)
-        self._cancel = threading.Event()
-
-    def start(self, pool: QThreadPool | None = None) -> None:
-        """Connect the clean-up (after every other connection), then queue :meth:`run`."""
-        queued = Qt.ConnectionType.QueuedConnection
-        for sig in (self.signals.succeeded, self.signals.failed, self.signals.cancelled):
-            sig.connect(self.signals.deleteLater, queued)
-        (pool or QThreadPool.globalInstance()).start(self.run)
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def _emit(self, name: str, *args: Any) -> None:
-        try:
-            getattr(self.signals, name).emit(*args)
-        except RuntimeError:  # the dialog (and its signals object) is gone: nobody to tell
-            self._cancel.set()
-
-    def run(self) -> None:
-        try:
-            value = self.func(progress=lambda f, m: self._emit("progressed", f, m),
-                              is_cancelled=self._cancel.is_set)
-        except ExportCancelled:
-            self._emit("cancelled")
-        except BaseException as exc:
-            if self._cancel.is_set():
-                self._emit("cancelled")
-            else:
-                log.debug("export job failed", exc_info=True)
-                self._emit("failed", exc)
-        else:
-            # The work finished (the file is in place) even if Cancel came too late.
-            self._emit("succeeded", value)
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -207,8 +144,8 @@ class ExportDialog(QDialog):
         self.state = window.state
         self.setWindowTitle("Export Shortlist")
         self.resize(720, 560)
-        self._job: ExportJob | None = None
-        self._preview_job: ExportJob | None = None
+        self._job: Job | None = None
+        self._preview_job: Job | None = None
         self._preview_generation = 0
         self._running_path: Path | None = None
         self.error_box: QMessageBox | None = None
@@ -425,8 +362,9 @@ class ExportDialog(QDialog):
         self._preview_generation += 1
         generation = self._preview_generation
         fmt, size = self.fmt, self.image_size
-        job = ExportJob(lambda progress, is_cancelled: preview(req, fmt, None, is_cancelled,
-                                                               size=size), parent=self)
+        job = Job(lambda progress, is_cancelled: preview(req, fmt, None, is_cancelled,
+                                                         size=size),
+                  parent=self, cancelled=(ExportCancelled,))
         queued = Qt.ConnectionType.QueuedConnection
         job.signals.succeeded.connect(
             lambda text, g=generation: self._preview_done(g, text), queued)
@@ -476,9 +414,9 @@ class ExportDialog(QDialog):
             return
         fmt = self.fmt
         extra = {"size": self.image_size} if fmt in IMAGE_FORMATS else {}
-        job = ExportJob(lambda progress, is_cancelled: export(req, fmt, path, progress,
-                                                              is_cancelled, **extra),
-                        parent=self)
+        job = Job(lambda progress, is_cancelled: export(req, fmt, path, progress,
+                                                        is_cancelled, **extra),
+                  parent=self, cancelled=(ExportCancelled,))
         queued = Qt.ConnectionType.QueuedConnection
         job.signals.progressed.connect(self._progressed, queued)
         job.signals.succeeded.connect(self._succeeded, queued)

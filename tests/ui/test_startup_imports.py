@@ -36,3 +36,17 @@ def test_the_first_paint_does_not_import_exporters_or_analysis_panels(tmp_path):
     loaded = set(json.loads(proc.stdout.strip().splitlines()[-1]))
     assert "siteselect.ui.main_window" in loaded and "siteselect.ui.export_menu" in loaded
     assert sorted(m for m in DEFERRED if m in loaded) == []
+
+
+def test_a_sensitivity_run_does_not_load_the_export_dialog(tmp_path):
+    script = SCRIPT.replace(
+        "print(json.dumps(sorted(sys.modules)))",
+        "window.sensitivity_run_action.trigger()\n"
+        "window.sensitivity_panel.cancel()\n"
+        "print(json.dumps(sorted(sys.modules)))")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CACHE_HOME=str(tmp_path))
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=env, cwd=PACKAGE_ROOT, timeout=120, check=True)
+    loaded = set(json.loads(proc.stdout.strip().splitlines()[-1]))
+    assert "siteselect.ui.sensitivity.panel" in loaded and "siteselect.ui.jobs" in loaded
+    assert "siteselect.ui.export_dialog" not in loaded and "siteselect.exports.pdf" not in loaded

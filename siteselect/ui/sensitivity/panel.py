@@ -48,12 +48,14 @@ from siteselect.scoring.sensitivity import (
     DEFAULT_CONCENTRATION,
     DEFAULT_DRAWS,
     DEFAULT_TOP_K,
+    Cancelled,
     MonteCarloResult,
     StabilityInterval,
     monte_carlo,
     stability_intervals,
     tornado,
 )
+from siteselect.ui.jobs import Job
 from siteselect.ui.state import PlannerState, SensitivityRun
 
 log = logging.getLogger(__name__)
@@ -264,7 +266,6 @@ class SensitivityPanel(QWidget):
 
     def run(self) -> None:
         """Start a run for the current settings (a running one is cancelled first)."""
-        from siteselect.ui.export_dialog import ExportJob
 
         if self.state.error is not None:
             self.status.setText(f"The current settings cannot be scored: {self.state.error}")
@@ -282,8 +283,8 @@ class SensitivityPanel(QWidget):
                    if self.vary_data.isChecked() else None)
         args = (result, self.draws.value(), seed, self.spread.currentData(),
                 float(self.concentration.value()), self.top_k.value(), spreads)
-        job = ExportJob(lambda progress, is_cancelled: _compute(*args, progress, is_cancelled),
-                        self)
+        job = Job(lambda progress, is_cancelled: _compute(*args, progress, is_cancelled),
+                  self, cancelled=(Cancelled,))
         self._job = job
         self._pending = (settings, result)
         self._last_seed = seed

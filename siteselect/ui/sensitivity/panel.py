@@ -206,11 +206,12 @@ class SensitivityPanel(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.tabs, 1)
 
-        state.result_changed.connect(self._result_changed)
+        # Not on every result: a slider move changes nothing the run shows until it makes
+        # the run stale, which the stale signal below reports once.
         state.selection_changed.connect(lambda _s: self._show_tornado())
         # The run lives in the planner state (the map and the weight sliders show it too).
         state.sensitivity_changed.connect(lambda _run: self._show())
-        state.sensitivity_stale_changed.connect(lambda _stale: self._result_changed(None))
+        state.sensitivity_stale_changed.connect(lambda _stale: self._stale_changed())
         self._show()
 
     @property
@@ -348,7 +349,7 @@ class SensitivityPanel(QWidget):
     def stale(self) -> bool:
         return self.state.sensitivity_stale
 
-    def _result_changed(self, _result: ScoringResult | None) -> None:
+    def _stale_changed(self) -> None:
         if self.run_result is not None and not self.running:
             self._show_status()
             self._show_tornado()

@@ -1,12 +1,12 @@
 """The planner's window: PySide6 + pyqtgraph front end over the headless core.
 
 Only this package imports Qt.  Data flows one way: a widget calls a setter (usually through an
-undo command) on the single :class:`~siteselect.ui.state.PlannerState`, the state emits a
-past-tense signal, and every widget redraws from the state.  No widget reads another widget.
+undo command) on the single :class:`~siteselect.ui.planner.Planner`, the planner emits a
+past-tense signal, and every widget redraws from the planner.  No widget reads another widget.
 
 Modules
 -------
-state         the application-state object (dataset, settings, result, selection, colour-by)
+planner       the one planner object (dataset, settings, result, selection, colour-by)
 commands      undoable edits of the settings (QUndoCommand), slider drags merged per drag
 map_geometry  projected state outlines: the shipped derived layout (data/states-layout.npz),
               else built from the GeoPandas layer and cached on disk

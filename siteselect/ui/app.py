@@ -68,11 +68,11 @@ def build_window(settings: ScoringSettings | None = None, *, restore_settings: b
     """Load the dataset and build (not show) the main window."""
     from siteselect.model.dataset import load_dataset
     from siteselect.ui.main_window import MainWindow
-    from siteselect.ui.state import PlannerState
+    from siteselect.ui.planner import Planner
 
     ds = load_dataset()
-    state = PlannerState(ds, settings)
-    return MainWindow(state, restore_settings=restore_settings)
+    planner = Planner(ds, settings)
+    return MainWindow(planner, restore_settings=restore_settings)
 
 
 def run(settings: ScoringSettings | None = None) -> int:

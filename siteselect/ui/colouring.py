@@ -31,7 +31,7 @@ from siteselect.model.colourmap import (
 from siteselect.model.dataset import Dataset
 from siteselect.model.settings import ScoringSettings
 from siteselect.scoring import ScoringResult
-from siteselect.ui.state import P_TOP_K, RANK_RANGE, SENSITIVITY_KEYS, SensitivityRun
+from siteselect.ui.planner import P_TOP_K, RANK_RANGE, SENSITIVITY_KEYS, SensitivityRun
 
 SCORE = "score"
 LUT_SIZE = TABLE_SIZE

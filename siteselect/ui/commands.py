@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from siteselect.model.settings import ScoringSettings
 
 if TYPE_CHECKING:  # pragma: no cover
-    from siteselect.ui.state import PlannerState
+    from siteselect.ui.planner import Planner
 
 MERGE_ID = 4711
 _drag_ids = itertools.count(1)
@@ -40,19 +40,19 @@ def new_merge_key(prefix: str) -> str:
 class SettingsCommand(QUndoCommand):
     """Replace the settings; undo restores the previous ones."""
 
-    def __init__(self, state: PlannerState, new: ScoringSettings, text: str,
+    def __init__(self, planner: Planner, new: ScoringSettings, text: str,
                  merge_key: str | None = None) -> None:
         super().__init__(text)
-        self._state = state
-        self._old = state.settings
+        self._planner = planner
+        self._old = planner.settings
         self._new = new
         self._merge_key = merge_key
 
     def redo(self) -> None:
-        self._state.apply_settings(self._new)
+        self._planner.apply_settings(self._new)
 
     def undo(self) -> None:
-        self._state.apply_settings(self._old)
+        self._planner.apply_settings(self._old)
 
     def id(self) -> int:
         return MERGE_ID if self._merge_key else -1

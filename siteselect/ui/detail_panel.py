@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from siteselect.model import wording
-from siteselect.ui.state import PlannerState
+from siteselect.ui.planner import Planner
 from siteselect.ui.text import exclusion_text, raw_value_text, what_if_text, year_of
 
 #: Strengths (better than the middle of the field, value >= 0.5) in green, weaknesses in
@@ -95,11 +95,11 @@ def is_strength(value: float) -> bool:
 
 
 class StateDetailWidget(QWidget):
-    """Detail of the state selected in the planner state."""
+    """Detail of the state selected in the planner."""
 
-    def __init__(self, state: PlannerState, parent: QWidget | None = None) -> None:
+    def __init__(self, planner: Planner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state = state
+        self.planner = planner
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.RichText)
         self.heading.setWordWrap(True)
@@ -173,12 +173,12 @@ class StateDetailWidget(QWidget):
         self._axis_labels: tuple = ()
         self._chart_for = None
         self._chart_data: tuple = ()
-        state.selection_changed.connect(self.refresh)
-        state.result_changed.connect(self.refresh)
+        planner.selection_changed.connect(self.refresh)
+        planner.result_changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self, *_args) -> None:
-        st = self.state
+        st = self.planner
         ds, result, code = st.dataset, st.result, st.selected
         crit_ids = list(result.criteria)
         n = len(crit_ids)
@@ -273,7 +273,7 @@ class StateDetailWidget(QWidget):
 
     def _chart(self) -> tuple[np.ndarray, np.ndarray, str, str]:
         """The charts' numbers for the current result, computed once per result."""
-        r = self.state.result
+        r = self.planner.result
         if self._chart_for is not r:
             self._chart_data = chart_values(r)
             self._chart_for = r
@@ -305,7 +305,7 @@ class StateDetailWidget(QWidget):
             self._axis_labels = (value_label, points_label)
             self.value_plot.setLabel("bottom", value_label, **_LABEL_STYLE)
             self.points_plot.setLabel("bottom", points_label, **_LABEL_STYLE)
-            self.plots.setToolTip(_CHART_TIPS[self.state.result.method])
+            self.plots.setToolTip(_CHART_TIPS[self.planner.result.method])
         ranges = (vlo, vhi, plo, phi)
         if ranges != self._x_ranges:
             self._x_ranges = ranges

@@ -1,7 +1,7 @@
 """File > Export...: the window's front end to :mod:`siteselect.exports`.
 
 The dialog composes an :class:`~siteselect.exports.ExportRequest` from exactly what the window
-shows (the planner state's dataset, settings and result, and the open scenario's name and
+shows (the planner's dataset, settings and result, and the open scenario's name and
 description), previews what the chosen format will write, and runs the export on
 ``QThreadPool`` with a progress bar and a Cancel button.  The work itself is the plain export
 function with ``progress`` / ``is_cancelled`` callbacks; results come back through queued
@@ -105,17 +105,17 @@ def current_scenario(window: Any) -> tuple[str, str]:
     differ from the saved scenario the description says so, so that the record never passes
     off unsaved weights as the saved scenario.
     """
-    from siteselect.ui.state import UNTITLED
+    from siteselect.ui.planner import UNTITLED
 
-    state = window.state
+    planner = window.planner
     controller = getattr(window, "scenario_controller", None)
     sc = getattr(controller, "current", None)
     if sc is not None:
         name, description = sc.name, sc.description
     else:
-        doc = getattr(state, "document_name", "")
+        doc = getattr(planner, "document_name", "")
         name, description = ("" if doc in ("", UNTITLED) else doc), ""
-    if name and getattr(state, "modified", False):
+    if name and getattr(planner, "modified", False):
         note = "Exported with unsaved changes to this scenario."
         description = f"{description} ({note})" if description else note
     return name, description
@@ -141,7 +141,7 @@ class ExportDialog(QDialog):
     def __init__(self, window: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent if parent is not None else window)
         self.window_ = window
-        self.state = window.state
+        self.planner = window.planner
         self.setWindowTitle("Export Shortlist")
         self.resize(720, 560)
         self._job: Job | None = None
@@ -154,7 +154,7 @@ class ExportDialog(QDialog):
         for key, (_, _, ext, desc) in FORMATS.items():
             self.format_box.addItem(f"{desc} ({ext})", key)
         self.top_spin = QSpinBox()
-        self.top_spin.setRange(0, len(self.state.dataset.states))
+        self.top_spin.setRange(0, len(self.planner.dataset.states))
         self.top_spin.setSpecialValueText("All ranked states")
         self.top_spin.setValue(10)
         self.top_spin.setSuffix(" states")
@@ -232,11 +232,11 @@ class ExportDialog(QDialog):
         self.export_button.clicked.connect(self.start_export)
         self.cancel_button.clicked.connect(self.cancel_export)
         self.close_button.clicked.connect(self.reject)
-        self.state.result_changed.connect(self._schedule_preview)
+        self.planner.result_changed.connect(self._schedule_preview)
         # Export is offered only when there is something to write, and somewhere to write it.
-        self.state.result_changed.connect(self._update_export_button)
-        if hasattr(self.state, "scoring_failed"):
-            self.state.scoring_failed.connect(self._update_export_button)
+        self.planner.result_changed.connect(self._update_export_button)
+        if hasattr(self.planner, "scoring_failed"):
+            self.planner.scoring_failed.connect(self._update_export_button)
         self.path_edit.textChanged.connect(self._update_export_button)
         # A new choice makes the last export's "Wrote ..." and 100 % a thing of the past.
         for signal in (self.format_box.currentIndexChanged, self.top_spin.valueChanged,
@@ -254,10 +254,10 @@ class ExportDialog(QDialog):
         """Why Export cannot run now (in words), or None when it can."""
         if self._job is not None:
             return "An export is running."
-        if getattr(self.state, "error", None):
+        if getattr(self.planner, "error", None):
             return ("The current settings cannot be scored, so there is nothing to export: "
-                    f"{self.state.error}")
-        if len(self.state.result) == 0:
+                    f"{self.planner.error}")
+        if len(self.planner.result) == 0:
             return "No state is ranked, so there is nothing to export."
         if not self.path_edit.text().strip():
             return "Choose a file to write."
@@ -299,22 +299,22 @@ class ExportDialog(QDialog):
         SiteSelectError
             When the window's current settings cannot be scored.
         """
-        if getattr(self.state, "error", None):
+        if getattr(self.planner, "error", None):
             raise SiteSelectError(
                 f"The current settings cannot be scored, so there is nothing to export: "
-                f"{self.state.error}"
+                f"{self.planner.error}"
             )
         name, description = current_scenario(self.window_)
-        run = getattr(self.state, "sensitivity", None)
+        run = getattr(self.planner, "sensitivity", None)
         sensitivity = None
-        if run is not None and not self.state.sensitivity_stale:
+        if run is not None and not self.planner.sensitivity_stale:
             from siteselect.model.sensitivity_summary import summarise
 
             sensitivity = summarise(run.mc, run.stability, run.settings,
-                                    self.state.dataset.version, run.result.method,
+                                    self.planner.dataset.version, run.result.method,
                                     run.result.normalization)
         return make_request(
-            self.state.dataset, self.state.settings, self.state.result,
+            self.planner.dataset, self.planner.settings, self.planner.result,
             scenario_name=name, description=description, top_n=self.top_n, paper=self.paper,
             exported_at=dt.datetime.now(dt.UTC), sensitivity=sensitivity,
         )

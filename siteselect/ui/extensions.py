@@ -3,7 +3,7 @@
 The main window calls :func:`install_all` at the end of its construction.  An extension is a
 function ``install(window)`` that may use:
 
-* ``window.state`` — the :class:`~siteselect.ui.state.PlannerState`: ``set_settings(settings,
+* ``window.planner`` — the :class:`~siteselect.ui.planner.Planner`: ``set_settings(settings,
   label)`` (one undo step), ``load_document(settings, name)`` (no history, clean),
   ``mark_saved()``, ``modified`` / ``modified_changed``, ``document_name`` /
   ``set_document_name(name)`` (shown in the title as ``NAME* — SiteSelect``);

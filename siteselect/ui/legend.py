@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from siteselect.ui.colouring import ColourScale, viridis_lut
 from siteselect.ui.map_canvas import TOP_OUTLINE
-from siteselect.ui.state import SENSITIVITY_KEYS, PlannerState
+from siteselect.ui.planner import SENSITIVITY_KEYS, Planner
 
 STALE_TEXT = "Stale: the settings changed after this run (F9 runs it again)"
 STALE_COLOUR = QColor(170, 40, 40)
@@ -24,7 +24,7 @@ class ColourLegendWidget(QWidget):
     MIN_BAR_H = 80.0
     TIGHT_H = 300
 
-    def __init__(self, state: PlannerState, scale_source, parent: QWidget | None = None) -> None:
+    def __init__(self, planner: Planner, scale_source, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._source = scale_source  # callable returning the map's current ColourScale
         lut = viridis_lut()
@@ -40,8 +40,8 @@ class ColourLegendWidget(QWidget):
                         "colour.")
         self.top_n = 0
         self.compact = False  # the last paint used one-line symbol rows
-        for signal in (state.result_changed, state.colour_by_changed,
-                       state.sensitivity_changed, state.sensitivity_stale_changed):
+        for signal in (planner.result_changed, planner.colour_by_changed,
+                       planner.sensitivity_changed, planner.sensitivity_stale_changed):
             signal.connect(self.update)
 
     def set_top_n(self, n: int) -> None:

@@ -1,7 +1,7 @@
 """The planner's main window: map in the middle, weights, ranking and detail in docks.
 
 :class:`MainWindow` only composes and forwards: every widget is bound to the one
-:class:`~siteselect.ui.state.PlannerState`.  Menus are created in :meth:`MainWindow._build_menus`
+:class:`~siteselect.ui.planner.Planner`.  Menus are created in :meth:`MainWindow._build_menus`
 and kept as named attributes (``file_menu``, ``edit_menu``, ``view_menu``, ``help_menu``) so
 extensions can add to them; see :mod:`siteselect.ui.extensions` for the whole hook (close
 guards, docks, the Export anchor in the File menu).  Window geometry and dock layout are saved
@@ -48,15 +48,15 @@ from siteselect.ui.dialogs import DataSourcesDialog, show_about
 from siteselect.ui.legend import ColourLegendWidget
 from siteselect.ui.map_canvas import MapCanvasWidget
 from siteselect.ui.map_geometry import MapShapes
-from siteselect.ui.ranking_table import RankingTableWidget
-from siteselect.ui.state import (
+from siteselect.ui.planner import (
     P_TOP_K,
     RANK_RANGE,
     SCORE,
     SENSITIVITY_KEYS,
-    PlannerState,
+    Planner,
     SensitivityRun,
 )
+from siteselect.ui.ranking_table import RankingTableWidget
 from siteselect.ui.text import exclusion_text, note_text, planner_message, settings_summary
 from siteselect.ui.weights_panel import WeightsPanelWidget, gate_text
 
@@ -196,23 +196,23 @@ class ElidedRichLabel(QLabel):
 class MainWindow(QMainWindow):
     """Map, weights, ranking and detail, live and linked."""
 
-    def __init__(self, state: PlannerState, *, shapes: MapShapes | None = None,
+    def __init__(self, planner: Planner, *, shapes: MapShapes | None = None,
                  restore_settings: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state = state
+        self.planner = planner
         self._close_guards: list[Callable[[], bool]] = []
         self.setObjectName("MainWindow")
         self.setDockOptions(QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks)
 
         # Central: colour-by bar, map and legend.
-        self.map_canvas = MapCanvasWidget(state, shapes)
+        self.map_canvas = MapCanvasWidget(planner, shapes)
         # The map is what the window is for: the docks give way before it gets too small to
         # read, and the window's minimum size follows from that.
         self.map_canvas.setMinimumSize(MAP_MIN_WIDTH, MAP_MIN_HEIGHT)
-        self.legend = ColourLegendWidget(state, lambda: self.map_canvas.scale)
+        self.legend = ColourLegendWidget(planner, lambda: self.map_canvas.scale)
         self.colour_combo = QComboBox()
         self.colour_combo.addItem("Overall score", SCORE)
-        for crit in state.dataset.criteria:
+        for crit in planner.dataset.criteria:
             self.colour_combo.addItem(crit.label, crit.id)
         self.colour_combo.setToolTip("Colour the map by the overall score or by one criterion's "
                                      "raw figures (darker is always better).")
@@ -225,7 +225,7 @@ class MainWindow(QMainWindow):
         for key, label in sensitivity_colour_labels(None).items():
             self.colour_combo.addItem(label, key)
         self.colour_combo.currentIndexChanged.connect(
-            lambda _i: state.set_colour_by(self.colour_combo.currentData()))
+            lambda _i: planner.set_colour_by(self.colour_combo.currentData()))
         self.reset_view_button = QPushButton("Reset View")
         self.reset_view_button.setToolTip("Show the whole country again (Ctrl+0)")
         self.reset_view_button.clicked.connect(self.map_canvas.reset_view)
@@ -269,9 +269,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         # Docks.
-        self.weights_panel = WeightsPanelWidget(state)
-        self.ranking_table = RankingTableWidget(state)
-        self.detail_panel = StateDetailWidget(state)
+        self.weights_panel = WeightsPanelWidget(planner)
+        self.ranking_table = RankingTableWidget(planner)
+        self.detail_panel = StateDetailWidget(planner)
         self.weights_dock = self._dock("Weights", "WeightsDock", self.weights_panel)
         self.ranking_dock = self._dock("Ranking", "RankingDock", self.ranking_table)
         self.detail_dock = self._dock("State Detail", "DetailDock", self.detail_panel)
@@ -292,19 +292,19 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
 
-        state.result_changed.connect(self._show_result)
-        state.settings_changed.connect(self._show_result)
-        state.scoring_failed.connect(self._show_failure)
-        state.colour_by_changed.connect(self._show_colour_by)
-        state.sensitivity_changed.connect(self._show_sensitivity)
-        state.sensitivity_stale_changed.connect(lambda _stale: self._show_result())
-        state.document_name_changed.connect(self._update_title)
-        state.modified_changed.connect(self._update_title)
+        planner.result_changed.connect(self._show_result)
+        planner.settings_changed.connect(self._show_result)
+        planner.scoring_failed.connect(self._show_failure)
+        planner.colour_by_changed.connect(self._show_colour_by)
+        planner.sensitivity_changed.connect(self._show_sensitivity)
+        planner.sensitivity_stale_changed.connect(lambda _stale: self._show_result())
+        planner.document_name_changed.connect(self._update_title)
+        planner.modified_changed.connect(self._update_title)
         self.map_canvas.state_hovered.connect(self._show_hover)
         # "Highlight top N" (set in the table) also outlines those states on the map.
         for show_top in (self.map_canvas.set_top_n, self.legend.set_top_n):
-            state.top_n_changed.connect(show_top)
-            show_top(state.top_n)
+            planner.top_n_changed.connect(show_top)
+            show_top(planner.top_n)
 
         self._hover_status: tuple[str, str] | None = None  # (state, message shown)
         self._default_state = None
@@ -313,8 +313,8 @@ class MainWindow(QMainWindow):
         self._shown_once = False
         self.resize(*default_window_size())
         self._show_result()
-        self._show_colour_by(state.colour_by)
-        self._show_sensitivity(state.sensitivity, announce=False)
+        self._show_colour_by(planner.colour_by)
+        self._show_sensitivity(planner.sensitivity, announce=False)
         self._update_title()
         # Extensions first, so that their docks are part of the default layout and the saved
         # layout can put them back where the planner left them.
@@ -369,7 +369,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         mb = self.menuBar()
-        st = self.state
+        st = self.planner
         self.file_menu = mb.addMenu("&File")
         self.file_export_anchor = self.file_menu.addSeparator()
         self.quit_action = self._action("&Quit", self.close, QKeySequence.Quit, "Close SiteSelect")
@@ -460,9 +460,10 @@ class MainWindow(QMainWindow):
     def clear_gates(self) -> None:
         from dataclasses import replace
 
-        s = self.state.settings
+        s = self.planner.settings
         if s.gates or s.exclude:
-            self.state.set_settings(replace(s, gates=(), exclude=()), "Clear gates and exclusions")
+            self.planner.set_settings(replace(s, gates=(), exclude=()),
+                                      "Clear gates and exclusions")
 
     def focus_filter(self) -> None:
         self.ranking_dock.show()
@@ -473,7 +474,7 @@ class MainWindow(QMainWindow):
         self.map_canvas.viewbox.scaleBy((factor, factor))
 
     def show_sources(self) -> None:
-        DataSourcesDialog(self.state.dataset, self).exec()
+        DataSourcesDialog(self.planner.dataset, self).exec()
 
     def reset_layout(self) -> None:
         if self._default_state is not None:
@@ -488,11 +489,11 @@ class MainWindow(QMainWindow):
 
     # -- showing the state ----------------------------------------------------------------------
     def _update_title(self, *_args) -> None:
-        mark = "*" if self.state.modified else ""
-        self.setWindowTitle(f"{self.state.document_name}{mark} \u2014 {APP_NAME}")
+        mark = "*" if self.planner.modified else ""
+        self.setWindowTitle(f"{self.planner.document_name}{mark} \u2014 {APP_NAME}")
 
     def _show_result(self, *_args) -> None:
-        st = self.state
+        st = self.planner
         r = st.result
         if st.error is None:
             self.banner.setVisible(False)
@@ -535,17 +536,17 @@ class MainWindow(QMainWindow):
         """List the current result's notes (missing figures, zero spread) in a dialog."""
         from PySide6.QtWidgets import QMessageBox
 
-        notes = self.state.result.warnings
+        notes = self.planner.result.warnings
         box = QMessageBox(self)
         box.setWindowTitle("Data notes")
         box.setIcon(QMessageBox.Information)
         box.setText("Notes on the current ranking:" if notes else "No notes on this ranking.")
-        ds = self.state.dataset
+        ds = self.planner.dataset
         box.setInformativeText("\n".join(f"\u2022 {note_text(ds, w)}" for w in notes))
         box.exec()
 
     def _show_failure(self, message: str) -> None:
-        message = planner_message(self.state.dataset, self.state.settings, message)
+        message = planner_message(self.planner.dataset, self.planner.settings, message)
         self.banner.setText(f"Cannot score these settings: {message} The map and ranking "
                             "still show the last valid result.")
         self.banner.setVisible(True)
@@ -565,8 +566,8 @@ class MainWindow(QMainWindow):
         if key == SCORE:
             return "Overall score"
         if key in SENSITIVITY_KEYS:
-            return sensitivity_colour_labels(self.state.sensitivity)[key]
-        return self.state.dataset.criterion(key).label
+            return sensitivity_colour_labels(self.planner.sensitivity)[key]
+        return self.planner.dataset.criterion(key).label
 
     def _show_sensitivity(self, run: SensitivityRun | None, announce: bool = True) -> None:
         """Offer (or withdraw) the run's colourings, named with its K; say who came first."""
@@ -584,10 +585,10 @@ class MainWindow(QMainWindow):
             act.setStatusTip("" if run is not None else NO_RUN_TIP)
         self._show_result()
         if run is not None and announce:
-            self.statusBar().showMessage(sensitivity_status(self.state.dataset, run), 15000)
+            self.statusBar().showMessage(sensitivity_status(self.planner.dataset, run), 15000)
 
     def _hover_message(self, code: str) -> str:
-        st = self.state
+        st = self.planner
         i = st.result.position(code)
         name = st.dataset.names[code]
         if i is None:
@@ -641,13 +642,13 @@ class MainWindow(QMainWindow):
             self._layout_restored = (bool(self.restoreState(layout, SETTINGS_VERSION))
                                      and not cramped)
         colour = qs.value("view/colour_by")
-        known = (SCORE, *self.state.dataset.criterion_ids)
+        known = (SCORE, *self.planner.dataset.criterion_ids)
         if isinstance(colour, str) and colour in known:
-            self.state.set_colour_by(colour)
+            self.planner.set_colour_by(colour)
         top = qs.value("view/top_n")
         try:
             if top is not None:
-                self.state.set_top_n(int(top))
+                self.planner.set_top_n(int(top))
         except (TypeError, ValueError):
             log.warning("ignoring the unreadable setting view/top_n=%r", top)
 
@@ -655,8 +656,8 @@ class MainWindow(QMainWindow):
         qs = app_settings()
         qs.setValue("window/geometry", self.saveGeometry())
         qs.setValue("window/state", self.saveState(SETTINGS_VERSION))
-        qs.setValue("view/colour_by", self.state.colour_by)
-        qs.setValue("view/top_n", self.state.top_n)
+        qs.setValue("view/colour_by", self.planner.colour_by)
+        qs.setValue("view/top_n", self.planner.top_n)
         qs.sync()
 
     def fit_to_screen(self) -> None:

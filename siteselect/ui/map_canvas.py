@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from siteselect.ui.colouring import ColourScale, colour_scale, percent_text, viridis_lut
 from siteselect.ui.map_geometry import MapShapes, load_map_shapes
-from siteselect.ui.state import SCORE, SENSITIVITY_KEYS, PlannerState
+from siteselect.ui.planner import SCORE, SENSITIVITY_KEYS, Planner
 from siteselect.ui.text import state_tooltip
 
 GATED_FILL = QColor(205, 205, 205)
@@ -219,7 +219,7 @@ class LabelLayerItem(QGraphicsItem):
 
 
 class MapCanvasWidget(QWidget):
-    """The map of all 50 states and DC, coloured from the planner state.
+    """The map of all 50 states and DC, coloured from the planner.
 
     Signals
     -------
@@ -230,10 +230,10 @@ class MapCanvasWidget(QWidget):
     state_clicked = Signal(str)
     state_hovered = Signal(str)
 
-    def __init__(self, state: PlannerState, shapes: MapShapes | None = None,
+    def __init__(self, planner: Planner, shapes: MapShapes | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state = state
+        self.planner = planner
         self.shapes = shapes or load_map_shapes()
         self._lut = viridis_lut()
         self._brushes = [QBrush(QColor(int(r), int(g), int(b))) for r, g, b, _ in self._lut]
@@ -283,19 +283,19 @@ class MapCanvasWidget(QWidget):
         self._build()
         self.reset_view()
 
-        for signal in (state.result_changed, state.colour_by_changed,
-                       state.sensitivity_changed, state.sensitivity_stale_changed):
+        for signal in (planner.result_changed, planner.colour_by_changed,
+                       planner.sensitivity_changed, planner.sensitivity_stale_changed):
             signal.connect(self.recolour)
-        for signal in (state.result_changed, state.colour_by_changed, state.settings_changed,
-                       state.sensitivity_changed):
+        for signal in (planner.result_changed, planner.colour_by_changed, planner.settings_changed,
+                       planner.sensitivity_changed):
             signal.connect(self._refresh_tooltip)
         # Hover and tooltips come from the viewport's own events and an exact hit test:
         # the scene's hover events are rate-limited and reach every state within a few
         # pixels, and its tooltips are looked up by bounding box.
         self.view.viewport().installEventFilter(self)
         self.view.viewport().setMouseTracking(True)
-        state.selection_changed.connect(self._show_selection)
-        self.state_clicked.connect(state.select)
+        planner.selection_changed.connect(self._show_selection)
+        self.state_clicked.connect(planner.select)
         self.viewbox.sigRangeChanged.connect(self._place_labels)
         self.view.scene().sigMouseClicked.connect(self._clicked_anywhere)
         self.recolour()
@@ -447,7 +447,7 @@ class MapCanvasWidget(QWidget):
     def _clicked_anywhere(self, ev) -> None:
         """A left click that no state took (the sea, the background) clears the selection."""
         if ev.button() == Qt.LeftButton and not ev.isAccepted():
-            self.state.select(None)
+            self.planner.select(None)
 
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
@@ -455,7 +455,7 @@ class MapCanvasWidget(QWidget):
 
     # -- colouring -----------------------------------------------------------------------------
     def tooltip_for(self, code: str) -> str:
-        st = self.state
+        st = self.planner
         extra = None if st.colour_by == SCORE or st.colour_by in SENSITIVITY_KEYS else (
             st.colour_by)
         return state_tooltip(st.dataset, st.settings, st.result, code, extra) + (
@@ -463,12 +463,12 @@ class MapCanvasWidget(QWidget):
 
     def sensitivity_tip(self, code: str) -> str:
         """The tooltip's lines from the last sensitivity run ('' when there is none)."""
-        run = self.state.sensitivity
+        run = self.planner.sensitivity
         if run is None:
             return ""
         mc = run.mc
         stale = (" <span style='color:#a33'>(stale: the settings changed since)</span>"
-                 if self.state.sensitivity_stale else "")
+                 if self.planner.sensitivity_stale else "")
         head = f"<br><i>Sensitivity, {mc.draws:,} draws</i>{stale}"
         i = run.position(code)
         if i is None:
@@ -551,7 +551,7 @@ class MapCanvasWidget(QWidget):
 
     def recolour(self, *_args) -> None:
         """Swap brushes and pens to follow the current result and colour-by choice."""
-        st = self.state
+        st = self.planner
         scale = colour_scale(st.dataset, st.settings, st.result, st.colour_by, st.sensitivity)
         self.scale = scale
         # The score and the sensitivity colourings come from a ranking: a state it did not
@@ -595,7 +595,7 @@ class MapCanvasWidget(QWidget):
 
     def top_states(self) -> set[str]:
         """The states outlined as the top N of the current ranking (ties at N included)."""
-        r = self.state.result
+        r = self.planner.result
         if self.top_n <= 0:
             return set()
         return {a for a, rank in zip(r.alternatives, r.ranks, strict=True)
@@ -603,7 +603,7 @@ class MapCanvasWidget(QWidget):
 
     def _update_pens(self) -> None:
         scale = self.scale
-        sel = self.state.selected
+        sel = self.planner.selected
         top = self.top_states()
         for code, item in self.items.items():
             if code == sel:

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from siteselect.scoring import ScoringResult
-from siteselect.ui.state import PlannerState
+from siteselect.ui.planner import Planner
 from siteselect.ui.text import exclusion_text, raw_value_text, state_tooltip
 
 FIXED_COLUMNS = ("Rank", "State", "Name", "Score")
@@ -76,20 +76,20 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
 class RankingTableModel(QAbstractTableModel):
     """Ranked rows then unranked rows of the current result."""
 
-    def __init__(self, state: PlannerState, parent=None) -> None:
+    def __init__(self, planner: Planner, parent=None) -> None:
         super().__init__(parent)
-        self.state = state
-        self.top_n = state.top_n
+        self.planner = planner
+        self.top_n = planner.top_n
         self._bold = QFont()
         self._bold.setBold(True)
-        self._load(state.result)
-        state.result_changed.connect(self.set_result)
+        self._load(planner.result)
+        planner.result_changed.connect(self.set_result)
 
     def _load(self, result: ScoringResult) -> None:
         self.result = result
         self.criteria = list(result.criteria)
         self.unranked = [e.alternative for e in result.excluded]
-        st = self.state
+        st = self.planner
         self.reasons = {e.alternative: exclusion_text(st.dataset, st.settings, result,
                                                       e.alternative) or e.reason
                         for e in result.excluded}
@@ -172,7 +172,7 @@ class RankingTableModel(QAbstractTableModel):
             if section < n:
                 return FIXED_COLUMNS[section]
             if section < n + len(self.criteria):
-                crit = self.state.dataset.criterion(self.criteria[section - n])
+                crit = self.planner.dataset.criterion(self.criteria[section - n])
                 unit = "" if crit.encoding else f"\n({crit.unit})"
                 # Long names break over lines so the columns stay narrow and more of them
                 # fit beside the map; the tooltip carries the whole description.
@@ -181,7 +181,7 @@ class RankingTableModel(QAbstractTableModel):
             if section == n + len(self.criteria):
                 return "Note"
         if role == Qt.ToolTipRole and n <= section < n + len(self.criteria):
-            crit = self.state.dataset.criterion(self.criteria[section - n])
+            crit = self.planner.dataset.criterion(self.criteria[section - n])
             p = crit.provenance
             better = "lower is better" if crit.lower_is_better else "higher is better"
             return (f"{crit.label} ({crit.unit}; {better})\n{crit.description}"
@@ -219,14 +219,14 @@ class RankingTableModel(QAbstractTableModel):
         if role == _RANKED:
             return ranked
         if role == _TOOLTIP:
-            st = self.state
+            st = self.planner
             return state_tooltip(st.dataset, st.settings, self.result, self.codes[row])
         return None
 
     def _display(self, row: int, col: int) -> str:
         code = self.codes[row]
         ranked = row < self._n_ranked
-        ds = self.state.dataset
+        ds = self.planner.dataset
         if col == 0:
             return str(self._rank[row]) if ranked else "\u2014"
         if col == 1:
@@ -241,7 +241,7 @@ class RankingTableModel(QAbstractTableModel):
             text = self._raw_text.get(key)
             if text is None:
                 text = self._raw_text[key] = raw_value_text(
-                    ds, self.state.settings, code, self.criteria[j], with_unit=False)
+                    ds, self.planner.settings, code, self.criteria[j], with_unit=False)
             return text
         if j == len(self.criteria):
             if not ranked:
@@ -261,14 +261,14 @@ class RankingTableModel(QAbstractTableModel):
         if col == 1:
             return (not ranked, code)
         if col == 2:
-            return (not ranked, self.state.dataset.names[code])
+            return (not ranked, self.planner.dataset.names[code])
         if col == 3:
             return (not ranked, float(self.result.scores[row]) if ranked else -math.inf)
         j = col - len(FIXED_COLUMNS)
         if j < len(self.criteria):
             cid = self.criteria[j]
-            v = self.state.dataset.value(code, cid)
-            for o in self.state.settings.overrides:
+            v = self.planner.dataset.value(code, cid)
+            for o in self.planner.settings.overrides:
                 if o.state == code and o.criterion == cid:
                     v = o.value
             return (not ranked, -math.inf if v is None else v)
@@ -330,10 +330,10 @@ class RankingTableWidget(QWidget):
 
     row_activated = Signal(str)
 
-    def __init__(self, state: PlannerState, parent: QWidget | None = None) -> None:
+    def __init__(self, planner: Planner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state = state
-        self.model = RankingTableModel(state, self)
+        self.planner = planner
+        self.model = RankingTableModel(planner, self)
         self.proxy = RankingProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTableView()
@@ -359,13 +359,13 @@ class RankingTableWidget(QWidget):
         self.filter_edit.textChanged.connect(self.proxy.set_filter_text)
         self.filter_edit.returnPressed.connect(self.select_first_match)
         self.top_spin = QSpinBox()
-        self.top_spin.setRange(0, len(state.dataset.states))
-        self.top_spin.setValue(state.top_n)
+        self.top_spin.setRange(0, len(planner.dataset.states))
+        self.top_spin.setValue(planner.top_n)
         self.top_spin.setPrefix("Highlight top ")
         self.top_spin.setToolTip("States ranked this high or better are highlighted.")
-        # The choice lives in the planner state: the table, the map and the legend follow it.
-        self.top_spin.valueChanged.connect(state.set_top_n)
-        state.top_n_changed.connect(self._show_top_n)
+        # The choice lives in the planner: the table, the map and the legend follow it.
+        self.top_spin.valueChanged.connect(planner.set_top_n)
+        planner.top_n_changed.connect(self._show_top_n)
         self.count_label = QLabel()
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -380,10 +380,10 @@ class RankingTableWidget(QWidget):
         self._syncing = False
         self.view.selectionModel().selectionChanged.connect(self._view_selection_changed)
         self.model.modelReset.connect(self._after_reset)
-        state.selection_changed.connect(self._show_selection)
-        state.result_changed.connect(self._after_result)
+        planner.selection_changed.connect(self._show_selection)
+        planner.result_changed.connect(self._after_result)
         self._after_reset()
-        self._after_result(state.result)
+        self._after_result(planner.result)
 
     def _after_reset(self) -> None:
         self.view.resizeColumnsToContents()
@@ -401,20 +401,20 @@ class RankingTableWidget(QWidget):
         note = 4 + n_crit
         if note < self.model.columnCount():
             hh.resizeSection(note, min(max(hh.sectionSize(note), 64), 260))
-        self._show_selection(self.state.selected)
+        self._show_selection(self.planner.selected)
 
     def _after_result(self, _result: object) -> None:
         r = self.model.result
         n_out = len(r.excluded)
         self.count_label.setText(f"{len(r)} ranked" + (f", {n_out} not ranked" if n_out else ""))
-        self._show_selection(self.state.selected)
+        self._show_selection(self.planner.selected)
 
     def _view_selection_changed(self, *_args) -> None:
         if self._syncing:
             return
         rows = self.view.selectionModel().selectedRows()
         if rows:
-            self.state.select(self.proxy.data(rows[0], StateRole))
+            self.planner.select(self.proxy.data(rows[0], StateRole))
 
     def _show_selection(self, code: object) -> None:
         sm = self.view.selectionModel()
@@ -449,7 +449,7 @@ class RankingTableWidget(QWidget):
         the current sort order) and give the table the keys, so arrows move on from it."""
         if self.proxy.rowCount() == 0:
             return
-        self.state.select(self.proxy.data(self.proxy.index(0, 0), StateRole))
+        self.planner.select(self.proxy.data(self.proxy.index(0, 0), StateRole))
         self.view.setFocus(Qt.ShortcutFocusReason)
 
     def proxy_row_of(self, code: str) -> int | None:

@@ -66,8 +66,8 @@ def render_window(settings: ScoringSettings, size: tuple[int, int],
     window = build_window(settings, restore_settings=False)
     try:
         if select:
-            window.state.select(select)
-        window.state.set_colour_by(colour_by)
+            window.planner.select(select)
+        window.planner.set_colour_by(colour_by)
         window.resize(*size)
         window.apply_default_dock_sizes()  # dock sizes follow the requested window size
         window.show()

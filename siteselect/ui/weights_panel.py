@@ -1,6 +1,6 @@
 """The weights panel: a row per criterion, the method choices, gates and exclusions.
 
-Every edit goes through :meth:`PlannerState.set_settings`, the one setter: one undoable
+Every edit goes through :meth:`Planner.set_settings`, the one setter: one undoable
 :class:`~siteselect.ui.commands.SettingsCommand` (a slider drag is one undo step); the panel
 redraws only from ``settings_changed`` and ``result_changed``, with its own signals blocked,
 so it never feeds back into itself.
@@ -55,7 +55,7 @@ from siteselect.scoring import (
     parse_gate,
 )
 from siteselect.ui.commands import new_merge_key
-from siteselect.ui.state import PlannerState, SensitivityRun
+from siteselect.ui.planner import Planner, SensitivityRun
 
 SLIDER_STEPS_PER_POINT = 10
 MAX_POINTS = 100
@@ -410,7 +410,7 @@ class CriterionRow:
         self._spin_key = None
 
     def _toggled(self, on: bool) -> None:
-        s = self.panel.state.settings
+        s = self.panel.planner.settings
         disabled = set(s.disabled)
         (disabled.discard if on else disabled.add)(self.crit.id)
         self.panel.push(replace(s, disabled=frozenset(disabled)),
@@ -420,10 +420,10 @@ class CriterionRow:
 class WeightsPanelWidget(QWidget):
     """Weights, method, normalisation, missing-data policy, gates and exclusions."""
 
-    def __init__(self, state: PlannerState, parent: QWidget | None = None) -> None:
+    def __init__(self, planner: Planner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state = state
-        ds = state.dataset
+        self.planner = planner
+        ds = planner.dataset
         self.tabs = QTabWidget()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
@@ -586,29 +586,29 @@ class WeightsPanelWidget(QWidget):
         self.norm_combo.currentIndexChanged.connect(self._norm_chosen)
         self.missing_combo.currentIndexChanged.connect(self._missing_chosen)
         self._shown_gates: tuple = ()
-        state.settings_changed.connect(self.show_settings)
-        state.result_changed.connect(self._show_shares)
+        planner.settings_changed.connect(self.show_settings)
+        planner.result_changed.connect(self._show_shares)
         # A band is right only for the settings of its run: shown after a run, hidden while
         # the run is stale (no work on a slider move otherwise).
-        state.sensitivity_changed.connect(self.show_stability_bands)
-        state.sensitivity_stale_changed.connect(self.show_stability_bands)
+        planner.sensitivity_changed.connect(self.show_stability_bands)
+        planner.sensitivity_stale_changed.connect(self.show_stability_bands)
         self._gate_hint()
-        self.show_settings(state.settings)
+        self.show_settings(planner.settings)
         self.show_stability_bands()
 
     # -- pushing edits -------------------------------------------------------------------------
     def push(self, settings: ScoringSettings, text: str, merge_key: str | None = None) -> None:
-        self.state.set_settings(settings, text, merge_key)
+        self.planner.set_settings(settings, text, merge_key)
 
     def push_weight(self, crit: Criterion, points: float, merge_key: str | None) -> None:
-        self.push(self.state.settings.with_weight(crit.id, float(points)),
+        self.push(self.planner.settings.with_weight(crit.id, float(points)),
                   f"Weight of {crit.label}", merge_key)
 
     def equal_weights(self) -> None:
-        s = self.state.settings
+        s = self.planner.settings
         active = [c for c, w in s.weights.items() if w > 0 and c not in s.disabled]
         if not active:
-            active = [c for c in self.state.dataset.criterion_ids if c not in s.disabled]
+            active = [c for c in self.planner.dataset.criterion_ids if c not in s.disabled]
         weights = dict(s.weights)
         for c in active:
             weights[c] = EQUAL_POINTS
@@ -616,33 +616,33 @@ class WeightsPanelWidget(QWidget):
 
     def default_weights(self) -> None:
         default = ScoringSettings()
-        self.push(replace(self.state.settings, weights=dict(default.weights),
+        self.push(replace(self.planner.settings, weights=dict(default.weights),
                           disabled=frozenset()), "Reset weights to default")
 
     def _method_chosen(self, _i: int) -> None:
         m = self.method_combo.currentData()
-        self.push(replace(self.state.settings, method=m), f"Method: {METHOD_NAMES[m]}")
+        self.push(replace(self.planner.settings, method=m), f"Method: {METHOD_NAMES[m]}")
 
     def _norm_chosen(self, _i: int) -> None:
         n = self.norm_combo.currentData()
-        self.push(replace(self.state.settings, normalization=n), f"Normalisation: {n}")
+        self.push(replace(self.planner.settings, normalization=n), f"Normalisation: {n}")
 
     def _missing_chosen(self, _i: int) -> None:
         m = self.missing_combo.currentData()
-        self.push(replace(self.state.settings, missing=m), f"Missing data: {m}")
+        self.push(replace(self.planner.settings, missing=m), f"Missing data: {m}")
 
     def add_gate(self, gate: Gate) -> None:
-        s = self.state.settings
+        s = self.planner.settings
         if gate in s.gates:
             return
         self.push(replace(s, gates=tuple(s.gates) + (gate,)),
-                  f"Gate {gate_text(self.state.dataset, gate)}")
+                  f"Gate {gate_text(self.planner.dataset, gate)}")
 
     def add_gate_from_form(self) -> None:
         cid = self.gate_criterion.currentData()
         text = f"{cid}{self.gate_op.currentData()}{self.gate_value.text().strip()}"
         try:
-            crit = self.state.dataset.criterion(cid)
+            crit = self.planner.dataset.criterion(cid)
             raw = self.gate_value.text().strip()
             if crit.encoding and raw in crit.encoding:
                 gate = Gate(cid, self.gate_op.currentData(), crit.encoding[raw])
@@ -656,7 +656,7 @@ class WeightsPanelWidget(QWidget):
         self.add_gate(gate)
 
     def remove_selected_gates(self) -> None:
-        s = self.state.settings
+        s = self.planner.settings
         drop = {self.gate_list.row(i) for i in self.gate_list.selectedItems()}
         if not drop:
             return
@@ -665,7 +665,7 @@ class WeightsPanelWidget(QWidget):
 
     def _exclusion_toggled(self, item: QListWidgetItem) -> None:
         code = item.data(Qt.UserRole)
-        s = self.state.settings
+        s = self.planner.settings
         excl = set(s.exclude)
         if item.checkState() == Qt.Checked:
             excl.add(code)
@@ -676,12 +676,12 @@ class WeightsPanelWidget(QWidget):
         self.push(replace(s, exclude=tuple(excl)), text)
 
     def _gate_hint(self, *_args) -> None:
-        crit = self.state.dataset.criterion(self.gate_criterion.currentData())
+        crit = self.planner.dataset.criterion(self.gate_criterion.currentData())
         if crit.encoding:
             cats = ", ".join(f"{k} = {v:g}" for k, v in crit.encoding.items())
             self.gate_hint.setText(f"Categories: {cats}. Type a number or a category.")
         else:
-            vals = self.state.dataset.column_values(crit)
+            vals = self.planner.dataset.column_values(crit)
             ok = vals[~(vals != vals)]
             rng = (f"; figures range {crit.format_value(float(ok.min()))} to "
                    f"{crit.format_value(float(ok.max()))}") if ok.size else ""
@@ -706,7 +706,7 @@ class WeightsPanelWidget(QWidget):
         self._shown_gates = (settings.gates, settings.exclude)
         self.gate_list.clear()
         for g in settings.gates:
-            item = QListWidgetItem(gate_text(self.state.dataset, g))
+            item = QListWidgetItem(gate_text(self.planner.dataset, g))
             item.setToolTip(f"{g} (a state failing it, or without the figure, is not ranked)")
             self.gate_list.addItem(item)
         self.exclude_list.blockSignals(True)
@@ -730,7 +730,7 @@ class WeightsPanelWidget(QWidget):
 
     def show_stability_bands(self, *_args) -> None:
         """Shade each weighted criterion's first-place span, or hide every band."""
-        st = self.state
+        st = self.planner
         run = st.sensitivity
         bands = ({} if run is None or st.sensitivity_stale else
                  stability_bands(run, st.settings, st.dataset.names))
@@ -744,6 +744,6 @@ class WeightsPanelWidget(QWidget):
                                     tip)
 
     def _show_shares(self, _result=None) -> None:
-        shares = weight_shares(self.state.settings)
+        shares = weight_shares(self.planner.settings)
         for cid, row in self.rows.items():
             row.show_share(shares.get(cid))

@@ -38,15 +38,15 @@ print(f"{time.perf_counter() - t0:.4f}")
 def shown_window(qtbot):
     from siteselect.model.dataset import load_dataset
     from siteselect.ui.main_window import MainWindow
-    from siteselect.ui.state import PlannerState
+    from siteselect.ui.planner import Planner
 
-    state = PlannerState(load_dataset())
-    w = MainWindow(state, restore_settings=False)
+    planner = Planner(load_dataset())
+    w = MainWindow(planner, restore_settings=False)
     qtbot.addWidget(w)
     w.resize(1600, 1000)
     w.show()
     qtbot.waitExposed(w)
-    state.select("TX")
+    planner.select("TX")
     # Settle first: shortly after start the window opens the scenario database (importing
     # sqlite-utils and pandas, a few hundred ms, once) and that is not a slider step's work.
     from siteselect.ui.scenarios.controller import ScenarioController
@@ -88,7 +88,7 @@ def test_live_update_at_51_states(benchmark, shown_window, qapp):
     benchmark.pedantic(step, rounds=400, warmup_rounds=10, iterations=1)
     cpu_ms = (time.process_time() - cpu0) * 1000 / 410
     slider.setSliderDown(False)
-    assert w.state.undo_stack.count() == 1  # the whole drag is one undo step
+    assert w.planner.undo_stack.count() == 1  # the whole drag is one undo step
     assert set(watched) <= counter.painted  # the frame really painted map, table and detail
     st = benchmark.stats.stats
     walls = sorted(benchmark.stats.stats.data)
@@ -106,7 +106,7 @@ def test_rescore_and_recolour_without_paint(benchmark, shown_window):
     weights = itertools.cycle([5.0, 30.0, 60.0, 90.0])
 
     def step():
-        w.state.apply_settings(w.state.settings.with_weight("talent", next(weights)))
+        w.planner.apply_settings(w.planner.settings.with_weight("talent", next(weights)))
 
     benchmark.pedantic(step, rounds=200, warmup_rounds=10, iterations=1)
     print(f"\nre-score + recolour (no paint): mean {benchmark.stats.stats.mean * 1000:.2f} ms")

@@ -1,4 +1,4 @@
-"""Fixtures for the window tests: a real dataset, a planner state and a shown main window."""
+"""Fixtures for the window tests: a real dataset, a planner and a shown main window."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ def dataset():
 
 @pytest.fixture
 def planner_state(qapp, dataset):
-    from siteselect.ui.state import PlannerState
+    from siteselect.ui.planner import Planner
 
-    return PlannerState(dataset, ScoringSettings())
+    return Planner(dataset, ScoringSettings())
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from siteselect.errors import DataError
 from siteselect.ui import extensions
 from siteselect.ui.dialogs import DataSourcesDialog, error_box
 from siteselect.ui.main_window import MainWindow
-from siteselect.ui.state import PlannerState
+from siteselect.ui.planner import Planner
 
 
 def test_menus_and_shortcuts(window):
@@ -50,7 +50,7 @@ def test_geometry_and_dock_layout_are_restored(qtbot, planner_state, dataset, tm
     assert first.close()
     assert (settings_dir / "siteselect.ini").exists()
 
-    second = MainWindow(PlannerState(dataset))
+    second = MainWindow(Planner(dataset))
     qtbot.addWidget(second)
     second.show()
     qtbot.waitExposed(second)
@@ -60,7 +60,7 @@ def test_geometry_and_dock_layout_are_restored(qtbot, planner_state, dataset, tm
     assert second.size().height() != 900
     assert not second.detail_dock.isVisible()
     assert second.ranking_dock.isVisible()
-    assert second.state.colour_by == "talent"
+    assert second.planner.colour_by == "talent"
     assert second.ranking_table.top_spin.value() == 5
     second.reset_layout_action.trigger()
     assert second.detail_dock.isVisible()
@@ -184,7 +184,7 @@ def test_about_text_names_the_dataset(dataset):
 
 @pytest.mark.parametrize("key", ["score", "tax_incentives", "energy_cost"])
 def test_legend_is_the_right_way_up(qtbot, window, key):
-    window.state.set_colour_by(key)
+    window.planner.set_colour_by(key)
     image = window.legend.grab().toImage()
     x = 12 + window.legend.BAR_W // 2  # the middle of the colour bar
     shades = []
@@ -204,7 +204,7 @@ def test_legend_is_the_right_way_up(qtbot, window, key):
 def test_status_bar_data_notes_open_a_list(window, monkeypatch):
     shown = []
     monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.informativeText()))
-    notes = window.state.result.warnings
+    notes = window.planner.result.warnings
     assert notes and f"{len(notes)} data notes" in window.warning_label.text()
     window.warning_label.linkActivated.emit("notes")
     # Every note is listed, its criterion named by label (the rest of the text as is).

@@ -64,7 +64,7 @@ def test_preview_follows_the_choices(qtbot, dialog):
     with qtbot.waitSignal(dialog.preview_updated, timeout=30000) as blocker:
         dialog.top_spin.setValue(3)
     text = blocker.args[0]
-    first = dialog.state.result.alternatives[0]
+    first = dialog.planner.result.alternatives[0]
     assert "CSV table: 3 rows" in text and f"\n1,{first}," in text
     with qtbot.waitSignal(dialog.preview_updated, timeout=30000) as blocker:
         dialog.set_format("pdf")
@@ -78,13 +78,13 @@ def test_preview_follows_the_choices(qtbot, dialog):
 
 def test_export_is_what_the_window_shows(qtbot, window, dialog, export_dir):
     # the planner changes a weight in the window; the export follows it
-    state = window.state
-    state.set_settings(state.settings.with_weight("talent", 80.0), "Talent up")
+    planner = window.planner
+    planner.set_settings(planner.settings.with_weight("talent", 80.0), "Talent up")
     out = run_export(qtbot, dialog, export_dir / "shown.csv", "csv", top=0)
     assert "Wrote" in dialog.status.text() and dialog.progress_bar.value() == 100
     with open(out, newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
-    r = state.result
+    r = planner.result
     assert [row["state"] for row in rows] == list(r.alternatives)
     for row, score in zip(rows, r.scores, strict=True):
         assert float(row["score"]) == pytest.approx(float(score), abs=1e-6)
@@ -93,7 +93,7 @@ def test_export_is_what_the_window_shows(qtbot, window, dialog, export_dir):
 
 
 def test_scenario_name_goes_into_the_export(qtbot, window, dialog, export_dir):
-    window.state.load_document(ScoringSettings(method="topsis"), '=HYPERLINK("x")')
+    window.planner.load_document(ScoringSettings(method="topsis"), '=HYPERLINK("x")')
     out = run_export(qtbot, dialog, export_dir / "named.xlsx", "xlsx", top=5)
     wb = openpyxl.load_workbook(out)
     meth = {wb["Method"][f"A{i}"].value: wb["Method"][f"B{i}"]
@@ -102,7 +102,7 @@ def test_scenario_name_goes_into_the_export(qtbot, window, dialog, export_dir):
     assert meth["Scenario"].value == "'=HYPERLINK(\"x\")"
     assert meth["Method"].value.startswith("TOPSIS")
     cached = openpyxl.load_workbook(out, data_only=True)["Ranking"]
-    r = window.state.result
+    r = window.planner.result
     assert [cached[f"B{2 + i}"].value for i in range(5)] == list(r.alternatives[:5])
 
 
@@ -177,15 +177,15 @@ def test_unwritable_path_shows_an_error(qtbot, dialog, export_dir):
 
 
 def test_modified_scenario_keeps_its_name_and_says_so(qtbot, window, dialog, export_dir):
-    state = window.state
-    state.load_document(ScoringSettings(), "Power first")
-    state.set_settings(state.settings.with_weight("energy_cost", 60.0), "Energy up")
-    assert state.modified
+    planner = window.planner
+    planner.load_document(ScoringSettings(), "Power first")
+    planner.set_settings(planner.settings.with_weight("energy_cost", 60.0), "Energy up")
+    assert planner.modified
     run_export(qtbot, dialog, export_dir / "m.csv", "csv", top=3)
     meta = json.loads((export_dir / "m.meta.json").read_text(encoding="utf-8"))
     assert meta["scenario"] == "Power first"
     assert "unsaved changes" in meta["description"]
-    assert meta["weights"] == pytest.approx(state.result.weights)
+    assert meta["weights"] == pytest.approx(planner.result.weights)
 
 
 def test_closing_the_window_cancels_a_running_export(qtbot, window, dialog, export_dir,
@@ -313,10 +313,10 @@ def test_nothing_to_export_is_said_before_asking_to_replace(qtbot, window, dialo
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or
                         QMessageBox.StandardButton.No)
-    s = window.state.settings
-    window.state.set_settings(ScoringSettings(weights={c: 0.0 for c in s.weights}),
+    s = window.planner.settings
+    window.planner.set_settings(ScoringSettings(weights={c: 0.0 for c in s.weights}),
                               "Clear weights")
-    assert window.state.error
+    assert window.planner.error
     dialog.set_format("csv")
     dialog.path_edit.setText(str(target))
     # Export is not offered, and says why.
@@ -329,7 +329,7 @@ def test_nothing_to_export_is_said_before_asking_to_replace(qtbot, window, dialo
     assert target.read_text() == "keep"
     # Scorable again: Export comes back.
     window.undo_action.trigger()
-    assert window.state.error is None
+    assert window.planner.error is None
     assert dialog.export_button.isEnabled()
 
 

@@ -16,7 +16,7 @@ def _close_windows_soon(seen: list) -> None:
     def close() -> None:
         for w in QApplication.topLevelWidgets():
             if isinstance(w, MainWindow) and w.isVisible():
-                seen.append((w.windowTitle(), len(w.state.result)))
+                seen.append((w.windowTitle(), len(w.planner.result)))
                 w.close()
         QApplication.instance().quit()
 

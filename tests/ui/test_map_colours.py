@@ -30,7 +30,7 @@ def png_colour_counts(path) -> Counter:
 @pytest.mark.parametrize("energy_points", [None, 80.0])
 def test_a_score_has_the_same_rgb_in_the_window_and_in_an_exported_png(
         qtbot, window, tmp_path, energy_points):
-    st = window.state
+    st = window.planner
     if energy_points is not None:  # after a weight edit too
         st.set_settings(st.settings.with_weight("energy_cost", energy_points), "Energy cost")
     req = ExportRequest(st.dataset, st.settings, st.result)
@@ -53,7 +53,7 @@ def test_a_score_has_the_same_rgb_in_the_window_and_in_an_exported_png(
 
 
 def test_colours_are_spread_by_rank_so_the_top_states_differ(window):
-    st, canvas = window.state, window.map_canvas
+    st, canvas = window.planner, window.map_canvas
     r = st.result
     top = [window_rgb(canvas, code) for code in r.alternatives[:10]]
     assert len(set(top)) == 10  # ten distinguishable colours for the top ten
@@ -73,7 +73,7 @@ def test_rank_placement_of_scores():
 
 
 def test_the_legend_says_what_the_colours_show(window):
-    legend, st = window.legend, window.state
+    legend, st = window.legend, window.planner
     scale = window.map_canvas.scale
     assert "by rank" in scale.unit
     labels = [label for _t, label in scale.ticks]
@@ -94,7 +94,7 @@ def test_the_tables_top_n_control_outlines_the_top_states_on_the_map(qtbot, wind
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    st, canvas = window.state, window.map_canvas
+    st, canvas = window.planner, window.map_canvas
     spin = window.ranking_table.top_spin
     assert outlined(canvas) == set(st.result.alternatives[:spin.value()])
     spin.setFocus()
@@ -123,7 +123,7 @@ def test_the_pdf_map_fills_each_state_with_the_windows_colour(window, tmp_path):
 
     from siteselect.exports.pdf import write_pdf
 
-    st, canvas = window.state, window.map_canvas
+    st, canvas = window.planner, window.map_canvas
     st.set_settings(st.settings.with_weight("talent", 60.0), "Talent")
     out = write_pdf(ExportRequest(st.dataset, st.settings, st.result), tmp_path / "r.pdf")
     fills = set()

@@ -72,15 +72,15 @@ def expected_head(st, code: str) -> str:
 
 def raise_weight_with_keyboard(qtbot, window, cid: str, pages: int = 4) -> None:
     slider = window.weights_panel.rows[cid].slider
-    before = window.state.settings.weights.get(cid)
+    before = window.planner.settings.weights.get(cid)
     slider.setFocus()
     for _ in range(pages):
         QTest.keyClick(slider, Qt.Key_PageUp)
-    assert window.state.settings.weights.get(cid) > before
+    assert window.planner.settings.weights.get(cid) > before
 
 
 def test_texas_then_energy_weight_then_southern_oklahoma(qtbot, window):
-    canvas, st = window.map_canvas, window.state
+    canvas, st = window.map_canvas, window.planner
     texas = pixel_of(canvas, *canvas.shapes.label_points["TX"])
     move(qtbot, canvas, texas)
     assert tooltip_at(canvas, texas).startswith(expected_head(st, "TX"))
@@ -101,7 +101,7 @@ def test_texas_then_energy_weight_then_southern_oklahoma(qtbot, window):
 
 
 def test_nevada_then_california(qtbot, window):
-    canvas, st = window.map_canvas, window.state
+    canvas, st = window.map_canvas, window.planner
     nevada = pixel_of(canvas, *canvas.shapes.label_points["NV"])
     move(qtbot, canvas, nevada)
     assert tooltip_at(canvas, nevada).startswith(expected_head(st, "NV"))
@@ -113,7 +113,7 @@ def test_nevada_then_california(qtbot, window):
 
 
 def test_new_mexico_after_two_gates(qtbot, window):
-    canvas, st = window.map_canvas, window.state
+    canvas, st = window.map_canvas, window.planner
     texas = pixel_of(canvas, *canvas.shapes.label_points["TX"])
     move(qtbot, canvas, texas)
     tooltip_at(canvas, texas)
@@ -128,7 +128,7 @@ def test_new_mexico_after_two_gates(qtbot, window):
 
 
 def test_a_tooltip_on_screen_is_rewritten_when_the_result_changes(qtbot, window):
-    canvas, st = window.map_canvas, window.state
+    canvas, st = window.map_canvas, window.planner
     oklahoma = point_in_a_not_b_box(canvas, "OK", "TX")
     move(qtbot, canvas, oklahoma)
     first = tooltip_at(canvas, oklahoma)
@@ -142,7 +142,7 @@ def test_a_tooltip_on_screen_is_rewritten_when_the_result_changes(qtbot, window)
 
 
 def test_a_click_in_southern_oklahoma_selects_oklahoma(qtbot, window):
-    canvas, st = window.map_canvas, window.state
+    canvas, st = window.map_canvas, window.planner
     oklahoma = point_in_a_not_b_box(canvas, "OK", "TX")
     QTest.mouseClick(canvas.view.viewport(), Qt.LeftButton, Qt.NoModifier, oklahoma)
     qtbot.waitUntil(lambda: st.selected is not None)
@@ -156,4 +156,4 @@ def test_every_state_is_found_at_its_label_point(qtbot, window):
             continue
         px = pixel_of(canvas, x, y)
         move(qtbot, canvas, px)
-        assert tooltip_at(canvas, px).startswith(expected_head(window.state, code))
+        assert tooltip_at(canvas, px).startswith(expected_head(window.planner, code))

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from siteselect.analysis import rank_states
 from siteselect.model.colourmap import COLOUR_TABLE, colour_index
 from siteselect.ui.colouring import percent_text
-from siteselect.ui.state import P_TOP_K, RANK_RANGE, SCORE
+from siteselect.ui.planner import P_TOP_K, RANK_RANGE, SCORE
 from siteselect.ui.weights_panel import SLIDER_STEPS_PER_POINT
 
 
@@ -24,9 +24,9 @@ def run_with_f9(window, qtbot):
     window.activateWindow()
     window.setFocus()
     QTest.keyClick(window, Qt.Key.Key_F9)
-    qtbot.waitUntil(lambda: window.state.sensitivity is not None
+    qtbot.waitUntil(lambda: window.planner.sensitivity is not None
                     and not window.sensitivity_panel.running, timeout=20_000)
-    return window.state.sensitivity
+    return window.planner.sensitivity
 
 
 def focus_colour_by(window, qtbot):
@@ -73,9 +73,9 @@ def test_chance_of_top_k_is_offered_after_a_run_and_chosen_with_keys(window, qtb
     assert not window.colour_actions[P_TOP_K].isEnabled()
     focus_colour_by(window, qtbot)
     QTest.keyClick(combo, Qt.Key.Key_End)
-    assert window.state.colour_by not in (P_TOP_K, RANK_RANGE)
+    assert window.planner.colour_by not in (P_TOP_K, RANK_RANGE)
     QTest.keyClick(combo, Qt.Key.Key_Home)
-    assert window.state.colour_by == SCORE
+    assert window.planner.colour_by == SCORE
 
     run = run_with_f9(window, qtbot)
     QApplication.processEvents()
@@ -87,7 +87,7 @@ def test_chance_of_top_k_is_offered_after_a_run_and_chosen_with_keys(window, qtb
     focus_colour_by(window, qtbot)
     QTest.keyClick(combo, Qt.Key.Key_End)
     QTest.keyClick(combo, Qt.Key.Key_Up)
-    assert window.state.colour_by == P_TOP_K
+    assert window.planner.colour_by == P_TOP_K
     assert window.colour_actions[P_TOP_K].isChecked()
     assert window.legend.title_text() == "Chance of top 10"
     assert window.map_title.full_text().startswith("Chance of top 10")
@@ -108,7 +108,7 @@ def test_chance_of_top_k_is_offered_after_a_run_and_chosen_with_keys(window, qtb
 def test_rank_range_colours_narrow_ranges_darkest(window, qtbot):
     run = run_with_f9(window, qtbot)
     window.colour_actions[RANK_RANGE].trigger()
-    assert window.state.colour_by == RANK_RANGE
+    assert window.planner.colour_by == RANK_RANGE
     mc = run.mc
     widths = mc.rank_p95 - mc.rank_p05
     scale = window.map_canvas.scale
@@ -137,14 +137,14 @@ def test_map_tooltip_gives_the_chances_and_rank_range(window, qtbot):
 
 def test_an_edit_marks_the_map_stale_and_undo_clears_it(window, qtbot):
     run_with_f9(window, qtbot)
-    window.state.set_colour_by(P_TOP_K)
+    window.planner.set_colour_by(P_TOP_K)
     QApplication.processEvents()
     assert stale_pixels(window.legend.grab().toImage()) == 0
     slider = window.weights_panel.rows["energy_cost"].slider
     assert slider.band is not None
     slider.setFocus()
     QTest.keyClick(slider, Qt.Key.Key_PageUp)
-    assert window.state.sensitivity_stale
+    assert window.planner.sensitivity_stale
     assert window.map_canvas.scale.stale
     assert "(stale)" in window.map_title.full_text()
     assert stale_pixels(window.legend.grab().toImage()) > 20
@@ -154,19 +154,19 @@ def test_an_edit_marks_the_map_stale_and_undo_clears_it(window, qtbot):
     qtbot.waitUntil(lambda: window.isActiveWindow())
     window.map_canvas.setFocus()
     QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert not window.state.sensitivity_stale
+    assert not window.planner.sensitivity_stale
     assert not window.map_canvas.scale.stale
     assert stale_pixels(window.legend.grab().toImage()) == 0
     assert slider.band is not None
     # Forgetting the run takes the map back to the score and withdraws the entries.
-    window.state.set_sensitivity(None)
-    assert window.state.colour_by == SCORE
+    window.planner.set_sensitivity(None)
+    assert window.planner.colour_by == SCORE
     assert not window.colour_actions[P_TOP_K].isEnabled()
 
 
 def test_slider_bands_mark_where_first_place_holds(window, qtbot):
     run = run_with_f9(window, qtbot)
-    st = window.state
+    st = window.planner
     first = run.mc.alternatives[0]
     assert first == "TX"
     rows = window.weights_panel.rows

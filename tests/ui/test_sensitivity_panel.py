@@ -37,14 +37,14 @@ def test_f9_runs_the_analysis_and_fills_every_view(window, qtbot):
     run = panel.run_result
     assert run.mc.draws == 2000 and run.mc.seed == 7
     # The same numbers as the core gives for the same seed.
-    want = monte_carlo(rank_states(window.state.dataset, window.state.settings), draws=2000,
+    want = monte_carlo(rank_states(window.planner.dataset, window.planner.settings), draws=2000,
                        seed=7, top_k=10)
     assert np.array_equal(run.mc.acceptability, want.acceptability)
-    assert panel.stability_table.rowCount() == len(window.state.result.criteria)
+    assert panel.stability_table.rowCount() == len(window.planner.result.criteria)
     assert panel.stability_table.item(0, 0).text() == "Energy cost (industrial)"
     assert "seed 7" in panel.status.text()
     assert "rank" in panel.tornado_note.text() and "(TX)" in panel.tornado_note.text()
-    window.state.select("LA")
+    window.planner.select("LA")
     assert "Louisiana (LA)" in panel.tornado_note.text()
     assert panel.progress.value() == 100
 
@@ -64,10 +64,10 @@ def test_cancel_keeps_the_previous_run_and_an_edit_marks_it_stale(window, qtbot)
     assert panel.run_result is first
     assert "Cancelled" in panel.status.text()
     assert panel.progress.value() == 100  # the bar stands for the run still shown
-    s = window.state.settings
-    window.state.set_settings(s.with_weight("energy_cost", 40.0), "weight")
+    s = window.planner.settings
+    window.planner.set_settings(s.with_weight("energy_cost", 40.0), "weight")
     assert panel.stale and "Stale" in panel.status.text()
-    window.state.undo_stack.undo()
+    window.planner.undo_stack.undo()
     assert not panel.stale
 
 

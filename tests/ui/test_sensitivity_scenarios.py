@@ -17,13 +17,13 @@ def _name(monkeypatch, name):
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *_a, **_k: (name, True)))
 
 
-def _run(state, seed=3):
-    from siteselect.ui.state import SensitivityRun
+def _run(planner, seed=3):
+    from siteselect.ui.planner import SensitivityRun
 
-    result = rank_states(state.dataset, state.settings)
+    result = rank_states(planner.dataset, planner.settings)
     mc = monte_carlo(result, draws=600, seed=seed, top_k=5)
-    run = SensitivityRun(state.settings, result, mc, stability_intervals(result, top_k=5))
-    state.set_sensitivity(run)
+    run = SensitivityRun(planner.settings, result, mc, stability_intervals(result, top_k=5))
+    planner.set_sensitivity(run)
     return run
 
 
@@ -32,13 +32,13 @@ def test_ranking_dialog_records_the_origin_and_a_slider_clears_it(window):
     act.trigger()
     d = window.weights_dialog
     d.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    origin = window.state.settings.weights_origin
+    origin = window.planner.settings.weights_origin
     assert origin is not None and origin.method == "roc"
     assert origin.criteria == tuple(d.ids())
     window.weights_panel.rows["talent"].spin.setValue(41.0)
-    assert window.state.settings.weights_origin is None
-    window.state.undo_stack.undo()
-    assert window.state.settings.weights_origin == origin
+    assert window.planner.settings.weights_origin is None
+    window.planner.undo_stack.undo()
+    assert window.planner.settings.weights_origin == origin
 
 
 def test_saved_scenario_keeps_a_fresh_run_and_reopening_restores_it(qtbot, window,
@@ -46,19 +46,19 @@ def test_saved_scenario_keeps_a_fresh_run_and_reopening_restores_it(qtbot, windo
     ctl = window.scenario_controller
     qtbot.waitUntil(lambda: ctl.loaded)
     window.weights_panel.rows["talent"].spin.setValue(44.0)
-    run = _run(window.state)
+    run = _run(window.planner)
     _name(monkeypatch, "With run")
     assert ctl.save_as()
     with ScenarioStore.open(os.environ["SITESELECT_DB"]) as store:
         kept = store.get("With run").sensitivity
     assert kept is not None and kept.draws == 600 and kept.seed == 3
-    assert kept.is_current(window.state.settings, window.state.dataset.version)
+    assert kept.is_current(window.planner.settings, window.planner.dataset.version)
     # Open another scenario (its settings differ), then this one again: the run is back.
     ctl.open_scenario("Low-Carbon")
-    window.state.set_sensitivity(None)
+    window.planner.set_sensitivity(None)
     assert ctl.open_scenario("With run")
-    back = window.state.sensitivity
-    assert back is not None and not window.state.sensitivity_stale
+    back = window.planner.sensitivity
+    assert back is not None and not window.planner.sensitivity_stale
     assert np.array_equal(back.mc.p_top_k, run.mc.p_top_k)
     assert np.allclose(back.mc.acceptability, run.mc.acceptability)
 
@@ -66,7 +66,7 @@ def test_saved_scenario_keeps_a_fresh_run_and_reopening_restores_it(qtbot, windo
 def test_a_stale_run_is_not_saved_as_the_scenarios_run(qtbot, window, monkeypatch):
     ctl = window.scenario_controller
     qtbot.waitUntil(lambda: ctl.loaded)
-    _run(window.state)
+    _run(window.planner)
     window.weights_panel.rows["talent"].spin.setValue(47.0)  # the run is stale now
     _name(monkeypatch, "Stale run")
     assert ctl.save_as()
@@ -79,7 +79,7 @@ def test_window_export_carries_the_fresh_run(window):
 
     dialog = ExportDialog(window)
     assert dialog.build_request().sensitivity is None
-    _run(window.state, seed=8)
+    _run(window.planner, seed=8)
     req = dialog.build_request()
     assert req.sensitivity is not None and req.sensitivity.seed == 8
     window.weights_panel.rows["talent"].spin.setValue(43.0)

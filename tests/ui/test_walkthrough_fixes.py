@@ -36,7 +36,7 @@ def hover(qtbot, canvas, code: str) -> None:
 
 
 def test_map_tooltip_follows_the_result_while_the_pointer_stays_on_a_state(qtbot, window):
-    canvas, st = window.map_canvas, window.state
+    canvas, st = window.map_canvas, window.planner
     hover(qtbot, canvas, "TX")
     n = len(st.result)
     assert f"of {n} " in canvas.items["TX"].toolTip()
@@ -50,7 +50,7 @@ def test_map_tooltip_follows_the_result_while_the_pointer_stays_on_a_state(qtbot
 
 
 def test_entering_a_state_again_after_a_change_elsewhere_gives_a_fresh_tooltip(qtbot, window):
-    canvas, st = window.map_canvas, window.state
+    canvas, st = window.map_canvas, window.planner
     hover(qtbot, canvas, "TX")
     hover(qtbot, canvas, "GA")
     st.set_settings(replace(st.settings, exclude=("AL",)), "Exclude AL")
@@ -59,7 +59,7 @@ def test_entering_a_state_again_after_a_change_elsewhere_gives_a_fresh_tooltip(q
 
 
 def test_status_bar_hover_message_follows_the_result(qtbot, window):
-    canvas, st = window.map_canvas, window.state
+    canvas, st = window.map_canvas, window.planner
     hover(qtbot, canvas, "GA")
     before = window.statusBar().currentMessage()
     assert before.startswith("Georgia: rank")
@@ -93,7 +93,7 @@ def test_fit_to_screen_keeps_a_big_window_on_a_laptop_screen():
 def test_restored_geometry_is_clamped_to_the_screen(qtbot, planner_state, dataset, tmp_path,
                                                     monkeypatch):
     from siteselect.ui.main_window import MainWindow
-    from siteselect.ui.state import PlannerState
+    from siteselect.ui.planner import Planner
 
     monkeypatch.setenv("SITESELECT_SETTINGS_DIR", str(tmp_path / "settings"))
     first = MainWindow(planner_state)
@@ -104,7 +104,7 @@ def test_restored_geometry_is_clamped_to_the_screen(qtbot, planner_state, datase
     assert first.height() == 1000
     assert first.close()
 
-    second = MainWindow(PlannerState(dataset))
+    second = MainWindow(Planner(dataset))
     qtbot.addWidget(second)
     free = second.screen().availableGeometry()
     assert free.height() < 1000  # the offscreen screen: 800 x 600
@@ -120,7 +120,7 @@ def test_restored_geometry_is_clamped_to_the_screen(qtbot, planner_state, datase
 def test_what_if_figure_shows_the_published_one_beside_it(window, dataset):
     from siteselect.model.settings import Override
 
-    st = window.state
+    st = window.planner
     published = dataset.format_value("TX", "energy_cost")
     assumed = dataset.format_value("TX", "energy_cost", 4.0)
     assert assumed != published

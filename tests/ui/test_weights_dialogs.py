@@ -30,15 +30,15 @@ def test_pairwise_judgments_give_ahp_weights_as_one_undo_step(window, qtbot):
     d.set_judgment("talent", "regulation", 3)
     assert "0.033" in d.cr_label.text() and "consistent" in d.cr_label.text()
     assert d.shares["energy_cost"] == pytest.approx(0.637, abs=1e-3)
-    before = window.state.settings
+    before = window.planner.settings
     d.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    s = window.state.settings
+    s = window.planner.settings
     assert s.weights["energy_cost"] == 63.7 and s.weights["talent"] == 25.8
     assert s.weights["regulation"] == 10.5 and s.weights["water_stress"] == 0.0
-    assert window.state.result.criteria == ("energy_cost", "regulation", "talent")
-    assert window.state.undo_stack.undoText() == "Weights from pairwise comparisons"
-    window.state.undo_stack.undo()
-    assert window.state.settings == before
+    assert window.planner.result.criteria == ("energy_cost", "regulation", "talent")
+    assert window.planner.undo_stack.undoText() == "Weights from pairwise comparisons"
+    window.planner.undo_stack.undo()
+    assert window.planner.settings == before
 
 
 def test_an_inconsistent_answer_is_highlighted_with_the_value_that_fits(window):
@@ -73,11 +73,11 @@ def test_ranking_and_objective_dialogs(window):
     n = len(ids)
     assert d.shares[ids[1]] == pytest.approx(sum(1 / k for k in range(1, n + 1)) / n)
     d.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    assert window.state.undo_stack.undoText().startswith("Weights from a ranking")
+    assert window.planner.undo_stack.undoText().startswith("Weights from a ranking")
     o = _open(window, "&Objective")
     o.method.setCurrentIndex(o.method.findData("critic"))
     ids = list(o.shares)
-    w, states = objective_weights(window.state.dataset, window.state.settings, ids, "critic")
+    w, states = objective_weights(window.planner.dataset, window.planner.settings, ids, "critic")
     assert [o.shares[c] for c in ids] == pytest.approx(list(w))
     o.method.setCurrentIndex(o.method.findData("entropy"))
     assert not o.shares and "positive figures" in o.message.text()

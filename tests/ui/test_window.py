@@ -58,10 +58,10 @@ def test_weight_change_reorders_table_and_recolours_map(qtbot, window, dataset):
     before_colours = {c: brush_rgb(window, c) for c in dataset.states}
     paths = {c: item for c, item in window.map_canvas.items.items()}
     row = window.weights_panel.rows["talent"]
-    with qtbot.waitSignal(window.state.result_changed):
+    with qtbot.waitSignal(window.planner.result_changed):
         row.spin.setValue(100.0)
-    expected = rank_states(dataset, window.state.settings)
-    assert window.state.settings.weights["talent"] == 100.0
+    expected = rank_states(dataset, window.planner.settings)
+    assert window.planner.settings.weights["talent"] == 100.0
     assert table_codes(window) != before_codes
     assert table_codes(window)[: len(expected)] == list(expected.alternatives)
     after_colours = {c: brush_rgb(window, c) for c in dataset.states}
@@ -74,7 +74,7 @@ def test_weight_change_reorders_table_and_recolours_map(qtbot, window, dataset):
 def test_clicking_a_state_on_the_map_selects_its_table_row(qtbot, window):
     assert "Top-ranked state shown" in window.detail_panel.heading.text()
     click_state(qtbot, window, "CO")
-    qtbot.waitUntil(lambda: window.state.selected == "CO")
+    qtbot.waitUntil(lambda: window.planner.selected == "CO")
     rows = window.ranking_table.view.selectionModel().selectedRows()
     assert [window.ranking_table.proxy.data(r, StateRole) for r in rows] == ["CO"]
     heading = window.detail_panel.heading.text()
@@ -84,65 +84,65 @@ def test_clicking_a_state_on_the_map_selects_its_table_row(qtbot, window):
     # A click in the sea (inside Hawaii's inset frame, off the islands) clears the selection.
     x0, y0, x1, y1 = window.map_canvas.shapes.frames["hawaii"]
     click_point(window, x0 + 0.05 * (x1 - x0), y1 - 0.05 * (y1 - y0))
-    qtbot.waitUntil(lambda: window.state.selected is None)
+    qtbot.waitUntil(lambda: window.planner.selected is None)
     assert not window.ranking_table.view.selectionModel().selectedRows()
 
 
 def test_selecting_a_table_row_outlines_the_state_on_the_map(qtbot, window):
     row = window.ranking_table.proxy_row_of("CA")
-    with qtbot.waitSignal(window.state.selection_changed):
+    with qtbot.waitSignal(window.planner.selection_changed):
         window.ranking_table.view.selectRow(row)
-    assert window.state.selected == "CA"
+    assert window.planner.selected == "CA"
     selected_pen = window.map_canvas._selected_pen
     assert window.map_canvas.items["CA"].pen().widthF() == selected_pen.widthF()
     assert window.map_canvas.items["TX"].pen().widthF() != selected_pen.widthF()
     # The selection follows the state when a weight change moves its row.
-    with qtbot.waitSignal(window.state.result_changed):
+    with qtbot.waitSignal(window.planner.result_changed):
         window.weights_panel.rows["energy_cost"].spin.setValue(80.0)
     rows = window.ranking_table.view.selectionModel().selectedRows()
     assert [window.ranking_table.proxy.data(r, StateRole) for r in rows] == ["CA"]
 
 
 def test_a_slider_drag_is_one_undo_step_and_undo_restores_the_ranking(qtbot, window, dataset):
-    before = list(window.state.result.alternatives)
+    before = list(window.planner.result.alternatives)
     slider = window.weights_panel.rows["energy_cost"].slider
     slider.setSliderDown(True)
     for v in [*range(260, 1000, 60), 1000]:
         slider.setValue(v)  # live: every move re-scores
-        assert window.state.settings.weights["energy_cost"] == v / 10
-        assert table_codes(window)[0] == window.state.result.alternatives[0]
+        assert window.planner.settings.weights["energy_cost"] == v / 10
+        assert table_codes(window)[0] == window.planner.result.alternatives[0]
     slider.setSliderDown(False)
-    assert window.state.undo_stack.count() == 1
-    assert list(window.state.result.alternatives) != before
+    assert window.planner.undo_stack.count() == 1
+    assert list(window.planner.result.alternatives) != before
     assert window.windowTitle() == "Untitled* \u2014 SiteSelect"
     window.undo_action.trigger()
-    assert list(window.state.result.alternatives) == before
+    assert list(window.planner.result.alternatives) == before
     assert table_codes(window)[: len(before)] == before
     assert slider.value() == 250
     assert window.windowTitle() == "Untitled \u2014 SiteSelect"
     window.redo_action.trigger()
-    assert window.state.settings.weights["energy_cost"] == 100.0
+    assert window.planner.settings.weights["energy_cost"] == 100.0
 
 
 def test_method_and_gate_edits_are_undoable(window):
     panel = window.weights_panel
     panel.method_combo.setCurrentIndex(panel.method_combo.findData("topsis"))
-    assert window.state.result.method == "topsis"
+    assert window.planner.result.method == "topsis"
     assert not panel.norm_combo.isEnabled()
     window.undo_action.trigger()
-    assert window.state.result.method == "wsm"
+    assert window.planner.result.method == "wsm"
     assert panel.method_combo.currentData() == "wsm"
     item = panel.exclude_list.findItems("Texas (TX)", Qt.MatchExactly)[0]
     item.setCheckState(Qt.Checked)
-    assert window.state.result.position("TX") is None
+    assert window.planner.result.position("TX") is None
     window.undo_action.trigger()
-    assert window.state.result.position("TX") == 0
+    assert window.planner.result.position("TX") == 0
 
 
 def test_colour_by_switches_the_legend(qtbot, window, dataset):
     assert window.legend.title_text() == "Overall score"
     combo = window.colour_combo
-    with qtbot.waitSignal(window.state.colour_by_changed):
+    with qtbot.waitSignal(window.planner.colour_by_changed):
         combo.setCurrentIndex(combo.findData("energy_cost"))
     crit = dataset.criterion("energy_cost")
     scale = window.map_canvas.scale
@@ -168,26 +168,26 @@ def test_gated_states_are_never_ranked_however_weights_move(qtbot, window, datas
         panel.gate_op.setCurrentIndex(panel.gate_op.findData(op))
         panel.gate_value.setText(value)
         panel.gate_add.click()
-    assert window.state.settings.gates == (parse_gate("energy_cost<=9"),
+    assert window.planner.settings.gates == (parse_gate("energy_cost<=9"),
                                           parse_gate("tax_incentives>=0.5"))
     # Adding a gate is undoable like any other edit; a malformed value is refused inline.
     window.undo_action.trigger()
-    assert window.state.settings.gates == (parse_gate("energy_cost<=9"),)
+    assert window.planner.settings.gates == (parse_gate("energy_cost<=9"),)
     window.redo_action.trigger()
     panel.gate_value.setText("cheap")
     panel.gate_add.click()
     assert "number" in panel.gate_message.text()
-    assert len(window.state.settings.gates) == 2
-    gated = {e.alternative for e in window.state.result.excluded}
+    assert len(window.planner.settings.gates) == 2
+    gated = {e.alternative for e in window.planner.result.excluded}
     assert {"CA", "NY", "HI"} <= gated  # dear power, or no exemption
     model = window.ranking_table.model
     rng = random.Random(7)
     ids = list(dataset.criterion_ids)
     for _ in range(12):
         panel.rows[rng.choice(ids)].spin.setValue(rng.choice([0.0, 5.0, 40.0, 100.0]))
-        if window.state.error:
+        if window.planner.error:
             continue
-        result = window.state.result
+        result = window.planner.result
         assert gated.isdisjoint(result.alternatives)
         for r in range(model.rowCount()):
             code = model.data(model.index(r, 0), StateRole)
@@ -208,37 +208,37 @@ def test_gated_states_are_never_ranked_however_weights_move(qtbot, window, datas
 def test_hover_tooltip_names_rank_score_and_figures_with_units_and_years(window, dataset):
     text = window.map_canvas.tooltip_for("TX")
     assert "Texas" in text and "Rank <b>1</b>" in text
-    for cid in window.state.result.criteria:
+    for cid in window.planner.result.criteria:
         crit = dataset.criterion(cid)
         assert crit.label in text
         assert crit.provenance.year in text
     assert "cents/kWh" in text
     # A state with a missing weighted figure says which one.
-    missing_state, missing_cid = window.state.result.missing[0]
+    missing_state, missing_cid = window.planner.result.missing[0]
     tip = window.map_canvas.tooltip_for(missing_state)
     assert "missing" in tip and dataset.criterion(missing_cid).label in tip
     assert window.map_canvas.items[missing_state].pen().style() == Qt.DashLine
 
 
 def test_all_weights_zero_keeps_the_last_ranking_and_says_why(window, dataset):
-    before = list(window.state.result.alternatives)
-    s = window.state.settings
-    window.state.set_settings(ScoringSettings(weights={c: 0.0 for c in s.weights}),
+    before = list(window.planner.result.alternatives)
+    s = window.planner.settings
+    window.planner.set_settings(ScoringSettings(weights={c: 0.0 for c in s.weights}),
                               "Clear weights")
-    assert window.state.error and "zero" in window.state.error
+    assert window.planner.error and "zero" in window.planner.error
     assert window.banner.isVisibleTo(window)
-    assert list(window.state.result.alternatives) == before
+    assert list(window.planner.result.alternatives) == before
     window.undo_action.trigger()
-    assert window.state.error is None
+    assert window.planner.error is None
     assert not window.banner.isVisibleTo(window)
 
 
 def test_equal_and_default_weights(window):
     window.equal_action.trigger()
-    weights = set(window.state.result.weights.values())
+    weights = set(window.planner.result.weights.values())
     assert len(weights) == 1
     window.default_action.trigger()
-    assert window.state.settings.weights == ScoringSettings().weights
+    assert window.planner.settings.weights == ScoringSettings().weights
 
 
 def test_filter_box_filters_rows(qtbot, window):
@@ -279,7 +279,7 @@ def test_hovering_a_state_sets_its_tooltip_and_status(qtbot, window):
 
 
 def test_colour_scale_for_a_skewed_criterion_says_where_it_is_clipped(window, dataset):
-    window.state.set_colour_by("energy_cost")
+    window.planner.set_colour_by("energy_cost")
     scale = window.map_canvas.scale
     values = {s: dataset.value(s, "energy_cost") for s in dataset.states}
     # Hawaii's price is far above the rest: it sits at the worst end, and the legend's worst
@@ -294,10 +294,10 @@ def test_colour_scale_for_a_skewed_criterion_says_where_it_is_clipped(window, da
 
 
 def test_weights_above_the_slider_range_are_kept_exactly(window):
-    s = window.state.settings.with_weight("talent", 250.0)
-    window.state.set_settings(s, "Big weight")
+    s = window.planner.settings.with_weight("talent", 250.0)
+    window.planner.set_settings(s, "Big weight")
     row = window.weights_panel.rows["talent"]
     assert row.spin.value() == 250.0
     assert row.slider.value() == row.slider.maximum()
-    assert window.state.settings.weights["talent"] == 250.0
-    assert window.state.undo_stack.count() == 1
+    assert window.planner.settings.weights["talent"] == 250.0
+    assert window.planner.undo_stack.count() == 1

@@ -26,16 +26,16 @@ def test_no_key_is_bound_twice(window):
 
 
 def test_ctrl_z_and_ctrl_shift_z_undo_and_redo_a_weight_edit(qtbot, window):
-    before = window.state.result.alternatives
+    before = window.planner.result.alternatives
     window.weights_panel.rows["energy_cost"].spin.setValue(90.0)
-    after = window.state.result.alternatives
+    after = window.planner.result.alternatives
     assert after != before
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key_Z, Qt.ControlModifier)
-    assert window.state.result.alternatives == before
+    assert window.planner.result.alternatives == before
     assert window.weights_panel.rows["energy_cost"].spin.value() == 25.0
     qtbot.keyClick(window, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
-    assert window.state.result.alternatives == after
+    assert window.planner.result.alternatives == after
 
 
 def test_ctrl_e_is_left_to_export(window):
@@ -50,7 +50,7 @@ def test_topsis_detail_chart_is_oriented_and_starts_at_zero(qtbot, window):
 
     import numpy as np
 
-    st = window.state
+    st = window.planner
     st.set_settings(replace(st.settings, method="topsis"), "Method: TOPSIS")
     r = st.result
     assert r.method == "topsis"
@@ -135,7 +135,7 @@ def test_not_ranked_reasons_speak_the_planners_language(qtbot, window):
     from siteselect.scoring import parse_gate
     from siteselect.ui.text import exclusion_text, state_tooltip
 
-    st = window.state
+    st = window.planner
     ds = st.dataset
     st.set_settings(replace(st.settings, gates=(parse_gate("energy_cost<=9"),),
                             exclude=("TX",)), "Gates")
@@ -166,7 +166,7 @@ def test_not_ranked_reasons_speak_the_planners_language(qtbot, window):
 
 def test_every_kind_of_edit_is_one_undo_step_and_redo_replays_it(qtbot, window):
     """Weight, enable box, gate, exclusion, method, normalisation, missing-data policy."""
-    st = window.state
+    st = window.planner
     wp = window.weights_panel
     history = [st.settings]
 
@@ -219,12 +219,12 @@ def test_data_sources_urls_can_be_copied_whole(qtbot, window):
 
     from siteselect.ui.dialogs import DataSourcesDialog
 
-    dlg = DataSourcesDialog(window.state.dataset, window)
+    dlg = DataSourcesDialog(window.planner.dataset, window)
     qtbot.addWidget(dlg)
     assert dlg.width() >= 900
     url_col = [dlg.table.horizontalHeaderItem(c).text()
                for c in range(dlg.table.columnCount())].index("URL")
-    crit = window.state.dataset.criteria[0]
+    crit = window.planner.dataset.criteria[0]
     dlg.table.setCurrentCell(0, url_col)
     dlg.table.setFocus()
     text = dlg.copy_selection()
@@ -238,7 +238,7 @@ def test_gated_small_states_are_hatched_in_their_callouts_too(window):
 
     from siteselect.scoring import parse_gate
 
-    st = window.state
+    st = window.planner
     st.set_settings(replace(st.settings, gates=(parse_gate("energy_cost<=9"),)), "Gate")
     st.set_colour_by("energy_cost")
     canvas = window.map_canvas
@@ -252,7 +252,7 @@ def test_gated_small_states_are_hatched_in_their_callouts_too(window):
 def test_points_axis_says_when_the_bars_are_not_a_sum(window):
     from dataclasses import replace
 
-    st = window.state
+    st = window.planner
     axis = window.detail_panel.points_plot.getAxis("bottom")
     assert axis.labelText == "points of the score"
     st.set_settings(replace(st.settings, method="wpm"), "Method: weighted product")
@@ -287,7 +287,7 @@ def test_a_slider_drag_builds_no_paths_and_projects_nothing(window, monkeypatch)
 
 
 def test_the_note_names_a_missing_figure_by_its_label(window):
-    ds = window.state.dataset
+    ds = window.planner.dataset
     model = window.ranking_table.model
     code = next(s for s in ds.states if ds.value(s, "power_capacity") is None)
     note = model.data(model.index(model.row_of(code), model.columnCount() - 1))
@@ -297,8 +297,8 @@ def test_the_note_names_a_missing_figure_by_its_label(window):
 def test_status_bar_notes_name_criteria_by_label(window, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    ds = window.state.dataset
-    assert window.state.result.warnings
+    ds = window.planner.dataset
+    assert window.planner.result.warnings
     tip = window.warning_label.toolTip()
     assert ds.criterion("power_capacity").label in tip
     assert "power_capacity:" not in tip

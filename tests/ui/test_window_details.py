@@ -12,7 +12,7 @@ from siteselect.ui.dialogs import NOTES, DataSourcesDialog
 
 
 def test_data_sources_notes_column_is_wide_enough_to_read(qtbot, window):
-    dlg = DataSourcesDialog(window.state.dataset, window)
+    dlg = DataSourcesDialog(window.planner.dataset, window)
     qtbot.addWidget(dlg)
     dlg.show()
     qtbot.waitExposed(dlg)
@@ -25,7 +25,7 @@ def test_data_sources_notes_column_is_wide_enough_to_read(qtbot, window):
 
 
 def test_detail_panel_shows_every_figure_weighted_first(window, dataset):
-    st = window.state
+    st = window.planner
     st.select("TX")
     panel = window.detail_panel
     text = panel.figures.toPlainText()
@@ -42,10 +42,10 @@ def test_detail_panel_shows_every_figure_weighted_first(window, dataset):
 
 
 def test_bar_labels_are_whole_and_inside_the_charts(qtbot, window, dataset):
-    window.state.select("NY")
+    window.planner.select("NY")
     panel = window.detail_panel
     qtbot.waitUntil(lambda: panel.plots.isVisible())
-    labels = [dataset.criterion(c).label for c in window.state.result.criteria]
+    labels = [dataset.criterion(c).label for c in window.planner.result.criteria]
     for plot, items in zip((panel.value_plot, panel.points_plot), panel.bar_labels,
                            strict=True):
         assert [i.textItem.toPlainText() for i in items] == labels
@@ -60,7 +60,7 @@ def test_bar_labels_are_whole_and_inside_the_charts(qtbot, window, dataset):
 
 
 def test_strengths_and_weaknesses_have_different_colours(window):
-    st = window.state
+    st = window.planner
     st.select("NY")
     panel = window.detail_panel
     i = st.result.position("NY")
@@ -90,7 +90,7 @@ def test_error_banner_speaks_in_labels_and_units(window):
 
     from siteselect.scoring import Gate
 
-    st = window.state
+    st = window.planner
     st.set_settings(replace(st.settings, gates=(Gate("energy_cost", "<=", 1.0),)), "Gate")
     assert window.banner.isVisible() or not window.banner.isHidden()
     text = window.banner.text()
@@ -108,7 +108,7 @@ def test_revisions_dialog_uses_labels_units_and_names(qtbot, window, monkeypatch
     from siteselect.scoring import Gate
 
     qtbot.waitUntil(lambda: window.scenario_controller.loaded)
-    st, ctl = window.state, window.scenario_controller
+    st, ctl = window.planner, window.scenario_controller
     st.set_settings(replace(st.settings, gates=(Gate("energy_cost", "<=", 9.0),),
                             exclude=("TX",), overrides=(Override("NM", "energy_cost", 4.0),),
                             method="topsis"), "Edit")
@@ -129,11 +129,11 @@ def test_revisions_dialog_uses_labels_units_and_names(qtbot, window, monkeypatch
 def test_many_weighted_criteria_scroll_instead_of_squeezing_the_names(qtbot, window, dataset):
     from siteselect.model.settings import ScoringSettings
 
-    window.state.set_settings(
+    window.planner.set_settings(
         ScoringSettings(weights={c: 1.0 for c in dataset.criterion_ids}), "All")
-    window.state.select("NY")
+    window.planner.select("NY")
     panel = window.detail_panel
-    n = len(window.state.result.criteria)
+    n = len(window.planner.result.criteria)
     assert n > 20
     qtbot.waitUntil(lambda: panel.plots.height() >= panel.plots.minimumHeight())
     QApplication.processEvents()

@@ -17,7 +17,7 @@ def test_topsis_shows_vector_normalisation_in_the_disabled_box(window):
     assert panel.norm_combo.currentData() == "vector"
     assert panel.norm_combo.currentText().startswith("Vector")
     # The chosen normalisation is untouched and comes back with another method.
-    assert window.state.settings.normalization == "minmax"
+    assert window.planner.settings.normalization == "minmax"
     panel.method_combo.setCurrentIndex(panel.method_combo.findData("wsm"))
     assert panel.norm_combo.isEnabled()
     assert panel.norm_combo.currentData() == "minmax"
@@ -26,7 +26,7 @@ def test_topsis_shows_vector_normalisation_in_the_disabled_box(window):
 
 def test_one_weighted_criterion_is_one_criterion(window, dataset):
     only = {c: (10.0 if c == "talent" else 0.0) for c in dataset.criterion_ids}
-    window.state.set_settings(ScoringSettings(weights=only), "One")
+    window.planner.set_settings(ScoringSettings(weights=only), "One")
     assert "1 criterion \u00b7" in window.map_title.full_text()
     assert "1 criteria" not in window.map_title.full_text()
     assert "1 weighted criterion" in window.map_title.toolTip()
@@ -34,11 +34,11 @@ def test_one_weighted_criterion_is_one_criterion(window, dataset):
 
 def test_a_zero_weight_never_shows_a_share(window, dataset):
     only = {c: (10.0 if c == "talent" else 0.0) for c in dataset.criterion_ids}
-    window.state.set_settings(ScoringSettings(weights=only), "One")
+    window.planner.set_settings(ScoringSettings(weights=only), "One")
     row = window.weights_panel.rows["talent"]
     assert row.share.text() == "100%"
     row.spin.setValue(0.0)  # all weights zero: cannot be scored
-    assert window.state.error is not None
+    assert window.planner.error is not None
     assert row.spin.value() == 0.0
     assert row.share.text() == "\u2014"
     window.undo_action.trigger()
@@ -52,12 +52,12 @@ def test_find_then_enter_selects_the_match(qtbot, window):
     qtbot.waitUntil(lambda: QApplication.focusWidget() is box)
     qtbot.keyClicks(box, "texas")
     qtbot.keyClick(box, Qt.Key_Return)
-    assert window.state.selected == "TX"
+    assert window.planner.selected == "TX"
     assert QApplication.focusWidget() is window.ranking_table.view
 
 
 def test_gates_tab_counts_every_exclusion(window):
-    st = window.state
+    st = window.planner
     st.set_settings(replace(st.settings, exclude=("TX", "CA")), "Exclude two")
     assert window.weights_panel.tabs.tabText(1) == "Gates && Exclusions (2)"
     assert "excluded: California, Texas" in window.gates_label.text()
@@ -74,7 +74,7 @@ def test_criterion_names_in_the_weights_panel_are_never_cut(qtbot, window):
 
 
 def test_top_n_lives_in_the_planner_state_and_every_view_follows_it(window):
-    st = window.state
+    st = window.planner
     st.set_top_n(3)
     assert window.ranking_table.top_spin.value() == 3
     assert window.ranking_table.model.top_n == 3

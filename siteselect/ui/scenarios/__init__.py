@@ -15,6 +15,6 @@ def install(window: Any) -> None:
     from siteselect.ui.scenarios.controller import ScenarioController
     from siteselect.ui.scenarios.panel import ScenarioUi
 
-    controller = ScenarioController(window.state, window, defer=True)
+    controller = ScenarioController(window.planner, window, defer=True)
     window.scenario_controller = controller
     window.scenario_ui = ScenarioUi(window, controller)

@@ -389,7 +389,7 @@ class CompareDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Compare Scenarios")
         self.controller = controller
-        ds = controller.state.dataset
+        ds = controller.planner.dataset
         self.names = dict(ds.names)
         self.lut = diverging_lut()
         self.combo_a = QComboBox()
@@ -466,7 +466,7 @@ class CompareDialog(QDialog):
         self.combo_b.currentIndexChanged.connect(self.refresh)
         self.top_spin.valueChanged.connect(self.refresh)
         # The dialog stays open beside the window: follow the planner's edits and saves.
-        st = controller.state
+        st = controller.planner
         st.result_changed.connect(self._current_changed)
         st.scoring_failed.connect(self._current_changed)
         st.modified_changed.connect(self._current_changed)
@@ -476,7 +476,7 @@ class CompareDialog(QDialog):
         self.refresh()
 
     def _current_label(self) -> str:
-        mark = "*" if self.controller.state.modified else ""
+        mark = "*" if self.controller.planner.modified else ""
         return f"Current settings ({self.controller.current_name}{mark})"
 
     def _fill_combos(self) -> None:
@@ -522,7 +522,7 @@ class CompareDialog(QDialog):
         self.refresh()
 
     def _result(self, key: str) -> tuple[str, ScoringResult]:
-        st = self.controller.state
+        st = self.controller.planner
         if key == CURRENT:
             if st.error is not None:
                 raise SiteSelectError(f"The current settings cannot be scored: {st.error}")
@@ -543,7 +543,7 @@ class CompareDialog(QDialog):
             self.summary.setText(f"<span style='color:#8a1c1c'>{escape(exc.message)}</span>")
             self.model.set_comparison(None)
             return
-        ds = self.controller.state.dataset
+        ds = self.controller.planner.dataset
         cmp = compare(ra, rb, self.top_spin.value(), states=ds.states)
         self.comparison = cmp
         self.model.set_comparison(cmp)
@@ -581,7 +581,7 @@ class CompareDialog(QDialog):
         self.splitter.setSizes([left, max(1, total - left)])
 
     def _fill_weights(self, cmp: Comparison) -> None:
-        labels = {c.id: c.label for c in self.controller.state.dataset.criteria}
+        labels = {c.id: c.label for c in self.controller.planner.dataset.criteria}
         self.weights_table.setRowCount(len(cmp.weights))
         for i, w in enumerate(cmp.weights):
             cells = [labels.get(w.criterion, w.criterion), f"{w.weight_a:.0%}",

@@ -1,7 +1,7 @@
 """The window's scenario logic: which scenario is open, and saving, opening and revising it.
 
 :class:`ScenarioController` sits between the :class:`~siteselect.storage.ScenarioStore` and
-the window's :class:`~siteselect.ui.state.PlannerState`; the Scenario menu, the scenarios panel
+the window's :class:`~siteselect.ui.planner.Planner`; the Scenario menu, the scenarios panel
 and the dialogs only call it.  It remembers the revision it opened, so a save after another
 window saved the same scenario is detected (and the planner asked) instead of silently
 replacing theirs.  Renames, duplicates and deletes go on a session undo stack of their own
@@ -25,8 +25,8 @@ from siteselect.model.scenario import Scenario, ScenarioProblems, check_descript
 from siteselect.model.settings import ScoringSettings
 from siteselect.storage import ConflictError, DeletedScenario, NameTakenError, ScenarioStore
 from siteselect.ui.dialogs import show_error, show_status
+from siteselect.ui.planner import UNTITLED, Planner
 from siteselect.ui.scenarios import prompts
-from siteselect.ui.state import UNTITLED, PlannerState
 
 log = logging.getLogger(__name__)
 
@@ -199,10 +199,10 @@ class ScenarioController(QObject):
     #: Milliseconds after start-up at which a deferred database is opened (see ``defer``).
     DEFER_MS = 300
 
-    def __init__(self, state: PlannerState, parent_widget: QWidget | None = None,
+    def __init__(self, planner: Planner, parent_widget: QWidget | None = None,
                  db_path: str | Path | None = None, *, defer: bool = False) -> None:
         super().__init__(parent_widget)
-        self.state = state
+        self.planner = planner
         self.parent_widget = parent_widget
         self._store: ScenarioStore | None = None
         self._db_path = db_path
@@ -325,13 +325,13 @@ class ScenarioController(QObject):
 
     def _set_current(self, sc: Scenario | None) -> None:
         self.current = sc
-        self.state.set_document_name(sc.name if sc else UNTITLED)
+        self.planner.set_document_name(sc.name if sc else UNTITLED)
         self.current_changed.emit(sc)
 
     # -- unsaved changes ----------------------------------------------------------------------
     def maybe_save(self) -> bool:
         """Ask Save / Discard / Cancel if there are unsaved changes; True to go ahead."""
-        if not self.state.modified:
+        if not self.planner.modified:
             return True
         answer = prompts.ask_unsaved(self.parent_widget, self.current_name)
         if answer == prompts.SAVE:
@@ -349,7 +349,7 @@ class ScenarioController(QObject):
     def new_scenario(self) -> bool:
         if not self.maybe_save():
             return False
-        self.state.load_document(ScoringSettings(), UNTITLED)
+        self.planner.load_document(ScoringSettings(), UNTITLED)
         self._set_current(None)
         return True
 
@@ -362,10 +362,10 @@ class ScenarioController(QObject):
             return False
         if not self.maybe_save():
             return False
-        self.state.load_document(sc.settings, sc.name)
+        self.planner.load_document(sc.settings, sc.name)
         self._restore_sensitivity(sc)
         self._set_current(sc)
-        ds_version = self.state.dataset.version
+        ds_version = self.planner.dataset.version
         if sc.dataset_version and sc.dataset_version != ds_version:
             self._status(f"“{sc.name}” was made with dataset {sc.dataset_version}; the figures "
                          f"now shown are dataset {ds_version}.")
@@ -379,30 +379,30 @@ class ScenarioController(QObject):
 
     def _scenario_from_state(self, name: str, description: str) -> Scenario:
         # A fresh sensitivity run is kept with the save; otherwise the one kept before stays.
-        run = self.state.sensitivity
+        run = self.planner.sensitivity
         cur = self.current
         kept = cur.sensitivity if cur is not None and not cur.builtin else None
-        if run is not None and not self.state.sensitivity_stale:
+        if run is not None and not self.planner.sensitivity_stale:
             from siteselect.model.sensitivity_summary import summarise
 
-            kept = summarise(run.mc, run.stability, run.settings, self.state.dataset.version,
+            kept = summarise(run.mc, run.stability, run.settings, self.planner.dataset.version,
                              run.result.method, run.result.normalization)
-        return Scenario(name=name, settings=self.state.settings, description=description,
-                        dataset_version=self.state.dataset.version, sensitivity=kept)
+        return Scenario(name=name, settings=self.planner.settings, description=description,
+                        dataset_version=self.planner.dataset.version, sensitivity=kept)
 
     def _restore_sensitivity(self, sc: Scenario) -> None:
         """Show the scenario's kept sensitivity run again when it is current."""
         s = sc.sensitivity
         if s is None or not s.has_acceptability or not s.is_current(
-                sc.settings, self.state.dataset.version) or self.state.error:
+                sc.settings, self.planner.dataset.version) or self.planner.error:
             return
-        from siteselect.ui.state import SensitivityRun
+        from siteselect.ui.planner import SensitivityRun
 
-        self.state.set_sensitivity(SensitivityRun(sc.settings, self.state.result,
+        self.planner.set_sensitivity(SensitivityRun(sc.settings, self.planner.result,
                                                   s.monte_carlo(), s.stability_intervals()))
 
     def _saved(self, sc: Scenario) -> None:
-        self.state.mark_saved()
+        self.planner.mark_saved()
         self._set_current(sc)
         self.scenarios_changed.emit()
         self._status(f"Saved “{sc.name}” as revision {sc.revision}.")
@@ -502,7 +502,7 @@ class ScenarioController(QObject):
                 name = rename = answer
             sc = store.import_document(
                 doc, rename, where=where,
-                check=lambda scenario, w: check_scorable(self.state.dataset, scenario, w))
+                check=lambda scenario, w: check_scorable(self.planner.dataset, scenario, w))
         except ScenarioProblems as exc:
             self.report(self._problems_for_window(exc))
             return None
@@ -576,7 +576,7 @@ class ScenarioController(QObject):
     def forget_current(self) -> None:
         """The open scenario is gone: keep its settings on screen as an unsaved scenario."""
         self._set_current(None)
-        self.state.undo_stack.resetClean()
+        self.planner.undo_stack.resetClean()
 
     def edit_description(self, text: str | None = None) -> bool:
         """Change the open scenario's description, saved at once as a new revision.
@@ -666,7 +666,7 @@ class ScenarioController(QObject):
             self.report(exc)
             return False
         if is_open:
-            self.state.load_document(sc.settings, sc.name)
+            self.planner.load_document(sc.settings, sc.name)
             self._restore_sensitivity(sc)
             self._set_current(sc)
         self.scenarios_changed.emit()

@@ -171,7 +171,8 @@ class RevisionsDialog(QDialog):
 
     def _show(self, row: int) -> None:
         if 0 <= row < len(self._revisions):
-            self.details.setHtml(revision_html(self._revisions[row], self.controller.state.dataset))
+            self.details.setHtml(revision_html(self._revisions[row],
+                                              self.controller.planner.dataset))
             self.restore_button.setEnabled(row > 0)
         else:
             self.details.clear()

@@ -94,8 +94,8 @@ class ScenariosPanelWidget(QWidget):
         controller.scenarios_changed.connect(self.refresh)
         controller.database_changed.connect(self._show_database)
         controller.current_changed.connect(self._show_current)
-        controller.state.modified_changed.connect(self._show_current)
-        controller.state.document_name_changed.connect(self._show_current)
+        controller.planner.modified_changed.connect(self._show_current)
+        controller.planner.document_name_changed.connect(self._show_current)
         self._show_database()
         if controller.loaded:
             self.refresh()
@@ -157,7 +157,7 @@ class ScenariosPanelWidget(QWidget):
 
     def _show_current(self, *_args) -> None:
         c = self.controller
-        mark = "*" if c.state.modified else ""
+        mark = "*" if c.planner.modified else ""
         rev = f" — revision {c.current.revision}" if c.current else " — not saved yet"
         about = ""
         if c.current is not None and c.current.description.strip():
@@ -214,8 +214,8 @@ class ScenarioUi:
         self.status_label.setToolTip("The open scenario; * = unsaved changes")
         window.statusBar().addPermanentWidget(self.status_label)
         controller.current_changed.connect(self._update_status)
-        controller.state.modified_changed.connect(self._update_status)
-        controller.state.document_name_changed.connect(self._update_status)
+        controller.planner.modified_changed.connect(self._update_status)
+        controller.planner.document_name_changed.connect(self._update_status)
         window.add_close_guard(controller.may_close)
         window.destroyed.connect(lambda *_: controller.close())
         controller.database_changed.connect(self._database_changed)
@@ -315,7 +315,7 @@ class ScenarioUi:
 
     def _update_status(self, *_args) -> None:
         c = self.controller
-        mark = "*" if c.state.modified else ""
+        mark = "*" if c.planner.modified else ""
         self.status_label.setText(f"Scenario: {short_name(c.current_name)}{mark}")
         self.status_label.setToolTip(f"The open scenario: {c.current_name}"
                                      " (* = unsaved changes)")
@@ -348,9 +348,9 @@ class ScenarioUi:
         """The What-if Values dialog (window-modal); OK changes the settings, undoably."""
         from siteselect.ui.scenarios.whatif import WhatIfDialog
 
-        dlg = WhatIfDialog(self.controller.state, self.window)
+        dlg = WhatIfDialog(self.controller.planner, self.window)
         dlg.setAttribute(Qt.WA_DeleteOnClose)
-        selected = getattr(self.controller.state, "selected", None)
+        selected = getattr(self.controller.planner, "selected", None)
         if isinstance(selected, str) and selected:
             dlg.choose(selected, dlg.criterion_combo.currentData())
         self.whatif_dialog = dlg

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from siteselect.errors import InputError
 from siteselect.model.criteria import QUANTITY_CAP, Criterion
 from siteselect.model.settings import NOTE_MAX, Override, what_if_problem
-from siteselect.ui.state import PlannerState
+from siteselect.ui.planner import Planner
 
 COLUMNS = ("State", "Criterion", "What-if value", "Published figure", "Note")
 
@@ -55,13 +55,13 @@ def valid_values_text(crit: Criterion) -> str:
 class WhatIfDialog(QDialog):
     """List, add, replace and remove what-if values; OK applies them (one undo step)."""
 
-    def __init__(self, state: PlannerState, parent: QWidget | None = None) -> None:
+    def __init__(self, planner: Planner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("What-if Values")
         self.resize(760, 460)
-        self.state = state
-        self.ds = state.dataset
-        self.overrides: list[Override] = list(state.settings.overrides)
+        self.planner = planner
+        self.ds = planner.dataset
+        self.overrides: list[Override] = list(planner.settings.overrides)
 
         intro = QLabel(
             "Replace one published figure for this scenario, e.g. a negotiated power price. "
@@ -145,11 +145,11 @@ class WhatIfDialog(QDialog):
             self.choose(start, self.criterion_combo.currentData())
 
     def _start_state(self) -> str | None:
-        selected = self.state.selected
+        selected = self.planner.selected
         if isinstance(selected, str) and self.state_combo.findData(selected) >= 0:
             return selected
         try:
-            ranked = list(self.state.result.alternatives)
+            ranked = list(self.planner.result.alternatives)
         except Exception:
             return None
         return ranked[0] if ranked else None
@@ -265,11 +265,11 @@ class WhatIfDialog(QDialog):
 
     # -- result ---------------------------------------------------------------------------------
     def apply(self) -> bool:
-        """Hand the edited what-if values to the planner state; True if anything changed."""
-        new = replace(self.state.settings, overrides=tuple(self.overrides))
-        if new == self.state.settings:
+        """Hand the edited what-if values to the planner; True if anything changed."""
+        new = replace(self.planner.settings, overrides=tuple(self.overrides))
+        if new == self.planner.settings:
             return False
-        self.state.set_settings(new, "Change What-if Values")
+        self.planner.set_settings(new, "Change What-if Values")
         return True
 
     def accept(self) -> None:

@@ -31,7 +31,7 @@ def install(window: Any) -> None:
 
         current = dock.widget()
         if not isinstance(current, SensitivityPanel):
-            current = SensitivityPanel(window.state, dock)
+            current = SensitivityPanel(window.planner, dock)
             dock.setWidget(current)
             window.sensitivity_panel = current
         return current
@@ -87,7 +87,7 @@ def install(window: Any) -> None:
 def _open_weights_dialog(window: Any, name: str) -> Any:
     from siteselect.ui.sensitivity import weights_dialogs
 
-    dialog = getattr(weights_dialogs, name)(window.state, window)
+    dialog = getattr(weights_dialogs, name)(window.planner, window)
     window.weights_dialog = dialog
     dialog.open()
     return dialog

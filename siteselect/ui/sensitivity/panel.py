@@ -56,7 +56,7 @@ from siteselect.scoring.sensitivity import (
     tornado,
 )
 from siteselect.ui.jobs import Job
-from siteselect.ui.state import PlannerState, SensitivityRun
+from siteselect.ui.planner import Planner, SensitivityRun
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +91,11 @@ def _pct(iv: tuple[float, float] | None) -> str:
 
 
 class SensitivityPanel(QWidget):
-    """Runs the analysis for the planner state's current result and shows it."""
+    """Runs the analysis for the planner's current result and shows it."""
 
-    def __init__(self, state: PlannerState, parent: QWidget | None = None) -> None:
+    def __init__(self, planner: Planner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state = state
+        self.planner = planner
         self._job: Any = None
         self._pending: tuple[ScoringSettings, ScoringResult] | None = None
 
@@ -123,11 +123,11 @@ class SensitivityPanel(QWidget):
             "Higher = draws stay closer to the current weights. At 100 a criterion with 20 % "
             "of the weight varies by about \u00b14 points of share.")
         self.top_k = QSpinBox()
-        self.top_k.setRange(1, max(1, len(state.dataset.states)))
+        self.top_k.setRange(1, max(1, len(planner.dataset.states)))
         self.top_k.setValue(DEFAULT_TOP_K)
         self.top_k.setToolTip("The size of the shortlist whose membership is counted.")
         self.vary_data = QCheckBox("Vary figures too")
-        ranges = [f"{c.label} {c.uncertainty_text()}" for c in state.dataset.criteria
+        ranges = [f"{c.label} {c.uncertainty_text()}" for c in planner.dataset.criteria
                   if c.uncertainty is not None]
         self.vary_data.setToolTip(
             "Also vary each figure within its stated uncertainty range in every draw: "
@@ -208,16 +208,16 @@ class SensitivityPanel(QWidget):
 
         # Not on every result: a slider move changes nothing the run shows until it makes
         # the run stale, which the stale signal below reports once.
-        state.selection_changed.connect(lambda _s: self._show_tornado())
-        # The run lives in the planner state (the map and the weight sliders show it too).
-        state.sensitivity_changed.connect(lambda _run: self._show())
-        state.sensitivity_stale_changed.connect(lambda _stale: self._stale_changed())
+        planner.selection_changed.connect(lambda _s: self._show_tornado())
+        # The run lives in the planner (the map and the weight sliders show it too).
+        planner.sensitivity_changed.connect(lambda _run: self._show())
+        planner.sensitivity_stale_changed.connect(lambda _stale: self._stale_changed())
         self._show()
 
     @property
     def run_result(self) -> SensitivityRun | None:
-        """The last finished run (the planner state's)."""
-        return self.state.sensitivity
+        """The last finished run (the planner's)."""
+        return self.planner.sensitivity
 
     # -- building ----------------------------------------------------------------------------
     @staticmethod
@@ -268,8 +268,8 @@ class SensitivityPanel(QWidget):
     def run(self) -> None:
         """Start a run for the current settings (a running one is cancelled first)."""
 
-        if self.state.error is not None:
-            self.status.setText(f"The current settings cannot be scored: {self.state.error}")
+        if self.planner.error is not None:
+            self.status.setText(f"The current settings cannot be scored: {self.planner.error}")
             return
         try:
             seed = self._seed()
@@ -279,8 +279,8 @@ class SensitivityPanel(QWidget):
             seed = int(np.random.SeedSequence().entropy % 2**32)
         if self._job is not None:
             self._job.cancel()
-        settings, result = self.state.settings, self.state.result
-        spreads = (data_spreads(self.state.dataset, result.criteria)
+        settings, result = self.planner.settings, self.planner.result
+        spreads = (data_spreads(self.planner.dataset, result.criteria)
                    if self.vary_data.isChecked() else None)
         args = (result, self.draws.value(), seed, self.spread.currentData(),
                 float(self.concentration.value()), self.top_k.value(), spreads)
@@ -315,11 +315,11 @@ class SensitivityPanel(QWidget):
     def _finished(self, job: Any, value: Any) -> None:
         if job is not self._job:
             return
-        settings, result = self._pending or (self.state.settings, self.state.result)
+        settings, result = self._pending or (self.planner.settings, self.planner.result)
         mc, stability = value
         self._idle()
         self.progress.setValue(100)
-        self.state.set_sensitivity(SensitivityRun(settings, result, mc, stability))
+        self.planner.set_sensitivity(SensitivityRun(settings, result, mc, stability))
 
     def _failed(self, job: Any, exc: BaseException) -> None:
         if job is not self._job:
@@ -347,7 +347,7 @@ class SensitivityPanel(QWidget):
     # -- showing -----------------------------------------------------------------------------
     @property
     def stale(self) -> bool:
-        return self.state.sensitivity_stale
+        return self.planner.sensitivity_stale
 
     def _stale_changed(self) -> None:
         if self.run_result is not None and not self.running:
@@ -364,7 +364,7 @@ class SensitivityPanel(QWidget):
         text = (f"{mc.draws:,} draws, {how}, seed {mc.seed}; shortlist K = {mc.top_k}; "
                 f"{wording.method_label(run.result.method)}.")
         if mc.data_spread:
-            ds = self.state.dataset
+            ds = self.planner.dataset
             text += " Figures varied: " + ", ".join(
                 f"{wording.criterion_label(ds, c)} {ds.criterion(c).uncertainty_text()}"
                 for c in mc.data_spread) + "."
@@ -430,7 +430,7 @@ class SensitivityPanel(QWidget):
         self._first_rows(pi, n)
 
     def _show_stability(self, run: SensitivityRun) -> None:
-        ds = self.state.dataset
+        ds = self.planner.dataset
         k = run.mc.top_k
         exact = run.result.method in ("wsm", "wpm")
         self.stability_note.setText(
@@ -461,8 +461,8 @@ class SensitivityPanel(QWidget):
         pi.clear()
         if run is None:
             return
-        ds = self.state.dataset
-        code = self.state.selected or (run.result.alternatives[0] if len(run.result) else None)
+        ds = self.planner.dataset
+        code = self.planner.selected or (run.result.alternatives[0] if len(run.result) else None)
         if code is None or run.result.position(code) is None:
             name = ds.names.get(code, code) if code else ""
             self.tornado_note.setText(f"{name} is not ranked under the settings of this run, "

@@ -45,7 +45,7 @@ from siteselect.scoring.weighting import (
     rank_order_centroid,
     rank_sum,
 )
-from siteselect.ui.state import PlannerState
+from siteselect.ui.planner import Planner
 
 WORST = QColor(255, 226, 200)
 #: Saaty's scale, with the in-between values.
@@ -54,10 +54,10 @@ SCALE = [(9, "extremely"), (8, "very strongly to extremely"), (7, "very strongly
          (3, "moderately"), (2, "slightly")]
 
 
-def _criteria_list(state: PlannerState, checked: set[str]) -> QListWidget:
+def _criteria_list(planner: Planner, checked: set[str]) -> QListWidget:
     """Every criterion with a check box; ``checked`` ticked."""
     lw = QListWidget()
-    for crit in state.dataset.criteria:
+    for crit in planner.dataset.criteria:
         item = QListWidgetItem(crit.label)
         item.setData(Qt.ItemDataRole.UserRole, crit.id)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -72,8 +72,8 @@ def _checked(lw: QListWidget) -> list[str]:
             if lw.item(i).checkState() == Qt.CheckState.Checked]
 
 
-def _weighted(state: PlannerState) -> list[str]:
-    return [c for c in state.dataset.criterion_ids if c in state.result.weights]
+def _weighted(planner: Planner) -> list[str]:
+    return [c for c in planner.dataset.criterion_ids if c in planner.result.weights]
 
 
 class _WeightsDialog(QDialog):
@@ -81,9 +81,9 @@ class _WeightsDialog(QDialog):
 
     title = ""
 
-    def __init__(self, state: PlannerState, parent: QWidget | None = None) -> None:
+    def __init__(self, planner: Planner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state = state
+        self.planner = planner
         self.shares: dict[str, float] = {}
         self.setWindowTitle(self.title)
         self.preview = QTableWidget(0, 2)
@@ -123,7 +123,7 @@ class _WeightsDialog(QDialog):
         self.preview.setRowCount(len(rows))
         for r, (cid, w) in enumerate(rows):
             self.preview.setItem(r, 0, QTableWidgetItem(
-                wording.criterion_label(self.state.dataset, cid)))
+                wording.criterion_label(self.planner.dataset, cid)))
             item = QTableWidgetItem(f"{100 * w:.1f} %")
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.preview.setItem(r, 1, item)
@@ -141,12 +141,12 @@ class _WeightsDialog(QDialog):
         if not self.shares:
             return
         try:
-            settings = with_shares(self.state.dataset, self.state.settings, self.shares,
+            settings = with_shares(self.planner.dataset, self.planner.settings, self.shares,
                                    origin=self.origin())
         except SiteSelectError as exc:
             self.message.setText(f"<span style='color:#a33'>{exc.message}</span>")
             return
-        self.state.set_settings(settings, self.description())
+        self.planner.set_settings(settings, self.description())
         self.accept()
 
 
@@ -177,10 +177,10 @@ class PairwiseDialog(_WeightsDialog):
 
     title = "Weights from Pairwise Comparisons"
 
-    def __init__(self, state: PlannerState, parent: QWidget | None = None) -> None:
-        super().__init__(state, parent)
-        self.items = _weighted(state)[: max(RANDOM_INDEX)]
-        self.criteria = _criteria_list(state, set(self.items))
+    def __init__(self, planner: Planner, parent: QWidget | None = None) -> None:
+        super().__init__(planner, parent)
+        self.items = _weighted(planner)[: max(RANDOM_INDEX)]
+        self.criteria = _criteria_list(planner, set(self.items))
         self.criteria.itemChanged.connect(self._criteria_changed)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["", "Which matters more?", ""])
@@ -214,7 +214,7 @@ class PairwiseDialog(_WeightsDialog):
         self._rebuild()
 
     def _rebuild(self) -> None:
-        ds = self.state.dataset
+        ds = self.planner.dataset
         self.pairs = list(itertools.combinations(self.items, 2))
         self.table.setRowCount(len(self.pairs))
         self.combos: list[QComboBox] = []
@@ -276,7 +276,7 @@ class PairwiseDialog(_WeightsDialog):
                 f"(\u03bbmax {r.lambda_max:.3f}, CI {r.ci:.3f}, RI {r.random_index:.2f}, "
                 f"{RANDOM_INDEX_NAME}.)")
         if r.worst is not None and not r.consistent:
-            ds = self.state.dataset
+            ds = self.planner.dataset
             i = next(k for k, p in enumerate(self.pairs) if {r.worst.a, r.worst.b} == set(p))
             self.table.cellWidget(i, 1).setStyleSheet(
                 f"background-color: {QColor(WORST).name()};")
@@ -307,10 +307,10 @@ class RankingDialog(_WeightsDialog):
 
     title = "Weights from a Ranking"
 
-    def __init__(self, state: PlannerState, parent: QWidget | None = None) -> None:
-        super().__init__(state, parent)
-        ds = state.dataset
-        current = sorted(_weighted(state), key=lambda c: -state.result.weights[c])
+    def __init__(self, planner: Planner, parent: QWidget | None = None) -> None:
+        super().__init__(planner, parent)
+        ds = planner.dataset
+        current = sorted(_weighted(planner), key=lambda c: -planner.result.weights[c])
         self.order = QListWidget()
         self.order.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         for cid in current:
@@ -378,13 +378,13 @@ class ObjectiveDialog(_WeightsDialog):
 
     title = "Objective Weights"
 
-    def __init__(self, state: PlannerState, parent: QWidget | None = None) -> None:
-        super().__init__(state, parent)
+    def __init__(self, planner: Planner, parent: QWidget | None = None) -> None:
+        super().__init__(planner, parent)
         self.method = QComboBox()
         self.method.addItem("Entropy", "entropy")
         self.method.addItem("CRITIC", "critic")
         self.method.currentIndexChanged.connect(self.recompute)
-        self.criteria = _criteria_list(state, set(_weighted(state)))
+        self.criteria = _criteria_list(planner, set(_weighted(planner)))
         self.criteria.itemChanged.connect(lambda _i: self.recompute())
         self.about = QLabel("")
         self.about.setWordWrap(True)
@@ -404,12 +404,12 @@ class ObjectiveDialog(_WeightsDialog):
     def recompute(self) -> None:
         method = self.method.currentData()
         ids = _checked(self.criteria)
-        what_if = (" (your what-if figures included)" if self.state.settings.overrides
+        what_if = (" (your what-if figures included)" if self.planner.settings.overrides
                    else "")
         self.about.setText(f"Computed from the figures{what_if} of the states ranked under the "
                            f"current gates and exclusions: {OBJECTIVE_DESCRIPTIONS[method]}.")
         try:
-            w, states = objective_weights(self.state.dataset, self.state.settings, ids, method)
+            w, states = objective_weights(self.planner.dataset, self.planner.settings, ids, method)
         except SiteSelectError as exc:
             self.show_shares({}, exc.message)
             return

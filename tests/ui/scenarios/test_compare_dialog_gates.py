@@ -16,7 +16,7 @@ GATED = "Power under 9 cents, no Texas"
 def _dialog(qtbot, window):
     qtbot.waitUntil(lambda: window.scenario_controller.loaded)
     ctl, ui = window.scenario_controller, window.scenario_ui
-    s = window.state.settings
+    s = window.planner.settings
     ctl.store.save(Scenario(GATED, settings=replace(
         s, gates=(Gate("energy_cost", "<=", 9.0),), exclude=("TX",))))
     ctl.scenarios_changed.emit()

@@ -48,7 +48,7 @@ def test_import_from_the_scenario_menu_opens_the_imported_scenario(qtbot, window
     assert shown == []
     c = window.scenario_controller
     assert c.current is not None and c.current.name == "From a colleague"
-    assert window.state.settings.weights["energy_cost"] == 3.0
+    assert window.planner.settings.weights["energy_cost"] == 3.0
     with ScenarioStore.open(os.environ["SITESELECT_DB"]) as s:
         assert s.get("From a colleague").description == "shared by mail"
 

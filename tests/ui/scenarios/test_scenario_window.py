@@ -90,7 +90,7 @@ def test_save_as_then_save_makes_revisions_with_title_and_status_marks(qtbot, wi
         saved = store.get(NAME)
         assert saved.revision == 2
         assert saved.settings.weights["talent"] == 60.0
-        assert saved.dataset_version == window.state.dataset.version
+        assert saved.dataset_version == window.planner.dataset.version
         assert [r.settings.weights["talent"] for r in store.revisions(NAME)] == [60.0, 55.0]
     assert ui.panel.model.names()[0] == NAME  # newest first
 
@@ -115,14 +115,14 @@ def test_switching_with_unsaved_changes_asks_save_discard_cancel(window, monkeyp
     asked = answer_question(monkeypatch, QMessageBox.Cancel)
     assert not ctl.open_scenario("Talent First")
     assert asked and "Cheapest Power" in asked[0][1]
-    assert ctl.current.name == "Cheapest Power" and window.state.modified
+    assert ctl.current.name == "Cheapest Power" and window.planner.modified
     # The panel shows the open scenario with its one-line rationale.
     label = window.scenario_ui.panel.current_label.text()
     assert "Cheapest Power*" in label and "electricity bill" in label
     answer_question(monkeypatch, QMessageBox.Discard)
     assert ctl.open_scenario("Talent First")
-    assert ctl.current.name == "Talent First" and not window.state.modified
-    assert window.state.settings == ctl.current.settings
+    assert ctl.current.name == "Talent First" and not window.planner.modified
+    assert window.planner.settings == ctl.current.settings
     # Save: a built-in cannot take the changes, so it is saved under a new name first.
     bump_talent(window, 70.0)
     answer_question(monkeypatch, QMessageBox.Save)
@@ -137,7 +137,7 @@ def test_closing_with_unsaved_changes_asks(qtbot, window, monkeypatch):
     bump_talent(window)
     asked = answer_question(monkeypatch, QMessageBox.Cancel)
     assert not window.close()
-    assert window.isVisible() and window.state.modified
+    assert window.isVisible() and window.planner.modified
     assert asked and asked[0][0] == "Unsaved changes" and "Untitled" in asked[0][1]
     answer_question(monkeypatch, QMessageBox.Discard)
     assert window.close()
@@ -166,7 +166,7 @@ def test_closing_untitled_then_cancelling_the_name_keeps_the_window(qtbot, windo
     answer_question(monkeypatch, QMessageBox.Save)
     answer_name(monkeypatch, None)
     assert not window.close()
-    assert window.isVisible() and window.state.modified
+    assert window.isVisible() and window.planner.modified
 
 
 def test_close_question_is_a_real_box_when_nobody_patched_it(qtbot, window):
@@ -210,7 +210,7 @@ def test_delete_is_confirmed_and_undoable(window, monkeypatch):
     answer_question(monkeypatch, QMessageBox.Yes)
     assert ctl.delete("To delete")
     assert "To delete" not in ui.panel.model.names()
-    assert ctl.current is None and window.state.modified  # the settings stay, unsaved
+    assert ctl.current is None and window.planner.modified  # the settings stay, unsaved
     assert ui.undo_delete_action.isEnabled()
     ui.undo_delete_action.trigger()
     assert "To delete" in ui.panel.model.names()
@@ -221,9 +221,9 @@ def test_delete_is_confirmed_and_undoable(window, monkeypatch):
 @pytest.mark.parametrize("choice", [prompts.OVERWRITE, prompts.COPY, prompts.CANCEL])
 def test_two_windows_never_silently_lose_a_save(qtbot, window, dataset, monkeypatch, choice):
     from siteselect.ui.main_window import MainWindow
-    from siteselect.ui.state import PlannerState
+    from siteselect.ui.planner import Planner
 
-    other = MainWindow(PlannerState(dataset, ScoringSettings()), restore_settings=False)
+    other = MainWindow(Planner(dataset, ScoringSettings()), restore_settings=False)
     qtbot.addWidget(other)
     first, second = window.scenario_controller, other.scenario_controller
     answer_name(monkeypatch, "Shared")
@@ -248,7 +248,7 @@ def test_two_windows_never_silently_lose_a_save(qtbot, window, dataset, monkeypa
             assert store.get("Shared (mine)").settings.weights["talent"] == 77.0
         else:
             assert not saved and revs == [41.0, 15.0]
-            assert other.state.modified
+            assert other.planner.modified
 
 
 def test_revisions_dialog_views_and_restores(qtbot, window, monkeypatch):
@@ -266,8 +266,8 @@ def test_revisions_dialog_views_and_restores(qtbot, window, monkeypatch):
     assert "revision 1" in dlg.details.toPlainText()
     dlg.restore_button.click()
     assert ctl.current.revision == 3
-    assert window.state.settings.weights["talent"] == 15.0
-    assert not window.state.modified
+    assert window.planner.settings.weights["talent"] == 15.0
+    assert not window.planner.modified
     assert dlg.list.count() == 3
 
 
@@ -275,13 +275,13 @@ def test_corrupt_database_at_start_up_offers_a_new_one(qtbot, dataset, tmp_path,
     from PySide6.QtWidgets import QFileDialog
 
     from siteselect.ui.main_window import MainWindow
-    from siteselect.ui.state import PlannerState
+    from siteselect.ui.planner import Planner
 
     bad = tmp_path / "bad.db"
     content = b"SQLite format 3\x00" + b"\x13" * 3000
     bad.write_bytes(content)
     monkeypatch.setenv("SITESELECT_DB", str(bad))
-    win = MainWindow(PlannerState(dataset), restore_settings=False)
+    win = MainWindow(Planner(dataset), restore_settings=False)
     qtbot.addWidget(win)
     win.resize(1400, 900)
     win.show()
@@ -315,7 +315,8 @@ def test_corrupt_database_at_start_up_offers_a_new_one(qtbot, dataset, tmp_path,
 def test_compare_dialog(qtbot, window, qtmodeltester):
     ctl, ui = window.scenario_controller, window.scenario_ui
     ctl.store.save(Scenario("Talent only", settings=ScoringSettings(
-        weights={c: (1.0 if c == "talent" else 0.0) for c in window.state.dataset.criterion_ids})))
+        weights={c: (1.0 if c == "talent" else 0.0)
+                 for c in window.planner.dataset.criterion_ids})))
     ctl.scenarios_changed.emit()
     dlg = ui.show_compare()
     qtbot.addWidget(dlg)
@@ -493,7 +494,7 @@ def test_description_is_edited_and_saved_as_a_revision(window, monkeypatch):
     assert ui.description_action.isEnabled()
     ui.description_action.trigger()
     assert ctl.current.revision == 2
-    assert window.state.modified  # the weight change is still unsaved
+    assert window.planner.modified  # the weight change is still unsaved
     with ScenarioStore.open(db_path()) as store:
         saved = store.get("Described")
         assert saved.description == "For the board, 2 December: \"=cheap\" power & <talent>"
@@ -512,9 +513,9 @@ def test_closing_after_another_window_saved_asks_both_questions(qtbot, window, d
                                                                  monkeypatch):
     """Close with unsaved changes -> Save -> the other window's save is found -> asked."""
     from siteselect.ui.main_window import MainWindow
-    from siteselect.ui.state import PlannerState
+    from siteselect.ui.planner import Planner
 
-    other = MainWindow(PlannerState(dataset, ScoringSettings()), restore_settings=False)
+    other = MainWindow(Planner(dataset, ScoringSettings()), restore_settings=False)
     qtbot.addWidget(other)
     other.show()
     answer_name(monkeypatch, "Shared")
@@ -526,7 +527,7 @@ def test_closing_after_another_window_saved_asks_both_questions(qtbot, window, d
     asked = answer_question(monkeypatch, QMessageBox.Save, QMessageBox.Cancel)
     assert not other.close()  # cancelled at the second question: nothing lost, still open
     assert [t for t, _ in asked] == ["Unsaved changes", "Saved elsewhere"]
-    assert other.isVisible() and other.state.modified
+    assert other.isVisible() and other.planner.modified
     asked = answer_question(monkeypatch, QMessageBox.Save, QMessageBox.Yes)
     assert other.close()
     with ScenarioStore.open(db_path()) as store:
@@ -547,13 +548,13 @@ def test_ctrl_o_opens_the_chosen_scenario_asking_about_unsaved_changes(qtbot, wi
     assert dlg.model.names() == ["Tax-Driven"] and dlg.selected_name() == "Tax-Driven"
     asked = answer_question(monkeypatch, QMessageBox.Cancel)
     dlg.buttons.button(dlg.buttons.StandardButton.Open).click()
-    assert len(asked) == 1 and ctl.current is None and window.state.modified
+    assert len(asked) == 1 and ctl.current is None and window.planner.modified
     ui.open_action.trigger()
     dlg = ui.open_dialog
     dlg.search.setText("low-c")
     answer_question(monkeypatch, QMessageBox.Discard)
     dlg.buttons.button(dlg.buttons.StandardButton.Open).click()
-    assert ctl.current.name == "Low-Carbon" and not window.state.modified
+    assert ctl.current.name == "Low-Carbon" and not window.planner.modified
     assert window.windowTitle() == "Low-Carbon \u2014 SiteSelect"
 
 
@@ -567,11 +568,11 @@ def test_save_as_onto_an_existing_name_offers_a_new_revision(window, monkeypatch
     asked = answer_question(monkeypatch, QMessageBox.No)
     assert not ctl.save_as()
     assert asked and asked[0][0] == "Scenario exists" and "“Power plan”" in asked[0][1]
-    assert ctl.current is None and window.state.modified
+    assert ctl.current is None and window.planner.modified
     answer_question(monkeypatch, QMessageBox.Yes)
     assert ctl.save_as()
     assert ctl.current.name == "Power plan" and ctl.current.revision == 2
-    assert not window.state.modified
+    assert not window.planner.modified
     with ScenarioStore.open(db_path()) as store:
         assert [r.settings.weights["talent"] for r in store.revisions("Power plan")] == [
             44.0, 15.0]
@@ -587,7 +588,7 @@ def test_panel_names_a_scenario_it_cannot_read(qtbot, dataset, tmp_path, monkeyp
     import sqlite3
 
     from siteselect.ui.main_window import MainWindow
-    from siteselect.ui.state import PlannerState
+    from siteselect.ui.planner import Planner
 
     path = tmp_path / "partly.db"
     with ScenarioStore.open(path) as store:
@@ -598,7 +599,7 @@ def test_panel_names_a_scenario_it_cannot_read(qtbot, dataset, tmp_path, monkeyp
         conn.execute("UPDATE scenarios SET settings = 'not json' WHERE name = 'Unreadable'")
     conn.close()
     monkeypatch.setenv("SITESELECT_DB", str(path))
-    win = MainWindow(PlannerState(dataset), restore_settings=False)
+    win = MainWindow(Planner(dataset), restore_settings=False)
     qtbot.addWidget(win)
     panel = win.scenario_ui.panel
     qtbot.waitUntil(lambda: win.scenario_controller.loaded)

@@ -29,8 +29,8 @@ def table_text(window, state: str, cid: str) -> str:
 
 
 def test_texas_at_five_cents_is_applied_marked_undoable_and_saved(qtbot, window, monkeypatch):
-    state = window.state
-    published = state.dataset.value("TX", "energy_cost")
+    planner = window.planner
+    published = planner.dataset.value("TX", "energy_cost")
     assert published is not None and published != 5.0
     before = table_text(window, "TX", "energy_cost")
     assert "what-if" not in before
@@ -44,23 +44,23 @@ def test_texas_at_five_cents_is_applied_marked_undoable_and_saved(qtbot, window,
     assert "(TX)" in dlg.table.item(0, 0).text() and "5" in dlg.table.item(0, 2).text()
     dlg.buttons.button(dlg.buttons.StandardButton.Ok).click()
 
-    assert [(o.state, o.criterion, o.value, o.note) for o in state.settings.overrides] == [
+    assert [(o.state, o.criterion, o.value, o.note) for o in planner.settings.overrides] == [
         ("TX", "energy_cost", 5.0, "negotiated PPA")]
-    assert state.modified and window.windowTitle().startswith("Untitled*")
+    assert planner.modified and window.windowTitle().startswith("Untitled*")
     # Marked in the table, the map tooltip and the detail panel; the engine used the value.
     assert "(what-if)" in table_text(window, "TX", "energy_cost")
     assert "(what-if)" in window.map_canvas.tooltip_for("TX")
-    state.select("TX")
+    planner.select("TX")
     assert "(what-if)" in window.detail_panel.figures.toPlainText()
-    i = state.result.position("TX")
-    assert state.result.values[i, list(state.result.criteria).index("energy_cost")] == 5.0
+    i = planner.result.position("TX")
+    assert planner.result.values[i, list(planner.result.criteria).index("energy_cost")] == 5.0
 
     # One undo step takes it back.
     window.undo_action.trigger()
-    assert state.settings.overrides == ()
+    assert planner.settings.overrides == ()
     assert "what-if" not in table_text(window, "TX", "energy_cost")
     window.redo_action.trigger()
-    assert len(state.settings.overrides) == 1
+    assert len(planner.settings.overrides) == 1
 
     # Saved with the scenario, and there again when it is reopened.
     monkeypatch.setattr(QInputDialog, "getText",
@@ -68,9 +68,9 @@ def test_texas_at_five_cents_is_applied_marked_undoable_and_saved(qtbot, window,
     ctl = window.scenario_controller
     assert ctl.save()
     assert ctl.open_scenario("Balanced")
-    assert state.settings.overrides == ()
+    assert planner.settings.overrides == ()
     assert ctl.open_scenario("texas ppa")
-    assert state.settings.overrides[0].value == 5.0
+    assert planner.settings.overrides[0].value == 5.0
     assert "(what-if)" in table_text(window, "TX", "energy_cost")
     with ScenarioStore.open(os.environ["SITESELECT_DB"]) as store:
         saved = store.get("Texas PPA").settings.overrides
@@ -78,7 +78,7 @@ def test_texas_at_five_cents_is_applied_marked_undoable_and_saved(qtbot, window,
 
 
 def test_replace_remove_and_cancel(qtbot, window):
-    state = window.state
+    planner = window.planner
     dlg = open_whatif(qtbot, window)
     dlg.set_override("tx", "energy_cost", 5.0)
     dlg.set_override("TX", "energy_cost", 4.5, "better offer")  # same pair: replaced
@@ -89,7 +89,7 @@ def test_replace_remove_and_cancel(qtbot, window):
     dlg.remove_button.click()
     assert [o.state for o in dlg.overrides] == ["TX"]
     dlg.reject()
-    assert state.settings.overrides == () and not state.modified
+    assert planner.settings.overrides == () and not planner.modified
 
 
 def test_bad_values_are_refused_inline(qtbot, window):
@@ -109,7 +109,7 @@ def test_bad_values_are_refused_inline(qtbot, window):
     assert dlg.error_label.text() == ""
     assert dlg.table.rowCount() == 1
     dlg.reject()
-    assert window.state.settings.overrides == ()
+    assert window.planner.settings.overrides == ()
 
 
 def test_enter_in_the_form_adds_the_value_and_keeps_the_dialog_open(qtbot, window):
@@ -122,7 +122,7 @@ def test_enter_in_the_form_adds_the_value_and_keeps_the_dialog_open(qtbot, windo
     assert [(o.state, o.criterion, o.value) for o in dlg.overrides] == [
         ("NV", "energy_cost", 4.25)]
     dlg.buttons.button(dlg.buttons.StandardButton.Ok).click()
-    assert window.state.settings.overrides[0].value == 4.25
+    assert window.planner.settings.overrides[0].value == 4.25
 
 
 def _click_row(qtbot, window, code: str) -> None:
@@ -139,15 +139,15 @@ def _click_row(qtbot, window, code: str) -> None:
 
 
 def test_the_dialog_starts_on_the_selected_state_else_the_leader(qtbot, window):
-    leader = window.state.result.alternatives[0]
+    leader = window.planner.result.alternatives[0]
     dlg = open_whatif(qtbot, window)
     assert dlg.state_combo.currentData() == leader  # nothing selected: not Alabama
     dlg.reject()
     _click_row(qtbot, window, "WA")
-    assert window.state.selected == "WA"
+    assert window.planner.selected == "WA"
     dlg = open_whatif(qtbot, window)
     assert dlg.state_combo.currentData() == "WA"
-    assert dlg.published.text() == window.state.dataset.format_value(
+    assert dlg.published.text() == window.planner.dataset.format_value(
         "WA", dlg.criterion_combo.currentData())
     dlg.reject()
 

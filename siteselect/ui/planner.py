@@ -1,22 +1,22 @@
-"""The window's single application-state object.
+"""The planner: the one object behind the window, which every widget reads and changes.
 
-:class:`PlannerState` holds everything the window shows: the dataset, the current
+:class:`Planner` holds everything the window shows: the dataset, the current
 :class:`~siteselect.model.settings.ScoringSettings`, the :class:`~siteselect.scoring.ScoringResult`
 computed from them, the selected state, the "colour by" choice and the document name.  Widgets
-change it only through its setters (settings edits go through :attr:`PlannerState.undo_stack`,
+change it only through its setters (settings edits go through :attr:`Planner.undo_stack`,
 see :mod:`siteselect.ui.commands`) and redraw from its past-tense signals.
 
 Extension points for features added later (saved scenarios, exports):
 
-* :meth:`PlannerState.set_settings` replaces the settings as a whole as one undo step;
-  :meth:`PlannerState.load_document` replaces them without undo history, names the document and
+* :meth:`Planner.set_settings` replaces the settings as a whole as one undo step;
+  :meth:`Planner.load_document` replaces them without undo history, names the document and
   marks it clean (opening a saved scenario);
-* :attr:`PlannerState.modified` / :attr:`modified_changed` follow the undo stack's clean state;
-  :meth:`PlannerState.mark_saved` sets the clean point (after saving a scenario);
-* :attr:`PlannerState.document_name` is shown in the title bar as ``NAME* — SiteSelect``;
-* :meth:`PlannerState.set_sensitivity` holds the last sensitivity run (:class:`SensitivityRun`)
+* :attr:`Planner.modified` / :attr:`modified_changed` follow the undo stack's clean state;
+  :meth:`Planner.mark_saved` sets the clean point (after saving a scenario);
+* :attr:`Planner.document_name` is shown in the title bar as ``NAME* — SiteSelect``;
+* :meth:`Planner.set_sensitivity` holds the last sensitivity run (:class:`SensitivityRun`)
   for the panel, the map's "Chance of top K" and "Rank range" colourings and the weight
-  sliders' stability bands; :attr:`PlannerState.sensitivity_stale` says whether the settings
+  sliders' stability bands; :attr:`Planner.sensitivity_stale` says whether the settings
   changed since, and :attr:`sensitivity_stale_changed` fires when that flips.
 """
 
@@ -66,7 +66,7 @@ class SensitivityRun:
             return None
 
 
-class PlannerState(QObject):
+class Planner(QObject):
     """Dataset, settings, result, selection and colour-by choice of one window.
 
     Signals

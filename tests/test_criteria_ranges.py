@@ -75,7 +75,7 @@ def test_a_missing_state_is_named(copy_dir):
     rows = [r for r in _rows(copy_dir) if not (r and r[0] == "WY")]
     _write_rows(copy_dir, rows)
     msg = _error(copy_dir)
-    assert "state_indicators.csv" in msg and "missing WY" in msg and "50 states and DC" in msg
+    assert "state_indicators.csv" in msg and "missing WY" in msg and "51 states" in msg
 
 
 def test_an_extra_code_is_named_with_its_line(copy_dir):

@@ -353,7 +353,7 @@ def test_an_installed_wheel_reads_the_data_it_carries(tmp_path, monkeypatch):
     """pyproject.toml puts data/ into the wheel where data_dir() looks when installed."""
     import tomllib
 
-    from siteselect.model import dataset as dataset_module
+    from siteselect.model import paths as dataset_module
 
     config = tomllib.loads((dataset_module.PACKAGE_ROOT / "pyproject.toml").read_text("utf-8"))
     included = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]

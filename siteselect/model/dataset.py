@@ -23,27 +23,12 @@ from pathlib import Path
 import numpy as np
 
 from siteselect.errors import DataError, InputError
+from siteselect.model.alternatives import Alternatives, load_alternatives
 from siteselect.model.criteria import CRITERIA_FILE, Criterion, Provenance, catalogue
-from siteselect.model.scenario import STATE_CODES
+from siteselect.model.paths import PACKAGE_ROOT as PACKAGE_ROOT
+from siteselect.model.paths import SHIPPED_ROOT as SHIPPED_ROOT
+from siteselect.model.paths import data_dir as data_dir
 from siteselect.scoring import DecisionMatrix
-
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]
-#: Where an installed wheel carries ``data/`` and ``assets/`` (see pyproject.toml).
-SHIPPED_ROOT = Path(__file__).resolve().parents[1] / "_shipped"
-
-
-def data_dir() -> Path:
-    """The folder with the shipped data (``SITESELECT_DATA_DIR`` overrides it).
-
-    ``data/`` beside the package in a source checkout; inside the package in an installed
-    wheel.
-    """
-    env = os.environ.get("SITESELECT_DATA_DIR")
-    if env:
-        return Path(env)
-    shipped = SHIPPED_ROOT / "data"
-    return shipped if shipped.is_dir() else PACKAGE_ROOT / "data"
-
 
 INDICATORS_FILE = "state_indicators.csv"
 COLUMNS_FILE = "columns.csv"
@@ -76,6 +61,17 @@ class Dataset:
     version: str
     source_path: str
     encoded: dict[str, np.ndarray]
+    alternatives: Alternatives
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The alternatives' codes in file order (the same tuple as ``states``)."""
+        return self.states
+
+    @property
+    def level(self) -> str:
+        """'state' or 'county'."""
+        return self.alternatives.level
 
     def criterion(self, cid: str) -> Criterion:
         """The criterion with this id.
@@ -147,21 +143,14 @@ class Dataset:
         return self.raw[column][self.states.index(state)]
 
     def check_states(self, codes: Iterable[str]) -> list[str]:
-        """Upper-case and validate postal codes.
+        """Resolve codes, FIPS keys or names (any case) to this dataset's codes.
 
         Raises
         ------
         InputError
-            Naming every unknown code.
+            Naming every text that matches no alternative.
         """
-        out = [c.strip().upper() for c in codes if c.strip()]
-        unknown = [c for c in out if c not in self.names]
-        if unknown:
-            raise InputError(
-                f"Unknown state code(s): {', '.join(unknown)}. Use two-letter postal codes "
-                "such as TX, NY or DC."
-            )
-        return out
+        return self.alternatives.check(codes)
 
     def __hash__(self) -> int:
         return hash((self.version, self.source_path))
@@ -366,7 +355,8 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
         states.append(code)
     if not states:
         raise DataError(f"{ind_path}, line 2: no state rows after the header.")
-    _check_state_set(ind_path, states, first_line)
+    alternatives = load_alternatives("state", folder)
+    _check_alternative_set(ind_path, states, first_line, alternatives)
     raw = {h: tuple(row[idx[h]] for row in body) for h in header}
     for crit in criteria_in:
         for lineno, text in zip(body_lines, raw[crit.column], strict=True):
@@ -437,6 +427,7 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
                 f"{_file_hash(ind_path, col_path, cat_path)}",
         source_path=str(ind_path),
         encoded={c.id: _encode(raw[c.column], c) for c in criteria},
+        alternatives=alternatives,
     )
 
 
@@ -451,20 +442,23 @@ def _decimals(cells: Iterable[str]) -> int:
     return most
 
 
-def _check_state_set(path: Path, states: list[str], first_line: dict[str, int]) -> None:
-    """Require exactly the 50 states and DC, naming what is missing and what is extra."""
-    missing = sorted(STATE_CODES - set(states))
-    extra = [s for s in states if s not in STATE_CODES]
+def _check_alternative_set(path: Path, codes: list[str], first_line: dict[str, int],
+                           alternatives: Alternatives) -> None:
+    """Require one row for each alternative of the geography layer, naming what is missing
+    and what is extra."""
+    missing = sorted(set(alternatives.codes) - set(codes))
+    extra = [s for s in codes if s not in alternatives]
     if not missing and not extra:
         return
     parts = []
     if missing:
         parts.append(f"missing {', '.join(missing)}")
     if extra:
-        parts.append("not a state or DC: " + ", ".join(
+        parts.append(f"not in the {alternatives.word} boundaries: " + ", ".join(
             f"{s} (line {first_line[s]})" for s in extra))
     raise DataError(
-        f"{path}, column state: the file must hold one row for each of the 50 states and DC; "
+        f"{path}, column state: the file must hold one row for each of the "
+        f"{len(alternatives)} {alternatives.plural} of the boundary layer; "
         + "; ".join(parts) + "."
     )
 

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from siteselect.errors import InputError
 from siteselect.model.sensitivity_summary import SensitivitySummary
 from siteselect.model.settings import Override, ScoringSettings, check_text
 from siteselect.scoring import Gate
+
+if TYPE_CHECKING:  # pragma: no cover
+    from siteselect.model.criteria import Criterion
 
 NAME_MAX = 100
 #: Most characters in a scenario's description (a few pages of text).
@@ -131,16 +135,6 @@ def check_description(text: str) -> str:
 
 SETTINGS_VERSION = 1
 
-#: Postal codes of the 50 states and DC, the candidates a scenario may name.
-STATE_CODES = frozenset(
-    [
-        "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
-        "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",
-        "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
-        "VT", "VA", "WA", "WV", "WI", "WY",
-    ]
-)
-
 #: The comparisons a gate may use (as siteselect.scoring.Gate accepts them).
 GATE_OPS = ("<=", ">=", "<", ">", "==")
 
@@ -220,13 +214,15 @@ def _number(value: Any) -> float | None:
     return out if math.isfinite(out) else None
 
 
-def settings_from_dict(data: Any, where: str = "the settings") -> ScoringSettings:
+def settings_from_dict(data: Any, where: str = "the settings",
+                       criteria: Mapping[str, Criterion] | None = None) -> ScoringSettings:
     """Rebuild settings from :func:`settings_to_dict` output, checking every field.
 
-    Criterion ids are checked against the catalogue and state codes against the 50 states
-    and DC, so nothing unknown is ever stored; what-if values must lie within their
-    criterion's valid range (or be one of its categories).  ``where`` names the source in
-    messages.  Every problem is reported, not only the first.
+    Criterion ids are checked against ``criteria`` (the shipped catalogue unless given: pass
+    the dataset's criteria when planners' own tables add some) and codes against the
+    alternatives of the geography layer, so nothing unknown is ever stored; what-if values
+    must lie within their criterion's valid range (or be one of its categories).  ``where``
+    names the source in messages.  Every problem is reported, not only the first.
 
     Raises
     ------
@@ -234,15 +230,20 @@ def settings_from_dict(data: Any, where: str = "the settings") -> ScoringSetting
         Listing each field that is wrong, and ``where`` it was found.
     """
     problems: list[str] = []
-    settings = settings_problems(data, problems)
+    settings = settings_problems(data, problems, criteria)
     if problems or settings is None:
         raise ScenarioProblems(where, problems or ["the settings cannot be read."])
     return settings
 
 
-def settings_problems(data: Any, problems: list[str]) -> ScoringSettings | None:
-    """The settings in ``data``, adding a sentence to ``problems`` for each thing wrong."""
-    from siteselect.model.criteria import catalogue, catalogue_ids
+def settings_problems(data: Any, problems: list[str],
+                      criteria: Mapping[str, Criterion] | None = None) -> ScoringSettings | None:
+    """The settings in ``data``, adding a sentence to ``problems`` for each thing wrong.
+
+    ``criteria`` are the known criteria by id (the shipped catalogue unless given).
+    """
+    from siteselect.model.alternatives import load_alternatives
+    from siteselect.model.criteria import catalogue
     from siteselect.model.settings import NOTE_MAX, origin_problems, what_if_problem
     from siteselect.scoring import METHODS, MISSING_POLICIES, NORMALIZATIONS
 
@@ -264,7 +265,9 @@ def settings_problems(data: Any, problems: list[str]) -> ScoringSettings | None:
         if key in data and data[key] not in allowed:
             problems.append(f"unknown {label} {shown(data[key])}; choose one of "
                             f"{', '.join(allowed)}.")
-    criteria = {c.id: c for c in catalogue()}
+    if criteria is None:
+        criteria = {c.id: c for c in catalogue()}
+    alternatives = load_alternatives("state")
 
     listed_known = False
 
@@ -272,15 +275,15 @@ def settings_problems(data: Any, problems: list[str]) -> ScoringSettings | None:
         nonlocal listed_known
         if not isinstance(cid, str) or cid not in criteria:
             # The list of known ids once, not with every unknown one.
-            known = "" if listed_known else f"; known criteria: {', '.join(catalogue_ids())}"
+            known = "" if listed_known else f"; known criteria: {', '.join(criteria)}"
             listed_known = True
             problems.append(f"unknown criterion {shown(cid)} in {field_name}{known}.")
             return None
         return cid
 
     def check_state(code: Any, field_name: str) -> str | None:
-        if not isinstance(code, str) or code.upper() not in STATE_CODES:
-            problems.append(f"unknown state code {shown(code)} in {field_name}.")
+        if not isinstance(code, str) or code.upper() not in alternatives:
+            problems.append(f"unknown {alternatives.word} code {shown(code)} in {field_name}.")
             return None
         return code.upper()
 

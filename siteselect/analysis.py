@@ -11,21 +11,31 @@ import math
 from collections.abc import Iterable
 
 from siteselect.errors import InputError, SiteSelectError
-from siteselect.model.dataset import Dataset
+from siteselect.model.dataset import Dataset, load_dataset
 from siteselect.model.scenario import Scenario, quoted
 from siteselect.model.settings import ScoringSettings
 from siteselect.scoring import ScoringResult, score_matrix
 from siteselect.scoring.sensitivity import DataSpread
 
 
+def dataset_for(settings: ScoringSettings, folder: str | None = None) -> Dataset:
+    """The shipped dataset the settings rank: states, or the counties (of ``within``)."""
+    return load_dataset(folder, level=settings.level, within=settings.within)
+
+
 def validate_settings(ds: Dataset, settings: ScoringSettings) -> None:
-    """Check every criterion id and state code that the settings mention.
+    """Check the level, every criterion id and every code that the settings mention.
 
     Raises
     ------
     InputError
         Naming the first unknown id or code.
     """
+    if ds.level != settings.level or (ds.level == "county" and ds.scope != settings.within):
+        have = ds.level + (f" within {','.join(ds.scope)}" if ds.scope else "")
+        want = settings.level + (f" within {','.join(settings.within)}"
+                                 if settings.within else "")
+        raise InputError(f"These settings rank at {want}, but the figures are at {have}.")
     known = set(ds.criterion_ids)
     for cid in list(settings.weights) + list(settings.disabled):
         if cid not in known:

@@ -35,7 +35,7 @@ from siteselect.model.criteria import HIGHER, LOWER, Criterion, Provenance
 REQUIRED = ("id", "label", "unit", "direction")
 OPTIONAL = ("group", "source", "url", "year", "status", "valid_min", "valid_max", "labels",
             "column", "default_weight", "description", "encoding_note", "sources_column",
-            "uncertainty", "uncertainty_basis")
+            "uncertainty", "uncertainty_basis", "state_counterpart")
 UNCERTAINTY = re.compile(
     r"^\s*(?:\u00b1|\+/-|\+-)?\s*([0-9]*\.?[0-9]+)\s*(%|categor(?:y|ies))?\s*$")
 DIRECTIONS = {"higher": HIGHER, "lower": LOWER, HIGHER: HIGHER, LOWER: LOWER}
@@ -285,6 +285,7 @@ def parse_criteria(
             valid_range=(bounds[0], bounds[1]),
             uncertainty=uncertainty,
             uncertainty_basis=cell("uncertainty_basis"),
+            counterpart=cell("state_counterpart"),
         ))
     return tuple(out), problems
 

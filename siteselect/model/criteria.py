@@ -74,6 +74,11 @@ class Criterion:
     #: way; None = taken as exact.  ``uncertainty_basis`` says where the range comes from.
     uncertainty: tuple[str, float] | None = None
     uncertainty_basis: str = ""
+    #: At county level: the state criterion this county one stands in for (the planner weighs
+    #: one or the other, e.g. the county price proxy or the state industrial price).
+    counterpart: str = ""
+    #: At county level: True for a state's figure that every county of the state carries.
+    inherited: bool = False
 
     def uncertainty_text(self) -> str:
         """``±3 %``, ``±0.5 cents/kWh``, ``±1 category``; '' when the figures are taken as exact."""
@@ -211,6 +216,34 @@ def catalogue_ids() -> tuple[str, ...]:
     return tuple(c.id for c in catalogue())
 
 
-def default_weights() -> dict[str, float]:
-    """The built-in default weighting in points (see README.md)."""
-    return {c.id: c.default_weight for c in catalogue()}
+def default_weights(level: str = "state") -> dict[str, float]:
+    """The built-in default weighting in points (see README.md); at county level the county
+    criteria's defaults are added to the states'."""
+    out = {c.id: c.default_weight for c in catalogue()}
+    if level == "county":
+        out.update({c.id: c.default_weight for c in county_catalogue()})
+    return out
+
+
+def county_catalogue(folder: str | os.PathLike[str] | None = None) -> tuple[Criterion, ...]:
+    """The county criteria (``counties/county_criteria.csv``), without provenance."""
+    if folder is None:
+        from siteselect.model.paths import data_dir
+
+        folder = data_dir()
+    return _county_catalogue_at(str(Path(folder).resolve()))
+
+
+@lru_cache(maxsize=8)
+def _county_catalogue_at(folder: str) -> tuple[Criterion, ...]:
+    from siteselect.model.catalogue import load_catalogue
+
+    return load_catalogue(Path(folder) / "counties" / "county_criteria.csv")
+
+
+def level_criteria(level: str = "state") -> dict[str, Criterion]:
+    """Every shipped criterion a ranking at ``level`` can use, by id."""
+    out = {c.id: c for c in catalogue()}
+    if level == "county":
+        out.update({c.id: c for c in county_catalogue()})
+    return out

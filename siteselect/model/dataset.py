@@ -152,8 +152,42 @@ class Dataset:
         """
         return self.alternatives.check(codes)
 
+    def within(self, parents: Iterable[str]) -> Dataset:
+        """The alternatives whose parent (a county's state) is one of ``parents``, alone:
+        normalisation, ranks and every view then cover those only."""
+        keep_parents = tuple(sorted(set(parents)))
+        return _within(self, keep_parents)
+
+    @property
+    def scope(self) -> tuple[str, ...]:
+        """The states a county dataset was cut to with :meth:`within` (empty: all)."""
+        return self._scope
+
+    _scope: tuple[str, ...] = ()
+
     def __hash__(self) -> int:
-        return hash((self.version, self.source_path))
+        return hash((self.version, self.source_path, self._scope))
+
+
+@lru_cache(maxsize=16)
+def _within(ds: Dataset, parents: tuple[str, ...]) -> Dataset:
+    alts = ds.alternatives.within(parents)
+    if not len(alts):
+        raise InputError(f"No {ds.alternatives.plural} in {', '.join(parents)}.")
+    rows = np.array([ds.states.index(a.code) for a in alts], dtype=int)
+    codes = alts.codes
+    encoded = {}
+    for cid, values in ds.encoded.items():
+        part = values[rows]
+        part.setflags(write=False)
+        encoded[cid] = part
+    out = replace(
+        ds, states=codes, names={c: ds.names[c] for c in codes},
+        fips={c: ds.fips[c] for c in codes},
+        raw={k: tuple(v[i] for i in rows) for k, v in ds.raw.items()},
+        encoded=encoded, alternatives=alts)
+    object.__setattr__(out, "_scope", parents)
+    return out
 
 
 def _encode(cells: tuple[str, ...], crit: Criterion) -> np.ndarray:
@@ -313,8 +347,13 @@ def _file_hash(*paths: Path) -> str:
     return h.hexdigest()[:12]
 
 
-def load_dataset(folder: str | os.PathLike[str] | None = None) -> Dataset:
+def load_dataset(folder: str | os.PathLike[str] | None = None, level: str = "state",
+                 within: Iterable[str] = ()) -> Dataset:
     """Read and check the indicators and their column dictionary.
+
+    ``level="county"`` gives the 3,142 counties (``counties/`` in the data folder), each
+    carrying its state's figures as well, marked "(state figure)"; ``within`` keeps the
+    counties of those states only (postal codes).
 
     Raises
     ------
@@ -324,7 +363,107 @@ def load_dataset(folder: str | os.PathLike[str] | None = None) -> Dataset:
         message names the file, line and column.
     """
     folder = Path(folder) if folder is not None else data_dir()
-    return _load_dataset_cached(str(folder.resolve()))
+    if level == "state":
+        ds = _load_dataset_cached(str(folder.resolve()))
+        if tuple(within):
+            raise InputError("--within keeps the counties of some states; it needs the "
+                             "county level (--level county).")
+        return ds
+    if level != "county":
+        raise InputError(f"Unknown level {level!r}; choose state or county.")
+    ds = _load_county_dataset(str(folder.resolve()))
+    states = tuple(sorted(set(_load_dataset_cached(str(folder.resolve())).check_states(within))))
+    return ds.within(states) if states else ds
+
+
+#: The counties' files, in ``counties/`` of the data folder.
+COUNTY_FOLDER = "counties"
+COUNTY_INDICATORS_FILE = "county_indicators.csv"
+COUNTY_COLUMNS_FILE = "county_columns.csv"
+COUNTY_CRITERIA_FILE = "county_criteria.csv"
+#: How an inherited state figure is marked wherever its criterion is named.
+STATE_FIGURE = "state figure"
+
+
+@lru_cache(maxsize=4)
+def _load_county_dataset(folder_str: str) -> Dataset:
+    from siteselect.model.catalogue import load_catalogue
+
+    folder = Path(folder_str)
+    states = _load_dataset_cached(folder_str)
+    sub = folder / COUNTY_FOLDER
+    ind_path, col_path = sub / COUNTY_INDICATORS_FILE, sub / COUNTY_COLUMNS_FILE
+    cat_path = sub / COUNTY_CRITERIA_FILE
+    provenance = _read_provenance(col_path)
+    own = load_catalogue(cat_path, provenance)
+    header, body, body_lines = _read_csv(
+        ind_path, ("fips", "state", "county") + tuple(c.column for c in own))
+    idx = {h: i for i, h in enumerate(header)}
+    codes: list[str] = []
+    first_line: dict[str, int] = {}
+    for lineno, row in zip(body_lines, body, strict=True):
+        code = row[idx["fips"]]
+        if len(code) != 5 or not code.isdigit():
+            raise DataError(f"{ind_path}, line {lineno}, column fips: {code!r} is not a "
+                            "5-digit FIPS code (keep the leading zeros).")
+        if code in first_line:
+            raise DataError(f"{ind_path}, line {lineno}, column fips: county {code} appears "
+                            f"twice (first on line {first_line[code]}).")
+        first_line[code] = lineno
+        codes.append(code)
+    alternatives = load_alternatives("county", folder)
+    _check_alternative_set(ind_path, codes, first_line, alternatives)
+    raw = {h: tuple(row[idx[h]] for row in body) for h in header}
+    _check_figures(ind_path, body_lines, raw, own)
+    for lineno, code, st in zip(body_lines, codes, raw["state"], strict=True):
+        if alternatives.get(code).parent != st:
+            raise DataError(f"{ind_path}, line {lineno}, column state: county {code} lies in "
+                            f"{alternatives.get(code).parent}, not {st}.")
+    no_prov = [c.column for c in own if c.column not in provenance]
+    if no_prov:
+        raise DataError(f"{col_path}: no provenance for criterion column(s) "
+                        f"{', '.join(no_prov)}.")
+    county_criteria = tuple(
+        replace(c, provenance=_provenance(c, provenance[c.column]),
+                decimals=None if c.encoding else _decimals(raw[c.column]))
+        for c in own)
+    clash = {c.column for c in states.criteria} & set(header)
+    parent_row = [states.states.index(alternatives.get(code).parent) for code in codes]
+    inherited: list[Criterion] = []
+    for crit in states.criteria:
+        for column in filter(None, (crit.column, crit.sources_column)):
+            if column in raw and column not in clash:
+                continue
+            state_cells = states.raw[column]
+            raw[f"state:{column}" if column in clash else column] = tuple(
+                state_cells[i] for i in parent_row)
+        inherited.append(replace(
+            crit, label=f"{crit.label} ({STATE_FIGURE})", inherited=True,
+            column=f"state:{crit.column}" if crit.column in clash else crit.column,
+            sources_column=(f"state:{crit.sources_column}" if crit.sources_column in clash
+                            else crit.sources_column)))
+    criteria = county_criteria + tuple(inherited)
+    prov_all = dict(states.provenance)
+    prov_all.update(provenance)
+    encoded = {c.id: _encode(raw[c.column], c) for c in county_criteria}
+    for crit in inherited:
+        parent_values = states.encoded[crit.id]
+        column_values = parent_values[parent_row]
+        column_values.setflags(write=False)
+        encoded[crit.id] = column_values
+    names = {a.code: f"{a.name}, {a.parent}" for a in alternatives}
+    return Dataset(
+        states=tuple(codes),
+        names=names,
+        fips={c: c for c in codes},
+        raw=raw,
+        provenance=prov_all,
+        criteria=criteria,
+        version=f"{states.version}+counties-{_file_hash(ind_path, col_path, cat_path)}",
+        source_path=str(ind_path),
+        encoded=encoded,
+        alternatives=alternatives,
+    )
 
 
 @lru_cache(maxsize=8)
@@ -358,7 +497,39 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
     alternatives = load_alternatives("state", folder)
     _check_alternative_set(ind_path, states, first_line, alternatives)
     raw = {h: tuple(row[idx[h]] for row in body) for h in header}
-    for crit in criteria_in:
+    _check_figures(ind_path, body_lines, raw, criteria_in)
+
+    provenance = _read_provenance(col_path)
+    no_prov = [c.column for c in criteria_in if c.column not in provenance]
+    if no_prov:
+        raise DataError(
+            f"{col_path}: no provenance for criterion column(s) {', '.join(no_prov)}."
+        )
+    criteria = tuple(
+        replace(c, provenance=_provenance(c, provenance[c.column]),
+                decimals=None if c.encoding else _decimals(raw[c.column]))
+        for c in criteria_in
+    )
+    return Dataset(
+        states=tuple(states),
+        names=dict(zip(states, raw["state_name"], strict=True)),
+        fips=dict(zip(states, raw["state_fips"], strict=True)),
+        raw=raw,
+        provenance=provenance,
+        criteria=criteria,
+        version=f"{_dataset_year(provenance, criteria)}-"
+                f"{_file_hash(ind_path, col_path, cat_path)}",
+        source_path=str(ind_path),
+        encoded={c.id: _encode(raw[c.column], c) for c in criteria},
+        alternatives=alternatives,
+    )
+
+
+def _check_figures(path: Path, body_lines: Sequence[int], raw: dict[str, tuple[str, ...]],
+                   criteria: Iterable[Criterion]) -> None:
+    """Every figure of every criterion column: a number in range, or a known category."""
+    ind_path = path
+    for crit in criteria:
         for lineno, text in zip(body_lines, raw[crit.column], strict=True):
             if text == "":
                 continue
@@ -388,13 +559,16 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
                         f"{crit.range_text()}."
                     )
 
+
+def _read_provenance(col_path: Path) -> dict[str, Provenance]:
+    """Column -> provenance, from a column dictionary (``columns.csv``)."""
     dheader, dbody, _ = _read_csv(col_path, REQUIRED_DICTIONARY_COLUMNS)
     didx = {h: i for i, h in enumerate(dheader)}
 
     def cell(row: list[str], name: str) -> str:
         return row[didx[name]] if name in didx else ""
 
-    provenance = {
+    return {
         cell(row, "column"): Provenance(
             source=cell(row, "source"),
             url=cell(row, "url"),
@@ -406,30 +580,6 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
         )
         for row in dbody
     }
-    no_prov = [c.column for c in criteria_in if c.column not in provenance]
-    if no_prov:
-        raise DataError(
-            f"{col_path}: no provenance for criterion column(s) {', '.join(no_prov)}."
-        )
-    criteria = tuple(
-        replace(c, provenance=_provenance(c, provenance[c.column]),
-                decimals=None if c.encoding else _decimals(raw[c.column]))
-        for c in criteria_in
-    )
-    return Dataset(
-        states=tuple(states),
-        names=dict(zip(states, raw["state_name"], strict=True)),
-        fips=dict(zip(states, raw["state_fips"], strict=True)),
-        raw=raw,
-        provenance=provenance,
-        criteria=criteria,
-        version=f"{_dataset_year(provenance, criteria)}-"
-                f"{_file_hash(ind_path, col_path, cat_path)}",
-        source_path=str(ind_path),
-        encoded={c.id: _encode(raw[c.column], c) for c in criteria},
-        alternatives=alternatives,
-    )
-
 
 def _decimals(cells: Iterable[str]) -> int:
     """The most decimals written in a column's figures ('711.0' has 1, '1e5' has 0)."""

@@ -139,7 +139,7 @@ SETTINGS_VERSION = 1
 GATE_OPS = ("<=", ">=", "<", ">", "==")
 
 _SETTINGS_KEYS = {"version", "weights", "disabled", "method", "normalization", "missing",
-                  "gates", "exclude", "overrides", "weights_origin"}
+                  "gates", "exclude", "overrides", "weights_origin", "level", "within"}
 
 
 def settings_to_dict(settings: ScoringSettings) -> dict[str, Any]:
@@ -161,6 +161,9 @@ def settings_to_dict(settings: ScoringSettings) -> dict[str, Any]:
     }
     if settings.weights_origin is not None:
         out["weights_origin"] = origin_to_dict(settings.weights_origin)
+    if settings.level != "state":
+        out["level"] = settings.level
+        out["within"] = list(settings.within)
     return out
 
 
@@ -243,7 +246,7 @@ def settings_problems(data: Any, problems: list[str],
     ``criteria`` are the known criteria by id (the shipped catalogue unless given).
     """
     from siteselect.model.alternatives import load_alternatives
-    from siteselect.model.criteria import catalogue
+    from siteselect.model.criteria import level_criteria
     from siteselect.model.settings import NOTE_MAX, origin_problems, what_if_problem
     from siteselect.scoring import METHODS, MISSING_POLICIES, NORMALIZATIONS
 
@@ -265,9 +268,26 @@ def settings_problems(data: Any, problems: list[str],
         if key in data and data[key] not in allowed:
             problems.append(f"unknown {label} {shown(data[key])}; choose one of "
                             f"{', '.join(allowed)}.")
+    level = data.get("level", "state")
+    if level not in ("state", "county"):
+        problems.append(f"unknown level {shown(level)}; choose state or county.")
+        level = "state"
     if criteria is None:
-        criteria = {c.id: c for c in catalogue()}
-    alternatives = load_alternatives("state")
+        criteria = level_criteria(level)
+    alternatives = load_alternatives(level)
+    states = load_alternatives("state")
+    within: list[str] = []
+    within_in = data.get("within", [])
+    if not isinstance(within_in, list):
+        problems.append("within must be a list of postal codes.")
+    else:
+        for code in within_in:
+            if not isinstance(code, str) or code.upper() not in states:
+                problems.append(f"unknown state code {shown(code)} in within.")
+            else:
+                within.append(code.upper())
+        if within and level != "county":
+            problems.append("within (a state filter) needs level county.")
 
     listed_known = False
 
@@ -373,6 +393,8 @@ def settings_problems(data: Any, problems: list[str],
             exclude=exclude,
             overrides=tuple(overrides),
             weights_origin=origin,
+            level=level,
+            within=tuple(within),
         )
     except InputError as exc:
         problems.append(exc.message[0].lower() + exc.message[1:])

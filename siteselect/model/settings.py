@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from siteselect.errors import InputError
@@ -291,7 +291,8 @@ class ScoringSettings:
     in ``disabled`` takes no part whatever its weight, so re-enabling it restores the weight.
     """
 
-    weights: Mapping[str, float] = field(default_factory=default_weights)
+    #: None: the default weighting of ``level``.
+    weights: Mapping[str, float] = None  # type: ignore[assignment]
     disabled: frozenset[str] = frozenset()
     method: str = "wsm"
     normalization: str = "minmax"
@@ -301,9 +302,19 @@ class ScoringSettings:
     overrides: tuple[Override, ...] = ()
     #: How the weights were derived; None when they were set by hand ("manual").
     weights_origin: WeightOrigin | None = None
+    #: "state" or "county": what is ranked.
+    level: str = "state"
+    #: At county level, the states whose counties are ranked (postal codes; empty: all).
+    within: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "weights", dict(self.weights))
+        if self.level not in ("state", "county"):
+            raise InputError(f"Unknown level {self.level!r}; choose state or county.")
+        if self.within and self.level != "county":
+            raise InputError("A state filter (within) needs the county level.")
+        object.__setattr__(self, "within", tuple(sorted({s.upper() for s in self.within})))
+        object.__setattr__(self, "weights", dict(
+            default_weights(self.level) if self.weights is None else self.weights))
         object.__setattr__(self, "disabled", frozenset(self.disabled))
         object.__setattr__(self, "gates", tuple(self.gates))
         object.__setattr__(self, "exclude", tuple(sorted(set(self.exclude))))
@@ -336,7 +347,8 @@ class ScoringSettings:
 
     def __hash__(self) -> int:
         return hash((tuple(sorted(self.weights.items())), self.disabled, self.method,
-                     self.normalization, self.missing, self.gates, self.exclude, self.overrides))
+                     self.normalization, self.missing, self.gates, self.exclude, self.overrides,
+                     self.level, self.within))
 
     def effective_points(self) -> dict[str, float]:
         """Weights with disabled criteria set to 0."""

@@ -53,3 +53,23 @@ def test_the_rebuild_reproduces_the_shipped_layer():
 def test_a_missing_layer_names_the_rebuild_command(tmp_path):
     with pytest.raises(DataError, match="county_geography"):
         load_counties(tmp_path / "nope.gpkg")
+
+
+def test_county_display_layout_overlays_the_state_map():
+    """The derived county outlines sit exactly where the window draws their states,
+    insets included, and a stale file is rebuilt rather than drawn."""
+    import numpy as np
+
+    from siteselect.model.county_geography import county_layout_key, load_county_shapes
+    from siteselect.model.geography import layout_path, load_shapes
+
+    counties = load_county_shapes()
+    states = load_shapes(layout_path())
+    assert len(counties.states) == 3142 and counties.names["48453"] == "Travis County, TX"
+    for st, prefix in (("AK", "02"), ("HI", "15"), ("TX", "48"), ("DE", "10")):
+        c = np.concatenate([r for k in counties.states if k.startswith(prefix)
+                            for r in counties.rings[k]])
+        s = np.concatenate(states.rings[st])
+        assert np.allclose(c.min(0), s.min(0), atol=3_000)
+        assert np.allclose(c.max(0), s.max(0), atol=3_000)
+    assert len(county_layout_key()) == 20

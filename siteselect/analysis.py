@@ -8,19 +8,29 @@ matrix and calls :func:`siteselect.scoring.score`.  No Qt, no file writing.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from siteselect.errors import InputError, SiteSelectError
 from siteselect.model.dataset import Dataset, load_dataset
 from siteselect.model.scenario import Scenario, quoted
 from siteselect.model.settings import ScoringSettings
+from siteselect.model.tables import apply_tables
 from siteselect.scoring import ScoringResult, score_matrix
 from siteselect.scoring.sensitivity import DataSpread
 
+if TYPE_CHECKING:  # pragma: no cover
+    from siteselect.model.owndata import ImportedTable
 
-def dataset_for(settings: ScoringSettings, folder: str | None = None) -> Dataset:
-    """The shipped dataset the settings rank: states, or the counties (of ``within``)."""
-    return load_dataset(folder, level=settings.level, within=settings.within)
+
+def dataset_for(settings: ScoringSettings, tables: Sequence[ImportedTable] = (),
+                folder: str | None = None) -> Dataset:
+    """The figures the settings rank: the shipped states or counties (of ``within``), with
+    the planner's ``tables`` applied."""
+    if not tables:
+        return load_dataset(folder, level=settings.level, within=settings.within)
+    ds = apply_tables(load_dataset(folder, level=settings.level), tables)
+    return ds.within(settings.within) if settings.within else ds
 
 
 def validate_settings(ds: Dataset, settings: ScoringSettings) -> None:

@@ -79,6 +79,8 @@ class Criterion:
     counterpart: str = ""
     #: At county level: True for a state's figure that every county of the state carries.
     inherited: bool = False
+    #: The planner's own table the figures come from ('' = shipped data).
+    table: str = ""
 
     def uncertainty_text(self) -> str:
         """``±3 %``, ``±0.5 cents/kWh``, ``±1 category``; '' when the figures are taken as exact."""

@@ -38,7 +38,7 @@ REQUIRED_DICTIONARY_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Dataset:
     """State figures with provenance; immutable.
 
@@ -167,6 +167,14 @@ class Dataset:
 
     def __hash__(self) -> int:
         return hash((self.version, self.source_path, self._scope))
+
+    def __eq__(self, other: object) -> bool:
+        # The version hashes the files (and any planner's tables applied), so two datasets of
+        # one version hold the same figures.
+        if not isinstance(other, Dataset):
+            return NotImplemented
+        return (self.version, self.source_path, self._scope) == (
+            other.version, other.source_path, other._scope)
 
 
 @lru_cache(maxsize=16)

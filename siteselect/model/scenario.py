@@ -63,6 +63,18 @@ def name_key(name: str) -> str:
     return clean_name(name).casefold()
 
 
+@dataclass(frozen=True, order=True)
+class TableRef:
+    """One version of a planner's named table, as a scenario records it."""
+
+    name: str
+    version: int
+    content_hash: str
+
+    def text(self) -> str:
+        return f"{quoted(self.name)} version {self.version}"
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A named, saved set of scoring choices."""
@@ -78,6 +90,9 @@ class Scenario:
     #: The last sensitivity run kept with this revision (it may be stale: see
     #: :meth:`SensitivitySummary.is_current`).
     sensitivity: SensitivitySummary | None = None
+    #: The planner's tables (name, version, hash) the scenario is scored with; it keeps
+    #: these versions until the planner accepts newer ones.
+    tables: tuple[TableRef, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", clean_name(self.name))
@@ -218,11 +233,11 @@ def _number(value: Any) -> float | None:
 
 
 def settings_from_dict(data: Any, where: str = "the settings",
-                       criteria: Mapping[str, Criterion] | None = None) -> ScoringSettings:
+                       extra: Mapping[str, Criterion] | None = None) -> ScoringSettings:
     """Rebuild settings from :func:`settings_to_dict` output, checking every field.
 
-    Criterion ids are checked against ``criteria`` (the shipped catalogue unless given: pass
-    the dataset's criteria when planners' own tables add some) and codes against the
+    Criterion ids are checked against the shipped catalogue of the settings' level and the
+    ``extra`` criteria (those planners' own tables add) and codes against the
     alternatives of the geography layer, so nothing unknown is ever stored; what-if values
     must lie within their criterion's valid range (or be one of its categories).  ``where``
     names the source in messages.  Every problem is reported, not only the first.
@@ -233,17 +248,17 @@ def settings_from_dict(data: Any, where: str = "the settings",
         Listing each field that is wrong, and ``where`` it was found.
     """
     problems: list[str] = []
-    settings = settings_problems(data, problems, criteria)
+    settings = settings_problems(data, problems, extra)
     if problems or settings is None:
         raise ScenarioProblems(where, problems or ["the settings cannot be read."])
     return settings
 
 
 def settings_problems(data: Any, problems: list[str],
-                      criteria: Mapping[str, Criterion] | None = None) -> ScoringSettings | None:
+                      extra: Mapping[str, Criterion] | None = None) -> ScoringSettings | None:
     """The settings in ``data``, adding a sentence to ``problems`` for each thing wrong.
 
-    ``criteria`` are the known criteria by id (the shipped catalogue unless given).
+    ``extra`` are criteria known besides the shipped ones of the level (planners' tables).
     """
     from siteselect.model.alternatives import load_alternatives
     from siteselect.model.criteria import level_criteria
@@ -272,8 +287,8 @@ def settings_problems(data: Any, problems: list[str],
     if level not in ("state", "county"):
         problems.append(f"unknown level {shown(level)}; choose state or county.")
         level = "state"
-    if criteria is None:
-        criteria = level_criteria(level)
+    criteria = level_criteria(level)
+    criteria.update(extra or {})
     alternatives = load_alternatives(level)
     states = load_alternatives("state")
     within: list[str] = []

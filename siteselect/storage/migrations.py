@@ -20,6 +20,14 @@ Both tables have a ``sensitivity TEXT`` column (NULL, or the JSON of
 siteselect.model.sensitivity_summary.summary_to_dict): the last sensitivity run kept with
 that revision.
 
+Both also have a ``tables TEXT`` column (NULL, or a JSON list of {name, version, hash}: the
+planner's tables the scenario is scored with).  Planners' tables::
+
+    data_tables(id, name, name_key, version (1, 2, ... per name), level, content_hash,
+                source_file, sheet, criteria (JSON list of ids), imported_at, removed_at
+                (NULL while current), payload (JSON of siteselect.model.owndata.ImportedTable);
+                UNIQUE(name_key, version))
+
 ``revisions`` holds every saved version, the current one included, so the previous version is
 always kept when a scenario is saved again.
 """
@@ -107,12 +115,36 @@ def _m0004_sensitivity(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE revisions ADD COLUMN sensitivity TEXT")
 
 
+def _m0005_tables(db: sqlite_utils.Database) -> None:
+    """Planners' own tables, every imported version kept; scenarios record the versions they
+    are scored with."""
+    db.execute("""
+        CREATE TABLE data_tables (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            level TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            source_file TEXT NOT NULL DEFAULT '',
+            sheet TEXT NOT NULL DEFAULT '',
+            criteria TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            removed_at TEXT,
+            payload TEXT NOT NULL,
+            UNIQUE (name_key, version)
+        )""")
+    db.execute("ALTER TABLE scenarios ADD COLUMN tables TEXT")
+    db.execute("ALTER TABLE revisions ADD COLUMN tables TEXT")
+
+
 #: Every migration in order: (name, function).  Append only.
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
     ("0001_scenarios", _m0001_scenarios),
     ("0002_revisions", _m0002_revisions),
     ("0003_builtins", _m0003_builtins),
     ("0004_sensitivity", _m0004_sensitivity),
+    ("0005_tables", _m0005_tables),
 )
 MIGRATION_NAMES = tuple(name for name, _ in MIGRATIONS)
 SCHEMA_VERSION = len(MIGRATIONS)

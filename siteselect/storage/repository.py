@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from siteselect.errors import InputError, SiteSelectError, StorageError
 from siteselect.model.scenario import (
     Scenario,
+    TableRef,
     clean_name,
     name_key,
     quoted,
@@ -46,6 +47,7 @@ from siteselect.storage.migrations import (
     now_iso,
     pending_migrations,
 )
+from siteselect.storage.tables import TablesMixin, refs_from_json, refs_json
 
 if TYPE_CHECKING:  # sqlite-utils imports pandas: load it only when a database is opened
     import sqlite_utils
@@ -91,6 +93,7 @@ class Revision:
     settings: ScoringSettings
     dataset_version: str
     sensitivity: SensitivitySummary | None = None
+    tables: tuple[TableRef, ...] = ()
 
     def summary(self) -> str:
         return f"revision {self.revision} saved {self.saved_at}"
@@ -115,7 +118,7 @@ class DeletedScenario:
         return len(self.raw_revisions) if self.raw_row is not None else len(self.revisions)
 
 
-class ScenarioStore:
+class ScenarioStore(TablesMixin):
     """Named scenarios in one SQLite file.  Open with :meth:`open`; close when done."""
 
     def __init__(self, db: sqlite_utils.Database, path: Path, timeout: float, *,
@@ -243,6 +246,7 @@ class ScenarioStore:
             revision=row["revision"],
             builtin=bool(row["builtin"]),
             sensitivity=self._sensitivity(row.get("sensitivity"), row["name"]),
+            tables=refs_from_json(row.get("tables"), f"Scenario {quoted(row['name'])}"),
         )
 
     def _sensitivity(self, text: str | None, name: str) -> SensitivitySummary | None:
@@ -265,10 +269,23 @@ class ScenarioStore:
         where = (f"Scenario {quoted(name)} in {self.path}" if revision is None else
                  f"Revision {revision} of scenario {quoted(name)} in {self.path}")
         try:
-            return settings_from_dict(json.loads(text), where)
+            return settings_from_dict(json.loads(text), where, self._own_criteria_cached())
         except (ValueError, RecursionError) as exc:
             raise StorageError(f"{where}: the settings cannot be read "
                                f"({_db.one_line(str(exc))}).") from exc
+
+    def _own_criteria_cached(self) -> dict[str, Any]:
+        """:meth:`own_criteria`, read again only when a table was imported since."""
+        try:
+            stamp = tuple(self._db.execute(
+                "SELECT count(*), max(id) FROM data_tables").fetchone())
+        except sqlite3.OperationalError:  # a database before migration 0005
+            return {}
+        cached = getattr(self, "_own_cache", None)
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, self.own_criteria() if stamp[0] else {})
+            self._own_cache = cached
+        return cached[1]
 
     def _find_row(self, name: str) -> dict[str, Any] | None:
         rows = list(self._db.query("SELECT * FROM scenarios WHERE name_key = ?", [name_key(name)]))
@@ -333,24 +350,25 @@ class ScenarioStore:
         created = created or now
         settings = json.dumps(settings_to_dict(sc.settings), ensure_ascii=False)
         sensitivity = _sensitivity_json(sc.sensitivity)
+        tables = refs_json(sc.tables)
         cur = self._db.execute(
             "INSERT INTO scenarios (name, name_key, description, settings, dataset_version, "
-            "created, updated, revision, builtin, sensitivity) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+            "created, updated, revision, builtin, sensitivity, tables) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
             [sc.name, name_key(sc.name), sc.description, settings, sc.dataset_version, created,
-             now, int(sc.builtin), sensitivity])
+             now, int(sc.builtin), sensitivity, tables])
         self._add_revision(cur.lastrowid, 1, now, sc.name, sc.description, settings,
-                           sc.dataset_version, sensitivity)
+                           sc.dataset_version, sensitivity, tables)
         return replace(sc, created=created, updated=now, revision=1)
 
     def _add_revision(self, scenario_id: int | None, revision: int, saved_at: str, name: str,
                       description: str, settings: str, dataset_version: str,
-                      sensitivity: str | None = None) -> None:
+                      sensitivity: str | None = None, tables: str | None = None) -> None:
         self._db.execute(
             "INSERT INTO revisions (scenario_id, revision, saved_at, name, description, "
-            "settings, dataset_version, sensitivity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "settings, dataset_version, sensitivity, tables) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [scenario_id, revision, saved_at, name, description, settings, dataset_version,
-             sensitivity])
+             sensitivity, tables])
 
     @staticmethod
     def _builtin_refusal(name: str, action: str) -> InputError:
@@ -404,13 +422,15 @@ class ScenarioStore:
             revision = row["revision"] + 1
             settings = json.dumps(settings_to_dict(scenario.settings), ensure_ascii=False)
             sensitivity = _sensitivity_json(scenario.sensitivity)
+            tables = refs_json(scenario.tables)
             self._db.execute(
                 "UPDATE scenarios SET name = ?, description = ?, settings = ?, "
-                "dataset_version = ?, updated = ?, revision = ?, sensitivity = ? WHERE id = ?",
+                "dataset_version = ?, updated = ?, revision = ?, sensitivity = ?, tables = ? "
+                "WHERE id = ?",
                 [scenario.name, scenario.description, settings, scenario.dataset_version, now,
-                 revision, sensitivity, row["id"]])
+                 revision, sensitivity, tables, row["id"]])
             self._add_revision(row["id"], revision, now, scenario.name, scenario.description,
-                               settings, scenario.dataset_version, sensitivity)
+                               settings, scenario.dataset_version, sensitivity, tables)
         return replace(scenario, created=row["created"], updated=now, revision=revision,
                        builtin=False)
 
@@ -542,29 +562,30 @@ class ScenarioStore:
             if raw is not None:
                 cur = self._db.execute(
                     "INSERT INTO scenarios (name, name_key, description, settings, "
-                    "dataset_version, created, updated, revision, builtin, sensitivity) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "dataset_version, created, updated, revision, builtin, sensitivity, tables) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [sc.name, name_key(sc.name), raw["description"], raw["settings"],
                      raw["dataset_version"], raw["created"], raw["updated"], raw["revision"],
-                     raw["builtin"], raw.get("sensitivity")])
+                     raw["builtin"], raw.get("sensitivity"), raw.get("tables")])
                 for r in deleted.raw_revisions:
                     self._add_revision(cur.lastrowid, r["revision"], r["saved_at"], r["name"],
                                        r["description"], r["settings"], r["dataset_version"],
-                                       r.get("sensitivity"))
+                                       r.get("sensitivity"), r.get("tables"))
                 return sc
             cur = self._db.execute(
                 "INSERT INTO scenarios (name, name_key, description, settings, dataset_version, "
-                "created, updated, revision, builtin, sensitivity) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "created, updated, revision, builtin, sensitivity, tables) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [sc.name, name_key(sc.name), sc.description,
                  json.dumps(settings_to_dict(sc.settings), ensure_ascii=False),
                  sc.dataset_version, sc.created, sc.updated, sc.revision, int(sc.builtin),
-                 _sensitivity_json(sc.sensitivity)])
+                 _sensitivity_json(sc.sensitivity), refs_json(sc.tables)])
             for rev in deleted.revisions:
                 self._add_revision(cur.lastrowid, rev.revision, rev.saved_at, rev.name,
                                    rev.description,
                                    json.dumps(settings_to_dict(rev.settings), ensure_ascii=False),
-                                   rev.dataset_version, _sensitivity_json(rev.sensitivity))
+                                   rev.dataset_version, _sensitivity_json(rev.sensitivity),
+                                   refs_json(rev.tables))
         return sc
 
     # -- revisions ------------------------------------------------------------------------
@@ -584,9 +605,17 @@ class ScenarioStore:
                     raise
                 problems.append(exc.message)
                 continue
+            try:
+                tables = refs_from_json(r.get("tables"), f"Revision {r['revision']} of "
+                                        f"scenario {quoted(r['name'])}")
+            except SiteSelectError as exc:
+                if problems is None:
+                    raise
+                problems.append(exc.message)
+                continue
             out.append(Revision(r["revision"], r["saved_at"], r["name"], r["description"],
                                 settings, r["dataset_version"],
-                                self._sensitivity(r.get("sensitivity"), r["name"])))
+                                self._sensitivity(r.get("sensitivity"), r["name"]), tables))
         return out
 
     def revisions(self, name: str) -> builtins.list[Revision]:
@@ -625,7 +654,8 @@ class ScenarioStore:
         old = self.get_revision(name, revision)
         current = self.get(name)
         restored = replace(current, description=old.description, settings=old.settings,
-                           dataset_version=old.dataset_version, sensitivity=old.sensitivity)
+                           dataset_version=old.dataset_version, sensitivity=old.sensitivity,
+                           tables=old.tables)
         return self.save(restored, expected_revision=expected_revision)
 
     # -- exchange -------------------------------------------------------------------------

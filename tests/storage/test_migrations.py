@@ -79,7 +79,8 @@ def test_version_1_file_is_upgraded_in_place(tmp_path):
     conn = sqlite3.connect(path)
     applied = [r[0] for r in conn.execute("SELECT name FROM _siteselect_migrations ORDER BY "
                                           "rowid")]
-    assert applied == ["0001_scenarios", "0002_revisions", "0003_builtins", "0004_sensitivity"]
+    assert applied == ["0001_scenarios", "0002_revisions", "0003_builtins", "0004_sensitivity",
+                       "0005_tables"]
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()

@@ -32,7 +32,8 @@ def test_new_database_is_wal_versioned_and_seeded(store, db_path):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     applied = [r[0] for r in conn.execute("SELECT name FROM _siteselect_migrations")]
     conn.close()
-    assert applied == ["0001_scenarios", "0002_revisions", "0003_builtins", "0004_sensitivity"]
+    assert applied == ["0001_scenarios", "0002_revisions", "0003_builtins", "0004_sensitivity",
+                       "0005_tables"]
     names = [s.name for s in store.list()]
     assert sorted(names) == sorted(n for n, _, _ in BUILTIN_DEFINITIONS)
     for sc in store.list():

@@ -606,7 +606,9 @@ def _check_data(
     described = set(crit_rows)  # every id the criteria table names, read or not
     columns: dict[int, Criterion] = {}
     seen: dict[str, int] = {}
-    for j, h in enumerate(header):
+    # Without a criteria table the columns cannot be judged: its absence is the problem.
+    judged = enumerate(header) if crit_grid is not None else iter(())
+    for j, h in judged:
         f = folded[j]
         if j == key_col or f in INFO_COLUMNS or f in KEY_COLUMNS:
             continue
@@ -706,7 +708,7 @@ def _check_data(
             problems.append(Problem(file, 1, header[j], "the column has no figures at all",
                                     code="empty-column"))
     missing = [a for a in alts if a.code not in first]
-    if first and missing:
+    if first and missing and crit_grid is not None:
         words = alts.word if len(missing) == 1 else alts.plural
         problems.append(Problem(
             file, 0, key_name, f"no row for {len(missing):,} {words} (scored by the "

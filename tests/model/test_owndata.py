@@ -437,3 +437,46 @@ def test_problem_report_reads_back(tmp_path):
                            "a formula without a saved result", "'=C2*2"]
     assert rows[3][:5] == ["t.csv", "", "state", "warning", "missing-alternative"]
     assert len(rows) == 4
+
+
+def test_known_range_applies_unless_the_import_gives_one(tmp_path, known):
+    write_csv(tmp_path / "t.csv", [["state", "energy_cost", "clean_power"],
+                                   ["TX", "-1", "101"], ["CA", "7", "50"]])
+    crit = [CRIT_HEADER,
+            ["energy_cost", "Power price", "cents/kWh", "lower", "S", "", "", "", "", "", ""],
+            ["clean_power", "Clean share", "%", "higher", "S", "", "", "", "", "", ""]]
+    write_csv(tmp_path / "t.criteria.csv", crit)
+    _, problems = read_table(tmp_path / "t.csv", known)
+    assert {(p.row, p.column, p.code) for p in errors(problems)} == {
+        (2, "energy_cost", "out-of-range"), (2, "clean_power", "out-of-range")}
+    crit[1][8] = "-5"  # the import's own range replaces the shipped one
+    crit[2][9] = "200"
+    write_csv(tmp_path / "t.criteria.csv", crit)
+    table, problems = read_table(tmp_path / "t.csv", known)
+    assert table is not None, problem_lines(problems)
+    assert table.criterion("energy_cost").valid_range == (-5.0, None)
+    assert table.criterion("clean_power").valid_range == (None, 200.0)
+
+
+def test_xlsx_county_keys_typed_as_numbers(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["FIPS", "County", "cost"])
+    ws.append([1001, "Autauga", 5])      # the leading zero lost when typed as a number
+    ws.append(["06037", "Los Angeles", 0.1])
+    ws.append([True, "a Boolean", 1])
+    cs = wb.create_sheet("Criteria")
+    cs.append(["id", "label", "unit", "direction", "source", "valid_min"])
+    cs.append(["cost", "Cost", "$", "lower", "S", 0])
+    wb.save(tmp_path / "k.xlsx")
+    _, problems = read_table(tmp_path / "k.xlsx", {})
+    assert [(p.row, p.column, p.code, p.value) for p in errors(problems)] == [
+        (4, "FIPS", "unknown-key", "TRUE")]
+    ws.delete_rows(4)
+    wb.save(tmp_path / "k.xlsx")
+    table, problems = read_table(tmp_path / "k.xlsx", {})
+    assert table is not None, problem_lines(problems)
+    counties = load_alternatives("county")
+    assert table.values["cost"][counties.position("01001")] == "5"
+    assert table.values["cost"][counties.position("06037")] == "0.1"
+    assert table.criterion("cost").valid_range == (0.0, None)

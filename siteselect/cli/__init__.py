@@ -33,7 +33,8 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 #: Modules under ``siteselect.cli`` that register commands, in help order.
-COMMAND_MODULES = ("rank", "scenario", "export", "snapshot", "sensitivity", "weights", "gui")
+COMMAND_MODULES = ("rank", "scenario", "export", "snapshot", "sensitivity", "weights", "data",
+                   "gui")
 
 
 def build_parser() -> argparse.ArgumentParser:

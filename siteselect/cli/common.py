@@ -275,3 +275,30 @@ def text_table(
     lines = [fmt(header), "  ".join("-" * w for w in widths)]
     lines += [fmt(r) for r in rows]
     return "\n".join(lines)
+
+
+def own_tables(args: argparse.Namespace, scenario: Scenario | None = None) -> list[Any]:
+    """The planner's tables a ranking uses: the versions a saved ``scenario`` records, else
+    the current tables of the scenario database (none when there is no database yet)."""
+    from siteselect.storage import MissingDatabaseError, ScenarioStore
+    from siteselect.storage.database import resolve_db_path
+
+    path = db_path(args)
+    if scenario is None and not resolve_db_path(path).exists():
+        return []
+    try:
+        store = ScenarioStore.open(path, create=False)
+    except MissingDatabaseError:
+        return []
+    with store:
+        if scenario is not None:
+            return store.tables_for(scenario.tables)
+        return [t.table() for t in store.current_tables()]
+
+
+def figures(args: argparse.Namespace, settings: ScoringSettings,
+            scenario: Scenario | None = None) -> Dataset:
+    """The dataset ``settings`` rank, with the planner's tables (see :func:`own_tables`)."""
+    from siteselect.analysis import dataset_for
+
+    return dataset_for(settings, own_tables(args, scenario))

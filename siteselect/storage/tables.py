@@ -217,17 +217,36 @@ class TablesMixin:
                              "removed_at IS NULL", [now_iso(), name_key(name)])
         return current, self.scenarios_using(name)
 
-    def accept_tables(self, scenario: str) -> Scenario:
-        """Re-score ``scenario`` with the current tables: a new revision that records them."""
-        refs = tuple(sorted(t.ref for t in self.current_tables()))
+    def accept_tables(self, scenario: str) -> tuple[Scenario, builtins.list[str]]:
+        """Re-score ``scenario`` with the current tables: a new revision that records them.
+
+        Weights, gates and what-if values on criteria that no current table (nor the shipped
+        data) holds any more are dropped; their ids are returned.
+        """
+        from siteselect.model.criteria import level_criteria
+
+        current = self.current_tables()
+        refs = tuple(sorted(t.ref for t in current))
+        dropped: builtins.list[str] = []
 
         def change(sc: Scenario | None) -> Scenario:
             if sc is None:
                 raise InputError(f"There is no scenario named {quoted(clean_name(scenario))} "
                                  f"in {self.path}.")
-            return replace(sc, tables=refs)
+            s = sc.settings
+            known = set(level_criteria(s.level))
+            known.update(cid for t in current for cid in t.criteria)
+            used = set(s.weights) | set(s.disabled) | {g.criterion for g in s.gates} | {
+                o.criterion for o in s.overrides}
+            dropped[:] = sorted(used - known)
+            if dropped:
+                s = replace(s, weights={c: w for c, w in s.weights.items() if c in known},
+                            disabled=frozenset(c for c in s.disabled if c in known),
+                            gates=tuple(g for g in s.gates if g.criterion in known),
+                            overrides=tuple(o for o in s.overrides if o.criterion in known))
+            return replace(sc, tables=refs, settings=s)
 
-        return self.modify(scenario, change)
+        return self.modify(scenario, change), dropped
 
     def current_refs(self) -> tuple[TableRef, ...]:
         """The current tables as a scenario records them."""

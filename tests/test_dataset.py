@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import math
 import shutil
 from pathlib import Path
@@ -368,3 +369,33 @@ def test_an_installed_wheel_reads_the_data_it_carries(tmp_path, monkeypatch):
     monkeypatch.setattr(dataset_module, "SHIPPED_ROOT", tmp_path / "_shipped")
     (tmp_path / "_shipped" / "data").mkdir(parents=True)
     assert dataset_module.data_dir() == tmp_path / "_shipped" / "data"
+
+
+def test_every_problem_in_the_indicators_is_reported_not_only_the_first(copy_dir):
+    from siteselect.model.dataset import DatasetProblems
+
+    lines = _lines(copy_dir)
+    header = lines[0].rstrip("\n").split(",")
+    price = header.index("industrial_price_cents_kwh")
+    water = header.index("water_stress")
+
+    def edit(i, col, text):
+        cells = next(csv.reader([lines[i]]))
+        cells[col] = text
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerow(cells)
+        lines[i] = buf.getvalue()
+
+    edit(3, price, "cheap")
+    edit(7, price, "-4")
+    edit(9, water, "Medium-ish")
+    lines.append(lines[12])  # a state twice
+    _write(copy_dir, lines)
+    with pytest.raises(DatasetProblems) as info:
+        load_dataset(copy_dir)
+    got = {(p.row, p.column, p.code) for p in info.value.problems}
+    assert {(4, "industrial_price_cents_kwh", "not-a-number"),
+            (8, "industrial_price_cents_kwh", "out-of-range"),
+            (10, "water_stress", "bad-label"),
+            (len(lines), "state", "duplicate-key")} <= got
+    assert "4 problems" in info.value.message

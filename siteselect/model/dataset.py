@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -29,6 +30,46 @@ from siteselect.model.paths import PACKAGE_ROOT as PACKAGE_ROOT
 from siteselect.model.paths import SHIPPED_ROOT as SHIPPED_ROOT
 from siteselect.model.paths import data_dir as data_dir
 from siteselect.scoring import DecisionMatrix
+
+
+class DatasetProblems(DataError):
+    """Every problem found in a data file; ``problems`` holds them as
+    :class:`~siteselect.model.catalogue.Problem` (file, row, column, message, value, code)."""
+
+    #: Most problems written into the message (all are in ``problems``).
+    SHOWN = 50
+
+    def __init__(self, path: Path, problems: Sequence[Any], texts: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        if len(texts) == 1:
+            super().__init__(texts[0])
+            return
+        more = len(texts) - self.SHOWN
+        super().__init__(f"{path}: {len(texts)} problems:\n" + "\n".join(texts[:self.SHOWN])
+                         + (f"\n... and {more} more." if more > 0 else ""))
+
+
+class _Collector:
+    """Problems of one file, gathered so that every one is reported, not only the first."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problems: list[Any] = []
+        self.texts: list[str] = []
+
+    def add(self, line: int | None, column: str, text: str, value: str = "",
+            code: str = "") -> None:
+        from siteselect.model.catalogue import Problem
+
+        where = f"{self.path}" + (f", line {line}" if line else "") + (
+            f", column {column}" if column else "")
+        self.texts.append(f"{where}: {text}")
+        self.problems.append(Problem(str(self.path), line or 0, column, text, value, code))
+
+    def raise_any(self) -> None:
+        if self.texts:
+            raise DatasetProblems(self.path, self.problems, self.texts)
+
 
 INDICATORS_FILE = "state_indicators.csv"
 COLUMNS_FILE = "columns.csv"
@@ -409,24 +450,29 @@ def _load_county_dataset(folder_str: str) -> Dataset:
     idx = {h: i for i, h in enumerate(header)}
     codes: list[str] = []
     first_line: dict[str, int] = {}
+    found = _Collector(ind_path)
     for lineno, row in zip(body_lines, body, strict=True):
         code = row[idx["fips"]]
         if len(code) != 5 or not code.isdigit():
-            raise DataError(f"{ind_path}, line {lineno}, column fips: {code!r} is not a "
-                            "5-digit FIPS code (keep the leading zeros).")
+            found.add(lineno, "fips", f"{code!r} is not a 5-digit FIPS code (keep the leading "
+                      "zeros).", code, "bad-key")
+            continue
         if code in first_line:
-            raise DataError(f"{ind_path}, line {lineno}, column fips: county {code} appears "
-                            f"twice (first on line {first_line[code]}).")
+            found.add(lineno, "fips", f"county {code} appears twice (first on line "
+                      f"{first_line[code]}).", code, "duplicate-key")
+            continue
         first_line[code] = lineno
         codes.append(code)
     alternatives = load_alternatives("county", folder)
-    _check_alternative_set(ind_path, codes, first_line, alternatives)
+    _check_alternative_set(ind_path, codes, first_line, alternatives, found)
     raw = {h: tuple(row[idx[h]] for row in body) for h in header}
-    _check_figures(ind_path, body_lines, raw, own)
-    for lineno, code, st in zip(body_lines, codes, raw["state"], strict=True):
-        if alternatives.get(code).parent != st:
-            raise DataError(f"{ind_path}, line {lineno}, column state: county {code} lies in "
-                            f"{alternatives.get(code).parent}, not {st}.")
+    _check_figures(body_lines, raw, own, found)
+    for lineno, row in zip(body_lines, body, strict=True):
+        code, st = row[idx["fips"]], row[idx["state"]]
+        if code in alternatives and alternatives.get(code).parent != st:
+            found.add(lineno, "state", f"county {code} lies in "
+                      f"{alternatives.get(code).parent}, not {st}.", st, "wrong-parent")
+    found.raise_any()
     no_prov = [c.column for c in own if c.column not in provenance]
     if no_prov:
         raise DataError(f"{col_path}: no provenance for criterion column(s) "
@@ -487,25 +533,25 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
     idx = {h: i for i, h in enumerate(header)}
     states: list[str] = []
     first_line: dict[str, int] = {}
+    found = _Collector(ind_path)
     for lineno, row in zip(body_lines, body, strict=True):
         code = row[idx["state"]].upper()
         if len(code) != 2 or not code.isalpha():
-            raise DataError(
-                f"{ind_path}, line {lineno}, column state: {code!r} is not a postal code."
-            )
+            found.add(lineno, "state", f"{code!r} is not a postal code.", code, "bad-key")
+            continue
         if code in first_line:
-            raise DataError(
-                f"{ind_path}, line {lineno}, column state: state {code} appears twice "
-                f"(first on line {first_line[code]})."
-            )
+            found.add(lineno, "state", f"state {code} appears twice (first on line "
+                      f"{first_line[code]}).", code, "duplicate-key")
+            continue
         first_line[code] = lineno
         states.append(code)
-    if not states:
+    if not states and not found.texts:
         raise DataError(f"{ind_path}, line 2: no state rows after the header.")
     alternatives = load_alternatives("state", folder)
-    _check_alternative_set(ind_path, states, first_line, alternatives)
+    _check_alternative_set(ind_path, states, first_line, alternatives, found)
     raw = {h: tuple(row[idx[h]] for row in body) for h in header}
-    _check_figures(ind_path, body_lines, raw, criteria_in)
+    _check_figures(body_lines, raw, criteria_in, found)
+    found.raise_any()
 
     provenance = _read_provenance(col_path)
     no_prov = [c.column for c in criteria_in if c.column not in provenance]
@@ -533,39 +579,31 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
     )
 
 
-def _check_figures(path: Path, body_lines: Sequence[int], raw: dict[str, tuple[str, ...]],
-                   criteria: Iterable[Criterion]) -> None:
+def _check_figures(body_lines: Sequence[int], raw: dict[str, tuple[str, ...]],
+                   criteria: Iterable[Criterion], found: _Collector) -> None:
     """Every figure of every criterion column: a number in range, or a known category."""
-    ind_path = path
     for crit in criteria:
-        for lineno, text in zip(body_lines, raw[crit.column], strict=True):
+        col = crit.column
+        for lineno, text in zip(body_lines, raw[col], strict=True):
             if text == "":
                 continue
             if crit.encoding:
                 if text not in crit.encoding:
-                    raise DataError(
-                        f"{ind_path}, line {lineno}, column {crit.column}: unknown category "
-                        f"{text!r}; expected one of {', '.join(crit.encoding)} or blank."
-                    )
-            else:
-                try:
-                    v = float(text)
-                except ValueError:
-                    raise DataError(
-                        f"{ind_path}, line {lineno}, column {crit.column}: {text!r} is not a "
-                        "number (leave the cell blank when the figure is missing)."
-                    ) from None
-                if not math.isfinite(v):
-                    raise DataError(
-                        f"{ind_path}, line {lineno}, column {crit.column}: {text!r} is not a "
-                        "finite number."
-                    )
-                if not crit.in_range(v):
-                    raise DataError(
-                        f"{ind_path}, line {lineno}, column {crit.column}: {text} is outside "
-                        f"the plausible range for {crit.label} ({crit.unit}): "
-                        f"{crit.range_text()}."
-                    )
+                    found.add(lineno, col, f"unknown category {text!r}; expected one of "
+                              f"{', '.join(crit.encoding)} or blank.", text, "bad-label")
+                continue
+            try:
+                v = float(text)
+            except ValueError:
+                found.add(lineno, col, f"{text!r} is not a number (leave the cell blank when "
+                          "the figure is missing).", text, "not-a-number")
+                continue
+            if not math.isfinite(v):
+                found.add(lineno, col, f"{text!r} is not a finite number.", text, "not-finite")
+            elif not crit.in_range(v):
+                found.add(lineno, col, f"{text} is outside the plausible range for "
+                          f"{crit.label} ({crit.unit}): {crit.range_text()}.", text,
+                          "out-of-range")
 
 
 def _read_provenance(col_path: Path) -> dict[str, Provenance]:
@@ -601,24 +639,20 @@ def _decimals(cells: Iterable[str]) -> int:
 
 
 def _check_alternative_set(path: Path, codes: list[str], first_line: dict[str, int],
-                           alternatives: Alternatives) -> None:
+                           alternatives: Alternatives, found: _Collector) -> None:
     """Require one row for each alternative of the geography layer, naming what is missing
     and what is extra."""
     missing = sorted(set(alternatives.codes) - set(codes))
     extra = [s for s in codes if s not in alternatives]
-    if not missing and not extra:
-        return
-    parts = []
+    key = "state" if alternatives.level == "state" else "fips"
+    rule = (f"the file must hold one row for each of the {len(alternatives)} "
+            f"{alternatives.plural} of the boundary layer")
     if missing:
-        parts.append(f"missing {', '.join(missing)}")
-    if extra:
-        parts.append(f"not in the {alternatives.word} boundaries: " + ", ".join(
-            f"{s} (line {first_line[s]})" for s in extra))
-    raise DataError(
-        f"{path}, column state: the file must hold one row for each of the "
-        f"{len(alternatives)} {alternatives.plural} of the boundary layer; "
-        + "; ".join(parts) + "."
-    )
+        found.add(None, key, f"{rule}; missing {', '.join(missing)}.", ", ".join(missing),
+                  "missing-key")
+    for s in extra:
+        found.add(first_line[s], key, f"{rule}; not in the {alternatives.word} boundaries: "
+                  f"{s} (line {first_line[s]}).", s, "unknown-key")
 
 
 def _provenance(crit: Criterion, column: Provenance) -> Provenance:

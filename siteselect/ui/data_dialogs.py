@@ -310,7 +310,8 @@ class ManageDataDialog(QDialog):
     """The planner's tables: provenance, versions, which scenarios use them; remove or
     update one."""
 
-    COLUMNS = ("Name", "Version", "Level", "Criteria", "Source", "File", "Imported", "Used by")
+    COLUMNS = ("Name", "Version", "Level", "Criteria", "Source", "File", "Imported (UTC)",
+               "Used by")
 
     def __init__(self, store: ScenarioStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)

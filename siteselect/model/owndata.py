@@ -712,7 +712,8 @@ def _check_data(
         words = alts.word if len(missing) == 1 else alts.plural
         problems.append(Problem(
             file, 0, key_name, f"no row for {len(missing):,} {words} (scored by the "
-            f"missing-data policy): {_listing([a.name for a in missing])}",
+            f"missing-data policy): "
+            f"{_listing([f'{a.name} ({a.parent})' if a.parent else a.name for a in missing])}",
             code="missing-alternative", warning=True))
     values = {columns[j].id: tuple(cells_by[j]) for j in cols}
     ordered = {c.id: values[c.id] for c in criteria if c.id in values}

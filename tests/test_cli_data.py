@@ -133,3 +133,20 @@ def test_remove_warns_naming_every_scenario_that_used_it(tmp_path, capsys):
         assert "land_price" not in store.get("North").settings.weights
     code, text, err = run(capsys, "data", "remove", "land", "--db", db)
     assert code == 2 and "no table named" in err
+
+
+def test_special_files_and_empty_names_are_refused_in_one_line(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    code, text, err = run(capsys, "data", "import", fifo, "--db", tmp_path / "s.db")
+    assert code == 2 and "not a regular file" in err
+    code, text, err = run(capsys, "data", "import", "/dev/zero", "--db", tmp_path / "s.db")
+    assert code == 2 and "not a regular file" in err
+    out = tmp_path / "land.csv"
+    run(capsys, "data", "template", "-o", out)
+    fill_csv_template(out, "land_price", {"TX": "1"})
+    code, text, err = run(capsys, "data", "import", out, "--name", " ", "--db",
+                          tmp_path / "s.db")
+    assert code == 2 and "A table name cannot be empty." in err

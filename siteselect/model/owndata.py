@@ -505,6 +505,31 @@ def _listing(names: Sequence[str], limit: int = 10) -> str:
     return f"{', '.join(names[:limit])} and {len(names) - limit:,} more"
 
 
+#: The largest table file read (a county table of 100,000 rows x 20 columns is ~20 MB).
+MAX_FILE_BYTES = 200_000_000
+
+
+def _unusable_file(p: Path) -> str:
+    """Why ``p`` cannot be read as a table ('' if it can): a device, FIFO or folder would
+    block or never end; a huge file is refused before it is read."""
+    import stat
+
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        return ""  # reported as a missing file by the reader
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISDIR(st.st_mode):
+        return "a folder, not a table file"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file (a device, pipe or socket); save the table as a file"
+    if st.st_size > MAX_FILE_BYTES:
+        return (f"{st.st_size:,} bytes; tables up to {MAX_FILE_BYTES:,} bytes are read "
+                "(split it)")
+    return ""
+
+
 def read_table(
     path: str | os.PathLike[str],
     known: Mapping[str, Criterion],
@@ -532,6 +557,9 @@ def read_table(
     p = Path(path)
     problems: list[Problem] = []
     sheet_name = ""
+    unusable = _unusable_file(p)
+    if unusable:
+        return None, [Problem(p.name, 0, "", unusable, code="not-a-file")]
     if p.suffix.lower() in XLSX_SUFFIXES:
         data, crit_grid, sheet_name, found = _read_xlsx_grids(p, sheet)
         problems += found

@@ -25,8 +25,9 @@ NAME_MAX = 100
 DESCRIPTION_MAX = 10_000
 
 
-def clean_name(name: str) -> str:
-    """Normalise a scenario name: NFC, surrounding white space removed; 1-100 characters.
+def clean_name(name: str, what: str = "scenario") -> str:
+    """Normalise a scenario (or table: ``what``) name: NFC, surrounding white space removed;
+    1-100 characters.
 
     Raises
     ------
@@ -34,15 +35,16 @@ def clean_name(name: str) -> str:
         For an empty name, one longer than 100 characters, or one with control characters.
     """
     if not isinstance(name, str):
-        raise InputError("A scenario name must be text.")
-    check_text(name, "A scenario name")
+        raise InputError(f"A {what} name must be text.")
+    check_text(name, f"A {what} name")
     text = unicodedata.normalize("NFC", name).strip()
     if not text:
-        raise InputError("A scenario name cannot be empty.")
+        raise InputError(f"A {what} name cannot be empty.")
     if len(text) > NAME_MAX:
-        raise InputError(f"A scenario name has at most {NAME_MAX} characters ({len(text)} given).")
+        raise InputError(f"A {what} name has at most {NAME_MAX} characters ({len(text)} given).")
     if any(unicodedata.category(ch) == "Cc" for ch in text):
-        raise InputError("A scenario name cannot contain control characters such as line breaks.")
+        raise InputError(f"A {what} name cannot contain control characters such as line "
+                         "breaks.")
     return text
 
 

@@ -185,9 +185,7 @@ class TablesMixin:
     def import_table(self, table: ImportedTable) -> ImportOutcome:
         """Store ``table`` under its name as a new version (or, if the current version holds
         the same figures, leave it).  Saved scenarios keep the versions they use."""
-        name = clean_name(table.name)
-        if not name:
-            raise InputError("A table needs a name (use --name).")
+        name = clean_name(table.name, "table")
         key = name_key(name)
         with self._write():
             rows = [_row_to_table(r) for r in self._db.query(

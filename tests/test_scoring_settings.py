@@ -111,3 +111,26 @@ def test_same_ranking_as_calling_the_engine_directly(ds):
     via = rank_states(ds, ScoringSettings())
     assert direct.alternatives == via.alternatives
     np.testing.assert_array_equal(direct.scores, via.scores)
+
+
+def test_repeated_gates_and_what_ifs_are_refused_by_position():
+    import pytest
+
+    from siteselect.errors import InputError
+    from siteselect.model.scenario import settings_from_dict, settings_to_dict
+
+    data = settings_to_dict(ScoringSettings())
+    gate = {"criterion": "energy_cost", "op": "<=", "threshold": 9.0}
+    data["gates"] = [gate, dict(gate)]
+    data["overrides"] = [{"state": "TX", "criterion": "energy_cost", "value": 5.0},
+                         {"state": "tx", "criterion": "energy_cost", "value": 4.0}]
+    with pytest.raises(InputError) as info:
+        settings_from_dict(data, "doc.json")
+    msg = info.value.message
+    assert "gate 2 repeats gate 1" in msg
+    assert "override 2 gives TX energy_cost a second what-if value (override 1" in msg
+    data["overrides"] = []
+    data["gates"] = [{"criterion": "energy_cost", "op": "<=", "threshold": float(t)}
+                     for t in range(300)]
+    with pytest.raises(InputError, match="300 gates; at most 200"):
+        settings_from_dict(data, "doc.json")

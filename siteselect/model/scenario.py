@@ -152,6 +152,9 @@ def check_description(text: str) -> str:
 
 SETTINGS_VERSION = 1
 
+#: Most gates a scenario may hold (each one is a line of every report).
+GATES_MAX = 200
+
 #: The comparisons a gate may use (as siteselect.scoring.Gate accepts them).
 GATE_OPS = ("<=", ">=", "<", ">", "==")
 
@@ -365,12 +368,21 @@ def settings_problems(data: Any, problems: list[str],
         if cid is None or threshold is None:
             continue
         try:
-            gates.append(Gate(cid, g["op"], threshold))
+            gate = Gate(cid, g["op"], threshold)
         except InputError as exc:
             problems.append(f"gate {i}: {exc.message}")
+            continue
+        if gate in gates:
+            problems.append(f"gate {i} repeats gate {gates.index(gate) + 1} ({cid} "
+                            f"{g['op']} {threshold:g}).")
+            continue
+        gates.append(gate)
+    if len(gates) > GATES_MAX:
+        problems.append(f"{len(gates):,} gates; at most {GATES_MAX} are allowed.")
     exclude = tuple(c for c in (check_state(s, "exclude")
                                 for s in listed("exclude", "postal codes")) if c)
     overrides = []
+    override_at: dict[tuple[str, str], int] = {}
     for i, o in enumerate(listed("overrides", "what-if values"), 1):
         if not isinstance(o, dict) or not {"state", "criterion", "value"} <= set(o) or not set(
                 o) <= {"state", "criterion", "value", "note"}:
@@ -392,6 +404,12 @@ def settings_problems(data: Any, problems: list[str],
                 problems.append(f"override {i} ({state or shown(o['state'])} {cid}): {problem}.")
                 continue
         if state and cid and value is not None and isinstance(note, str):
+            twice = override_at.get((state, cid))
+            if twice is not None:
+                problems.append(f"override {i} gives {state} {cid} a second what-if value "
+                                f"(override {twice} already does).")
+                continue
+            override_at[(state, cid)] = i
             overrides.append(Override(state, cid, value, note))
     origin = None
     if data.get("weights_origin") is not None:

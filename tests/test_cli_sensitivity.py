@@ -120,3 +120,10 @@ def test_data_uncertainty_is_listed_in_the_output(capsys):
     code, out, err = run(capsys, "sensitivity", "--draws", "300", "--seed", "2",
                          "--data-uncertainty")
     assert "Figures also varied" in out and "Baseline water stress \u00b11 category" in out
+
+
+def test_top_k_above_the_ranked_count_is_refused(capsys):
+    from siteselect.cli import main
+
+    assert main(["sensitivity", "--top-k", "60", "--draws", "50", "--seed", "1"]) == 2
+    assert "--top-k 60 is more than the 51 ranked states" in capsys.readouterr().err

@@ -95,6 +95,11 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         from siteselect.errors import InputError
 
         raise InputError("--concentration applies to --spread dirichlet only.")
+    if args.top_k > len(result):
+        from siteselect.errors import InputError
+
+        raise InputError(f"--top-k {args.top_k} is more than the {len(result)} ranked "
+                         f"{ds.alternatives.plural}; choose at most {len(result)}.")
     target = ds.check_states([args.tornado])[0] if args.tornado else result.alternatives[0]
     spreads = data_spreads(ds) if args.data_uncertainty else None
     mc = monte_carlo(result, draws=args.draws, seed=seed, spread=args.spread,

@@ -74,3 +74,14 @@ def test_ahp_judgments_file_with_a_byte_order_mark_or_a_fault_says_where(tmp_pat
     f.write_text('{"judgments": ["energy_cost>talent=3"', encoding="utf-8")
     proc = run("weights", "ahp", "--file", str(f))
     assert proc.returncode == 2 and b"line 1, column" in proc.stderr
+
+
+def test_a_name_of_invisible_characters_only_is_refused():
+    import pytest
+
+    from siteselect.errors import InputError
+    from siteselect.model.scenario import clean_name
+
+    with pytest.raises(InputError, match="invisible characters only"):
+        clean_name("\u200b\u200d")
+    assert clean_name("Plan\u200dB") == "Plan\u200dB"

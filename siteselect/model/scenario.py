@@ -40,6 +40,8 @@ def clean_name(name: str, what: str = "scenario") -> str:
     text = unicodedata.normalize("NFC", name).strip()
     if not text:
         raise InputError(f"A {what} name cannot be empty.")
+    if all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text):
+        raise InputError(f"A {what} name cannot consist of invisible characters only.")
     if len(text) > NAME_MAX:
         raise InputError(f"A {what} name has at most {NAME_MAX} characters ({len(text)} given).")
     if any(unicodedata.category(ch) == "Cc" for ch in text):

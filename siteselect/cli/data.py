@@ -37,7 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--level", choices=("state", "county"), default="state",
                    help="one row per state (key column state) or per county (key column fips)")
     t.add_argument("--criteria", metavar="ID[,ID...]", default="",
-                   help="shipped criteria whose figures you want to replace (default: one "
+                   help="shipped criteria whose figures you want to replace, filled in with "
+                   "the published figures and their source to overwrite (default: one "
                    "example criterion to rename)")
     t.set_defaults(handler=cmd_template)
 
@@ -54,6 +55,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     i.set_defaults(handler=cmd_import)
 
     ls = dsub.add_parser("list", help="list the stored tables")
+    ls.add_argument("--all", action="store_true",
+                    help="also removed tables (saved scenarios may still use them)")
     ls.add_argument("--format", choices=FORMATS, default="table")
     ls.add_argument("--db", metavar="PATH", help="scenario database (default: $SITESELECT_DB)")
     ls.set_defaults(handler=cmd_list)
@@ -95,14 +98,18 @@ def cmd_template(args: argparse.Namespace) -> int:
     if unknown:
         raise InputError(f"Unknown criterion id(s) {', '.join(unknown)}; known at "
                          f"{args.level} level: {', '.join(known)}.")
-    out = write_template(args.out, args.level, [known[c] for c in ids] or None)
+    from siteselect.model.dataset import load_dataset
+
+    # Shipped criteria start from their published figures and provenance, to be overwritten.
+    figures = load_dataset(level=args.level) if ids else None
+    out = write_template(args.out, args.level, [known[c] for c in ids] or None, figures)
     print(f"wrote {out}" + (f" and {out.with_name(out.stem + '.criteria.csv')}"
                             if out.suffix.lower() == ".csv" else ""))
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from siteselect.model.owndata import read_table
+    from siteselect.model.owndata import error_count, read_table
 
     if args.report:
         from siteselect.exports.common import check_target
@@ -115,17 +122,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         from siteselect.exports.problem_report import write_problem_report
 
         write_problem_report(args.report, problems)
-    errors = [p for p in problems if not p.warning]
+    errors = error_count(problems)
     if errors or table is None:
-        sys.stderr.write(f"siteselect: error: {len(errors)} problem"
-                         f"{'s' if len(errors) != 1 else ''} in {args.file}; nothing was "
+        sys.stderr.write(f"siteselect: error: {errors:,} problem"
+                         f"{'s' if errors != 1 else ''} in {args.file}; nothing was "
                          "imported.\n")
         return 2
     with open_store(args, create=True) as store:
         outcome = store.import_table(table)
     t = outcome.stored
     ids = ", ".join(t.criteria)
-    warnings = len(problems)
+    warnings = sum(1 for p in problems if p.warning)
     if not outcome.new_version:
         print(f"{quoted(t.name)} version {t.version} already holds these figures; nothing "
               "changed.")
@@ -140,29 +147,33 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _used_by(store, name: str) -> list[str]:
-    return [f"{n} (v{v})" for n, v in store.scenarios_using(name)]
+    return [f"{n} (uses version {v})" for n, v in store.scenarios_using(name)]
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        tables = store.current_tables()
+        tables = store.current_tables(removed=args.all)
         used = {t.name: _used_by(store, t.name) for t in tables}
+        status = {t.name: store.version_status(t) for t in tables}
     if args.format == "json":
         print(json.dumps([{
             "name": t.name, "version": t.version, "level": t.level,
             "criteria": list(t.criteria), "content_hash": t.content_hash,
             "source_file": t.source_file, "sheet": t.sheet, "imported_at": t.imported_at,
-            "used_by": used[t.name]} for t in tables], ensure_ascii=False, indent=2))
+            "status": status[t.name], "used_by": used[t.name]} for t in tables],
+            ensure_ascii=False, indent=2))
         return 0
     if not tables:
         print("No tables of your own yet (siteselect data template, then siteselect data "
-              "import FILE).")
+              "import FILE)." if not args.all else "No tables of your own.")
         return 0
     print(text_table(
-        ["name", "version", "level", "criteria", "file", "imported", "used by"],
+        ["name", "version", "level", "criteria", "file", "imported (UTC)"]
+        + (["status"] if args.all else []) + ["used by scenarios"],
         [[t.name, str(t.version), t.level, ", ".join(t.criteria),
-          t.source_file + (f" [{t.sheet}]" if t.sheet else ""), t.imported_at[:19],
-          ", ".join(used[t.name]) or "-"] for t in tables], right={1}))
+          t.source_file + (f" [{t.sheet}]" if t.sheet else ""),
+          t.imported_at[:16].replace("T", " ")] + ([status[t.name]] if args.all else [])
+         + [", ".join(used[t.name]) or "-"] for t in tables], right={1}))
     return 0
 
 
@@ -170,9 +181,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     from siteselect.model.alternatives import load_alternatives
 
     with open_store(args) as store:
-        stored = store.get_table(args.name, args.version)
+        stored = store.get_table(args.name, args.version, removed=True)
         table = stored.table()
         used = _used_by(store, stored.name)
+        status = store.version_status(stored)
     alts = load_alternatives(table.level)
     criteria = [{
         "id": c.id, "label": c.label, "unit": c.unit,
@@ -188,14 +200,14 @@ def cmd_show(args: argparse.Namespace) -> int:
             "name": stored.name, "version": stored.version, "level": stored.level,
             "content_hash": stored.content_hash, "source_file": stored.source_file,
             "sheet": stored.sheet, "imported_at": stored.imported_at,
-            "removed": stored.removed, "used_by": used, "criteria": criteria,
+            "status": status, "used_by": used, "criteria": criteria,
             "rows": [{"code": a.code, "name": a.name,
                       **{c.id: table.values[c.id][i] for c in table.criteria}}
                      for i, a in enumerate(alts)]}, ensure_ascii=False, indent=2))
         return 0
     print(f"{stored.name} version {stored.version} ({stored.level} level, from "
           f"{stored.source_file}{f' [{stored.sheet}]' if stored.sheet else ''}, imported "
-          f"{stored.imported_at[:19]}){' - removed' if stored.removed else ''}")
+          f"{stored.imported_at[:16].replace('T', ' ')} UTC) - {status}")
     print(f"used by: {', '.join(used) or 'no saved scenario'}")
     print()
     print(text_table(["id", "label", "unit", "direction", "source", "year", "status",
@@ -217,10 +229,11 @@ def cmd_remove(args: argparse.Namespace) -> int:
     print(f"Removed {quoted(removed.name)} (version {removed.version}); new rankings no longer "
           "use it.")
     if users:
+        one = len(users) == 1
         sys.stderr.write(
-            f"siteselect: warning: {len(users)} saved scenario"
-            f"{'s' if len(users) != 1 else ''} still use{'s' if len(users) == 1 else ''} "
-            f"{quoted(removed.name)} and keep its figures until accepted: "
+            f"siteselect: warning: {len(users)} saved scenario{'' if one else 's'} still "
+            f"use{'s' if one else ''} {quoted(removed.name)} and keep{'s' if one else ''} its "
+            "figures until accepted: "
             + ", ".join(f"{quoted(n)} (version {v})" for n, v in users)
             + f" (siteselect data accept {shell_quoted(users[0][0])}).\n")
     return 0
@@ -230,6 +243,9 @@ def cmd_accept(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         before = store.get(args.scenario)
         sc, dropped = store.accept_tables(args.scenario)
+    if sc.revision == before.revision:
+        print(f"Scenario {quoted(sc.name)} already uses the current tables; nothing changed.")
+        return 0
     was = ", ".join(r.text() for r in before.tables) or "no tables"
     now = ", ".join(r.text() for r in sc.tables) or "no tables"
     print(f"Scenario {quoted(sc.name)} now uses {now} (was {was}); revision {sc.revision}.")

@@ -29,6 +29,15 @@ LEVELS = {"state": ("states.gpkg", "states"), "county": ("counties.gpkg", "count
 LEVEL_WORDS = {"state": ("state", "states"), "county": ("county", "counties")}
 
 
+#: Other spellings planners use: (level, code) -> names.
+ALIASES = {("state", "DC"): ("Washington DC", "Washington, D.C.", "D.C.", "Washington D.C.")}
+
+
+def _folded(text: str) -> str:
+    """Case, dots, commas and repeated spaces ignored: 'Washington, D.C.' = 'washington dc'."""
+    return " ".join(text.replace(".", "").replace(",", " ").casefold().split())
+
+
 @dataclass(frozen=True)
 class Alternative:
     """One place: code, display name, parent code ('' at the top level) and geometry key."""
@@ -58,9 +67,9 @@ class Alternatives:
                 raise DataError(f"The {self.level} code {a.code} appears twice.")
             index[a.code] = i
         for a in self.items:
-            for spelling in (a.code, a.key, a.name):
+            for spelling in (a.code, a.key, a.name, *ALIASES.get((self.level, a.code), ())):
                 if spelling:
-                    lookup.setdefault(spelling.casefold(), a.code)
+                    lookup.setdefault(_folded(spelling), a.code)
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "_lookup", lookup)
 
@@ -102,7 +111,7 @@ class Alternatives:
         A county FIPS that lost its leading zero in a spreadsheet (``1001``) is read as
         ``01001``.
         """
-        t = text.strip().casefold()
+        t = _folded(text)
         found = self._lookup.get(t)
         if found is None and t.isdigit():
             width = max((len(a.key) for a in self.items), default=0)

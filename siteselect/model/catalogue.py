@@ -88,6 +88,9 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list
     except OSError as exc:
         return [], [], [Problem(name, 0, "", f"cannot be read ({exc.strerror or exc})",
                                 code="unreadable")]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return [], [], [Problem(name, 1, "", "UTF-16 text; save the file as UTF-8 (in Excel: "
+                                "CSV UTF-8)", f"byte 0x{data[0]:02x}", "not-utf8")]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -110,6 +113,12 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list
     header = rows[0][1]
     body = [(ln, cells) for ln, cells in rows[1:] if any(cells)]
     return header, body, []
+
+
+def _direction_key(text: str) -> str:
+    """'Lower is better', 'lower-is-better', ' LOWER ' -> the key of :data:`DIRECTIONS`."""
+    key = re.sub(r"[\s\-]+", "_", text.strip().lower())
+    return key if key in DIRECTIONS else key.removesuffix("_is_better")
 
 
 def _number(text: str) -> float | None:
@@ -230,7 +239,7 @@ def parse_criteria(
                     "duplicate-id")
         elif cid:
             first_row[cid] = line
-        direction = DIRECTIONS.get(cell("direction").lower())
+        direction = DIRECTIONS.get(_direction_key(cell("direction")))
         if cell("direction") and direction is None:
             problem("direction", "expected higher or lower", cell("direction"), "bad-direction")
         encoding, why = parse_labels(cell("labels"))

@@ -389,6 +389,11 @@ def _figure_problem(crit: Criterion, text: str) -> tuple[str, str] | None:
     if SEPARATORS.search(text) and NUMBER.fullmatch(SEPARATORS.sub("", text)):
         return "separator", ("a number with separators; write 1234.5, without separators "
                              "(a decimal point, no thousands commas or spaces)")
+    bare = text.strip().strip("%$€£").strip()
+    if bare != text.strip() and NUMBER.fullmatch(bare):
+        return "unit-in-cell", (f"not a number; write {bare} without the "
+                                f"{'%' if '%' in text else 'currency sign'} (the unit belongs "
+                                "in the criteria table)")
     return "not-a-number", "not a number; write figures as plain numbers such as 1234.5"
 
 
@@ -464,14 +469,15 @@ def _criteria(grid: _Grid, known: Mapping[str, Criterion]
         merged = _merge_known(c, base)
         if base.unit and c.unit != base.unit:
             problems.append(Problem(
-                grid.file, row, "unit", f"{base.label} is measured in {base.unit}; gates "
-                f"and what-ifs on it are read in the unit given here", c.unit,
-                "unit-changed", warning=True))
+                grid.file, row, "unit", f"{base.label} is measured in {base.unit}: give "
+                f"the figures in {base.unit}, or import them under a new id (the shipped "
+                "figures, gates and what-if values are in that unit)", c.unit,
+                "unit-changed"))
         if c.direction != base.direction:
             problems.append(Problem(
-                grid.file, row, "direction", f"{base.label} is {_direction_word(base)} is "
-                f"better in the shipped data; here {_direction_word(c)} is better",
-                _direction_word(c), "direction-changed", warning=True))
+                grid.file, row, "direction", f"for {base.label} {_direction_word(base)} is "
+                f"better; to rank it the other way, import the figures under a new id",
+                _direction_word(c), "direction-changed"))
         out.append(merged)
     for c in out:
         if c.provenance is None or not c.provenance.source:
@@ -482,6 +488,12 @@ def _criteria(grid: _Grid, known: Mapping[str, Criterion]
 
 
 # -- the table ------------------------------------------------------------------------------
+def _fips_text(text: str) -> str:
+    """A FIPS code a spreadsheet turned into a decimal (``48201.0``) back to its digits."""
+    head, dot, tail = text.partition(".")
+    return head if dot and head.isdigit() and tail.strip("0") == "" else text
+
+
 def _key_problem_hint(alternatives: Alternatives) -> str:
     if alternatives.level == "county":
         return "a county is named by its 5-digit FIPS code, such as 48453 (Travis County, TX)"
@@ -554,6 +566,60 @@ def read_table(
     (table, problems)
         Every problem found, errors and warnings; the table only when there is no error.
     """
+    table, problems = _read_table(path, known, sheet=sheet, name=name,
+                                  alternatives=alternatives)
+    return table, capped(problems)
+
+
+#: Most problems of one kind listed; the rest are counted in one line.
+PROBLEMS_PER_KIND = 1000
+
+
+def capped(problems: list[Problem], limit: int = PROBLEMS_PER_KIND) -> list[Problem]:
+    """At most ``limit`` problems of each code, then one line saying how many more there are
+    (a file with 100,000 repeated rows gives a readable list, not 100,000 lines)."""
+    counts: dict[tuple[str, bool], int] = {}
+    out: list[Problem] = []
+    last: dict[tuple[str, bool], Problem] = {}
+    for p in problems:
+        key = (p.code, p.warning)
+        counts[key] = counts.get(key, 0) + 1
+        if counts[key] <= limit:
+            out.append(p)
+            last[key] = p
+    for key, n in counts.items():
+        if n > limit:
+            p = last[key]
+            out.append(Problem(p.file, 0, p.column, f"{MORE}{n - limit:,} more problems of "
+                               f"this kind ({p.code}), {n:,} in all", "", p.code, p.warning))
+    return out
+
+
+#: How the line that stands for the problems left out of a capped list begins.
+MORE = "... and "
+
+
+def error_count(problems: Iterable[Problem]) -> int:
+    """The number of errors, counting those a capped list left out."""
+    n = 0
+    for p in problems:
+        if p.warning:
+            continue
+        if p.row == 0 and p.message.startswith(MORE):
+            n += int(p.message[len(MORE):].split(" ", 1)[0].replace(",", ""))
+        else:
+            n += 1
+    return n
+
+
+def _read_table(
+    path: str | os.PathLike[str],
+    known: Mapping[str, Criterion],
+    *,
+    sheet: str | None,
+    name: str | None,
+    alternatives: Callable[[str], Alternatives],
+) -> tuple[ImportedTable | None, list[Problem]]:
     p = Path(path)
     problems: list[Problem] = []
     sheet_name = ""
@@ -614,9 +680,13 @@ def _check_data(
     folded = [h.casefold() for h in header]
     keys = [j for j, h in enumerate(folded) if h in KEY_COLUMNS]
     if not keys:
+        semicolons = len(header) == 1 and ";" in header[0]
         problems.append(Problem(
             file, 1, "", "no key column: name one column state (postal code, name or FIPS "
-            "of a state) or fips (5-digit county FIPS)", code="missing-key-column"))
+            "of a state) or fips (5-digit county FIPS)" + (
+                "; the fields are separated by ';': save the file as CSV with commas"
+                if semicolons else ""), header[0] if semicolons else "",
+            code="missing-key-column"))
         return None, problems
     if len(keys) > 1:
         problems.append(Problem(
@@ -696,11 +766,11 @@ def _check_data(
         elif not text:
             problems.append(Problem(file, r, key_name, f"no {alts.word} named on a row with "
                                     "figures", code="empty-key"))
-        elif level == "county" and not text.isdigit():
+        elif level == "county" and not _fips_text(text).isdigit():
             problems.append(Problem(file, r, key_name, f"unknown county; "
                                     f"{_key_problem_hint(alts)}", text, "unknown-key"))
         else:
-            code = alts.resolve(text)
+            code = alts.resolve(_fips_text(text) if level == "county" else text)
             if code is None:
                 hint = ""
                 if suggestions < SUGGESTION_LIMIT:
@@ -771,7 +841,9 @@ def _number_text(v: float | None) -> str:
 def _criteria_row(c: Criterion) -> list[str]:
     labels = ";".join(f"{k}={_number_text(v)}" for k, v in c.encoding.items())
     lo, hi = c.valid_range
-    return [c.id, c.label, c.unit, _direction_word(c), "", "", "", "",
+    prov = c.provenance
+    return [c.id, c.label, c.unit, _direction_word(c), prov.source if prov else "",
+            prov.url if prov else "", prov.year if prov else "", prov.status if prov else "",
             _number_text(lo), _number_text(hi), labels]
 
 
@@ -798,7 +870,8 @@ def _atomic(targets: Sequence[Path]) -> Iterator[list[Path]]:
 
 
 def write_template(path: str | os.PathLike[str], level: str = "state",
-                   known: Mapping[str, Criterion] | Iterable[Criterion] | None = None) -> Path:
+                   known: Mapping[str, Criterion] | Iterable[Criterion] | None = None,
+                   figures: Any = None) -> Path:
     """Write a table to fill in: one row per alternative of ``level``, blank figures.
 
     ``FILE.csv`` comes with ``FILE.criteria.csv``; ``FILE.xlsx`` has a ``data`` sheet and a
@@ -821,9 +894,18 @@ def write_template(path: str | os.PathLike[str], level: str = "state",
     crits = _template_criteria(known)
     key = "state" if level == "state" else "fips"
     header = [key, "name", *(c.id for c in crits)]
+    shipped = {c.id: c for c in figures.criteria} if figures is not None else {}
+
+    def cell(code: str, c: Criterion) -> str:
+        # A known criterion starts from the shipped figures, to be overwritten where newer.
+        if c.id not in shipped or code not in figures.alternatives:
+            return ""
+        return str(figures.text(code, shipped[c.id].column))
+
     body = [[a.code, a.name if level == "state" else f"{a.name}, {a.parent}"]
-            + [""] * len(crits) for a in alts]
-    crit_rows = [list(TEMPLATE_CRITERIA_COLUMNS)] + [_criteria_row(c) for c in crits]
+            + [cell(a.code, c) for c in crits] for a in alts]
+    crit_rows = [list(TEMPLATE_CRITERIA_COLUMNS)] + [
+        _criteria_row(shipped.get(c.id, c)) for c in crits]
     if target.suffix.lower() in XLSX_SUFFIXES:
         with _atomic([target]) as (tmp,):
             _write_template_xlsx(tmp, header, body, crit_rows)

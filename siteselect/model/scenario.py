@@ -356,7 +356,7 @@ def settings_problems(data: Any, problems: list[str],
             weights[ok] = value
     disabled = frozenset(c for c in (check_criterion(c, "disabled")
                                      for c in listed("disabled", "criterion ids")) if c)
-    gates = []
+    gates: list[Gate] = []
     for i, g in enumerate(listed("gates", "gates"), 1):
         if not isinstance(g, dict) or set(g) != {"criterion", "op", "threshold"}:
             problems.append(f"gate {i} must be an object with criterion, op and threshold.")

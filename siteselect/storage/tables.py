@@ -14,7 +14,14 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from siteselect.errors import InputError, StorageError
-from siteselect.model.scenario import Scenario, TableRef, clean_name, name_key, quoted
+from siteselect.model.scenario import (
+    Scenario,
+    TableRef,
+    clean_name,
+    name_key,
+    quoted,
+    shell_quoted,
+)
 from siteselect.storage.migrations import now_iso
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,6 +98,7 @@ class TablesMixin:
         def _write(self) -> Any: ...
         def _read(self, action: str = "read") -> Any: ...
         def list(self, search: str | None = None) -> builtins.list[Scenario]: ...
+        def find(self, name: str) -> Scenario | None: ...
         def modify(self, name: str, change: Any, *, attempts: int = 200) -> Scenario: ...
 
     # -- reading --------------------------------------------------------------------------
@@ -102,19 +110,29 @@ class TablesMixin:
                 f"SELECT * FROM data_tables {where} ORDER BY name_key, version", params or [])
             return [_row_to_table(r) for r in rows]
 
-    def current_tables(self) -> builtins.list[StoredTable]:
-        """The latest version of every table not removed, by name."""
+    def current_tables(self, *, removed: bool = False) -> builtins.list[StoredTable]:
+        """The latest version of every table not removed (with ``removed``: of every table),
+        by name."""
         latest: dict[str, StoredTable] = {}
         for t in self._table_rows():
             latest[name_key(t.name)] = t
-        return [t for t in latest.values() if not t.removed]
+        return [t for t in latest.values() if removed or not t.removed]
+
+    def version_status(self, stored: StoredTable) -> str:
+        """'current', 'removed' or 'superseded by version N'."""
+        latest = self.table_versions(stored.name)[-1]
+        if latest.version != stored.version:
+            return f"superseded by version {latest.version}"
+        return "removed" if stored.removed else "current"
 
     def table_versions(self, name: str) -> builtins.list[StoredTable]:
         """Every stored version of ``name``, oldest first (removed ones included)."""
         return self._table_rows("WHERE name_key = ?", [name_key(name)])
 
-    def get_table(self, name: str, version: int | None = None) -> StoredTable:
-        """A version of ``name`` (the current one by default).
+    def get_table(self, name: str, version: int | None = None, *,
+                  removed: bool = False) -> StoredTable:
+        """A version of ``name`` (the current one by default; with ``removed``, also the last
+        version of a removed table).
 
         Raises
         ------
@@ -123,6 +141,8 @@ class TablesMixin:
         """
         versions = self.table_versions(name)
         if version is None:
+            if versions and removed:
+                return versions[-1]
             if not versions or versions[-1].removed:
                 known = ", ".join(quoted(t.name) for t in self.current_tables()) or "none"
                 gone = " (it was removed)" if versions else ""
@@ -187,6 +207,15 @@ class TablesMixin:
         the same figures, leave it).  Saved scenarios keep the versions they use."""
         name = clean_name(table.name, "table")
         key = name_key(name)
+        ids = {c.id for c in table.criteria}
+        for other in self.current_tables():
+            shared = sorted(ids & set(other.criteria))
+            if name_key(other.name) != key and shared and other.level == table.level:
+                raise InputError(
+                    f"{', '.join(shared)} {'is' if len(shared) == 1 else 'are'} already given "
+                    f"by the table {quoted(other.name)}: import this file as its next version "
+                    f"(--name {shell_quoted(other.name)}), or remove that table first, so "
+                    "one table holds each criterion's figures.")
         with self._write():
             rows = [_row_to_table(r) for r in self._db.query(
                 "SELECT * FROM data_tables WHERE name_key = ? ORDER BY version", [key])]
@@ -244,6 +273,9 @@ class TablesMixin:
                             overrides=tuple(o for o in s.overrides if o.criterion in known))
             return replace(sc, tables=refs, settings=s)
 
+        existing = self.find(scenario)
+        if existing is not None and existing.tables == refs:
+            return existing, []
         return self.modify(scenario, change), dropped
 
     def current_refs(self) -> tuple[TableRef, ...]:

@@ -195,20 +195,23 @@ class ImportTableDialog(QDialog):
             self.table, self.problems = None, []
             self._show_summary(f"<b>Cannot read the file:</b> {exc.message}")
             return
+        from siteselect.model.owndata import error_count
+
         self._fill_problems()
-        errors = [p for p in self.problems if not p.warning]
-        warnings = len(self.problems) - len(errors)
+        errors = error_count(self.problems)
+        warnings = sum(1 for p in self.problems if p.warning)
         self.report_button.setEnabled(bool(self.problems))
         if errors or self.table is None:
             self.stack.setCurrentIndex(1)
             self.show_problems_button.setVisible(False)
             self.import_button.setEnabled(False)
             self._show_summary(
-                f"<b>{len(errors)} problem{'s' if len(errors) != 1 else ''}</b>"
+                f"<b>{errors:,} problem{'s' if errors != 1 else ''}</b>"
                 + (f" and {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
-                + ": nothing can be imported until they are fixed. Click a column heading to "
-                "sort; Save Report… writes the list as CSV.")
+                + f": nothing can be imported until {'it is' if errors == 1 else 'they are'} "
+                "fixed. Click a column heading to sort; Save Report… writes the list as CSV.")
             return
+        self._suggest_name(self.table)
         self._fill_preview(self.table)
         self.stack.setCurrentIndex(0)
         self.show_problems_button.setChecked(False)
@@ -224,6 +227,20 @@ class ImportTableDialog(QDialog):
             f"Ready to import {version}: {ids}."
             + (f" {warnings} warning{'s' if warnings != 1 else ''} (Show Warnings)."
                if warnings else ""))
+
+    def _suggest_name(self, table: ImportedTable) -> None:
+        """When the name was not typed and a table already holds these criteria, import as
+        its next version (one table holds each criterion's figures)."""
+        if self.name_edit.text().strip():
+            return
+        ids = {c.id for c in table.criteria}
+        for other in self.store.current_tables():
+            if other.level == table.level and ids & set(other.criteria):
+                from dataclasses import replace
+
+                self.name_edit.setText(other.name)
+                self.table = replace(table, name=other.name)
+                return
 
     def _show_summary(self, html: str) -> None:
         self.summary.setText(html)
@@ -328,6 +345,8 @@ class ManageDataDialog(QDialog):
         self.view.setSelectionMode(QAbstractItemView.SingleSelection)
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setTextElideMode(Qt.ElideMiddle)
+        self.view.setWordWrap(False)
         self.view.itemSelectionChanged.connect(self._enable)
         self.import_button = QPushButton("Import Table…")
         self.update_button = QPushButton("Update…")
@@ -363,7 +382,8 @@ class ManageDataDialog(QDialog):
                 labels = ", ".join(f"{c.label} ({c.id})" for c in table.criteria)
             except SiteSelectError as exc:
                 sources, labels = f"cannot be read: {exc.message}", ", ".join(t.criteria)
-            used = ", ".join(f"{n} (v{v})" for n, v in self.store.scenarios_using(t.name))
+            used = ", ".join(f"{n} (uses version {v})"
+                             for n, v in self.store.scenarios_using(t.name))
             cells = (t.name, str(t.version), t.level, labels, sources,
                      t.source_file + (f" [{t.sheet}]" if t.sheet else ""),
                      t.imported_at[:16].replace("T", " "), used or "no saved scenario")
@@ -372,6 +392,9 @@ class ManageDataDialog(QDialog):
                 item.setToolTip(text)
                 self.view.setItem(r, c, item)
         self.view.resizeColumnsToContents()
+        hh = self.view.horizontalHeader()
+        for col, cap in ((3, 260), (4, 200), (5, 160)):  # criteria, source, file: elided
+            hh.resizeSection(col, min(hh.sectionSize(col), cap))
         self.intro.setText(
             f"{len(tables)} table{'s' if len(tables) != 1 else ''} of your own in "
             f"{self.store.path}. New rankings use the current version of each; a saved "
@@ -404,7 +427,9 @@ class ManageDataDialog(QDialog):
         if users:
             text += ("\n\nThese saved scenarios keep its figures until you accept the change: "
                      + ", ".join(f"“{n}” (version {v})" for n, v in users) + ".")
-        if QMessageBox.question(self, "Remove Table", text) != QMessageBox.Yes:
+        if QMessageBox.question(self, "Remove Table", text,
+                                QMessageBox.Yes | QMessageBox.No,
+                                QMessageBox.No) != QMessageBox.Yes:
             return
         try:
             self.store.remove_table(name)

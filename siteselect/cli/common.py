@@ -71,7 +71,8 @@ def add_rank_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--normalize", choices=NORMALIZATIONS, default=None,
                    help="minmax (default), zscore or rank; TOPSIS always uses vector normalisation")
     g.add_argument("--exclude", metavar="ST,ST", default=None,
-                   help="postal codes of states to leave out, e.g. CA,NY (any case; a code "
+                   help="postal codes of states (at county level: 5-digit county FIPS "
+                   "codes) to leave out, e.g. CA,NY (any case; a code "
                    "given twice counts once); replaces a saved scenario's list, and "
                    "--exclude '' leaves none out")
     g.add_argument("--require", metavar="'ID<=X'", action="extend", nargs="+", default=None,
@@ -85,6 +86,67 @@ def add_rank_options(p: argparse.ArgumentParser) -> None:
                    help="missing data: worst (default), mean, or exclude the state")
 
 
+def add_level_options(p: argparse.ArgumentParser) -> None:
+    """--level and --within: rank the states, or the counties (of some states).
+
+    Commands that take them build their dataset with :func:`dataset_from_args`."""
+    g = p.add_argument_group("level")
+    g.add_argument("--level", choices=LEVELS, default=None,
+                   help="what is ranked: state (default) or county; a saved scenario keeps "
+                   "its own level unless this is given")
+    g.add_argument("--within", metavar="ST[,ST...]", default=None,
+                   help="with --level county: rank only the counties of these states "
+                   "(postal codes, e.g. TX or TX,OK); --within '' ranks every county")
+
+
+#: The levels a ranking can be made at.
+LEVELS = ("state", "county")
+
+
+def parse_within(text: str) -> tuple[str, ...]:
+    """``'tx, ok'`` -> ``('OK', 'TX')``: the postal codes of ``--within``, checked.
+
+    Raises
+    ------
+    InputError
+        Naming every text that is not a state (or DC).
+    """
+    from siteselect.model.alternatives import load_alternatives
+
+    parts = [t for t in text.split(",") if t.strip()]
+    return tuple(sorted(set(load_alternatives("state").check(parts))))
+
+
+def ranking_scope(args: argparse.Namespace,
+                  base: ScoringSettings | None = None) -> tuple[str, tuple[str, ...]]:
+    """The level and states of ``--level`` / ``--within``, else of the saved settings.
+
+    Raises
+    ------
+    InputError
+        For ``--within`` at state level, or an unknown postal code.
+    """
+    level = getattr(args, "level", None) or (base.level if base else "state")
+    text = getattr(args, "within", None)
+    if text is not None:
+        if level != "county":
+            raise InputError("--within keeps the counties of some states: add --level county "
+                             f"(this ranking is at {level} level).")
+        return level, parse_within(text)
+    if base is not None and base.level == level == "county":
+        return level, tuple(base.within)
+    return level, ()
+
+
+def dataset_from_args(args: argparse.Namespace,
+                      base: ScoringSettings | None = None) -> Dataset:
+    """The shipped figures at the level and scope the options (or saved settings) ask for."""
+    from siteselect.model.dataset import load_dataset
+
+    level, within = ranking_scope(args, base)
+    return load_dataset(level=level, within=within)
+
+
 def settings_from_args(
     args: argparse.Namespace, ds: Dataset, base: ScoringSettings | None = None
 ) -> ScoringSettings:
@@ -95,8 +157,18 @@ def settings_from_args(
     InputError
         For an unknown criterion id or state code, a bad weight or a malformed gate.
     """
-    base = base or ScoringSettings()
+    base = base or ScoringSettings(level=ds.level)
     changes: dict[str, Any] = {}
+    if base.level != ds.level and args.weights is None:
+        # Another level's weights carry over only where that level has the same criteria.
+        foreign = [c for c, w in base.effective_points().items()
+                   if w and c not in ds.criterion_ids]
+        if foreign:
+            raise InputError(
+                f"The saved weights use {', '.join(sorted(foreign))}, which the "
+                f"{ds.level} level does not have: give --weights for the {ds.level} level.")
+        changes["weights"] = {c: w for c, w in base.weights.items() if c in ds.criterion_ids}
+        changes["disabled"] = frozenset(c for c in base.disabled if c in ds.criterion_ids)
     if args.weights is not None:
         given = parse_weights(args.weights)
         for cid in given:
@@ -127,6 +199,7 @@ def settings_from_args(
         "normalization": base.normalization, "missing": base.missing, "gates": base.gates,
         "exclude": base.exclude, "overrides": base.overrides,
         "weights_origin": base.weights_origin,  # dropped by the settings if weights change
+        "level": ds.level, "within": ds.scope,
     }
     fields.update(changes)
     return ScoringSettings(**fields)

@@ -16,8 +16,10 @@ from typing import Any
 
 from siteselect.analysis import overridden, rank_states
 from siteselect.cli.common import (
+    add_level_options,
     add_rank_options,
     base_settings,
+    dataset_from_args,
     positive_int,
     settings_from_args,
     text_table,
@@ -43,12 +45,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "rank",
-        help="rank the states under a weighting",
-        description="Score and rank the 50 states and DC. Without --weights the default "
-        "weighting applies (see README.md).",
+        help="rank the states (or counties) under a weighting",
+        description="Score and rank the 50 states and DC, or with --level county the 3,142 "
+        "counties (--within TX: those of Texas only). Without --weights the default "
+        "weighting of the level applies (see README.md).",
     )
     add_rank_options(p)
-    p.add_argument("--top", type=positive_int, metavar="N", help="show the first N states only")
+    add_level_options(p)
+    p.add_argument("--top", type=positive_int, metavar="N",
+                   help="show the first N states (or counties) only")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--scenario", metavar="NAME",
                    help="start from a saved scenario; rank options apply on top of it")
@@ -114,13 +119,15 @@ def cmd_criteria(args: argparse.Namespace) -> int:
 def result_record(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
                   top: int | None = None) -> dict[str, Any]:
     """A ranking as plain data (the ``rank --format json`` schema)."""
+    from siteselect.exports.common import place_fields
+
     ranking = []
     what_if = overridden(settings)
     for row in result.rows(top):
         ranking.append({
             "rank": row.rank,
-            "state": row.alternative,
-            "name": ds.names[row.alternative],
+            # code (postal code, or a county's 5-digit FIPS text), state and name
+            **place_fields(ds, row.alternative),
             # full precision, so that a weighted sum's contributions add up to its score
             "score": row.score,
             "values": row.values,
@@ -130,13 +137,16 @@ def result_record(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
             "what_if": [c for c in row.values if (row.alternative, c) in what_if],
         })
     return {
+        "level": ds.level,
+        "within": list(ds.scope),
         "method": result.method,
         "normalization": result.normalization,
         "missing": result.missing_policy,
         "weights": result.weights,
         "gates": [str(g) for g in result.gates],
         "ranking": ranking,
-        "excluded": [{"state": e.alternative, "reason": e.reason} for e in result.excluded],
+        "excluded": [{**place_fields(ds, e.alternative), "reason": e.reason}
+                     for e in result.excluded],
         "warnings": list(result.warnings),
         "overrides": [
             {"state": o.state, "criterion": o.criterion, "value": o.value}
@@ -156,8 +166,9 @@ def result_record(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
-    ds = load_dataset()
-    settings = settings_from_args(args, ds, base_settings(args))
+    base = base_settings(args)
+    ds = dataset_from_args(args, base)
+    settings = settings_from_args(args, ds, base)
     result = rank_states(ds, settings)
     print_result(ds, settings, result, args.format, args.top)
     return 0
@@ -171,18 +182,23 @@ def print_result(ds: Dataset, settings: ScoringSettings, result: ScoringResult, 
                   ensure_ascii=False)
         sys.stdout.write("\n")
         return
+    from siteselect.exports.common import place_fields
+
     crit = [ds.criterion(c) for c in result.criteria]
+    county = ds.level == "county"
     if fmt == "csv":
-        header = ["rank", "state", "name", "score"] + [c.id for c in crit] + [
+        header = ["rank", "code", "state", "name", "score"] + [c.id for c in crit] + [
             f"{c.id}_points" for c in crit]
         rows = []
         for r in result.rows(top):
-            rows.append([r.rank, r.alternative, ds.names[r.alternative], f"{r.score:.4f}"]
+            place = place_fields(ds, r.alternative)
+            rows.append([r.rank, place["code"], place["state"], place["name"], f"{r.score:.4f}"]
                         + ["" if r.values[c.id] is None else f"{r.values[c.id]:g}" for c in crit]
                         + [f"{r.contributions[c.id]:.4f}" for c in crit])
         _write_csv(rows, header)
         return
-    header = ["rank", "state", "name", "score"] + [c.id for c in crit]
+    header = (["rank", "fips", "county", "state", "score"] if county
+              else ["rank", "state", "name", "score"]) + [c.id for c in crit]
     rows = []
     what_if = overridden(settings)
 
@@ -193,10 +209,22 @@ def print_result(ds: Dataset, settings: ScoringSettings, result: ScoringResult, 
         return text + " *" if (state, cid) in what_if else text
 
     for r in result.rows(top):
-        rows.append([str(r.rank), r.alternative, ds.names[r.alternative], f"{r.score:.1f}"]
+        place = place_fields(ds, r.alternative)
+        who = ([place["code"], place["name"], place["state"]] if county
+               else [place["code"], place["name"]])
+        rows.append([str(r.rank), *who, f"{r.score:.1f}"]
                     + [cell(r.alternative, c.id, r.values[c.id]) for c in crit])
-    print(text_table(header, rows, right={0, 3}))
+    print(text_table(header, rows, right={0, len(header) - len(crit) - 1}))
     print()
+    if county:
+        scope = f" in {', '.join(ds.scope)}" if ds.scope else ""
+        print(f"{len(result)} of {len(ds.codes)} counties{scope} ranked.")
+        inherited = [c.id for c in crit if c.inherited]
+        if inherited:
+            print("State figures (every county carries its state's): " + ", ".join(inherited))
+    for c in crit:
+        if c.provenance and c.provenance.status == "computed proxy":
+            print(f"{c.id} ({c.provenance.status}): {c.description}")
     if what_if:
         print("* what-if value replacing the published figure: " + "; ".join(
             f"{o.state} {o.criterion} {ds.format_value(o.state, o.criterion, o.value)} "

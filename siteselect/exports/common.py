@@ -198,6 +198,25 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+# -- who a row is about ----------------------------------------------------------------------
+def place_fields(ds: Dataset, code: str) -> dict[str, str]:
+    """``code``, ``state`` and ``name`` of one ranked place, as every table writes them.
+
+    A state: its postal code (as ``code`` and ``state``) and name.  A county: its 5-digit
+    FIPS code as text (leading zeros kept), its state's postal code and its own name
+    ("Travis County").
+    """
+    if ds.level == "county":
+        alt = ds.alternatives.get(code)
+        return {"code": code, "state": alt.parent, "name": alt.name}
+    return {"code": code, "state": code, "name": ds.names[code]}
+
+
+def place_words(ds: Dataset) -> tuple[str, str]:
+    """What is ranked, singular and plural: ("state", "states") or ("county", "counties")."""
+    return ds.alternatives.word, ds.alternatives.plural
+
+
 # -- plain-language descriptions -------------------------------------------------------------
 def direction_text(crit: Criterion) -> str:
     return "lower is better" if crit.direction == LOWER else "higher is better"

@@ -273,6 +273,7 @@ def comparison_record(cmp: Comparison, label_a: str = "A", label_b: str = "B",
         "b": label_b,
         "top": cmp.top_n,
         "states": [{
+            "code": s.state,
             "state": s.state,
             "name": names.get(s.state, ""),
             "rank_a": s.rank_a,

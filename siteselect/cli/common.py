@@ -157,18 +157,10 @@ def settings_from_args(
     InputError
         For an unknown criterion id or state code, a bad weight or a malformed gate.
     """
-    base = base or ScoringSettings(level=ds.level)
+    base = at_level(base or ScoringSettings(level=ds.level), ds,
+                    keep_weights=args.weights is None,
+                    keep_gates=not getattr(args, "clear_gates", False))
     changes: dict[str, Any] = {}
-    if base.level != ds.level and args.weights is None:
-        # Another level's weights carry over only where that level has the same criteria.
-        foreign = [c for c, w in base.effective_points().items()
-                   if w and c not in ds.criterion_ids]
-        if foreign:
-            raise InputError(
-                f"The saved weights use {', '.join(sorted(foreign))}, which the "
-                f"{ds.level} level does not have: give --weights for the {ds.level} level.")
-        changes["weights"] = {c: w for c, w in base.weights.items() if c in ds.criterion_ids}
-        changes["disabled"] = frozenset(c for c in base.disabled if c in ds.criterion_ids)
     if args.weights is not None:
         given = parse_weights(args.weights)
         for cid in given:
@@ -203,6 +195,54 @@ def settings_from_args(
     }
     fields.update(changes)
     return ScoringSettings(**fields)
+
+
+def at_level(settings: ScoringSettings, ds: Dataset, *, keep_weights: bool = True,
+             keep_gates: bool = True) -> ScoringSettings:
+    """``settings`` made to rank what ``ds`` holds (its level and states).
+
+    Weights carry over where the other level has the same criteria (every state criterion is
+    a county criterion too, as a state figure); exclusions and what-if values name places,
+    so they carry over only to the counties of a narrower or wider set of states.
+
+    Raises
+    ------
+    InputError
+        When a weighted criterion or a gate does not exist at the new level, or exclusions
+        or what-if values name places of the other level.
+    """
+    from dataclasses import replace
+
+    if (settings.level, settings.within) == (ds.level, ds.scope):
+        return settings
+    ids = set(ds.criterion_ids)
+    if keep_weights:
+        foreign = sorted(c for c, w in settings.effective_points().items()
+                         if w and c not in ids)
+        if foreign:
+            raise InputError(
+                f"The weights use {', '.join(foreign)}, which the {ds.level} level does not "
+                f"have: give --weights for the {ds.level} level.")
+    gates = settings.gates if keep_gates else ()
+    foreign = sorted({g.criterion for g in gates} - ids)
+    if foreign:
+        raise InputError(f"The gates use {', '.join(foreign)}, which the {ds.level} level "
+                         "does not have: add --clear-gates, or give gates for that level.")
+    exclude, overrides = settings.exclude, settings.overrides
+    if settings.level != ds.level:
+        if exclude or overrides:
+            raise InputError(
+                f"The saved exclusions or what-if values name {settings.level} codes, which "
+                f"a ranking at {ds.level} level cannot use: save a separate scenario for "
+                f"the {ds.level} level.")
+    else:  # the same level, other states: keep what concerns the counties still ranked
+        exclude = tuple(c for c in exclude if c in ds.alternatives)
+        overrides = tuple(o for o in overrides if o.state in ds.alternatives)
+    return replace(
+        settings, weights={c: w for c, w in settings.weights.items() if c in ids},
+        disabled=frozenset(c for c in settings.disabled if c in ids), gates=gates,
+        exclude=exclude,
+        overrides=overrides, level=ds.level, within=ds.scope)
 
 
 _GATE_PARTS = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|==|<|>|=)\s*(.+?)\s*$")

@@ -243,14 +243,19 @@ def image_metadata(req: ExportRequest) -> str:
     carries (weights, gates with excluded states and reasons, what-if values, each listed
     state's figures and points, provenance) for anyone who opens the file's metadata.
     """
-    from siteselect.exports.common import finite_or_none, row_notes, run_metadata
+    from siteselect.exports.common import (
+        finite_or_none,
+        place_fields,
+        row_notes,
+        run_metadata,
+    )
 
     ds = req.dataset
     ranking = [
         {
             "rank": row.rank,
-            "state": row.alternative,
-            "name": ds.names[row.alternative],
+            **({"state": row.alternative, "name": ds.names[row.alternative]}
+               if ds.level == "state" else place_fields(ds, row.alternative)),
             "score": finite_or_none(row.score),
             "values": {c: finite_or_none(v) for c, v in row.values.items()},
             "points": {c: finite_or_none(v) for c, v in row.contributions.items()},

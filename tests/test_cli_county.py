@@ -238,3 +238,23 @@ def test_png_map_of_counties_carries_the_ranking(capsys, tmp_path):
     meta = json.loads(Image.open(out).text["SiteSelect"])
     assert [r["code"] for r in meta["ranking"]] == ["10003", "10001", "10005"]
     assert meta["ranking"][0]["state"] == "DE"
+
+
+def test_compare_and_preview_speak_of_counties():
+    from dataclasses import replace
+
+    from siteselect.analysis import dataset_for, rank_states
+    from siteselect.compare import compare, difference_lines
+    from siteselect.exports import make_request
+    from siteselect.exports.preview import preview
+    from siteselect.model.settings import ScoringSettings, parse_gates
+
+    a = ScoringSettings(level="county", within=("DE",), weights={"county_population": 1})
+    b = replace(a, gates=parse_gates(["county_population>=200000"]))  # Kent has 189,789
+    ds = dataset_for(a)
+    cmp = compare(rank_states(ds, a), rank_states(ds, b), 2, states=ds.states)
+    assert "Ranked in one only: 1 county in A only, 0 counties in B only" in (
+        difference_lines(ds, cmp))
+    req = make_request(ds, a, top_n=2)
+    assert "3 county polygons, every county of DE" in preview(req, "geojson")
+    assert "Counties of DE: 2 listed of 3 ranked" in preview(req, "csv")

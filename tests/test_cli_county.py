@@ -258,3 +258,16 @@ def test_compare_and_preview_speak_of_counties():
     req = make_request(ds, a, top_n=2)
     assert "3 county polygons, every county of DE" in preview(req, "geojson")
     assert "Counties of DE: 2 listed of 3 ranked" in preview(req, "csv")
+
+
+def test_criteria_at_county_level(capsys):
+    records = json.loads(ok(capsys, "criteria", "--level", "county", "--format", "json"))
+    by_id = {r["id"]: r for r in records}
+    proxy = by_id["county_power_price"]
+    assert proxy["status"] == "computed proxy" and "not a tariff" in proxy["description"]
+    assert not proxy["state_figure"]
+    energy = by_id["energy_cost"]
+    assert energy["state_figure"] and energy["label"].endswith("(state figure)")
+    assert energy["coverage"] == 3142
+    table = ok(capsys, "criteria", "--level", "county")
+    assert "3100/3142" in table  # the price proxy's coverage

@@ -41,6 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="List every criterion a planner can weigh, with its provenance.",
     )
     p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--level", choices=("state", "county"), default="state",
+                   help="the criteria of a state ranking (default) or of a county ranking "
+                   "(the county criteria, then every state criterion as a state figure)")
     p.set_defaults(handler=cmd_criteria)
 
     p = sub.add_parser(
@@ -63,6 +66,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def criteria_records(ds: Dataset) -> list[dict[str, Any]]:
     """The catalogue as plain records (the ``criteria --format json`` schema)."""
+    from siteselect.exports.common import criterion_sources
+
     out = []
     for c in ds.criteria:
         p = c.provenance
@@ -76,7 +81,8 @@ def criteria_records(ds: Dataset) -> list[dict[str, Any]]:
             "source": p.source,
             "url": p.url,
             "url_note": c.url_note or None,
-            "state_sources": ds.state_sources(c.id) or None,
+            "state_sources": criterion_sources(ds, c) or None,
+            "state_figure": bool(c.inherited),
             "year": p.year,
             "status": p.status,
             "coverage": ds.coverage(c.id),
@@ -91,7 +97,7 @@ def criteria_records(ds: Dataset) -> list[dict[str, Any]]:
 
 
 def cmd_criteria(args: argparse.Namespace) -> int:
-    ds = load_dataset()
+    ds = load_dataset(level=getattr(args, "level", "state"))
     records = criteria_records(ds)
     if args.format == "json":
         json.dump(records, sys.stdout, indent=2, ensure_ascii=False)

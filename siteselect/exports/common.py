@@ -335,7 +335,7 @@ def criterion_record(req: ExportRequest, crit: Criterion) -> dict[str, Any]:
         "source": p.source if p else "",
         "url": p.url if p else "",
         "url_note": crit.url_note or None,
-        "state_sources": _state_sources(req.dataset, crit) or None,
+        "state_sources": criterion_sources(req.dataset, crit) or None,
         "year": p.year if p else "",
         "status": p.status if p else "",
         "notes": p.notes if p else "",
@@ -346,7 +346,7 @@ def criterion_record(req: ExportRequest, crit: Criterion) -> dict[str, Any]:
     }
 
 
-def _state_sources(ds: Dataset, crit: Criterion) -> dict[str, str]:
+def criterion_sources(ds: Dataset, crit: Criterion) -> dict[str, str]:
     """Per-state source citations; a state figure of counties is cited once per state."""
     sources = ds.state_sources(crit.id)
     if ds.level == "county" and crit.inherited:

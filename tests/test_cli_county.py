@@ -271,3 +271,19 @@ def test_criteria_at_county_level(capsys):
     assert energy["coverage"] == 3142
     table = ok(capsys, "criteria", "--level", "county")
     assert "3100/3142" in table  # the price proxy's coverage
+
+
+def test_county_scenario_file_imports_and_shows(capsys, tmp_path):
+    a, b = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    ok(capsys, "scenario", "save", "DE mix", "--level", "county", "--within", "DE",
+       *HALF_AND_HALF, "--what-if", "10005:county_power_price=7.5", "--db", a)
+    path = tmp_path / "de.json"
+    ok(capsys, "scenario", "export", "DE mix", "-o", str(path), "--db", a)
+    assert "Imported" in ok(capsys, "scenario", "import", str(path), "--db", b)
+    shown = ok(capsys, "scenario", "show", "DE mix", "--db", b)
+    assert "counties of DE" in shown and "10005 county_power_price=7.5" in shown
+    data = json.loads(ok(capsys, "rank", "--scenario", "DE mix", "--format", "json",
+                         "--db", b))
+    sussex = next(r for r in data["ranking"] if r["code"] == "10005")
+    assert sussex["values"]["county_power_price"] == 7.5
+    assert sussex["what_if"] == ["county_power_price"]

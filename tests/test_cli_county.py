@@ -287,3 +287,18 @@ def test_county_scenario_file_imports_and_shows(capsys, tmp_path):
     sussex = next(r for r in data["ranking"] if r["code"] == "10005")
     assert sussex["values"]["county_power_price"] == 7.5
     assert sussex["what_if"] == ["county_power_price"]
+
+
+def test_sensitivity_pages_speak_of_counties(capsys, tmp_path):
+    pdf, xlsx = tmp_path / "de.pdf", tmp_path / "al.xlsx"
+    ok(capsys, "export", "--level", "county", "--within", "DE", *HALF_AND_HALF,
+       "--sensitivity", "--draws", "200", "--seed", "7", "-o", str(pdf))
+    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages).split())
+    assert "3 of 3 ranked counties shown" in text and "each county's rank" in text
+    ok(capsys, "export", "--level", "county", "--within", "AL", "--sensitivity", "--draws",
+       "200", "--seed", "7", "-o", str(xlsx))
+    ws = openpyxl.load_workbook(xlsx)["Sensitivity"]
+    head = next(r for r in ws.iter_rows() if r[0].value == "Rank")
+    assert head[1].value == "FIPS"
+    codes = [r[1] for r in ws.iter_rows(min_row=head[0].row + 1, max_row=head[0].row + 67)]
+    assert all(c.data_type == "s" and c.value.startswith("01") for c in codes)

@@ -651,15 +651,16 @@ def sensitivity_story(req: ExportRequest, frame_width: float) -> list[Any]:
     out: list[Any] = [PageBreak(), _p(SENSITIVITY_TITLE, st["h2"])]
     out += [_p(line, st["note"]) for line in sensitivity_lines(req)]
     out.append(Spacer(1, 4))
+    word, plural = ds.alternatives.word, ds.alternatives.plural
     out.append(_p(
-        f"Rank range under uncertain weights: the dot is each state's rank with the weights as "
+        f"Rank range under uncertain weights: the dot is each {word}'s rank with the weights as "
         f"set, the bar its 90 % range (5th to 95th percentile of its rank over the draws), the "
-        f"thin line its best to worst rank. {len(listed)} of {n} ranked states shown.",
+        f"thin line its best to worst rank. {len(listed)} of {n} ranked {plural} shown.",
         st["base"]))
     out.append(_rank_range_flowable(listed, ds.names, n, frame_width))
     out.append(Spacer(1, 6))
-    data: list[list[Any]] = [["Rank", "State", "Best", "90 % range", "Worst", f"P(top {k})",
-                              "P(first)"]]
+    data: list[list[Any]] = [["Rank", word.capitalize(), "Best", "90 % range", "Worst",
+                              f"P(top {k})", "P(first)"]]
     for a in listed:
         data.append([str(a.base_rank), f"{ds.names.get(a.code, a.code)} ({a.code})",
                      str(a.rank_min), f"{a.rank_p05}–{a.rank_p95}", str(a.rank_max),

@@ -572,8 +572,8 @@ def _sensitivity_sheet(book: _Book, req: ExportRequest, bold: Any, head_fill: An
         book.text(ws, f"A{i}", key).font = bold
         book.text(ws, f"B{i}", val)
     row = len(facts) + 2
-    head = ["Rank", "State", "Name", "Best rank", "Rank p05", "Rank p95", "Worst rank",
-            f"P(top {k})", "P(first)"]
+    head = ["Rank", "FIPS" if ds.level == "county" else "State", "Name", "Best rank",
+            "Rank p05", "Rank p95", "Worst rank", f"P(top {k})", "P(first)"]
     for j, h in enumerate(head):
         cell = book.text(ws, f"{_col(j + 1)}{row}", h)
         cell.font = bold

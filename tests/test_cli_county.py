@@ -302,3 +302,15 @@ def test_sensitivity_pages_speak_of_counties(capsys, tmp_path):
     assert head[1].value == "FIPS"
     codes = [r[1] for r in ws.iter_rows(min_row=head[0].row + 1, max_row=head[0].row + 67)]
     assert all(c.data_type == "s" and c.value.startswith("01") for c in codes)
+
+
+def test_county_table_names_a_few_of_the_counties_not_ranked(capsys):
+    table = ok(capsys, "rank", "--level", "county", "--top", "3", "--require",
+               "county_population>=1000000")
+    not_ranked = table[table.index("Not ranked:"):].splitlines()[1:]
+    named = [line for line in not_ranked if line.startswith("  ") and ": gate" in line]
+    assert len(named) == 25
+    data = json.loads(ok(capsys, "rank", "--level", "county", "--require",
+                         "county_population>=1000000", "--format", "json"))
+    more = len(data["excluded"]) - 25
+    assert f"... and {more} more counties (--format json lists every one)" in table

@@ -32,6 +32,8 @@ from siteselect.scoring import (
 )
 
 FORMATS = ("table", "json", "csv")
+#: The table of a county ranking names this many of the counties not ranked.
+NOT_RANKED_SHOWN = 25
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -243,8 +245,12 @@ def print_result(ds: Dataset, settings: ScoringSettings, result: ScoringResult, 
     print("Units: " + units)
     if result.excluded:
         print("Not ranked:")
-        for e in result.excluded:
+        shown = result.excluded[:NOT_RANKED_SHOWN] if county else result.excluded
+        for e in shown:
             print(f"  {e.alternative} {ds.names[e.alternative]}: {e.reason}")
+        if len(shown) < len(result.excluded):
+            print(f"  ... and {len(result.excluded) - len(shown)} more counties "
+                  "(--format json lists every one)")
     for w in result.warnings:
         print(f"Note: {w}")
 

@@ -186,7 +186,7 @@ def settings_from_args(
         changes["gates"] = kept + gates
     elif kept != tuple(base.gates):
         changes["gates"] = kept
-    fields = {
+    fields: dict[str, Any] = {
         "weights": base.weights, "disabled": base.disabled, "method": base.method,
         "normalization": base.normalization, "missing": base.missing, "gates": base.gates,
         "exclude": base.exclude, "overrides": base.overrides,

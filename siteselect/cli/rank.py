@@ -207,7 +207,7 @@ def print_result(ds: Dataset, settings: ScoringSettings, result: ScoringResult, 
         return
     header = (["rank", "fips", "county", "state", "score"] if county
               else ["rank", "state", "name", "score"]) + [c.id for c in crit]
-    rows = []
+    lines: list[list[str]] = []
     what_if = overridden(settings)
 
     def cell(state: str, cid: str, value: float | None) -> str:
@@ -220,9 +220,9 @@ def print_result(ds: Dataset, settings: ScoringSettings, result: ScoringResult, 
         place = place_fields(ds, r.alternative)
         who = ([place["code"], place["name"], place["state"]] if county
                else [place["code"], place["name"]])
-        rows.append([str(r.rank), *who, f"{r.score:.1f}"]
-                    + [cell(r.alternative, c.id, r.values[c.id]) for c in crit])
-    print(text_table(header, rows, right={0, len(header) - len(crit) - 1}))
+        lines.append([str(r.rank), *who, f"{r.score:.1f}"]
+                     + [cell(r.alternative, c.id, r.values[c.id]) for c in crit])
+    print(text_table(header, lines, right={0, len(header) - len(crit) - 1}))
     print()
     if county:
         scope = f" in {', '.join(ds.scope)}" if ds.scope else ""

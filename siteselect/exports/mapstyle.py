@@ -135,7 +135,7 @@ def map_picture(req: ExportRequest) -> MapPicture:
         fill = NOT_RANKED if t is None else colour(t)
         fills[state] = fill
         shapes.append(StateShape(state, rings[state], fill, t is not None))
-    labels = []
+    labels: list[Label] = []
     for state, (x, y) in lay.label_points.items():
         if state in lay.leader_points:
             lx, ly = lay.leader_points[state]
@@ -286,7 +286,7 @@ def county_picture(req: ExportRequest, zoom: bool = False) -> MapPicture:
         frames: tuple[tuple[float, float, float, float], ...] = ()
     else:
         bounds, frames = lay.bounds, tuple(lay.frames.values())
-    labels = []
+    labels: list[Label] = []
     if zoom:
         shapes_by = {shape.state: shape for shape in shapes}
         for row in r.rows(None):

@@ -456,11 +456,11 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
                   "derived, not published as such: the county electricity price is a "
                   "computed proxy, not a tariff.")
         row += 2
-        for col in _county_columns(ds):
-            vals = [col.get(k, "") or "" for k in ("column", "label", "unit", "direction",
+        for entry in _county_columns(ds):
+            vals = [entry.get(k, "") or "" for k in ("column", "label", "unit", "direction",
                                                    "source", "url")]
-            vals += [_year(col.get("data_year", "")), col.get("status", "") or "",
-                     col.get("notes", "") or "", "", ""]
+            vals += [_year(entry.get("data_year", "")), entry.get("status", "") or "",
+                     entry.get("notes", "") or "", "", ""]
             for j, text in enumerate(vals):
                 book.text(sources, f"{_col(j + 1)}{row}", text)
             row += 1

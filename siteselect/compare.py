@@ -259,8 +259,9 @@ def difference_lines(ds: Dataset, cmp: Comparison, method_a: str = "",
     if one_sided:
         in_b = sum(1 for s in one_sided if s.ranked_in == "B")
         in_a = len(one_sided) - in_b
-        lines.append(f"Ranked in one only: {wording.count_text(in_a, 'state')} in A only, "
-                     f"{wording.count_text(in_b, 'state')} in B only")
+        word, plural = ds.alternatives.word, ds.alternatives.plural
+        lines.append(f"Ranked in one only: {wording.count_text(in_a, word, plural)} in A "
+                     f"only, {wording.count_text(in_b, word, plural)} in B only")
     return lines
 
 
@@ -273,6 +274,7 @@ def comparison_record(cmp: Comparison, label_a: str = "A", label_b: str = "B",
         "b": label_b,
         "top": cmp.top_n,
         "states": [{
+            "code": s.state,
             "state": s.state,
             "name": names.get(s.state, ""),
             "rank_a": s.rank_a,

@@ -71,7 +71,8 @@ def add_rank_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--normalize", choices=NORMALIZATIONS, default=None,
                    help="minmax (default), zscore or rank; TOPSIS always uses vector normalisation")
     g.add_argument("--exclude", metavar="ST,ST", default=None,
-                   help="postal codes of states to leave out, e.g. CA,NY (any case; a code "
+                   help="postal codes of states (at county level: 5-digit county FIPS "
+                   "codes) to leave out, e.g. CA,NY (any case; a code "
                    "given twice counts once); replaces a saved scenario's list, and "
                    "--exclude '' leaves none out")
     g.add_argument("--require", metavar="'ID<=X'", action="extend", nargs="+", default=None,
@@ -85,6 +86,67 @@ def add_rank_options(p: argparse.ArgumentParser) -> None:
                    help="missing data: worst (default), mean, or exclude the state")
 
 
+def add_level_options(p: argparse.ArgumentParser) -> None:
+    """--level and --within: rank the states, or the counties (of some states).
+
+    Commands that take them build their dataset with :func:`dataset_from_args`."""
+    g = p.add_argument_group("level")
+    g.add_argument("--level", choices=LEVELS, default=None,
+                   help="what is ranked: state (default) or county; a saved scenario keeps "
+                   "its own level unless this is given")
+    g.add_argument("--within", metavar="ST[,ST...]", default=None,
+                   help="with --level county: rank only the counties of these states "
+                   "(postal codes, e.g. TX or TX,OK); --within '' ranks every county")
+
+
+#: The levels a ranking can be made at.
+LEVELS = ("state", "county")
+
+
+def parse_within(text: str) -> tuple[str, ...]:
+    """``'tx, ok'`` -> ``('OK', 'TX')``: the postal codes of ``--within``, checked.
+
+    Raises
+    ------
+    InputError
+        Naming every text that is not a state (or DC).
+    """
+    from siteselect.model.alternatives import load_alternatives
+
+    parts = [t for t in text.split(",") if t.strip()]
+    return tuple(sorted(set(load_alternatives("state").check(parts))))
+
+
+def ranking_scope(args: argparse.Namespace,
+                  base: ScoringSettings | None = None) -> tuple[str, tuple[str, ...]]:
+    """The level and states of ``--level`` / ``--within``, else of the saved settings.
+
+    Raises
+    ------
+    InputError
+        For ``--within`` at state level, or an unknown postal code.
+    """
+    level = getattr(args, "level", None) or (base.level if base else "state")
+    text = getattr(args, "within", None)
+    if text is not None:
+        if level != "county":
+            raise InputError("--within keeps the counties of some states: add --level county "
+                             f"(this ranking is at {level} level).")
+        return level, parse_within(text)
+    if base is not None and base.level == level == "county":
+        return level, tuple(base.within)
+    return level, ()
+
+
+def dataset_from_args(args: argparse.Namespace,
+                      base: ScoringSettings | None = None) -> Dataset:
+    """The shipped figures at the level and scope the options (or saved settings) ask for."""
+    from siteselect.model.dataset import load_dataset
+
+    level, within = ranking_scope(args, base)
+    return load_dataset(level=level, within=within)
+
+
 def settings_from_args(
     args: argparse.Namespace, ds: Dataset, base: ScoringSettings | None = None
 ) -> ScoringSettings:
@@ -95,7 +157,9 @@ def settings_from_args(
     InputError
         For an unknown criterion id or state code, a bad weight or a malformed gate.
     """
-    base = base or ScoringSettings()
+    base = at_level(base or ScoringSettings(level=ds.level), ds,
+                    keep_weights=args.weights is None,
+                    keep_gates=not getattr(args, "clear_gates", False))
     changes: dict[str, Any] = {}
     if args.weights is not None:
         given = parse_weights(args.weights)
@@ -122,14 +186,63 @@ def settings_from_args(
         changes["gates"] = kept + gates
     elif kept != tuple(base.gates):
         changes["gates"] = kept
-    fields = {
+    fields: dict[str, Any] = {
         "weights": base.weights, "disabled": base.disabled, "method": base.method,
         "normalization": base.normalization, "missing": base.missing, "gates": base.gates,
         "exclude": base.exclude, "overrides": base.overrides,
         "weights_origin": base.weights_origin,  # dropped by the settings if weights change
+        "level": ds.level, "within": ds.scope,
     }
     fields.update(changes)
     return ScoringSettings(**fields)
+
+
+def at_level(settings: ScoringSettings, ds: Dataset, *, keep_weights: bool = True,
+             keep_gates: bool = True) -> ScoringSettings:
+    """``settings`` made to rank what ``ds`` holds (its level and states).
+
+    Weights carry over where the other level has the same criteria (every state criterion is
+    a county criterion too, as a state figure); exclusions and what-if values name places,
+    so they carry over only to the counties of a narrower or wider set of states.
+
+    Raises
+    ------
+    InputError
+        When a weighted criterion or a gate does not exist at the new level, or exclusions
+        or what-if values name places of the other level.
+    """
+    from dataclasses import replace
+
+    if (settings.level, settings.within) == (ds.level, ds.scope):
+        return settings
+    ids = set(ds.criterion_ids)
+    if keep_weights:
+        foreign = sorted(c for c, w in settings.effective_points().items()
+                         if w and c not in ids)
+        if foreign:
+            raise InputError(
+                f"The weights use {', '.join(foreign)}, which the {ds.level} level does not "
+                f"have: give --weights for the {ds.level} level.")
+    gates = settings.gates if keep_gates else ()
+    foreign = sorted({g.criterion for g in gates} - ids)
+    if foreign:
+        raise InputError(f"The gates use {', '.join(foreign)}, which the {ds.level} level "
+                         "does not have: add --clear-gates, or give gates for that level.")
+    exclude, overrides = settings.exclude, settings.overrides
+    if settings.level != ds.level:
+        if exclude or overrides:
+            raise InputError(
+                f"The saved exclusions or what-if values name {settings.level} codes, which "
+                f"a ranking at {ds.level} level cannot use: save a separate scenario for "
+                f"the {ds.level} level.")
+    else:  # the same level, other states: keep what concerns the counties still ranked
+        exclude = tuple(c for c in exclude if c in ds.alternatives)
+        overrides = tuple(o for o in overrides if o.state in ds.alternatives)
+    return replace(
+        settings, weights={c: w for c, w in settings.weights.items() if c in ids},
+        disabled=frozenset(c for c in settings.disabled if c in ids), gates=gates,
+        exclude=exclude,
+        overrides=overrides, level=ds.level, within=ds.scope)
 
 
 _GATE_PARTS = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|==|<|>|=)\s*(.+?)\s*$")

@@ -26,7 +26,7 @@ from siteselect.errors import InputError, SiteSelectError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from siteselect.cli.common import add_rank_options, positive_int
+    from siteselect.cli.common import add_level_options, add_rank_options, positive_int
     from siteselect.exports import FORMATS, PAPER_SIZES
 
     lines = "; ".join(f"{k} = {v[3]}" for k, v in FORMATS.items())
@@ -46,10 +46,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--db", metavar="PATH", default=None,
                    help="scenario database file (default: $SITESELECT_DB or the per-user file)")
     add_rank_options(p)
+    add_level_options(p)
     p.add_argument("--format", choices=tuple(FORMATS), default=None,
                    help="output format (default: from the suffix of -o)")
     p.add_argument("--top", type=positive_int, metavar="N", default=None,
-                   help="list the first N states only (the maps still show every state)")
+                   help="list the first N states or counties only (the maps and GIS files "
+                   "still hold every one)")
     p.add_argument("--paper", choices=PAPER_SIZES, default=None,
                    help="PDF paper size (pdf only; default: letter)")
     p.add_argument("--size", metavar="WxH", default=None,
@@ -85,7 +87,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     from siteselect.cli.common import settings_from_args
     from siteselect.exports import export, format_for_path, make_request
     from siteselect.exports.csv import metadata_path
-    from siteselect.model.dataset import load_dataset
 
     suffix_fmt = format_for_path(args.output)
     fmt = args.format or suffix_fmt
@@ -123,7 +124,6 @@ def cmd_export(args: argparse.Namespace) -> int:
             size = parse_size(args.size)
         except SiteSelectError as exc:
             raise InputError(f"--size: {exc}") from None
-    ds = load_dataset()
     name = args.title or ""
     description = args.description or ""
     base = None
@@ -137,6 +137,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         name = scenario.name
         if args.description is None:
             description = scenario.description
+    from siteselect.cli.common import dataset_from_args
+
+    ds = dataset_from_args(args, base)
     settings = settings_from_args(args, ds, base)
     from siteselect.analysis import rank_states
     from siteselect.exports.common import compute_sensitivity
@@ -162,5 +165,5 @@ def cmd_export(args: argparse.Namespace) -> int:
         if size is not None:
             extra += f" at {size[0]}x{size[1]} pixels"
         sys.stdout.write(f"Wrote {path}{extra} ({fmt}, {req.shown_count} of "
-                         f"{len(req.result)} ranked states).\n")
+                         f"{len(req.result)} ranked {ds.alternatives.plural}).\n")
     return 0

@@ -16,8 +16,10 @@ from typing import Any
 
 from siteselect.analysis import overridden, rank_states
 from siteselect.cli.common import (
+    add_level_options,
     add_rank_options,
     base_settings,
+    dataset_from_args,
     positive_int,
     settings_from_args,
     text_table,
@@ -30,6 +32,8 @@ from siteselect.scoring import (
 )
 
 FORMATS = ("table", "json", "csv")
+#: The table of a county ranking names this many of the counties not ranked.
+NOT_RANKED_SHOWN = 25
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,16 +43,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="List every criterion a planner can weigh, with its provenance.",
     )
     p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--level", choices=("state", "county"), default="state",
+                   help="the criteria of a state ranking (default) or of a county ranking "
+                   "(the county criteria, then every state criterion as a state figure)")
     p.set_defaults(handler=cmd_criteria)
 
     p = sub.add_parser(
         "rank",
-        help="rank the states under a weighting",
-        description="Score and rank the 50 states and DC. Without --weights the default "
-        "weighting applies (see README.md).",
+        help="rank the states (or counties) under a weighting",
+        description="Score and rank the 50 states and DC, or with --level county the 3,142 "
+        "counties (--within TX: those of Texas only). Without --weights the default "
+        "weighting of the level applies (see README.md).",
     )
     add_rank_options(p)
-    p.add_argument("--top", type=positive_int, metavar="N", help="show the first N states only")
+    add_level_options(p)
+    p.add_argument("--top", type=positive_int, metavar="N",
+                   help="show the first N states (or counties) only")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--scenario", metavar="NAME",
                    help="start from a saved scenario; rank options apply on top of it")
@@ -58,6 +68,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def criteria_records(ds: Dataset) -> list[dict[str, Any]]:
     """The catalogue as plain records (the ``criteria --format json`` schema)."""
+    from siteselect.exports.common import criterion_sources
+
     out = []
     for c in ds.criteria:
         p = c.provenance
@@ -71,7 +83,8 @@ def criteria_records(ds: Dataset) -> list[dict[str, Any]]:
             "source": p.source,
             "url": p.url,
             "url_note": c.url_note or None,
-            "state_sources": ds.state_sources(c.id) or None,
+            "state_sources": criterion_sources(ds, c) or None,
+            "state_figure": bool(c.inherited),
             "year": p.year,
             "status": p.status,
             "coverage": ds.coverage(c.id),
@@ -86,7 +99,7 @@ def criteria_records(ds: Dataset) -> list[dict[str, Any]]:
 
 
 def cmd_criteria(args: argparse.Namespace) -> int:
-    ds = load_dataset()
+    ds = load_dataset(level=getattr(args, "level", "state"))
     records = criteria_records(ds)
     if args.format == "json":
         json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
@@ -114,13 +127,15 @@ def cmd_criteria(args: argparse.Namespace) -> int:
 def result_record(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
                   top: int | None = None) -> dict[str, Any]:
     """A ranking as plain data (the ``rank --format json`` schema)."""
+    from siteselect.exports.common import place_fields
+
     ranking = []
     what_if = overridden(settings)
     for row in result.rows(top):
         ranking.append({
             "rank": row.rank,
-            "state": row.alternative,
-            "name": ds.names[row.alternative],
+            # code (postal code, or a county's 5-digit FIPS text), state and name
+            **place_fields(ds, row.alternative),
             # full precision, so that a weighted sum's contributions add up to its score
             "score": row.score,
             "values": row.values,
@@ -130,13 +145,16 @@ def result_record(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
             "what_if": [c for c in row.values if (row.alternative, c) in what_if],
         })
     return {
+        "level": ds.level,
+        "within": list(ds.scope),
         "method": result.method,
         "normalization": result.normalization,
         "missing": result.missing_policy,
         "weights": result.weights,
         "gates": [str(g) for g in result.gates],
         "ranking": ranking,
-        "excluded": [{"state": e.alternative, "reason": e.reason} for e in result.excluded],
+        "excluded": [{**place_fields(ds, e.alternative), "reason": e.reason}
+                     for e in result.excluded],
         "warnings": list(result.warnings),
         "overrides": [
             {"state": o.state, "criterion": o.criterion, "value": o.value}
@@ -156,8 +174,9 @@ def result_record(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
-    ds = load_dataset()
-    settings = settings_from_args(args, ds, base_settings(args))
+    base = base_settings(args)
+    ds = dataset_from_args(args, base)
+    settings = settings_from_args(args, ds, base)
     result = rank_states(ds, settings)
     print_result(ds, settings, result, args.format, args.top)
     return 0
@@ -171,19 +190,24 @@ def print_result(ds: Dataset, settings: ScoringSettings, result: ScoringResult, 
                   ensure_ascii=False)
         sys.stdout.write("\n")
         return
+    from siteselect.exports.common import place_fields
+
     crit = [ds.criterion(c) for c in result.criteria]
+    county = ds.level == "county"
     if fmt == "csv":
-        header = ["rank", "state", "name", "score"] + [c.id for c in crit] + [
+        header = ["rank", "code", "state", "name", "score"] + [c.id for c in crit] + [
             f"{c.id}_points" for c in crit]
         rows = []
         for r in result.rows(top):
-            rows.append([r.rank, r.alternative, ds.names[r.alternative], f"{r.score:.4f}"]
+            place = place_fields(ds, r.alternative)
+            rows.append([r.rank, place["code"], place["state"], place["name"], f"{r.score:.4f}"]
                         + ["" if r.values[c.id] is None else f"{r.values[c.id]:g}" for c in crit]
                         + [f"{r.contributions[c.id]:.4f}" for c in crit])
         _write_csv(rows, header)
         return
-    header = ["rank", "state", "name", "score"] + [c.id for c in crit]
-    rows = []
+    header = (["rank", "fips", "county", "state", "score"] if county
+              else ["rank", "state", "name", "score"]) + [c.id for c in crit]
+    lines: list[list[str]] = []
     what_if = overridden(settings)
 
     def cell(state: str, cid: str, value: float | None) -> str:
@@ -193,10 +217,22 @@ def print_result(ds: Dataset, settings: ScoringSettings, result: ScoringResult, 
         return text + " *" if (state, cid) in what_if else text
 
     for r in result.rows(top):
-        rows.append([str(r.rank), r.alternative, ds.names[r.alternative], f"{r.score:.1f}"]
-                    + [cell(r.alternative, c.id, r.values[c.id]) for c in crit])
-    print(text_table(header, rows, right={0, 3}))
+        place = place_fields(ds, r.alternative)
+        who = ([place["code"], place["name"], place["state"]] if county
+               else [place["code"], place["name"]])
+        lines.append([str(r.rank), *who, f"{r.score:.1f}"]
+                     + [cell(r.alternative, c.id, r.values[c.id]) for c in crit])
+    print(text_table(header, lines, right={0, len(header) - len(crit) - 1}))
     print()
+    if county:
+        scope = f" in {', '.join(ds.scope)}" if ds.scope else ""
+        print(f"{len(result)} of {len(ds.codes)} counties{scope} ranked.")
+        inherited = [c.id for c in crit if c.inherited]
+        if inherited:
+            print("State figures (every county carries its state's): " + ", ".join(inherited))
+    for c in crit:
+        if c.provenance and c.provenance.status == "computed proxy":
+            print(f"{c.id} ({c.provenance.status}): {c.description}")
     if what_if:
         print("* what-if value replacing the published figure: " + "; ".join(
             f"{o.state} {o.criterion} {ds.format_value(o.state, o.criterion, o.value)} "
@@ -209,8 +245,12 @@ def print_result(ds: Dataset, settings: ScoringSettings, result: ScoringResult, 
     print("Units: " + units)
     if result.excluded:
         print("Not ranked:")
-        for e in result.excluded:
+        shown = result.excluded[:NOT_RANKED_SHOWN] if county else result.excluded
+        for e in shown:
             print(f"  {e.alternative} {ds.names[e.alternative]}: {e.reason}")
+        if len(shown) < len(result.excluded):
+            print(f"  ... and {len(result.excluded) - len(shown)} more counties "
+                  "(--format json lists every one)")
     for w in result.warnings:
         print(f"Note: {w}")
 

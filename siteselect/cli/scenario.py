@@ -18,6 +18,7 @@ import sys
 from typing import Any
 
 from siteselect.cli.common import (
+    add_level_options,
     add_rank_options,
     add_sensitivity_run_options,
     check_sensitivity_run_options,
@@ -70,13 +71,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         "otherwise they apply on top of the defaults. Built-in scenarios are not overwritten.")
     p.add_argument("name", metavar="NAME")
     add_rank_options(p)
+    add_level_options(p)
     p.add_argument("--description", metavar="TEXT", default=None,
                    help="what the scenario is for (kept from the saved one if omitted)")
     p.add_argument("--what-if", dest="what_if", metavar="ST:ID=VALUE", action="append",
                    default=None,
                    help="replace one figure, e.g. 'TX:energy_cost=5.0' or "
-                   "'WA:tax_incentives=yes' (repeatable; added to the saved ones, replacing "
-                   "the same state and criterion)")
+                   "'WA:tax_incentives=yes', at county level '48453:county_power_price=4.1' "
+                   "(repeatable; added to the saved ones, replacing the same place and "
+                   "criterion)")
     p.add_argument("--no-what-if", dest="no_what_if", action="store_true",
                    help="drop the saved what-if values first")
     p.add_argument("--weights-from", dest="weights_from", metavar="FILE.json", default=None,
@@ -134,11 +137,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "compare", help="compare the rankings of two saved scenarios",
-        description="Rank every state under NAME_A and NAME_B and show each state's rank and "
-        "score in both, the rank change (positive = moved up in B), states entering or leaving "
-        "the top N, and the weight differences.")
+        description="Rank every state (or county) under NAME_A and NAME_B and show each "
+        "one's rank and score in both, the rank change (positive = moved up in B), those "
+        "entering or leaving the top N, and the weight differences. Each scenario ranks at "
+        "its own level (states or counties); both must rank the same places, or --level and "
+        "--within rank both at one level and in one set of states.")
     p.add_argument("name_a", metavar="NAME_A")
     p.add_argument("name_b", metavar="NAME_B")
+    add_level_options(p)
     p.add_argument("--top", type=positive_int, default=10, metavar="N",
                    help="shortlist size for entered/left (default 10)")
     p.add_argument("--format", choices=FORMATS, default="table")
@@ -217,7 +223,10 @@ def describe_settings(settings: ScoringSettings) -> list[tuple[str, str]]:
     weights = ", ".join(
         f"{c}={w:g} ({w / total:.0%})" if total else f"{c}={w:g}"
         for c, w in sorted(points.items(), key=lambda kv: -kv[1]) if w > 0)
+    level = ("counties" + (f" of {', '.join(settings.within)}" if settings.within else "")
+             if settings.level == "county" else "states")
     lines = [
+        ("Ranks", level),
         ("Method", METHOD_NAMES.get(settings.method, settings.method)),
         ("Normalisation", settings.normalization),
         ("Missing data", settings.missing),
@@ -249,9 +258,9 @@ def cmd_show(args: argparse.Namespace) -> int:
             sc = replace(sc, name=rev.name, description=rev.description, settings=rev.settings,
                          dataset_version=rev.dataset_version, updated=rev.saved_at,
                          revision=rev.revision, sensitivity=rev.sensitivity)
-    from siteselect.model.dataset import load_dataset
+    from siteselect.analysis import dataset_for
 
-    version = load_dataset().version
+    version = dataset_for(sc.settings).version
     if args.format == "json":
         _dump(scenario_record(sc, version))
         return 0
@@ -283,10 +292,14 @@ def parse_what_if(text: str, ds) -> Override:
 
     from siteselect.errors import InputError
 
-    m = re.fullmatch(r"\s*([A-Za-z]{2})\s*:\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+?)\s*", text)
+    m = re.fullmatch(r"\s*([A-Za-z]{2}|[0-9]{4,5})\s*:\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+?)\s*",
+                     text)
     if m is None:
-        raise InputError(f"Cannot read the what-if value {text!r}: write STATE:CRITERION=VALUE, "
-                         "e.g. 'TX:energy_cost=5.0'.")
+        example = ("'48453:county_power_price=4.1'" if ds.level == "county"
+                   else "'TX:energy_cost=5.0'")
+        place = "COUNTY_FIPS" if ds.level == "county" else "STATE"
+        raise InputError(f"Cannot read the what-if value {text!r}: write "
+                         f"{place}:CRITERION=VALUE, e.g. {example}.")
     state = ds.check_states([m.group(1)])[0]
     crit = ds.criterion(m.group(2))
     raw = m.group(3)
@@ -404,11 +417,10 @@ def origin_from_weights_record(record: Any, problems: list[str]):
 
 def cmd_save(args: argparse.Namespace) -> int:
     from siteselect.analysis import rank_states
+    from siteselect.cli.common import dataset_from_args
     from siteselect.derived_weights import with_shares
     from siteselect.errors import InputError
-    from siteselect.model.dataset import load_dataset
 
-    ds = load_dataset()
     run = check_sensitivity_run_options(args)
     origin = None
     if getattr(args, "weights_from", None):
@@ -419,7 +431,9 @@ def cmd_save(args: argparse.Namespace) -> int:
     def change(existing: Scenario | None) -> Scenario:
         # Applied to the scenario as stored at the moment of saving (again, if another
         # program saves it meanwhile), so concurrent saves never revert each other.
-        settings = settings_from_args(args, ds, existing.settings if existing else None)
+        base = existing.settings if existing else None
+        ds = dataset_from_args(args, base)
+        settings = settings_from_args(args, ds, base)
         if origin is not None:
             settings = with_shares(ds, settings, dict(origin.shares), origin=origin)
         settings = _with_what_if(settings, args, ds)
@@ -552,32 +566,60 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _scorable_check():  # -> Callable[[Scenario, str], None]
     """Refuse, on import, a scenario that can never be scored against the shipped data."""
-    from siteselect.analysis import check_scorable
-    from siteselect.model.dataset import load_dataset
+    from siteselect.analysis import check_scorable, dataset_for
 
-    return lambda sc, where: check_scorable(load_dataset(), sc, where)
+    return lambda sc, where: check_scorable(dataset_for(sc.settings), sc, where)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from siteselect.analysis import rank_states
+    from siteselect.cli.common import at_level, dataset_from_args
     from siteselect.compare import ENTERED, LEFT, compare, comparison_record
-    from siteselect.model.dataset import load_dataset
+    from siteselect.errors import InputError, SiteSelectError
 
-    ds = load_dataset()
     with open_store(args) as store:
         a = store.get(args.name_a)
         b = store.get(args.name_b)
-    from siteselect.errors import SiteSelectError
 
-    def ranked(sc: Scenario):
+    def scoped(sc: Scenario):
+        # each scenario at its own level and states, unless --level / --within say otherwise
         try:
-            return rank_states(ds, sc.settings)
+            ds = dataset_from_args(args, sc.settings)
+            return ds, at_level(sc.settings, ds)
+        except SiteSelectError as exc:  # say which of the two
+            raise type(exc)(f"Scenario {quoted(sc.name)}: {exc.message}") from None
+
+    (ds, settings_a), (ds_b, settings_b) = scoped(a), scoped(b)
+    if (ds.level, ds.scope) != (ds_b.level, ds_b.scope):
+        def what(d) -> str:
+            return (f"the counties of {', '.join(d.scope)}" if d.scope
+                    else f"every {d.alternatives.word}" if d.level == "county" else "the states")
+        scope = ds.scope or ds_b.scope
+        hint = ("give --within ST,... to rank both in the same states" if ds.level == ds_b.level
+                else "give --level county" + (f" --within {','.join(scope)}" if scope else "")
+                + " to rank both by county (a state scenario's weights apply to its "
+                "criteria's state figures), or compare two scenarios of one level")
+        raise InputError(f"{quoted(a.name)} ranks {what(ds)} but {quoted(b.name)} ranks "
+                         f"{what(ds_b)}; a comparison needs the same places on both sides: "
+                         f"{hint}.")
+
+    def ranked(sc: Scenario, settings):
+        try:
+            return rank_states(ds, settings)
         except SiteSelectError as exc:  # say which of the two cannot be scored
             raise type(exc)(f"Scenario {quoted(sc.name)}: {exc.message}") from None
 
-    cmp = compare(ranked(a), ranked(b), args.top, states=ds.states)
+    cmp = compare(ranked(a, settings_a), ranked(b, settings_b), args.top, states=ds.states)
+    county = ds.level == "county"
     if args.format == "json":
-        _dump(comparison_record(cmp, a.name, b.name, dict(ds.names)))
+        record = comparison_record(cmp, a.name, b.name, dict(ds.names))
+        if county:
+            from siteselect.exports.common import place_fields
+
+            for entry in record["states"]:
+                entry.update(place_fields(ds, entry["code"]))
+        record = {"level": ds.level, "within": list(ds.scope), **record}
+        _dump(record)
         return 0
 
     def rank(r: int | None, why: str | None) -> str:
@@ -596,7 +638,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
                      "" if s.score_a is None else f"{s.score_a:.1f}",
                      "" if s.score_b is None else f"{s.score_b:.1f}", mark or note])
     print(f"A: {a.name}\nB: {b.name}\n")
-    print(text_table(["state", "name", "rank A", "rank B", "change", "score A", "score B", "note"],
+    if county:
+        print(f"Counties{' of ' + ', '.join(ds.scope) if ds.scope else ''}: "
+              f"{len(ds.codes)}\n")
+    print(text_table([("fips" if county else "state"), "name", "rank A", "rank B", "change",
+                      "score A", "score B", "note"],
                  rows, right={2, 3, 4, 5, 6}))
     print(f"\nChange = places moved up from A to B. Top {cmp.top_n}: "
           f"entered {', '.join(cmp.entered) or 'none'}; left {', '.join(cmp.left) or 'none'}.")

@@ -198,6 +198,31 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+# -- who a row is about ----------------------------------------------------------------------
+def place_fields(ds: Dataset, code: str) -> dict[str, str]:
+    """``code``, ``state`` and ``name`` of one ranked place, as every table writes them.
+
+    A state: its postal code (as ``code`` and ``state``) and name.  A county: its 5-digit
+    FIPS code as text (leading zeros kept), its state's postal code and its own name
+    ("Travis County").
+    """
+    if ds.level == "county":
+        alt = ds.alternatives.get(code)
+        return {"code": code, "state": alt.parent, "name": alt.name}
+    return {"code": code, "state": code, "name": ds.names[code]}
+
+
+def place_columns(ds: Dataset) -> list[str]:
+    """The identity columns of a table row: ``state, name`` for states; ``code, state,
+    name`` for counties (the county's FIPS code first)."""
+    return ["code", "state", "name"] if ds.level == "county" else ["state", "name"]
+
+
+def place_words(ds: Dataset) -> tuple[str, str]:
+    """What is ranked, singular and plural: ("state", "states") or ("county", "counties")."""
+    return ds.alternatives.word, ds.alternatives.plural
+
+
 # -- plain-language descriptions -------------------------------------------------------------
 def direction_text(crit: Criterion) -> str:
     return "lower is better" if crit.direction == LOWER else "higher is better"
@@ -232,12 +257,21 @@ def method_text(req: ExportRequest) -> str:
         name = NORMALIZATION_NAMES.get(r.normalization, r.normalization)
         how += f" Values are rescaled by {name}."
     miss = MISSING_NAMES.get(r.missing_policy, r.missing_policy)
+    word, plural = place_words(req.dataset)
+    if word != "state":
+        how = how.replace("states", plural).replace("state's", f"{word}'s").replace(
+            "best state", f"best {word}").replace("ideal state", f"ideal {word}")
+        miss = miss.replace("the state is", f"the {word} is")
     text = (
         f"Method: {METHOD_NAMES[r.method]}. {how} Scores run from 0 to 100; higher is better. "
         f"Missing figures: {miss}."
     )
     if r.gates or req.settings.exclude:
-        text += " States failing a hard gate or excluded by the planner are not ranked at all."
+        text += (f" {plural.capitalize()} failing a hard gate or excluded by the planner are "
+                 "not ranked at all.")
+    if req.dataset.level == "county":
+        text += (" Criteria marked (state figure) give every county its state's figure, so "
+                 "they separate counties of different states only.")
     return text
 
 
@@ -301,12 +335,23 @@ def criterion_record(req: ExportRequest, crit: Criterion) -> dict[str, Any]:
         "source": p.source if p else "",
         "url": p.url if p else "",
         "url_note": crit.url_note or None,
-        "state_sources": req.dataset.state_sources(crit.id) or None,
+        "state_sources": criterion_sources(req.dataset, crit) or None,
         "year": p.year if p else "",
         "status": p.status if p else "",
         "notes": p.notes if p else "",
         "encoding": crit.encoding_note or None,
+        "description": crit.description,
+        # at county level: the county's state's figure, the same for all its counties
+        "state_figure": bool(crit.inherited),
     }
+
+
+def criterion_sources(ds: Dataset, crit: Criterion) -> dict[str, str]:
+    """Per-state source citations; a state figure of counties is cited once per state."""
+    sources = ds.state_sources(crit.id)
+    if ds.level == "county" and crit.inherited:
+        return {ds.alternatives.get(code).parent: text for code, text in sources.items()}
+    return sources
 
 
 def run_metadata(req: ExportRequest) -> dict[str, Any]:
@@ -315,6 +360,8 @@ def run_metadata(req: ExportRequest) -> dict[str, Any]:
     ds = req.dataset
     return {
         "application": APP_TITLE,
+        "level": ds.level,
+        "within": list(ds.scope),
         "scenario": req.scenario_name,
         "description": req.description,
         "exported_at": req.exported_text,
@@ -334,7 +381,7 @@ def run_metadata(req: ExportRequest) -> dict[str, Any]:
         "gates_text": [gate_text(ds, g) for g in r.gates],
         "excluded_by_planner": list(req.settings.exclude),
         "excluded": [
-            {"state": e.alternative, "name": ds.names.get(e.alternative, ""), "reason": e.reason,
+            {**_excluded_place(ds, e.alternative), "reason": e.reason,
              "reason_text": exclusion_reason(req, e),
              "failed_gates": [str(f.gate) for f in e.failed_gates]}
             for e in r.excluded
@@ -356,6 +403,13 @@ def run_metadata(req: ExportRequest) -> dict[str, Any]:
         "missing_values": [{"state": s, "criterion": c} for s, c in r.missing],
         "warnings": list(r.warnings),
     }
+
+
+def _excluded_place(ds: Dataset, code: str) -> dict[str, str]:
+    # states as before (postal code and name); counties with code, state and name
+    if ds.level == "county":
+        return place_fields(ds, code)
+    return {"state": code, "name": ds.names.get(code, "")}
 
 
 def exclusion_reason(req: ExportRequest, exclusion: Exclusion) -> str:

@@ -7,6 +7,8 @@ row per listed state in rank order:
 
 ``rank, state, name, score``
     competition rank (1, 2, 2, 4), postal code, state name, score 0-100 (higher is better);
+    a county ranking has ``rank, code, state, name, score``: the county's 5-digit FIPS code
+    as text with its leading zeros (``01001``), its state's postal code and its name;
 ``<criterion id>``
     for every weighted criterion, the figure the ranking used, as a plain number in the
     criterion's unit (categories as their documented numeric encoding; a what-if override
@@ -49,6 +51,8 @@ from siteselect.exports.common import (
     atomic_output,
     category_label,
     neutralise,
+    place_columns,
+    place_fields,
     row_notes,
     run_metadata,
 )
@@ -66,7 +70,7 @@ def metadata_path(path: str | os.PathLike[str]) -> Path:
 
 def header(req: ExportRequest) -> list[str]:
     crit = req.criteria()
-    cols = ["rank", "state", "name", "score"]
+    cols = ["rank", *place_columns(req.dataset), "score"]
     for c in crit:
         cols.append(c.id)
         if c.is_categorical:
@@ -92,7 +96,8 @@ def table_rows(req: ExportRequest) -> list[list[object]]:
     crit = req.criteria()
     out: list[list[object]] = []
     for row in req.rows():
-        cells: list[object] = [row.rank, row.alternative, ds.names[row.alternative],
+        place = place_fields(ds, row.alternative)
+        cells: list[object] = [row.rank, *(place[k] for k in place_columns(ds)),
                                round(row.score, 6)]
         for c in crit:
             v = row.values[c.id]

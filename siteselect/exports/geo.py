@@ -1,4 +1,9 @@
-"""GeoJSON and GeoPackage export: state polygons carrying rank, score and figures.
+"""GeoJSON and GeoPackage export: state (or county) polygons carrying rank, score and figures.
+
+A county ranking holds one feature per county of its scope (every county, or those of the
+``within`` states), with ``code`` (the 5-digit FIPS code as text), ``state`` (postal code) and
+``name`` ("Travis County") in place of ``state``, ``name`` and ``state_fips``; everything else
+is as for states.
 
 Both formats hold one feature per state, whatever ``top_n`` is: every ranked state in rank
 order, then the states that were not ranked, with empty rank and score and the reason in
@@ -36,6 +41,7 @@ from siteselect.exports.common import (
     atomic_output,
     category_label,
     exclusion_reason,
+    place_fields,
     row_notes,
     run_metadata,
 )
@@ -60,12 +66,16 @@ def feature_records(req: ExportRequest) -> list[dict[str, Any]]:
         "exported_at": req.exported_text,
     }
     listed = req.shown_count
+
+    def who(code: str) -> dict[str, Any]:
+        if ds.level == "county":  # FIPS code as text, the state's postal code, county name
+            return dict(place_fields(ds, code))
+        return {"state": code, "name": ds.names[code], "state_fips": ds.fips[code]}
+
     out: list[dict[str, Any]] = []
     for i, row in enumerate(r.rows(None)):
         rec: dict[str, Any] = {
-            "state": row.alternative,
-            "name": ds.names[row.alternative],
-            "state_fips": ds.fips[row.alternative],
+            **who(row.alternative),
             "rank": row.rank,
             "score": row.score,
             "ranked": True,
@@ -86,9 +96,7 @@ def feature_records(req: ExportRequest) -> list[dict[str, Any]]:
         out.append(rec)
     for e in sorted(r.excluded, key=lambda e: e.alternative):
         rec = {
-            "state": e.alternative,
-            "name": ds.names[e.alternative],
-            "state_fips": ds.fips[e.alternative],
+            **who(e.alternative),
             "rank": None,
             "score": None,
             "ranked": False,
@@ -115,14 +123,27 @@ def feature_frame(req: ExportRequest) -> Any:
     import geopandas as gpd
 
     recs = feature_records(req)
-    states = load_states().to_crs(OUTPUT_CRS)
-    geom = dict(zip(states["state"], states.geometry, strict=True))
-    missing = [rec["state"] for rec in recs if rec["state"] not in geom]
+    key = "code" if req.dataset.level == "county" else "state"
+    geom = _outlines(req.dataset.level, tuple(rec[key] for rec in recs))
+    missing = [rec[key] for rec in recs if rec[key] not in geom]
     if missing:
         from siteselect.errors import DataError
 
-        raise DataError(f"No boundary for state(s) {', '.join(missing)} in the state layer.")
-    return gpd.GeoDataFrame(recs, geometry=[geom[rec["state"]] for rec in recs], crs=OUTPUT_CRS)
+        word = req.dataset.alternatives.word
+        raise DataError(f"No boundary for {word}(s) {', '.join(missing)} in the {word} layer.")
+    return gpd.GeoDataFrame(recs, geometry=[geom[rec[key]] for rec in recs], crs=OUTPUT_CRS)
+
+
+def _outlines(level: str, codes: tuple[str, ...]) -> dict[str, Any]:
+    """Code -> polygon (EPSG:4326) of the states, or of the given counties only."""
+    if level == "county":
+        from siteselect.model.county_geography import load_counties
+
+        layer = load_counties()
+        layer = layer[layer["fips"].isin(set(codes))].to_crs(OUTPUT_CRS)
+        return dict(zip(layer["fips"].astype(str), layer.geometry, strict=True))
+    states = load_states().to_crs(OUTPUT_CRS)
+    return dict(zip(states["state"], states.geometry, strict=True))
 
 
 def _round_coords(obj: Any) -> Any:
@@ -144,7 +165,7 @@ def write_geojson(
     from shapely.geometry.polygon import orient
 
     step = Checkpoint(progress, is_cancelled)
-    step(0.0, "Loading the state boundaries")
+    step(0.0, f"Loading the {req.dataset.alternatives.word} boundaries")
     gdf = feature_frame(req)
     features = []
     cols = [c for c in gdf.columns if c != "geometry"]
@@ -156,7 +177,8 @@ def write_geojson(
         g = orient(g) if g.geom_type == "Polygon" else type(g)([orient(p) for p in g.geoms])
         geo = mapping(g)
         props = {c: _plain(row[c]) for c in cols}
-        features.append({"type": "Feature", "id": row["state"], "properties": props,
+        features.append({"type": "Feature", "id": row["code" if "code" in cols else "state"],
+                         "properties": props,
                          "geometry": {"type": geo["type"],
                                       "coordinates": _round_coords(geo["coordinates"])}})
     doc = {
@@ -213,7 +235,7 @@ def write_gpkg(
                           f"{', '.join(GPKG_VERSIONS)}.")
 
     step = Checkpoint(progress, is_cancelled)
-    step(0.0, "Loading the state boundaries")
+    step(0.0, f"Loading the {req.dataset.alternatives.word} boundaries")
     gdf = feature_frame(req)
     gdf["rank"] = gdf["rank"].astype("Int64")
     meta = run_metadata(req)

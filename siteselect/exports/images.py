@@ -29,7 +29,7 @@ from siteselect.exports.common import (
     ProgressFn,
     atomic_output,
 )
-from siteselect.exports.mapstyle import MapPicture, colour, map_picture
+from siteselect.exports.mapstyle import EMPHASIS, MapPicture, colour, map_picture
 
 #: Key of the PNG text chunk / id of the SVG metadata element holding the run as JSON.
 METADATA_KEY = "SiteSelect"
@@ -102,10 +102,12 @@ def paint_map(painter: Any, pic: MapPicture, width: float, height: float) -> Non
     painter.setFont(f)
     painter.drawText(QRectF(margin, margin * 0.7 + 46 * unit, text_w, 30 * unit),
                      Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
-    # the source line wraps; reserve the height it needs at the foot
+    # the source line wraps (after what the outlines mean, on a county map); reserve the
+    # height it needs at the foot
+    foot = f"{pic.caption} {pic.source_line}" if pic.caption else pic.source_line
     source_font = font(13)
     source_h = QFontMetricsF(source_font).boundingRect(
-        QRectF(0, 0, text_w, 10 * height), int(Qt.TextFlag.TextWordWrap), pic.source_line,
+        QRectF(0, 0, text_w, 10 * height), int(Qt.TextFlag.TextWordWrap), foot,
     ).height()
 
     top = margin * 0.7 + 90 * unit
@@ -134,21 +136,36 @@ def paint_map(painter: Any, pic: MapPicture, width: float, height: float) -> Non
                                 18 * unit),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, INSET_NOTE)
         painter.setPen(saved_pen)
-    outline = QPen(QColor(255, 255, 255), 0.9 * unit)
+    outline = QPen(QColor(255, 255, 255), (0.25 if pic.fine else 0.9) * unit)
     outline.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
     painter.setPen(outline)
-    for shape in pic.shapes:
+
+    def shape_path(rings: Any) -> QPainterPath:
         path = QPainterPath()
         path.setFillRule(Qt.FillRule.OddEvenFill)
-        for ring in shape.rings:
+        for ring in rings:
             xs = ring[:, 0] * scale + ox
             ys = oy - ring[:, 1] * scale
             path.moveTo(float(xs[0]), float(ys[0]))
             for x, y in zip(xs[1:].tolist(), ys[1:].tolist(), strict=True):
                 path.lineTo(x, y)
             path.closeSubpath()
+        return path
+
+    for shape in pic.shapes:
         painter.setBrush(QBrush(qc(shape.fill)))
-        painter.drawPath(path)
+        painter.drawPath(shape_path(shape.rings))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    if pic.borders:  # state borders over the counties
+        painter.setPen(QPen(muted, 1.0 * unit))
+        for rings in pic.borders:
+            painter.drawPath(shape_path(rings))
+    emphasis = QPen(qc(EMPHASIS), 2.6 * unit)
+    emphasis.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(emphasis)
+    for shape in pic.shapes:
+        if shape.emphasised:
+            painter.drawPath(shape_path(shape.rings))
     painter.setFont(font(14, True))
     for lab in pic.labels:
         p = pt(lab.x, lab.y)
@@ -212,7 +229,7 @@ def paint_map(painter: Any, pic: MapPicture, width: float, height: float) -> Non
     painter.setFont(source_font)
     painter.drawText(QRectF(margin, bottom + 10 * unit, text_w, source_h + 4 * unit),
                      Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-                     | Qt.TextFlag.TextWordWrap, pic.source_line)
+                     | Qt.TextFlag.TextWordWrap, foot)
 
 
 MIN_SIZE = (200, 150)
@@ -226,14 +243,19 @@ def image_metadata(req: ExportRequest) -> str:
     carries (weights, gates with excluded states and reasons, what-if values, each listed
     state's figures and points, provenance) for anyone who opens the file's metadata.
     """
-    from siteselect.exports.common import finite_or_none, row_notes, run_metadata
+    from siteselect.exports.common import (
+        finite_or_none,
+        place_fields,
+        row_notes,
+        run_metadata,
+    )
 
     ds = req.dataset
     ranking = [
         {
             "rank": row.rank,
-            "state": row.alternative,
-            "name": ds.names[row.alternative],
+            **({"state": row.alternative, "name": ds.names[row.alternative]}
+               if ds.level == "state" else place_fields(ds, row.alternative)),
             "score": finite_or_none(row.score),
             "values": {c: finite_or_none(v) for c, v in row.values.items()},
             "points": {c: finite_or_none(v) for c, v in row.contributions.items()},

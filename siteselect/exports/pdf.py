@@ -35,7 +35,7 @@ from siteselect.exports.common import (
     sensitivity_lines,
     weights_origin_text,
 )
-from siteselect.exports.mapstyle import MapPicture, map_picture
+from siteselect.exports.mapstyle import EMPHASIS, MapPicture, map_picture, zoom_picture
 from siteselect.model.wording import category_meaning, category_text, gate_text, note_text
 
 FONT_CANDIDATES = (
@@ -72,6 +72,9 @@ CID_FONTS = (
 #: Narrowest column (points) for a criterion's figures; with more criteria than fit, each
 #: state's row wraps onto further lines.
 MIN_FIGURE_COLUMN = 50.0
+#: A county ranking lists at most this many of the counties not ranked (the other formats
+#: hold them all).
+EXCLUDED_LISTED = 40
 INK = (0.12, 0.14, 0.18)
 MUTED = (0.38, 0.40, 0.45)
 RULE = (0.80, 0.82, 0.86)
@@ -284,13 +287,10 @@ def _map_flowable(pic: MapPicture, width: float, height: float) -> Any:
                 c.setFillColor(Color(*MUTED))
                 c.setFont(font, 6.2)
                 c.drawString(tx + 1, ty + 3, INSET_NOTE)
-            # states
-            c.setLineWidth(0.35)
-            c.setLineJoin(1)
-            c.setStrokeColor(Color(1, 1, 1))
-            for shape in pic.shapes:
+            # states (or counties: hairlines, then state borders, then the shortlist)
+            def outline(rings: Any) -> Any:
                 path = c.beginPath()
-                for ring in shape.rings:
+                for ring in rings:
                     pts = ring * scale
                     pts[:, 0] += ox
                     pts[:, 1] += oy
@@ -298,8 +298,24 @@ def _map_flowable(pic: MapPicture, width: float, height: float) -> Any:
                     for px, py in pts[1:].tolist():
                         path.lineTo(px, py)
                     path.close()
+                return path
+
+            c.setLineWidth(0.08 if pic.fine else 0.35)
+            c.setLineJoin(1)
+            c.setStrokeColor(Color(1, 1, 1))
+            for shape in pic.shapes:
                 c.setFillColor(Color(*shape.fill))
-                c.drawPath(path, stroke=1, fill=1, fillMode=0)
+                c.drawPath(outline(shape.rings), stroke=1, fill=1, fillMode=0)
+            if pic.borders:
+                c.setLineWidth(0.45)
+                c.setStrokeColor(Color(*MUTED))
+                for rings in pic.borders:
+                    c.drawPath(outline(rings), stroke=1, fill=0)
+            c.setLineWidth(1.1)
+            c.setStrokeColor(Color(*EMPHASIS))
+            for shape in pic.shapes:
+                if shape.emphasised:
+                    c.drawPath(outline(shape.rings), stroke=1, fill=0)
             # labels
             for lab in pic.labels:
                 x, y = xy(lab.x, lab.y)
@@ -428,6 +444,8 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
     rows = req.rows()
     over = req.overridden()
     story: list[Any] = []
+    word, word_plural = ds.alternatives.word, ds.alternatives.plural
+    county = ds.level == "county"
 
     story.append(_p("Data-center site shortlist", st["title"]))
     story.append(_p(f"Scenario: {req.title}", st["scenario"]))
@@ -436,22 +454,32 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
     when = req.exported_at.strftime("%d %B %Y, %H:%M UTC")
     story.append(_p(
         f"Exported {when} with {APP_TITLE} {__version__} · dataset version "
-        f"{req.dataset_version} · {len(r)} states ranked"
+        f"{req.dataset_version} · {len(r)} {word_plural}"
+        + (f" of {', '.join(ds.scope)}" if ds.scope else "") + " ranked"
         + (f", {len(r.excluded)} not ranked" if r.excluded else ""), st["meta"]))
     if rows:
         lead = ", ".join(f"{ds.names[x.alternative]} ({x.score:.1f})" for x in rows[:3])
         story.append(_p(
             f"Highest scores: {lead}. Scores run from 0 to 100; higher is better. The "
-            f"{len(rows)} states listed below are the {'shortlist' if req.top_n else 'ranking'}.",
+            f"{len(rows)} {word_plural} listed below are the "
+            f"{'shortlist' if req.top_n else 'ranking'}.",
             st["base"]))
     step(0.15, "Drawing the map")
     pic = map_picture(req)
     story.append(Spacer(1, 6))
     story.append(_map_flowable(pic, frame_width, frame_width * 0.52))
+    if pic.caption:
+        story.append(_p(pic.caption, st["note"]))
     story.append(_p(pic.source_line, st["note"]))
+    zoom = zoom_picture(req)
+    if zoom is not None:
+        story.append(CondPageBreak(frame_width * 0.6))
+        story.append(_p(f"Where the shortlisted {word_plural} are", st["h2"]))
+        story.append(_map_flowable(zoom, frame_width, frame_width * 0.55))
+        story.append(_p(zoom.caption, st["note"]))
 
     # method and weights
-    story.append(_p("How the states were scored", st["h2"]))
+    story.append(_p(f"How the {word_plural} were scored", st["h2"]))
     story.append(_p(method_text(req), st["base"]))
     story.append(Spacer(1, 5))
     wdata: list[list[Any]] = [["Criterion", "Better", "Unit", "Weight", "Data year"]]
@@ -481,7 +509,7 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
     # row wraps onto balanced lines (8 criteria: two lines of 4) and is never split across
     # pages, instead of a second, mostly empty table repeating the states.
     story.append(CondPageBreak(160))
-    title = f"Top {len(rows)} states" if req.top_n else "Ranking"
+    title = f"Top {len(rows)} {word_plural}" if req.top_n else "Ranking"
     story.append(_p(title, st["h2"]))
     fixed = [24.0, 86.0, 29.0]  # the state column fits "District of Columbia"
     lines = _line_split(len(crit), frame_width - sum(fixed))
@@ -513,7 +541,7 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
         rows, crit, lines, fixed, frame_width,
         head=lambda c, w: _p(f"{c.label}" + (f" ({c.unit})" if not c.encoding else ""),
                              st["head"], width=w - 5),
-        cell=figure_cell, names=ds.names))
+        cell=figure_cell, names=ds.names, who=word.capitalize()))
     notes = []
     if any_over:
         notes.append("* what-if value replacing the published figure (see What-if values).")
@@ -539,19 +567,24 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
         rows, crit, lines, fixed, frame_width,
         head=lambda c, w: _p(c.label, st["head"], width=w - 5),
         cell=lambda row, c, w: f"{round(row.contributions[c.id], 1) + 0.0:.1f}",
-        names=ds.names))
+        names=ds.names, who=word.capitalize()))
 
     # excluded
     story.append(CondPageBreak(80))
-    story.append(_p("States not ranked", st["h2"]))
+    story.append(_p(f"{word_plural.capitalize()} not ranked", st["h2"]))
     if r.excluded:
-        edata: list[list[Any]] = [["State", "Reason"]]
-        for e in r.excluded:
-            edata.append([f"{ds.names[e.alternative]} ({e.alternative})",
+        edata: list[list[Any]] = [[word.capitalize(), "Reason"]]
+        shown_excluded = r.excluded[:EXCLUDED_LISTED] if county else r.excluded
+        for e in shown_excluded:
+            edata.append([_p(f"{ds.names[e.alternative]} ({e.alternative})", st["small"]),
                           _p(exclusion_reason(req, e), st["small"])])
         story.append(_table(edata, [frame_width * 0.3, frame_width * 0.7]))
+        if len(shown_excluded) < len(r.excluded):
+            story.append(_p(
+                f"The first {len(shown_excluded)} of {len(r.excluded)} counties not ranked; "
+                "the CSV, Excel and GIS exports list every one with its reason.", st["note"]))
     else:
-        story.append(_p("None: every state passed the gates and the missing-data policy.",
+        story.append(_p(f"None: every {word} passed the gates and the missing-data policy.",
                         st["base"]))
 
     # overrides and notes
@@ -584,9 +617,19 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
                       p.year if p else "", _p(p.status if p else "", st["small"])])
     story.append(_table(sdata, [frame_width * f for f in (0.22, 0.56, 0.1, 0.12)]))
     story.append(Spacer(1, 4))
-    story.append(_p("State boundaries: US Census Bureau cartographic boundary file "
-                    "cb_2016_us_state_500k (simplified). Alaska and Hawaii are shown as insets, "
-                    "not to scale.", st["note"]))
+    if county:
+        story.append(_p(
+            "Criteria marked (state figure) give every county its state's figure, with the "
+            "state's source. A status of \u201ccomputed proxy\u201d marks a derived figure: the "
+            "county electricity price proxy is computed from utilities' reported revenue and "
+            "sales, not a tariff.", st["note"]))
+        story.append(_p("County and state boundaries: US Census Bureau cartographic boundary "
+                        "files cb_2016_us_county_500k and cb_2016_us_state_500k (simplified). "
+                        "Alaska and Hawaii are shown as insets, not to scale.", st["note"]))
+    else:
+        story.append(_p("State boundaries: US Census Bureau cartographic boundary file "
+                        "cb_2016_us_state_500k (simplified). Alaska and Hawaii are shown as "
+                        "insets, not to scale.", st["note"]))
     return story
 
 
@@ -608,15 +651,16 @@ def sensitivity_story(req: ExportRequest, frame_width: float) -> list[Any]:
     out: list[Any] = [PageBreak(), _p(SENSITIVITY_TITLE, st["h2"])]
     out += [_p(line, st["note"]) for line in sensitivity_lines(req)]
     out.append(Spacer(1, 4))
+    word, plural = ds.alternatives.word, ds.alternatives.plural
     out.append(_p(
-        f"Rank range under uncertain weights: the dot is each state's rank with the weights as "
+        f"Rank range under uncertain weights: the dot is each {word}'s rank with the weights as "
         f"set, the bar its 90 % range (5th to 95th percentile of its rank over the draws), the "
-        f"thin line its best to worst rank. {len(listed)} of {n} ranked states shown.",
+        f"thin line its best to worst rank. {len(listed)} of {n} ranked {plural} shown.",
         st["base"]))
     out.append(_rank_range_flowable(listed, ds.names, n, frame_width))
     out.append(Spacer(1, 6))
-    data: list[list[Any]] = [["Rank", "State", "Best", "90 % range", "Worst", f"P(top {k})",
-                              "P(first)"]]
+    data: list[list[Any]] = [["Rank", word.capitalize(), "Best", "90 % range", "Worst",
+                              f"P(top {k})", "P(first)"]]
     for a in listed:
         data.append([str(a.base_rank), f"{ds.names.get(a.code, a.code)} ({a.code})",
                      str(a.rank_min), f"{a.rank_p05}–{a.rank_p95}", str(a.rank_max),
@@ -708,7 +752,8 @@ def _line_split(n_criteria: int, width: float) -> list[int]:
 
 
 def _wrapped_table(rows: list[Any], crit: list[Any], lines: list[int], fixed: list[float],
-                   frame_width: float, *, head: Any, cell: Any, names: dict[str, str]) -> Any:
+                   frame_width: float, *, head: Any, cell: Any, names: dict[str, str],
+                   who: str = "State") -> Any:
     """Rank, state and score, then the criteria on ``len(lines)`` lines per state.
 
     Each state's lines are kept on one page (NOSPLIT) and the header's lines repeat on every
@@ -725,15 +770,18 @@ def _wrapped_table(rows: list[Any], crit: list[Any], lines: list[int], fixed: li
     data: list[list[Any]] = []
     for li in range(n_lines):
         cols = crit[starts[li]:starts[li] + lines[li]]
-        first = ["Rank", "State", "Score"] if li == 0 else ["", "", ""]
+        first = ["Rank", who, "Score"] if li == 0 else ["", "", ""]
         data.append(first + [head(c, cw) for c in cols] + [""] * (per - len(cols)))
     if not data:
-        data.append(["Rank", "State", "Score"])
+        data.append(["Rank", who, "Score"])
     h = len(data)
     for row in rows:
         for li in range(n_lines or 1):
             cols = crit[starts[li]:starts[li] + lines[li]] if lines else []
-            first = ([str(row.rank), names[row.alternative], f"{row.score:.1f}"] if li == 0
+            name = names[row.alternative]
+            # long county names ("Matanuska-Susitna Borough, AK") wrap within their column
+            shown = _p(name, _styles()["cell"], width=fixed[1] - 5) if len(name) > 20 else name
+            first = ([str(row.rank), shown, f"{row.score:.1f}"] if li == 0
                      else ["", "", ""])
             data.append(first + [cell(row, c, cw) for c in cols] + [""] * (per - len(cols)))
     t = Table(data, colWidths=fixed + [cw] * per, repeatRows=h)
@@ -815,7 +863,8 @@ def render_pdf(req: ExportRequest, out: Any, step: Checkpoint | None = None) -> 
     doc = SimpleDocTemplate(
         out, pagesize=page, leftMargin=margin, rightMargin=margin, topMargin=48,
         bottomMargin=54, title=f"Data-center site shortlist: {req.title}",
-        author=APP_TITLE, subject="Ranked shortlist of US states for an AI data center",
+        author=APP_TITLE,
+        subject=f"Ranked shortlist of US {req.dataset.alternatives.plural} for an AI data center",
         creator=f"{APP_TITLE} {__version__}",
     )
     story = build_story(req, page[0] - 2 * margin, step)

@@ -39,7 +39,9 @@ def metadata_lines(req: ExportRequest) -> list[str]:
         f"{normalization_label(r.normalization, r.method)}; {missing_label(r.missing_policy)}",
         "Weights: " + ", ".join(f"{criterion_label(ds, c)} {w:.1%}"
                                 for c, w in r.weights.items()),
-        f"States: {req.shown_count} listed of {len(r)} ranked; "
+        f"{ds.alternatives.plural.capitalize()}"
+        + (f" of {', '.join(ds.scope)}" if ds.scope else "")
+        + f": {req.shown_count} listed of {len(r)} ranked; "
         f"{len(r.excluded)} not ranked; "
         f"{count_text(len(r.criteria), 'criterion', 'criteria')} weighted",
     ]
@@ -71,6 +73,7 @@ def preview(
     ds = req.dataset
     rows = req.rows()
     out: list[str] = []
+    word, plural = ds.alternatives.word, ds.alternatives.plural
     if fmt == "csv":
         from siteselect.exports.csv import _cell, header, table_rows
 
@@ -96,10 +99,12 @@ def preview(
         n = len(req.result) + len(req.result.excluded)
         kind = ("GeoJSON" if fmt == "geojson" else
                 "GeoPackage 1.2 (layer 'ranking' + metadata tables)")
-        out.append(f"{kind}, EPSG:4326: {n} state polygons, every state; the first "
-                   f"{len(rows)} ranked are marked shortlisted.")
+        out.append(f"{kind}, EPSG:4326: {n} {word} polygons, every {word}"
+                   + (f" of {', '.join(ds.scope)}" if ds.scope else "")
+                   + f"; the first {len(rows)} ranked are marked shortlisted.")
         labels = [f"{c.id}_label" for c in req.criteria() if c.is_categorical]
-        attrs = ["state", "name", "rank", "score", "shortlisted"] + list(
+        who = ["code", "state", "name"] if ds.level == "county" else ["state", "name"]
+        attrs = [*who, "rank", "score", "shortlisted"] + list(
             req.result.criteria) + labels + [
             "<id>_points", "excluded_reason", "failed_gates", "notes", "scenario",
             "dataset_version"]
@@ -110,12 +115,12 @@ def preview(
         pages = render_pdf(req, io.BytesIO(), step)
         out.append(f"PDF decision record, {req.paper.upper() if req.paper == 'a4' else 'Letter'}"
                    f", {pages} page{'s' if pages != 1 else ''}: map with legend, method, "
-                   f"weights, top {len(rows)} table, points, states not ranked, sources.")
+                   f"weights, top {len(rows)} table, points, {plural} not ranked, sources.")
     elif fmt in ("png", "svg"):
         from siteselect.exports.images import DEFAULT_SIZE
 
         w, h = size or DEFAULT_SIZE
-        out.append(f"{fmt.upper()} map, {w} x {h}: every state coloured by score (grey where "
+        out.append(f"{fmt.upper()} map, {w} x {h}: every {word} coloured by score (grey where "
                    "not ranked), legend with the best score at the top, title and source line.")
     else:
         out.append(f"Unknown format {fmt!r}.")

@@ -216,9 +216,12 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
     for col, width in zip("ABCDEF", (22, 36, 14, 18, 16, 14), strict=True):
         weights.column_dimensions[col].width = width
 
+    # A county is identified by its 5-digit FIPS code, always a text cell (01001 keeps its
+    # zero), and named with its state ("Autauga County, AL").
+    who = "FIPS" if ds.level == "county" else "State"
     step(0.15, "Writing the data")
     # -- Data ----------------------------------------------------------------------------
-    book.text(data, "A1", "State").font = bold
+    book.text(data, "A1", who).font = bold
     book.text(data, "B1", "Name").font = bold
     book.text(data, "A2", "unit")
     for j, c in enumerate(crit):
@@ -257,7 +260,7 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
                           category_label(req, state, c.id, v))
 
     # -- Values used ---------------------------------------------------------------------
-    book.text(used, "A1", "State").font = bold
+    book.text(used, "A1", who).font = bold
     book.text(used, "B1", "Name").font = bold
     book.text(used, "A2", "missing filled with")
     for j, c in enumerate(crit):
@@ -292,7 +295,7 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
     step(0.35, "Writing the formulas")
 
     # -- Normalised ----------------------------------------------------------------------
-    book.text(norm, "A1", "State").font = bold
+    book.text(norm, "A1", who).font = bold
     book.text(norm, "B1", "Name").font = bold
     book.text(norm, "A2", "weight (share)")
     for j, c in enumerate(crit):
@@ -348,7 +351,7 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
     # Row i of the Ranking sheet shows the state whose Order (Normalised sheet) is i, looked
     # up with INDEX/MATCH over every ranked state: after a weight or figure is edited the
     # sheet shows the new top N in rank order, not the exported states in export order.
-    heads = ["Rank", "State", "Name", "Score"]
+    heads = ["Rank", who, "Name", "Score"]
     for c in crit:
         heads.append(f"{c.label} ({c.unit})" if not c.encoding else c.label)
     heads += [f"{c.label}: points" for c in crit]
@@ -417,19 +420,19 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
     ranking.print_title_rows = "1:1"
 
     # -- Excluded, Sources, Method -------------------------------------------------------
-    for j, h in enumerate(["State", "Name", "Reason"]):
+    for j, h in enumerate([who, "Name", "Reason"]):
         book.text(excluded, f"{_col(j + 1)}1", h).font = bold
     for i, e in enumerate(r.excluded):
         book.text(excluded, f"A{2 + i}", e.alternative)
         book.text(excluded, f"B{2 + i}", ds.names.get(e.alternative, ""))
         book.text(excluded, f"C{2 + i}", exclusion_reason(req, e))
     if not r.excluded:
-        book.text(excluded, "A2", "No state was excluded.")
+        book.text(excluded, "A2", f"No {ds.alternatives.word} was excluded.")
     excluded.column_dimensions["B"].width = 20
     excluded.column_dimensions["C"].width = 70
 
     src_heads = ["Criterion", "Label", "Unit", "Direction", "Source", "URL", "Data year",
-                 "Status", "Notes", "Encoding"]
+                 "Status", "Notes", "Encoding", "What it measures"]
     for j, h in enumerate(src_heads):
         book.text(sources, f"{_col(j + 1)}1", h).font = bold
     for i, c in enumerate(crit):
@@ -437,13 +440,33 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
         vals = [c.id, c.label, c.unit, direction_text(c), p.source if p else "",
                 (p.url if p else "") or c.url_note, _year(p.year if p else ""),
                 p.status if p else "",
-                p.notes if p else "", c.encoding_note]
+                p.notes if p else "", c.encoding_note, c.description]
         for j, text in enumerate(vals):
             book.text(sources, f"{_col(j + 1)}{2 + i}", text)
-    for col, width in zip("ABCDEFGHIJ", (20, 32, 12, 16, 50, 50, 10, 14, 60, 40), strict=True):
+    for col, width in zip("ABCDEFGHIJK", (20, 32, 12, 16, 50, 50, 10, 14, 60, 40, 60),
+                          strict=True):
         sources.column_dimensions[col].width = width
+    if ds.level == "county":
+        # the county figures' own columns and keys, then what a state figure is
+        row = 3 + len(crit)
+        book.text(sources, f"A{row}", "County figures").font = bold
+        book.text(sources, f"A{row + 1}",
+                  "Criteria marked (state figure) give every county its state's figure, with "
+                  "the state's source. A status of 'computed proxy' means the figure is "
+                  "derived, not published as such: the county electricity price is a "
+                  "computed proxy, not a tariff.")
+        row += 2
+        for entry in _county_columns(ds):
+            vals = [entry.get(k, "") or "" for k in ("column", "label", "unit", "direction",
+                                                   "source", "url")]
+            vals += [_year(entry.get("data_year", "")), entry.get("status", "") or "",
+                     entry.get("notes", "") or "", "", ""]
+            for j, text in enumerate(vals):
+                book.text(sources, f"{_col(j + 1)}{row}", text)
+            row += 1
 
     meta = run_metadata(req)
+    plural = ds.alternatives.plural.capitalize()
     # the weights line follows the weight cells: label and share of every criterion
     weights_formula = '&", "&'.join(
         f'Weights!$B${2 + j}&" "&TEXT(Weights!$F${2 + j},"0.0%")' for j in range(k))
@@ -469,9 +492,11 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
             f"{figure_text(ds.criterion(o['criterion']), o['dataset_value'])})"
             + (f", note: {o['note']}" if o["note"] else "")
             for o in meta["overrides"]) or "none"),
-        ("States ranked", len(r)),
-        ("States listed", req.shown_count),
-        ("States not ranked", len(r.excluded)),
+        *([("Counties of", ", ".join(ds.scope) or "every state and DC")]
+          if ds.level == "county" else []),
+        (f"{plural} ranked", len(r)),
+        (f"{plural} listed", req.shown_count),
+        (f"{plural} not ranked", len(r.excluded)),
         ("Warnings", "\n".join(note_text(ds, w) for w in r.warnings) or "none"),
         ("How this workbook computes",
          _workbook_note(r.method, r.normalization, r.missing_policy)),
@@ -502,12 +527,27 @@ def build_workbook(req: ExportRequest, step: Checkpoint | None = None) -> _Book:
     props = book.wb.properties
     props.title = f"Data-center site shortlist: {req.title}"
     props.creator = APP_AUTHOR
-    props.subject = "Ranked shortlist of US states for an AI data center"
+    props.subject = (f"Ranked shortlist of US {ds.alternatives.plural} for an AI data "
+                     "center")
     props.description = f"Exported {req.exported_text}; dataset version {req.dataset_version}"
     return book
 
 
 APP_AUTHOR = "SiteSelect"
+
+
+def _county_columns(ds: Any) -> list[dict[str, str]]:
+    """The rows of the county files' column dictionary (keys and criteria alike)."""
+    import csv
+
+    from siteselect.model.dataset import COUNTY_COLUMNS_FILE
+
+    path = Path(ds.source_path).with_name(COUNTY_COLUMNS_FILE)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return list(csv.DictReader(fh))
+    except OSError:  # the figures loaded, so this only leaves a note out
+        return []
 
 
 def _sensitivity_sheet(book: _Book, req: ExportRequest, bold: Any, head_fill: Any) -> None:
@@ -532,8 +572,8 @@ def _sensitivity_sheet(book: _Book, req: ExportRequest, bold: Any, head_fill: An
         book.text(ws, f"A{i}", key).font = bold
         book.text(ws, f"B{i}", val)
     row = len(facts) + 2
-    head = ["Rank", "State", "Name", "Best rank", "Rank p05", "Rank p95", "Worst rank",
-            f"P(top {k})", "P(first)"]
+    head = ["Rank", "FIPS" if ds.level == "county" else "State", "Name", "Best rank",
+            "Rank p05", "Rank p95", "Worst rank", f"P(top {k})", "P(first)"]
     for j, h in enumerate(head):
         cell = book.text(ws, f"{_col(j + 1)}{row}", h)
         cell.font = bold

@@ -138,13 +138,22 @@ def ranking_scope(args: argparse.Namespace,
     return level, ()
 
 
-def dataset_from_args(args: argparse.Namespace,
-                      base: ScoringSettings | None = None) -> Dataset:
-    """The shipped figures at the level and scope the options (or saved settings) ask for."""
+def dataset_from_args(args: argparse.Namespace, base: ScoringSettings | None = None,
+                      scenario: Scenario | None = None,
+                      tables: list[Any] | None = None) -> Dataset:
+    """The figures at the level and scope the options (or saved settings) ask for: the
+    shipped ones with the planner's tables (a saved ``scenario``'s recorded versions, else the
+    database's current ones; or ``tables`` when given)."""
     from siteselect.model.dataset import load_dataset
+    from siteselect.model.tables import apply_tables
 
     level, within = ranking_scope(args, base)
-    return load_dataset(level=level, within=within)
+    if tables is None:
+        tables = own_tables(args, scenario)
+    if not tables:
+        return load_dataset(level=level, within=within)
+    ds = apply_tables(load_dataset(level=level), tables)
+    return ds.within(within) if within else ds
 
 
 def settings_from_args(
@@ -344,10 +353,43 @@ def load_scenario(db: str | None, name: str) -> Scenario:
 
 def base_settings(args: argparse.Namespace) -> ScoringSettings | None:
     """The saved settings of ``--scenario NAME`` (for ``rank`` and other commands), or None."""
+    sc = base_scenario(args)
+    return sc.settings if sc is not None else None
+
+
+def base_scenario(args: argparse.Namespace) -> Scenario | None:
+    """The saved scenario of ``--scenario NAME``, or None."""
     name = getattr(args, "scenario", None)
     if not name:
         return None
-    return load_scenario(db_path(args), name).settings
+    return load_scenario(db_path(args), name)
+
+
+def newer_figures(args: argparse.Namespace, scenario: Scenario | None) -> str:
+    """The sentence naming figures newer than those a saved scenario keeps ('' if none)."""
+    from siteselect.model.tables import figures_notice, table_changes
+    from siteselect.storage import MissingDatabaseError, ScenarioStore
+
+    if scenario is None:
+        return ""
+    try:
+        store = ScenarioStore.open(db_path(args), create=False)
+    except MissingDatabaseError:
+        return ""
+    with store:
+        return figures_notice(table_changes(scenario.tables, store.current_versions()))
+
+
+def warn_newer_figures(args: argparse.Namespace, scenario: Scenario | None) -> str:
+    """Print :func:`newer_figures` as a warning on stderr; returns it."""
+    import sys
+
+    text = newer_figures(args, scenario)
+    if text:
+        name = quoted(scenario.name) if scenario is not None else ""
+        sys.stderr.write(f"siteselect: warning: scenario {name}: {printable(text)} "
+                         f"(siteselect data accept ...)\n")
+    return text
 
 
 #: Characters that would act on the terminal (escape sequences, bells) or reorder text on
@@ -407,11 +449,3 @@ def own_tables(args: argparse.Namespace, scenario: Scenario | None = None) -> li
         if scenario is not None:
             return store.tables_for(scenario.tables)
         return [t.table() for t in store.current_tables()]
-
-
-def figures(args: argparse.Namespace, settings: ScoringSettings,
-            scenario: Scenario | None = None) -> Dataset:
-    """The dataset ``settings`` rank, with the planner's tables (see :func:`own_tables`)."""
-    from siteselect.analysis import dataset_for
-
-    return dataset_for(settings, own_tables(args, scenario))

@@ -128,6 +128,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     description = args.description or ""
     base = None
     kept = None
+    scenario = None
     if args.scenario is not None:
         from siteselect.cli.common import db_path, load_scenario
 
@@ -137,9 +138,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         name = scenario.name
         if args.description is None:
             description = scenario.description
-    from siteselect.cli.common import dataset_from_args
+    from siteselect.cli.common import dataset_from_args, warn_newer_figures
 
-    ds = dataset_from_args(args, base)
+    ds = dataset_from_args(args, base, scenario)
+    newer = warn_newer_figures(args, scenario)
     settings = settings_from_args(args, ds, base)
     from siteselect.analysis import rank_states
     from siteselect.exports.common import compute_sensitivity
@@ -157,7 +159,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                              "(computed for other settings or data) and is left out; add "
                              "--sensitivity to run it again.\n")
     req = make_request(ds, settings, result, scenario_name=name, description=description,
-                       top_n=args.top, paper=args.paper or "letter", sensitivity=sensitivity)
+                       top_n=args.top, paper=args.paper or "letter", sensitivity=sensitivity,
+                       newer_figures=newer)
     path = export(req, fmt, args.output, size=size, bom=args.bom,
                   gpkg_version=args.gpkg_version)
     if not args.quiet:

@@ -18,13 +18,14 @@ from siteselect.analysis import overridden, rank_states
 from siteselect.cli.common import (
     add_level_options,
     add_rank_options,
-    base_settings,
+    base_scenario,
     dataset_from_args,
     positive_int,
     settings_from_args,
     text_table,
+    warn_newer_figures,
 )
-from siteselect.model.dataset import Dataset, load_dataset
+from siteselect.model.dataset import Dataset
 from siteselect.model.settings import ScoringSettings
 from siteselect.scoring import (
     METHOD_NAMES,
@@ -46,6 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--level", choices=("state", "county"), default="state",
                    help="the criteria of a state ranking (default) or of a county ranking "
                    "(the county criteria, then every state criterion as a state figure)")
+    p.add_argument("--db", metavar="PATH", help="scenario database whose tables of your own "
+                   "are listed too (default: $SITESELECT_DB)")
     p.set_defaults(handler=cmd_criteria)
 
     p = sub.add_parser(
@@ -99,7 +102,11 @@ def criteria_records(ds: Dataset) -> list[dict[str, Any]]:
 
 
 def cmd_criteria(args: argparse.Namespace) -> int:
-    ds = load_dataset(level=getattr(args, "level", "state"))
+    from siteselect.analysis import dataset_for
+    from siteselect.cli.common import own_tables
+    from siteselect.model.settings import ScoringSettings as Settings
+
+    ds = dataset_for(Settings(level=getattr(args, "level", None) or "state"), own_tables(args))
     records = criteria_records(ds)
     if args.format == "json":
         json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
@@ -174,10 +181,12 @@ def result_record(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
-    base = base_settings(args)
-    ds = dataset_from_args(args, base)
+    scenario = base_scenario(args)
+    base = scenario.settings if scenario else None
+    ds = dataset_from_args(args, base, scenario)
     settings = settings_from_args(args, ds, base)
     result = rank_states(ds, settings)
+    warn_newer_figures(args, scenario)
     print_result(ds, settings, result, args.format, args.top)
     return 0
 

@@ -27,6 +27,7 @@ from siteselect.cli.common import (
     printable,
     settings_from_args,
     text_table,
+    warn_newer_figures,
 )
 from siteselect.model.scenario import Scenario, quoted, shell_quoted, shown
 from siteselect.model.settings import Override, ScoringSettings, what_if_problem
@@ -250,6 +251,8 @@ def describe_settings(settings: ScoringSettings) -> list[tuple[str, str]]:
 def cmd_show(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from siteselect.model.tables import figures_notice, table_changes
+
     with open_store(args) as store:
         sc = store.get(args.name)
         if args.revision is not None and args.revision != sc.revision:
@@ -257,12 +260,18 @@ def cmd_show(args: argparse.Namespace) -> int:
             # The scenario as that save left it (created stays; updated = when it was saved).
             sc = replace(sc, name=rev.name, description=rev.description, settings=rev.settings,
                          dataset_version=rev.dataset_version, updated=rev.saved_at,
-                         revision=rev.revision, sensitivity=rev.sensitivity)
+                         revision=rev.revision, sensitivity=rev.sensitivity, tables=rev.tables)
+        tables = store.tables_for(sc.tables)
+        newer = figures_notice(table_changes(sc.tables, store.current_versions()))
     from siteselect.analysis import dataset_for
 
-    version = dataset_for(sc.settings).version
+    version = dataset_for(sc.settings, tables).version
     if args.format == "json":
-        _dump(scenario_record(sc, version))
+        record = scenario_record(sc, version)
+        record["tables"] = [{"name": r.name, "version": r.version, "hash": r.content_hash}
+                            for r in sc.tables]
+        record["newer_figures"] = newer
+        _dump(record)
         return 0
     lines = [
         ("Name", sc.name + (" (built-in)" if sc.builtin else "")),
@@ -271,7 +280,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         ("Created", sc.created),
         ("Updated", sc.updated),
         ("Dataset version", sc.dataset_version or "(any)"),
-    ] + describe_settings(sc.settings) + [("Sensitivity run", sensitivity_status(sc, version))]
+    ] + describe_settings(sc.settings) + [
+        ("Your tables", ", ".join(r.text() for r in sc.tables) or "(none)"),
+    ] + ([("Newer figures", newer)] if newer else []) + [
+        ("Sensitivity run", sensitivity_status(sc, version))]
     width = max(len(label) for label, _ in lines)
     for label, text in lines:
         print(f"{label.ljust(width)}  {printable(text)}")
@@ -432,7 +444,10 @@ def cmd_save(args: argparse.Namespace) -> int:
         # Applied to the scenario as stored at the moment of saving (again, if another
         # program saves it meanwhile), so concurrent saves never revert each other.
         base = existing.settings if existing else None
-        ds = dataset_from_args(args, base)
+        # An existing scenario keeps the table versions it records until they are accepted
+        # (siteselect data accept); a new one records the current tables.
+        refs = existing.tables if existing else store.current_refs()
+        ds = dataset_from_args(args, base, tables=store.tables_for(refs))
         settings = settings_from_args(args, ds, base)
         if origin is not None:
             settings = with_shares(ds, settings, dict(origin.shares), origin=origin)
@@ -450,11 +465,14 @@ def cmd_save(args: argparse.Namespace) -> int:
                                               top_k=args.top_k)
         return Scenario(name=existing.name if existing else args.name, settings=settings,
                         description=description, dataset_version=ds.version,
-                        sensitivity=sensitivity)
+                        sensitivity=sensitivity, tables=refs)
 
     with open_store(args, create=True) as store:
         saved = store.modify(args.name, change)
         print(f"Saved {quoted(saved.name)} as revision {saved.revision} in {store.path}")
+        if saved.tables:
+            print("Scored with your tables: " + ", ".join(r.text() for r in saved.tables))
+    warn_newer_figures(args, saved)
     return 0
 
 
@@ -559,16 +577,19 @@ def cmd_import(args: argparse.Namespace) -> int:
                 except InputError as exc:
                     print(exc.message, file=sys.stderr)
                 rename = name
-        sc = store.import_document(doc, rename=rename, where=where, check=_scorable_check())
+        sc = store.import_document(doc, rename=rename, where=where,
+                                   check=_scorable_check(store))
     print(f"Imported {quoted(sc.name)} into {store.path}")
     return 0
 
 
-def _scorable_check():  # -> Callable[[Scenario, str], None]
-    """Refuse, on import, a scenario that can never be scored against the shipped data."""
+def _scorable_check(store):  # -> Callable[[Scenario, str], None]
+    """Refuse, on import, a scenario that can never be scored against the shipped data and
+    the tables it records (the database's current ones)."""
     from siteselect.analysis import check_scorable, dataset_for
 
-    return lambda sc, where: check_scorable(dataset_for(sc.settings), sc, where)
+    return lambda sc, where: check_scorable(
+        dataset_for(sc.settings, store.tables_for(sc.tables)), sc, where)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -584,7 +605,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     def scoped(sc: Scenario):
         # each scenario at its own level and states, unless --level / --within say otherwise
         try:
-            ds = dataset_from_args(args, sc.settings)
+            ds = dataset_from_args(args, sc.settings, sc)
             return ds, at_level(sc.settings, ds)
         except SiteSelectError as exc:  # say which of the two
             raise type(exc)(f"Scenario {quoted(sc.name)}: {exc.message}") from None

@@ -15,16 +15,18 @@ from typing import Any
 from siteselect.analysis import data_spreads, rank_states
 from siteselect.cli.common import (
     add_rank_options,
-    base_settings,
+    base_scenario,
     concentration_arg,
+    dataset_from_args,
     draws_arg,
     positive_int,
     seed_arg,
     settings_from_args,
     text_table,
+    warn_newer_figures,
 )
 from siteselect.model import wording
-from siteselect.model.dataset import Dataset, load_dataset
+from siteselect.model.dataset import Dataset
 from siteselect.scoring import ScoringResult
 from siteselect.scoring.sensitivity import (
     DEFAULT_CONCENTRATION,
@@ -87,9 +89,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    ds = load_dataset()
-    settings = settings_from_args(args, ds, base_settings(args))
+    scenario = base_scenario(args)
+    base = scenario.settings if scenario else None
+    ds = dataset_from_args(args, base, scenario)
+    settings = settings_from_args(args, ds, base)
     result = rank_states(ds, settings)
+    warn_newer_figures(args, scenario)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
     if args.spread != "dirichlet" and args.concentration != DEFAULT_CONCENTRATION:
         from siteselect.errors import InputError

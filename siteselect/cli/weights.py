@@ -16,11 +16,17 @@ from typing import Any
 
 import numpy as np
 
-from siteselect.cli.common import add_rank_options, base_settings, settings_from_args, text_table
+from siteselect.cli.common import (
+    add_rank_options,
+    base_scenario,
+    dataset_from_args,
+    settings_from_args,
+    text_table,
+)
 from siteselect.derived_weights import objective_weights
 from siteselect.errors import InputError
 from siteselect.model import wording
-from siteselect.model.dataset import Dataset, load_dataset
+from siteselect.model.dataset import Dataset
 from siteselect.scoring.weighting import (
     CR_LIMIT,
     RANDOM_INDEX_NAME,
@@ -137,7 +143,7 @@ def _read_judgments_file(path: str) -> list[str]:
 
 
 def cmd_ahp(args: argparse.Namespace) -> int:
-    ds = load_dataset()
+    ds = dataset_from_args(args)
     texts = args.judgment if args.judgment else _read_judgments_file(args.file)
     judgments = [parse_judgment(t) for t in texts]
     ids: list[str] = []
@@ -179,7 +185,7 @@ def cmd_ahp(args: argparse.Namespace) -> int:
 
 
 def cmd_rank_order(args: argparse.Namespace) -> int:
-    ds = load_dataset()
+    ds = dataset_from_args(args)
     ids = _check_ids(ds, args.ids)
     fn = rank_order_centroid if args.order_method == "roc" else rank_sum
     w = fn(len(ids))
@@ -195,8 +201,10 @@ def cmd_rank_order(args: argparse.Namespace) -> int:
 
 
 def cmd_objective(args: argparse.Namespace) -> int:
-    ds = load_dataset()
-    settings = settings_from_args(args, ds, base_settings(args))
+    scenario = base_scenario(args)
+    base = scenario.settings if scenario else None
+    ds = dataset_from_args(args, base, scenario)
+    settings = settings_from_args(args, ds, base)
     if args.ids:
         ids = _check_ids(ds, args.ids)
     else:

@@ -87,6 +87,9 @@ class ExportRequest:
     #: A sensitivity run of these settings, shown by the PDF ("How sure is this ranking?")
     #: and the XLSX (Sensitivity sheet); None for none.
     sensitivity: SensitivitySummary | None = None
+    #: For a saved scenario that keeps earlier versions of the planner's tables: the
+    #: sentence naming the newer figures (every format states it); '' when up to date.
+    newer_figures: str = ""
 
     def __post_init__(self) -> None:
         if self.paper not in PAPER_SIZES:
@@ -162,6 +165,7 @@ def make_request(
     paper: str = "letter",
     exported_at: dt.datetime | None = None,
     sensitivity: SensitivitySummary | None = None,
+    newer_figures: str = "",
 ) -> ExportRequest:
     """Build an :class:`ExportRequest`, scoring ``settings`` if ``result`` is not given.
 
@@ -182,7 +186,18 @@ def make_request(
         paper=paper.lower(),
         exported_at=exported_at or dt.datetime.now(dt.UTC),
         sensitivity=sensitivity,
+        newer_figures=newer_figures,
     )
+
+
+def own_tables_text(req: ExportRequest) -> str:
+    """Which of the planner's own tables the figures come from, e.g.
+    '“Power quotes” (power_quote)'; '' when all figures are shipped ones."""
+    tables: dict[str, list[str]] = {}
+    for c in req.dataset.criteria:
+        if c.table:
+            tables.setdefault(c.table, []).append(c.id)
+    return "; ".join(f"\u201c{t}\u201d ({', '.join(ids)})" for t, ids in tables.items())
 
 
 # -- text safety -----------------------------------------------------------------------------
@@ -366,6 +381,8 @@ def run_metadata(req: ExportRequest) -> dict[str, Any]:
         "description": req.description,
         "exported_at": req.exported_text,
         "dataset_version": req.dataset_version,
+        "own_tables": [{"table": c.table, "criterion": c.id} for c in ds.criteria if c.table],
+        "newer_figures": req.newer_figures,
         "method": r.method,
         "method_name": METHOD_NAMES[r.method],
         "method_description": method_text(req),

@@ -59,6 +59,11 @@ def legend_range(scores: np.ndarray) -> tuple[float, float]:
     return max(0.0, lo_r), hi_r
 
 
+#: Added to a map's source line when a saved scenario keeps earlier figures of the planner's
+#: own tables.
+NEWER_NOTE = " Earlier figures of the planner's tables kept: newer ones exist."
+
+
 @dataclass(frozen=True)
 class StateShape:
     state: str
@@ -163,6 +168,7 @@ def map_picture(req: ExportRequest) -> MapPicture:
         "Sources: " + "; ".join(srcs) + (f" (data years {years[0]}-{years[-1]})" if len(years) > 1
                                         else f" (data year {years[0]})" if years else "")
         + f". Boundaries: US Census Bureau cb_2016_us_state_500k. Dataset {req.dataset_version}."
+        + (NEWER_NOTE if req.newer_figures else "")
     )
     # the planner's words: labels and units, not ids (energy_cost<=9)
     from siteselect.model.wording import count_text, gate_text
@@ -319,7 +325,7 @@ def county_picture(req: ExportRequest, zoom: bool = False) -> MapPicture:
         "Sources: " + "; ".join(srcs) + (f" (data years {years[0]}-{years[-1]})" if len(years) > 1
                                         else f" (data year {years[0]})" if years else "")
         + ". Boundaries: US Census Bureau cb_2016_us_county_500k and cb_2016_us_state_500k. "
-        f"Dataset {req.dataset_version}.")
+        f"Dataset {req.dataset_version}." + (NEWER_NOTE if req.newer_figures else ""))
     gates = [gate_text(ds, g) for g in r.gates]
     scope = f" of {', '.join(ds.scope)}" if ds.scope else ""
     subtitle = (

@@ -32,6 +32,7 @@ from siteselect.exports.common import (
     direction_text,
     exclusion_reason,
     method_text,
+    own_tables_text,
     sensitivity_lines,
     weights_origin_text,
 )
@@ -457,6 +458,11 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
         f"{req.dataset_version} · {len(r)} {word_plural}"
         + (f" of {', '.join(ds.scope)}" if ds.scope else "") + " ranked"
         + (f", {len(r.excluded)} not ranked" if r.excluded else ""), st["meta"]))
+    if own_tables_text(req):
+        story.append(_p("Figures from the planner's own tables: " + own_tables_text(req) + ".",
+                        st["meta"]))
+    if req.newer_figures:
+        story.append(_p(req.newer_figures, st["note"]))
     if rows:
         lead = ", ".join(f"{ds.names[x.alternative]} ({x.score:.1f})" for x in rows[:3])
         story.append(_p(

@@ -16,6 +16,7 @@ from siteselect.exports.common import (
     ProgressFn,
     exclusion_reason,
     figure_text,
+    own_tables_text,
 )
 from siteselect.model.wording import (
     count_text,
@@ -35,6 +36,8 @@ def metadata_lines(req: ExportRequest) -> list[str]:
     lines = [
         f"Scenario: {req.title}",
         f"Dataset version: {req.dataset_version}",
+        *([f"Your tables: {own_tables_text(req)}"] if own_tables_text(req) else []),
+        *([f"Newer figures: {req.newer_figures}"] if req.newer_figures else []),
         f"Method: {method_label(r.method)}; normalisation: "
         f"{normalization_label(r.normalization, r.method)}; {missing_label(r.missing_policy)}",
         "Weights: " + ", ".join(f"{criterion_label(ds, c)} {w:.1%}"

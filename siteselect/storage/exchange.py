@@ -75,6 +75,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -200,7 +201,8 @@ def _kind(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def document_to_scenario(doc: Any, where: str = "The scenario file") -> Scenario:
+def document_to_scenario(doc: Any, where: str = "The scenario file",
+                         extra: Mapping[str, Any] | None = None) -> Scenario:
     """Check an exchange document and build the scenario it describes.
 
     Raises
@@ -248,7 +250,7 @@ def document_to_scenario(doc: Any, where: str = "The scenario file") -> Scenario
     if "settings" not in doc:
         problems.append("the scenario has no settings.")
     else:
-        settings = settings_problems(doc["settings"], problems)
+        settings = settings_problems(doc["settings"], problems, extra)
     sensitivity = None
     if doc.get("sensitivity") is not None:
         sensitivity = summary_problems(doc["sensitivity"], problems)

@@ -696,7 +696,9 @@ class ScenarioStore(TablesMixin):
         """
         from siteselect.storage.exchange import document_to_scenario
 
-        sc = document_to_scenario(doc, where)
+        sc = document_to_scenario(doc, where, self._own_criteria_cached())
+        # An imported scenario is scored with this database's current tables, as a new save.
+        sc = replace(sc, tables=self.current_refs())
         if rename is not None:
             sc = replace(sc, name=rename)
         if check is not None:

@@ -155,3 +155,27 @@ def test_a_removed_table_is_named_for_every_scenario_that_used_it(tmp_path, caps
         assert "“Quotes” was removed; this scenario still uses its version 1" in err
     code, out, err = run(capsys, "rank", "--weights", "power_quote=1", "--db", db)
     assert code == 2 and "Unknown criterion 'power_quote'" in err
+
+
+def test_a_county_table_keyed_by_fips_ranks_the_counties(tmp_path, capsys):
+    db = tmp_path / "s.db"
+    path = tmp_path / "land.csv"
+    ok(capsys, "data", "template", "--level", "county", "-o", path)
+    rows = list(csv.reader(path.open(encoding="utf-8-sig")))
+    assert rows[0][0] == "fips" and rows[1][0] == "01001"
+    side = path.with_name("land.criteria.csv")
+    crit = list(csv.reader(side.open(encoding="utf-8-sig")))
+    crit[1][:5] = ["land_price", "Land price", "USD/acre", "lower", "Broker survey"]
+    rows[0][2] = "land_price"
+    prices = {"10001": "5200", "10003": "9100", "10005": "7400"}
+    for r in rows[1:]:
+        r[2] = prices.get(r[0], "")
+    csv.writer(path.open("w", newline="", encoding="utf-8")).writerows(rows)
+    csv.writer(side.open("w", newline="", encoding="utf-8")).writerows(crit)
+    ok(capsys, "data", "import", path, "--name", "Land", "--db", db)
+    rec = ranking(capsys, "--level", "county", "--within", "DE", "--weights", "land_price=1",
+                  "--db", db)
+    got = {r["code"]: r["score"] for r in rec["ranking"]}
+    assert got == pytest.approx({"10001": 100.0, "10005": 100 * (9100 - 7400) / 3900,
+                                 "10003": 0.0})
+    assert [r["name"] for r in rec["ranking"]][0] == "Kent County"

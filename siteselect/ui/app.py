@@ -66,11 +66,11 @@ def application(argv: list[str] | None = None) -> QApplication:
 
 def build_window(settings: ScoringSettings | None = None, *, restore_settings: bool = True):
     """Load the dataset and build (not show) the main window."""
-    from siteselect.model.dataset import load_dataset
+    from siteselect.analysis import dataset_for
     from siteselect.ui.main_window import MainWindow
     from siteselect.ui.planner import Planner
 
-    ds = load_dataset()
+    ds = dataset_for(settings or ScoringSettings())
     planner = Planner(ds, settings)
     return MainWindow(planner, restore_settings=restore_settings)
 

@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QStandardItemModel,
 )
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QComboBox,
     QDockWidget,
     QHBoxLayout,
@@ -34,6 +35,8 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QSizePolicy,
+    QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +58,8 @@ from siteselect.ui.planner import (
     SENSITIVITY_KEYS,
     Planner,
     SensitivityRun,
+    level_title,
+    state_name,
 )
 from siteselect.ui.ranking_table import RankingTableWidget
 from siteselect.ui.text import exclusion_text, note_text, planner_message, settings_summary
@@ -211,19 +216,12 @@ class MainWindow(QMainWindow):
         self.map_canvas.setMinimumSize(MAP_MIN_WIDTH, MAP_MIN_HEIGHT)
         self.legend = ColourLegendWidget(planner, lambda: self.map_canvas.scale)
         self.colour_combo = QComboBox()
-        self.colour_combo.addItem("Overall score", SCORE)
-        for crit in planner.dataset.criteria:
-            self.colour_combo.addItem(crit.label, crit.id)
+        self._fill_colour_combo(planner.dataset)
         self.colour_combo.setToolTip("Colour the map by the overall score or by one criterion's "
                                      "raw figures (darker is always better).")
         self.colour_combo.setMaxVisibleItems(30)
         self.colour_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.colour_combo.setMinimumContentsLength(16)
-        # A sensitivity run's colourings are listed from the start (disabled until a run
-        # exists): the list, and so the bar, never changes size when a run finishes.
-        self.colour_combo.insertSeparator(self.colour_combo.count())
-        for key, label in sensitivity_colour_labels(None).items():
-            self.colour_combo.addItem(label, key)
         self.colour_combo.currentIndexChanged.connect(
             lambda _i: planner.set_colour_by(self.colour_combo.currentData()))
         self.reset_view_button = QPushButton("Reset View")
@@ -244,6 +242,13 @@ class MainWindow(QMainWindow):
         self.banner.setStyleSheet("background:#fde8e8; color:#8a1c1c; padding:4px; "
                                   "border:1px solid #e0a0a0;")
         self.banner.setVisible(False)
+        # Where the map is: "United States › Texas", each step but the last a link back.
+        self.breadcrumb = QLabel()
+        self.breadcrumb.setTextFormat(Qt.RichText)
+        self.breadcrumb.setObjectName("Breadcrumb")
+        self.breadcrumb.setStyleSheet("padding:0 6px;")
+        self.breadcrumb.linkActivated.connect(self._breadcrumb_link)
+        self.breadcrumb.setToolTip("Click a step to go back to it")
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 0)
         bar.addWidget(self.map_title, 1)
@@ -262,6 +267,7 @@ class MainWindow(QMainWindow):
         cl = QVBoxLayout(central)
         cl.setContentsMargins(0, 0, 0, 0)
         cl.setSpacing(2)
+        cl.addWidget(self.breadcrumb)
         cl.addLayout(bar)
         cl.addWidget(self.gates_label)
         cl.addWidget(self.banner)
@@ -291,6 +297,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_label)
 
         self._build_menus()
+        self._build_level_bar()
 
         planner.result_changed.connect(self._show_result)
         planner.settings_changed.connect(self._show_result)
@@ -301,6 +308,9 @@ class MainWindow(QMainWindow):
         planner.document_name_changed.connect(self._update_title)
         planner.modified_changed.connect(self._update_title)
         self.map_canvas.state_hovered.connect(self._show_hover)
+        self.map_canvas.state_double_clicked.connect(self.show_counties_of)
+        planner.dataset_changed.connect(self._show_level)
+        planner.selection_changed.connect(lambda _code: self._show_level_actions())
         # "Highlight top N" (set in the table) also outlines those states on the map.
         for show_top in (self.map_canvas.set_top_n, self.legend.set_top_n):
             planner.top_n_changed.connect(show_top)
@@ -316,6 +326,7 @@ class MainWindow(QMainWindow):
         self._show_colour_by(planner.colour_by)
         self._show_sensitivity(planner.sensitivity, announce=False)
         self._update_title()
+        self._show_level(planner.dataset, announce=False)
         # Extensions first, so that their docks are part of the default layout and the saved
         # layout can put them back where the planner left them.
         extensions.install_all(self)
@@ -418,10 +429,54 @@ class MainWindow(QMainWindow):
         for a in (self.reset_view_action, self.zoom_in_action, self.zoom_out_action):
             self.view_menu.addAction(a)
         self.view_menu.addSeparator()
+        self.level_group = QActionGroup(self)
+        self.states_action = self._action("&States", self.show_states,
+                                          QKeySequence("Ctrl+Shift+1"), "Rank the states")
+        self.counties_action = self._action("All &Counties", self.show_all_counties,
+                                            QKeySequence("Ctrl+Shift+2"),
+                                            "Rank every county of the country")
+        for a in (self.states_action, self.counties_action):
+            a.setCheckable(True)
+            self.level_group.addAction(a)
+        self.drill_action = self._action("Show Counties of the Selected State",
+                                         self.show_counties_of_selected,
+                                         QKeySequence("Ctrl+Shift+D"),
+                                         "Rank the counties of the selected state")
+        for a in (self.states_action, self.counties_action, self.drill_action):
+            self.view_menu.addAction(a)
+        self.view_menu.addSeparator()
         self.colour_menu = self.view_menu.addMenu("&Colour By")
         self.colour_group = QActionGroup(self)
         self.colour_actions: dict[str, QAction] = {}
-        entries = [(SCORE, "Overall score")] + [(c.id, c.label) for c in st.dataset.criteria]
+        self._fill_colour_menu(st.dataset)
+        self.view_menu.addSeparator()
+        self.panels_menu = self.view_menu.addMenu("&Panels")
+        for dock in (self.weights_dock, self.ranking_dock, self.detail_dock):
+            self.panels_menu.addAction(dock.toggleViewAction())
+        self.reset_layout_action = self._action("Reset &Layout", self.reset_layout, None,
+                                                "Put the panels back where they started")
+        self.view_menu.addAction(self.reset_layout_action)
+
+        self.help_menu = mb.addMenu("&Help")
+        self.sources_action = self._action("&Data Sources...", self.show_sources,
+                                           QKeySequence.HelpContents,
+                                           "Every criterion's source, URL, year and status")
+        self.about_action = self._action("&About SiteSelect", lambda: show_about(st.dataset, self))
+        self.about_action.setMenuRole(QAction.AboutRole)
+        self.help_menu.addAction(self.sources_action)
+        self.help_menu.addAction(self.about_action)
+
+    def _fill_colour_menu(self, ds) -> None:
+        """View › Colour By: the overall score, each criterion of the places shown, and the
+        sensitivity colourings (rebuilt when the level changes)."""
+        st = self.planner
+        for act in self.colour_actions.values():
+            self.colour_group.removeAction(act)
+            act.setShortcut(QKeySequence())  # free Ctrl+1 for the new entry at once
+            act.deleteLater()
+        self.colour_actions.clear()
+        self.colour_menu.clear()
+        entries = [(SCORE, "Overall score")] + [(c.id, c.label) for c in ds.criteria]
         for i, (key, label) in enumerate(entries):
             act = QAction(label, self, checkable=True)
             if i == 0:
@@ -439,22 +494,114 @@ class MainWindow(QMainWindow):
             self.colour_group.addAction(act)
             self.colour_menu.addAction(act)
             self.colour_actions[key] = act
-        self.view_menu.addSeparator()
-        self.panels_menu = self.view_menu.addMenu("&Panels")
-        for dock in (self.weights_dock, self.ranking_dock, self.detail_dock):
-            self.panels_menu.addAction(dock.toggleViewAction())
-        self.reset_layout_action = self._action("Reset &Layout", self.reset_layout, None,
-                                                "Put the panels back where they started")
-        self.view_menu.addAction(self.reset_layout_action)
 
-        self.help_menu = mb.addMenu("&Help")
-        self.sources_action = self._action("&Data Sources...", self.show_sources,
-                                           QKeySequence.HelpContents,
-                                           "Every criterion's source, URL, year and status")
-        self.about_action = self._action("&About SiteSelect", lambda: show_about(st.dataset, self))
-        self.about_action.setMenuRole(QAction.AboutRole)
-        self.help_menu.addAction(self.sources_action)
-        self.help_menu.addAction(self.about_action)
+    def _fill_colour_combo(self, ds) -> None:
+        combo = self.colour_combo
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("Overall score", SCORE)
+        for crit in ds.criteria:
+            combo.addItem(crit.label, crit.id)
+        # A sensitivity run's colourings are listed from the start (disabled until a run
+        # exists): the list, and so the bar, never changes size when a run finishes.
+        combo.insertSeparator(combo.count())
+        for key, label in sensitivity_colour_labels(None).items():
+            combo.addItem(label, key)
+        combo.blockSignals(False)
+
+    def _build_level_bar(self) -> None:
+        """The toolbar's "States | Counties" switch."""
+        self.level_bar = QToolBar("Level", self)
+        self.level_bar.setObjectName("LevelBar")
+        self.level_bar.setMovable(False)
+        self.level_buttons = QButtonGroup(self)
+        self.level_buttons.setExclusive(True)
+        for text, tip, slot in (
+                ("States", "Rank the states (Ctrl+Shift+1)", self.show_states),
+                ("Counties", "Rank counties: those of the selected state, or every county "
+                 "(Ctrl+Shift+2); double-click a state to see its counties", self._counties)):
+            button = QToolButton()
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setCheckable(True)
+            button.setAutoRaise(False)
+            button.clicked.connect(lambda _c=False, f=slot: f())
+            self.level_buttons.addButton(button)
+            self.level_bar.addWidget(button)
+        self.states_button, self.counties_button = self.level_buttons.buttons()
+        self.addToolBar(Qt.TopToolBarArea, self.level_bar)
+
+    # -- levels ----------------------------------------------------------------------------------
+    def show_states(self) -> None:
+        self.planner.show_level("state")
+
+    def show_all_counties(self) -> None:
+        self.planner.show_level("county")
+
+    def show_counties_of(self, state: str) -> None:
+        self.planner.show_level("county", (state,))
+
+    def show_counties_of_selected(self) -> None:
+        st = self.planner
+        if st.dataset.level == "state" and st.selected is not None:
+            self.show_counties_of(st.selected)
+
+    def _counties(self) -> None:
+        """The switch's Counties: the selected state's counties, or all of them."""
+        st = self.planner
+        if st.dataset.level == "county":
+            self._show_level_actions()
+            return
+        if st.selected is not None:
+            self.show_counties_of(st.selected)
+        else:
+            self.show_all_counties()
+
+    def _breadcrumb_link(self, link: str) -> None:
+        if link == "states":
+            self.show_states()
+        elif link == "counties":
+            self.show_all_counties()
+
+    def _show_level_actions(self) -> None:
+        st = self.planner
+        counties = st.dataset.level == "county"
+        self.states_button.setChecked(not counties)
+        self.counties_button.setChecked(counties)
+        self.states_action.setChecked(not counties)
+        self.counties_action.setChecked(counties and not st.dataset.scope)
+        sel = st.selected if not counties else None
+        self.drill_action.setEnabled(sel is not None)
+        self.drill_action.setText(f"Show Counties of {st.dataset.names[sel]}" if sel
+                                  else "Show Counties of the Selected State")
+
+    def _show_level(self, ds, announce: bool = True) -> None:
+        """Rebuild the choices that list criteria or places for ``ds``; say where we are."""
+        self._fill_colour_combo(ds)
+        self._fill_colour_menu(ds)
+        self._show_colour_by(self.planner.colour_by)
+        self._show_sensitivity(self.planner.sensitivity, announce=False)
+        word, plural = ds.alternatives.word, ds.alternatives.plural
+        self.detail_dock.setWindowTitle(f"{word.capitalize()} Detail")
+        self.find_action.setText(f"&Find {word.capitalize()}...")
+        self.find_action.setStatusTip(f"Filter the ranking by {word} code or name")
+        self.clear_selection_action.setStatusTip(f"Deselect the {word}")
+        self.gates_label.setToolTip(f"Hard gates and exclusions: {plural} that fail them are "
+                                    "not ranked, whatever the weights (Gates & Exclusions "
+                                    "tab).")
+        crumbs = ["United States"]
+        if ds.level == "county":
+            crumbs = ["<a href='states'>United States</a>"]
+            if ds.scope:
+                crumbs.append("<a href='counties'>All counties</a>")
+                crumbs.append(escape(", ".join(state_name(ds, s) for s in ds.scope)))
+            else:
+                crumbs.append("All counties")
+        self.breadcrumb.setText(" \u203a ".join(crumbs))
+        self._show_level_actions()
+        if announce:
+            self.statusBar().showMessage(
+                f"{level_title(ds)}: {len(ds.states):,} {plural}", 6000)
 
     # -- actions ---------------------------------------------------------------------------------
     def clear_gates(self) -> None:

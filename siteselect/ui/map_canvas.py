@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from siteselect.ui.colouring import ColourScale, colour_scale, percent_text, viridis_lut
+from siteselect.ui.county_layer import CountyLayer, county_shapes
 from siteselect.ui.map_geometry import MapShapes, load_map_shapes
 from siteselect.ui.planner import SCORE, SENSITIVITY_KEYS, Planner
 from siteselect.ui.text import state_tooltip
@@ -52,6 +53,10 @@ SELECTED = QColor(230, 60, 20)
 TOP_OUTLINE = QColor(245, 158, 0)
 DARK_TEXT = QColor(20, 20, 20)
 LIGHT_TEXT = QColor(255, 255, 255)
+#: A state around the counties shown (other states, when one state's counties are shown).
+CONTEXT_FILL = QColor(242, 242, 242)
+#: State borders drawn over the county borders.
+STATE_BORDER_OVER_COUNTIES = QColor(60, 60, 60)
 
 
 def _cosmetic(color: QColor, width: float, style: Qt.PenStyle = Qt.SolidLine) -> QPen:
@@ -229,6 +234,8 @@ class MapCanvasWidget(QWidget):
 
     state_clicked = Signal(str)
     state_hovered = Signal(str)
+    #: A state was double-clicked on the map of states (the window shows its counties).
+    state_double_clicked = Signal(str)
 
     def __init__(self, planner: Planner, shapes: MapShapes | None = None,
                  parent: QWidget | None = None) -> None:
@@ -238,6 +245,11 @@ class MapCanvasWidget(QWidget):
         self._lut = viridis_lut()
         self._brushes = [QBrush(QColor(int(r), int(g), int(b))) for r, g, b, _ in self._lut]
         self._gated_brush = QBrush(GATED_FILL)
+        self._argb_lut = np.array([(255 << 24) | (int(r) << 16) | (int(g) << 8) | int(b)
+                                   for r, g, b, _ in self._lut], dtype=np.uint32)
+        self._gated_argb = np.uint32(GATED_FILL.rgba() & 0xFFFFFFFF)
+        self._missing_argb = np.uint32(MISSING_FILL.rgba() & 0xFFFFFFFF)
+        self._context_brush = QBrush(CONTEXT_FILL)
         self._missing_brush = QBrush(MISSING_FILL, Qt.SolidPattern)
         # Whole-pixel cosmetic pens: fractional widths take a much slower stroking path.
         # State borders are drawn once by a cached border layer; a state's own pen is only
@@ -280,7 +292,19 @@ class MapCanvasWidget(QWidget):
         self._frame_tips: list[tuple[QRectF, str]] = []
         self._bbox: dict[str, QRectF] = {}
         self._offshore: set[str] = set()  # labels drawn on the sea, always dark
+        #: The counties' layer while counties are shown (None at state level).
+        self.county_layer: CountyLayer | None = None
+        self._county_paths: dict[str, QPainterPath] | None = None
+        self._county_marks: dict[str, QGraphicsPathItem] = {}
+        self._marked: tuple = ()
+        # The counties' picture is painted again after the view moved or zoomed, once the
+        # moves of one gesture have arrived (the hit test paints it at once when it needs it).
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(0)
+        self._render_timer.timeout.connect(self._render_counties)
         self._build()
+        self._show_level(planner.dataset, recolour=False)
         self.reset_view()
 
         for signal in (planner.result_changed, planner.colour_by_changed,
@@ -297,6 +321,8 @@ class MapCanvasWidget(QWidget):
         planner.selection_changed.connect(self._show_selection)
         self.state_clicked.connect(planner.select)
         self.viewbox.sigRangeChanged.connect(self._place_labels)
+        self.viewbox.sigRangeChanged.connect(self._view_moved)
+        planner.dataset_changed.connect(self._show_level)
         self.view.scene().sigMouseClicked.connect(self._clicked_anywhere)
         self.recolour()
 
@@ -359,6 +385,11 @@ class MapCanvasWidget(QWidget):
 
     # -- view --------------------------------------------------------------------------------
     def reset_view(self) -> None:
+        layer = self.county_layer
+        if layer is not None and self.planner.dataset.scope:
+            # One state's counties (or a few states'): frame them.
+            self.viewbox.setRange(layer.bounds, padding=0.05)
+            return
         x0, y0, x1, y1 = self.shapes.bounds
         self.viewbox.setRange(QRectF(x0, y0, x1 - x0, y1 - y0), padding=0.02)
         # The callout codes right of the leader column are sized in pixels, not metres:
@@ -374,6 +405,8 @@ class MapCanvasWidget(QWidget):
     def _place_labels(self, *_args) -> None:
         """Show a state's label only where it fits inside the state at the current zoom; a
         small state whose label does not fit gets its leader-line callout instead."""
+        if self.county_layer is not None:
+            return
         px, py = self.viewbox.viewPixelSize()
         if not (px > 0 and py > 0):
             return
@@ -444,6 +477,102 @@ class MapCanvasWidget(QWidget):
             changed |= layer.set_visible("callout:" + code, visible)
         return changed
 
+    # -- level: states or counties ------------------------------------------------------------
+    @property
+    def showing_counties(self) -> bool:
+        return self.county_layer is not None
+
+    def _show_level(self, ds, recolour: bool = True) -> None:
+        """Draw the places of ``ds``: the states, or the counties (read the first time)."""
+        if self.county_layer is not None:
+            self.county_layer.remove()
+            self.county_layer = None
+        for mark in self._county_marks.values():
+            self.viewbox.removeItem(mark)
+        self._county_marks.clear()
+        self._marked = ()
+        counties = ds.level == "county"
+        if counties:
+            if self._county_paths is None:
+                shapes = county_shapes()
+                self._county_paths = {c: rings_to_path(shapes.rings[c]) for c in shapes.states}
+            self.county_layer = CountyLayer(self.viewbox, county_shapes(), ds.codes,
+                                            self._county_paths)
+            for name, pen, z in (("top", self._top_pen, 2.5), ("selected", self._selected_pen,
+                                                               3.0)):
+                mark = QGraphicsPathItem()
+                mark.setPen(pen)
+                mark.setBrush(Qt.NoBrush)
+                mark.setZValue(z)
+                mark.setAcceptedMouseButtons(Qt.NoButton)
+                self.viewbox.addItem(mark)
+                self._county_marks[name] = mark
+        # The state borders go over the county borders, dark enough to tell them apart.
+        self.border_layer.setPen(_cosmetic(STATE_BORDER_OVER_COUNTIES if counties else BORDER,
+                                           1.0))
+        self.border_layer.setZValue(1.5 if counties else 0.5)
+        for code, swatch in self.callouts.items():
+            if counties:
+                swatch.setVisible(False)
+                self.leaders[code].setVisible(False)
+        self.label_layer.setVisible(not counties)
+        if recolour:
+            self.reset_view()
+            self._place_labels()
+            self.recolour()
+
+    def _view_moved(self, *_args) -> None:
+        if self.county_layer is not None:
+            self._render_timer.start()
+
+    def _render_counties(self) -> None:
+        if self.county_layer is not None:
+            self.county_layer.ensure_current()
+
+    def _recolour_counties(self, scale: ColourScale) -> None:
+        layer = self.county_layer
+        assert layer is not None
+        by_score = scale.key == SCORE or scale.key in SENSITIVITY_KEYS
+        top = len(self._brushes) - 1
+        t = np.array([scale.t.get(c, np.nan) for c in layer.codes], dtype=float)
+        gated = np.array([c in scale.gated for c in layer.codes], dtype=bool)
+        has = ~np.isnan(t)
+        steps = np.zeros(len(t), dtype=np.int64)
+        steps[has] = np.rint(t[has] * top).astype(np.int64)
+        colours = self._argb_lut[steps]
+        colours[~has] = self._missing_argb
+        if by_score:
+            colours[gated] = self._gated_argb
+        layer.set_colours(colours, gated)
+        for item in self.items.values():
+            if item.brush() is not self._context_brush:
+                item.setBrush(self._context_brush)
+            if item.hatched:
+                item.hatched = False
+                item.update()
+
+    def _update_county_marks(self) -> None:
+        """Outline the selected county and the top N (one path item each)."""
+        layer = self.county_layer
+        if layer is None:
+            return
+        sel = self.planner.selected
+        top = tuple(sorted(c for c in self.top_states() if c in layer.row))
+        key = (sel, top)
+        if key == self._marked:
+            return
+        self._marked = key
+        paths = self._county_paths or {}
+        outline = QPainterPath()
+        for c in top:
+            if c != sel:
+                outline.addPath(paths[c])
+        self._county_marks["top"].setPath(outline)
+        chosen = QPainterPath()
+        if sel is not None and sel in layer.row:
+            chosen.addPath(paths[sel])
+        self._county_marks["selected"].setPath(chosen)
+
     def _clicked_anywhere(self, ev) -> None:
         """A left click that no state took (the sea, the background) clears the selection."""
         if ev.button() == Qt.LeftButton and not ev.isAccepted():
@@ -483,6 +612,8 @@ class MapCanvasWidget(QWidget):
     def state_at(self, scene_pos: QPointF) -> str | None:
         """The state (or leader callout) under a scene point, by its exact outline."""
         p = self.viewbox.mapSceneToView(scene_pos)
+        if self.county_layer is not None:
+            return self.county_layer.county_at(p)
         for code, swatch in self.callouts.items():
             if swatch.isVisible() and swatch.rect().contains(p):
                 return code
@@ -510,6 +641,11 @@ class MapCanvasWidget(QWidget):
             self._set_hovered(self.state_at_pixel(ev.position()))
         elif kind == QEvent.Leave:
             self._set_hovered(None)
+        elif kind == QEvent.MouseButtonDblClick and ev.button() == Qt.LeftButton:
+            code = self.state_at_pixel(ev.position())
+            if code is not None and self.county_layer is None:
+                self.state_double_clicked.emit(code)
+                return True
         elif kind == QEvent.ToolTip:
             self._show_tooltip(ev.pos(), ev.globalPos())
             return True
@@ -547,6 +683,9 @@ class MapCanvasWidget(QWidget):
         QToolTip.showText(global_pos, self.tooltip_for(code), self.view.viewport())
 
     def brush_for(self, code: str) -> QBrush:
+        layer = self.county_layer
+        if layer is not None and code in layer.row:
+            return QBrush(QColor.fromRgba(layer.colour_at(code)))
         return self.items[code].brush()
 
     def recolour(self, *_args) -> None:
@@ -554,6 +693,10 @@ class MapCanvasWidget(QWidget):
         st = self.planner
         scale = colour_scale(st.dataset, st.settings, st.result, st.colour_by, st.sensitivity)
         self.scale = scale
+        if self.county_layer is not None:
+            self._recolour_counties(scale)
+            self._update_pens()
+            return
         # The score and the sensitivity colourings come from a ranking: a state it did not
         # rank has no colour of its own.
         by_score = scale.key == SCORE or scale.key in SENSITIVITY_KEYS
@@ -602,6 +745,13 @@ class MapCanvasWidget(QWidget):
                 if int(rank) <= self.top_n}
 
     def _update_pens(self) -> None:
+        if self.county_layer is not None:
+            for item in self.items.values():
+                if item.pen() != self._pen:
+                    item.setPen(self._pen)
+                item.setZValue(0)
+            self._update_county_marks()
+            return
         scale = self.scale
         sel = self.planner.selected
         top = self.top_states()

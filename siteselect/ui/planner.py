@@ -23,13 +23,16 @@ Extension points for features added later (saved scenarios, exports):
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from siteselect.analysis import rank_states
+from siteselect.analysis import dataset_for, rank_states
 from siteselect.errors import SiteSelectError
+from siteselect.model.criteria import default_weights
 from siteselect.model.dataset import Dataset
 from siteselect.model.settings import ScoringSettings
 from siteselect.scoring import ScoringResult
@@ -47,6 +50,74 @@ SENSITIVITY_KEYS = (P_TOP_K, RANK_RANGE)
 UNTITLED = "Untitled"
 #: States highlighted as the shortlist until the planner picks another number.
 DEFAULT_TOP_N = 10
+
+
+def data_folder(ds: Dataset) -> str:
+    """The data folder a dataset was read from (state or county figures)."""
+    path = Path(ds.source_path).parent
+    return str(path.parent if ds.level == "county" else path)
+
+
+def level_title(ds: Dataset) -> str:
+    """"United States", "Counties of Texas" or "All counties": what the window shows."""
+    if ds.level != "county":
+        return "United States"
+    if not ds.scope:
+        return "All counties"
+    return "Counties of " + ", ".join(state_name(ds, s) for s in ds.scope)
+
+
+def state_name(ds: Dataset, state: str) -> str:
+    """A state's name from a county dataset's names ("Travis County, TX" -> "TX" when no
+    better name is known); the state names come from the shipped state figures."""
+    from siteselect.model.dataset import load_dataset
+
+    try:
+        names = load_dataset(data_folder(ds) if ds.level == "county" else None).names
+    except SiteSelectError:
+        return state
+    return names.get(state, state)
+
+
+def settings_at_level(settings: ScoringSettings, level: str,
+                      within: tuple[str, ...] = ()) -> ScoringSettings:
+    """The settings carried to another level or set of states.
+
+    The weights, gates and method go along where their criteria exist at the new level (a
+    state criterion exists at both, as a county's "state figure"); criteria only the new
+    level has start at their default weights.  Exclusions and what-if figures name places
+    of the old level or scope: those that are not in the new one are dropped.
+    """
+    within = tuple(sorted({s.upper() for s in within})) if level == "county" else ()
+    if level == settings.level and within == settings.within:
+        return settings
+    known = default_weights(level)
+    weights = {c: w for c, w in settings.weights.items() if c in known}
+    for c, w in known.items():
+        weights.setdefault(c, w)
+    keep_codes = level == settings.level  # a narrower or wider set of counties
+    exclude = settings.exclude if keep_codes else ()
+    overrides = settings.overrides if keep_codes else ()
+    if keep_codes and within:
+        exclude = tuple(c for c in exclude if _county_state(c) in within)
+        overrides = tuple(o for o in overrides if _county_state(o.state) in within)
+    return replace(settings, level=level, within=within, weights=weights,
+                   disabled=frozenset(c for c in settings.disabled if c in known),
+                   gates=tuple(g for g in settings.gates if g.criterion in known),
+                   exclude=exclude, overrides=overrides)
+
+
+_STATE_OF_FIPS: dict[str, str] = {}
+
+
+def _county_state(fips: str) -> str:
+    """The postal code of a county's state (from its FIPS code)."""
+    if not _STATE_OF_FIPS:
+        from siteselect.model.dataset import load_dataset
+
+        for code, f in load_dataset().fips.items():
+            _STATE_OF_FIPS[f] = code
+    return _STATE_OF_FIPS.get(fips[:2], "")
 
 
 @dataclass(frozen=True)
@@ -71,6 +142,8 @@ class Planner(QObject):
 
     Signals
     -------
+    dataset_changed(Dataset) (the level or the states shown changed: rebuild rows and lists;
+    emitted before settings_changed and result_changed),
     settings_changed(ScoringSettings), result_changed(ScoringResult), scoring_failed(str),
     selection_changed(object: str | None), colour_by_changed(str),
     document_name_changed(str), modified_changed(bool),
@@ -78,6 +151,7 @@ class Planner(QObject):
     sensitivity_stale_changed(bool) (the settings moved away from the run's, or back).
     """
 
+    dataset_changed = Signal(object)
     settings_changed = Signal(object)
     result_changed = Signal(object)
     scoring_failed = Signal(str)
@@ -90,10 +164,16 @@ class Planner(QObject):
     sensitivity_stale_changed = Signal(bool)
 
     def __init__(self, dataset: Dataset, settings: ScoringSettings | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None,
+                 loader: Callable[[ScoringSettings], Dataset] | None = None) -> None:
         super().__init__(parent)
         self.dataset = dataset
-        self._settings = settings or ScoringSettings()
+        self._settings = settings or ScoringSettings(level=dataset.level, within=dataset.scope)
+        folder = data_folder(dataset)
+        #: The dataset for other settings' level and states (the same data folder).
+        self._loader = loader or (lambda s: dataset_for(s, folder))
+        self._datasets: dict[tuple[str, tuple[str, ...]], Dataset] = {
+            (dataset.level, dataset.scope): dataset}
         self._result: ScoringResult = rank_states(dataset, self._settings)
         self._error: str | None = None
         self._selected: str | None = None
@@ -136,11 +216,53 @@ class Planner(QObject):
         Undo commands call this; widgets call :meth:`set_settings` or push a command.
         """
         was_stale = self.sensitivity_stale
+        key = (settings.level, settings.within)
+        if key != (self.dataset.level, self.dataset.scope):
+            ds = self._datasets.get(key)
+            if ds is None:
+                ds = self._datasets[key] = self._loader(settings)
+            self._settings = settings
+            self.dataset = ds
+            # Every widget rebuilt for the new places reads a result of those places.
+            try:
+                self._result = rank_states(ds, settings)
+                self._error = None
+            except SiteSelectError as exc:
+                self._error = exc.message
+            unselect = self._selected is not None and self._selected not in ds.names
+            if unselect:
+                self._selected = None
+            # A criterion the new places lack, or a sensitivity run of other places, cannot
+            # colour them.
+            recolour = self._colour_by != SCORE and (self._colour_by in SENSITIVITY_KEYS
+                                                     or self._colour_by not in ds.criterion_ids)
+            if recolour:
+                self._colour_by = SCORE
+            self._top_n = min(self._top_n, len(ds.states))
+            self.dataset_changed.emit(ds)
+            if unselect:
+                self.selection_changed.emit(None)
+            if recolour:
+                self.colour_by_changed.emit(SCORE)
         self._settings = settings
         self.settings_changed.emit(settings)
         if self.sensitivity_stale != was_stale:
             self.sensitivity_stale_changed.emit(not was_stale)
         self.rescore()
+
+    def show_level(self, level: str, within: tuple[str, ...] = ()) -> None:
+        """Rank states, or the counties (of ``within``), as one undoable step."""
+        new = settings_at_level(self._settings, level, within)
+        if new == self._settings:
+            return
+        if level == "state":
+            label = "Show states"
+        elif within:
+            probe = self._datasets.get(("county", new.within)) or self.dataset
+            label = "Show counties of " + ", ".join(state_name(probe, s) for s in new.within)
+        else:
+            label = "Show all counties"
+        self.set_settings(new, label)
 
     def rescore(self) -> None:
         try:

@@ -39,6 +39,8 @@ from siteselect.ui.planner import Planner
 from siteselect.ui.text import exclusion_text, raw_value_text, state_tooltip
 
 FIXED_COLUMNS = ("Rank", "State", "Name", "Score")
+#: At county level: the FIPS code, the county's name and its state.
+COUNTY_COLUMNS = ("Rank", "FIPS", "County", "State", "Score")
 #: Characters per line of a criterion's column header.
 HEADER_WRAP = 14
 TOP_BRUSH = QBrush(QColor(255, 244, 204))
@@ -87,6 +89,11 @@ class RankingTableModel(QAbstractTableModel):
 
     def _load(self, result: ScoringResult) -> None:
         self.result = result
+        ds = self.planner.dataset
+        self.county = ds.level == "county"
+        self.fixed = COUNTY_COLUMNS if self.county else FIXED_COLUMNS
+        self.n_fixed = len(self.fixed)
+        self.score_col = self.n_fixed - 1
         self.criteria = list(result.criteria)
         self.unranked = [e.alternative for e in result.excluded]
         st = self.planner
@@ -94,6 +101,7 @@ class RankingTableModel(QAbstractTableModel):
                                                       e.alternative) or e.reason
                         for e in result.excluded}
         self.codes = list(result.alternatives) + self.unranked
+        self._code_set = set(self.codes)
         self._n_ranked = len(result.alternatives)
         self._rank = [int(r) for r in result.ranks]
         self._text: dict[tuple[int, int], str] = {}
@@ -109,7 +117,9 @@ class RankingTableModel(QAbstractTableModel):
 
     def set_result(self, result: ScoringResult) -> None:
         same_shape = (list(result.criteria) == self.criteria
-                      and len(result.alternatives) + len(result.excluded) == len(self.codes))
+                      and self.county == (self.planner.dataset.level == "county")
+                      and set(result.alternatives).union(e.alternative for e in result.excluded)
+                      == self._code_set)
         if same_shape:
             before = self._row_keys()
             raw_before = self._raw_for
@@ -148,7 +158,8 @@ class RankingTableModel(QAbstractTableModel):
         for first, end in _runs(whole):
             self.dataChanged.emit(self.index(first, 0), self.index(end - 1, last))
         for first, end in _runs(score):
-            self.dataChanged.emit(self.index(first, 3), self.index(end - 1, 3))
+            self.dataChanged.emit(self.index(first, self.score_col),
+                                  self.index(end - 1, self.score_col))
 
     def set_top_n(self, n: int) -> None:
         self.top_n = n
@@ -162,15 +173,15 @@ class RankingTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.codes)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(FIXED_COLUMNS) + len(self.criteria) + 1
+        return 0 if parent.isValid() else self.n_fixed + len(self.criteria) + 1
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
         if orientation != Qt.Horizontal:
             return None
-        n = len(FIXED_COLUMNS)
+        n = self.n_fixed
         if role == Qt.DisplayRole:
             if section < n:
-                return FIXED_COLUMNS[section]
+                return self.fixed[section]
             if section < n + len(self.criteria):
                 crit = self.planner.dataset.criterion(self.criteria[section - n])
                 unit = "" if crit.encoding else f"\n({crit.unit})"
@@ -185,7 +196,11 @@ class RankingTableModel(QAbstractTableModel):
             p = crit.provenance
             better = "lower is better" if crit.lower_is_better else "higher is better"
             return (f"{crit.label} ({crit.unit}; {better})\n{crit.description}"
-                    + (f"\nSource: {p.source}, {p.year} ({p.status})" if p else ""))
+                    + (f"\nSource: {p.source}, {p.year} ({p.status})" if p else "")
+                    + ("\nA computed proxy, not a tariff." if p and "proxy" in p.status
+                       else "")
+                    + ("\nState figure: every county of a state has its state's figure."
+                       if getattr(crit, "inherited", False) else ""))
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.DisplayRole):
@@ -209,11 +224,14 @@ class RankingTableModel(QAbstractTableModel):
         if role == _BACKGROUND:
             return TOP_BRUSH if ranked and self._rank[row] <= self.top_n else None
         if role == _FONT:
-            return self._bold if ranked and col < 4 and self._rank[row] <= self.top_n else None
+            return (self._bold if ranked and col <= self.score_col and self._rank[row] <= self.top_n
+                    else None)
         if role == _FOREGROUND:
             return None if ranked else GREY
         if role == _ALIGN:
-            return _RIGHT if col == 0 or col == 3 or 4 <= col < 4 + len(self.criteria) else _LEFT
+            n = self.n_fixed
+            return (_RIGHT if col == 0 or col == n - 1 or n <= col < n + len(self.criteria)
+                    else _LEFT)
         if role == _STATE:
             return self.codes[row]
         if role == _RANKED:
@@ -232,10 +250,12 @@ class RankingTableModel(QAbstractTableModel):
         if col == 1:
             return code
         if col == 2:
-            return ds.names[code]
-        if col == 3:
+            return ds.alternatives.get(code).name if self.county else ds.names[code]
+        if col == self.score_col:
             return f"{float(self.result.scores[row]):.1f}" if ranked else "\u2014"
-        j = col - len(FIXED_COLUMNS)
+        if col == 3:  # county level: the county's state
+            return ds.alternatives.get(code).parent
+        j = col - self.n_fixed
         if j < len(self.criteria):
             key = (code, self.criteria[j])
             text = self._raw_text.get(key)
@@ -261,10 +281,12 @@ class RankingTableModel(QAbstractTableModel):
         if col == 1:
             return (not ranked, code)
         if col == 2:
-            return (not ranked, self.planner.dataset.names[code])
-        if col == 3:
+            return (not ranked, self._display(row, col))
+        if col == self.score_col:
             return (not ranked, float(self.result.scores[row]) if ranked else -math.inf)
-        j = col - len(FIXED_COLUMNS)
+        if col == 3:
+            return (not ranked, self._display(row, col))
+        j = col - self.n_fixed
         if j < len(self.criteria):
             cid = self.criteria[j]
             v = self.planner.dataset.value(code, cid)
@@ -273,6 +295,16 @@ class RankingTableModel(QAbstractTableModel):
                     v = o.value
             return (not ranked, -math.inf if v is None else v)
         return (not ranked, self._display(row, col))
+
+    @property
+    def state_names(self) -> dict[str, str]:
+        """Postal code -> state name (for filtering counties by their state)."""
+        names = getattr(self, "_state_names", None)
+        if names is None:
+            from siteselect.model.dataset import load_dataset
+
+            names = self._state_names = dict(load_dataset().names)
+        return names
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         return _FLAGS if index.isValid() else Qt.NoItemFlags
@@ -308,7 +340,13 @@ class RankingProxyModel(QSortFilterProxyModel):
         m = self.sourceModel()
         code = (m.data(m.index(row, 1, parent)) or "").lower()
         name = (m.data(m.index(row, 2, parent)) or "").lower()
-        return code.startswith(self._needle) or self._needle in name
+        if code.startswith(self._needle) or self._needle in name:
+            return True
+        if getattr(m, "county", False):  # a county also matches by its state's code or name
+            state = (m.data(m.index(row, 3, parent)) or "")
+            return (state.lower() == self._needle
+                    or self._needle in m.state_names.get(state, "").lower())
+        return False
 
     def lessThan(self, left: QModelIndex | QPersistentModelIndex,
                  right: QModelIndex | QPersistentModelIndex) -> bool:
@@ -380,10 +418,31 @@ class RankingTableWidget(QWidget):
         self._syncing = False
         self.view.selectionModel().selectionChanged.connect(self._view_selection_changed)
         self.model.modelReset.connect(self._after_reset)
+        planner.dataset_changed.connect(self._show_level)
+        self._show_level(planner.dataset)
         planner.selection_changed.connect(self._show_selection)
         planner.result_changed.connect(self._after_result)
         self._after_reset()
         self._after_result(planner.result)
+
+    def _show_level(self, ds) -> None:
+        """Texts and limits for the places shown (states or counties)."""
+        word, plural = ds.alternatives.word, ds.alternatives.plural
+        if ds.level == "county":
+            self.filter_edit.setPlaceholderText("Filter by FIPS, county or state\u2026")
+            self.filter_edit.setToolTip("Show only counties whose FIPS code starts with, or "
+                                        "whose name or state's name contains, this text.")
+        else:
+            self.filter_edit.setPlaceholderText("Filter by state code or name\u2026")
+            self.filter_edit.setToolTip("Show only states whose code starts with, or name "
+                                        "contains, this text.")
+        self.top_spin.blockSignals(True)
+        self.top_spin.setRange(0, len(ds.states))
+        self.top_spin.setValue(self.planner.top_n)
+        self.top_spin.blockSignals(False)
+        self.top_spin.setToolTip(f"{plural.capitalize()} ranked this high or better are "
+                                 f"highlighted.")
+        del word
 
     def _after_reset(self) -> None:
         self.view.resizeColumnsToContents()
@@ -392,13 +451,14 @@ class RankingTableWidget(QWidget):
         bold.setBold(True)
         fm = QFontMetrics(bold)
         n_crit = len(self.model.criteria)
-        for c in range(4, 4 + n_crit):
+        n = self.model.n_fixed
+        for c in range(n, n + n_crit):
             # Qt sizes a multi-line header as if its lines were one: measure the widest line.
             text = str(self.model.headerData(c, Qt.Horizontal) or "")
             header = max((fm.horizontalAdvance(line) for line in text.split("\n")), default=0)
             width = max(header + 26, self.view.sizeHintForColumn(c) + 8, 64)
             hh.resizeSection(c, min(width, 150))
-        note = 4 + n_crit
+        note = n + n_crit
         if note < self.model.columnCount():
             hh.resizeSection(note, min(max(hh.sectionSize(note), 64), 260))
         self._show_selection(self.planner.selected)

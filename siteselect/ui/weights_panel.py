@@ -77,7 +77,23 @@ LABEL_MIN_WIDTH = 112
 OP_TEXT = {"<=": "\u2264", ">=": "\u2265", "<": "<", ">": ">", "==": "="}
 
 
-def criterion_tooltip(crit: Criterion, coverage: int | None = None, total: int = 51) -> str:
+PRICE_TIP = ("Which electricity price the ranking weighs: the state's average industrial "
+             "price (EIA), the same for every county of a state, or the county price proxy, "
+             "computed from local figures (a proxy, not a tariff). The weight moves from one "
+             "to the other.")
+
+
+def price_pair(ds) -> tuple[str, str] | None:
+    """(county criterion, its state counterpart) when the dataset has both, else None."""
+    for crit in ds.criteria:
+        other = getattr(crit, "counterpart", "") or ""
+        if other and other in ds.criterion_ids:
+            return crit.id, other
+    return None
+
+
+def criterion_tooltip(crit: Criterion, coverage: int | None = None, total: int = 51,
+                      ds=None) -> str:
     p = crit.provenance
     better = "Lower is better" if crit.lower_is_better else "Higher is better"
     parts = [f"<b>{escape(crit.label)}</b> ({escape(crit.unit)}) &mdash; {better}",
@@ -92,8 +108,13 @@ def criterion_tooltip(crit: Criterion, coverage: int | None = None, total: int =
             parts.append(f"<i>URL:</i> {escape(crit.url_note)}")
         if p.notes:
             parts.append(f"<i>Notes:</i> {escape(p.notes)}")
+    if getattr(crit, "inherited", False):
+        parts.append("<i>State figure:</i> every county of a state has its state's figure.")
+    if p and "proxy" in p.status:
+        parts.append("<i>A computed proxy, not a tariff.</i>")
     if coverage is not None:
-        parts.append(f"<i>Coverage:</i> {coverage} of {total} states")
+        plural = ds.alternatives.plural if ds is not None else "states"
+        parts.append(f"<i>Coverage:</i> {coverage:,} of {total:,} {plural}")
     return "<br>".join(parts)
 
 
@@ -476,44 +497,21 @@ class WeightsPanelWidget(QWidget):
         key.setStyleSheet("color: #555;")
         wl.addWidget(key)
 
-        grid_host = QWidget()
-        grid = QGridLayout(grid_host)
-        grid.setContentsMargins(2, 2, 2, 2)
-        grid.setHorizontalSpacing(4)
-        grid.setVerticalSpacing(2)
-        grid.setColumnStretch(1, 4)
-        grid.setColumnStretch(3, 3)
-        header = ["", "Criterion", "", "Weight", "Points", "Share"]
-        for c, h in enumerate(header):
-            if h:
-                grid.addWidget(QLabel(f"<b>{h}</b>"), 0, c)
         self.rows: dict[str, CriterionRow] = {}
-        r = 1
-        group = None
-        for crit in ds.criteria:
-            if crit.group != group:
-                group = crit.group
-                g = QLabel(f"<span style='color:#335'><b>{escape(group)}</b></span>")
-                grid.addWidget(g, r, 0, 1, 6)
-                r += 1
-            row = CriterionRow(self, crit, criterion_tooltip(crit, ds.coverage(crit.id),
-                                                             len(ds.states)))
-            for c, widget in enumerate(row.widgets()):
-                grid.addWidget(widget, r, c)
-            self.rows[crit.id] = row
-            r += 1
-        grid.setRowStretch(r, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        scroll.setWidget(grid_host)
         scroll.setFrameShape(QScrollArea.NoFrame)
-        # Without a horizontal scroll bar nothing else stops the dock from squeezing the rows
-        # (Points and Share were cut off): the area is never narrower than the rows need
-        # beside the vertical scroll bar.
-        scroll.setMinimumWidth(grid_host.minimumSizeHint().width()
-                               + scroll.verticalScrollBar().sizeHint().width())
         self.weights_scroll = scroll
+        self.price_box = QComboBox()
+        self.price_box.setToolTip(PRICE_TIP)
+        self.price_box.currentIndexChanged.connect(self._price_chosen)
+        self.price_label = QLabel("Electricity price:")
+        price_row = QHBoxLayout()
+        price_row.addWidget(self.price_label)
+        price_row.addWidget(self.price_box, 1)
+        wl.addLayout(price_row)
+        self._build_rows(ds)
         wl.addWidget(scroll, 1)
         self.tabs.addTab(weights_tab, "Weights")
 
@@ -524,6 +522,7 @@ class WeightsPanelWidget(QWidget):
         gbl = QVBoxLayout(gbox)
         rule = WrapLabel("A state must meet every threshold to be ranked.")
         rule.setStyleSheet("color: #555;")
+        self.gate_rule = rule
         gbl.addWidget(rule)
         self.gate_list = QListWidget()
         self.gate_list.setToolTip("Hard gates on raw figures. A state with a missing figure "
@@ -568,15 +567,11 @@ class WeightsPanelWidget(QWidget):
         gbl.addWidget(self.gate_remove)
         gl.addWidget(gbox, 1)
         ebox = QGroupBox("Excluded states (never ranked)")
+        self.exclude_box = ebox
         ebl = QVBoxLayout(ebox)
         self.exclude_list = QListWidget()
-        self.exclude_list.setToolTip("Tick a state to leave it out of the ranking.")
-        for code in sorted(ds.states, key=lambda c: ds.names[c]):
-            item = QListWidgetItem(f"{ds.names[code]} ({code})")
-            item.setData(Qt.UserRole, code)
-            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-            item.setCheckState(Qt.Unchecked)
-            self.exclude_list.addItem(item)
+        self.exclude_list.setUniformItemSizes(True)
+        self._fill_exclusions(ds)
         self.exclude_list.itemChanged.connect(self._exclusion_toggled)
         ebl.addWidget(self.exclude_list)
         gl.addWidget(ebox, 1)
@@ -585,7 +580,8 @@ class WeightsPanelWidget(QWidget):
         self.method_combo.currentIndexChanged.connect(self._method_chosen)
         self.norm_combo.currentIndexChanged.connect(self._norm_chosen)
         self.missing_combo.currentIndexChanged.connect(self._missing_chosen)
-        self._shown_gates: tuple = ()
+        self._shown_gates: tuple | None = ()
+        planner.dataset_changed.connect(self._rebuild)
         planner.settings_changed.connect(self.show_settings)
         planner.result_changed.connect(self._show_shares)
         # A band is right only for the settings of its run: shown after a run, hidden while
@@ -595,6 +591,117 @@ class WeightsPanelWidget(QWidget):
         self._gate_hint()
         self.show_settings(planner.settings)
         self.show_stability_bands()
+
+    def _build_rows(self, ds) -> None:
+        """One row per criterion of ``ds`` under its group's heading (rebuilt when the
+        planner's dataset changes, e.g. from states to counties)."""
+        grid_host = QWidget()
+        grid = QGridLayout(grid_host)
+        grid.setContentsMargins(2, 2, 2, 2)
+        grid.setHorizontalSpacing(4)
+        grid.setVerticalSpacing(2)
+        grid.setColumnStretch(1, 4)
+        grid.setColumnStretch(3, 3)
+        header = ["", "Criterion", "", "Weight", "Points", "Share"]
+        for c, h in enumerate(header):
+            if h:
+                grid.addWidget(QLabel(f"<b>{h}</b>"), 0, c)
+        self.rows = {}
+        r = 1
+        group = None
+        for crit in ds.criteria:
+            if crit.group != group:
+                group = crit.group
+                g = QLabel(f"<span style='color:#335'><b>{escape(group)}</b></span>")
+                grid.addWidget(g, r, 0, 1, 6)
+                r += 1
+            row = CriterionRow(self, crit, criterion_tooltip(crit, ds.coverage(crit.id),
+                                                             len(ds.states), ds))
+            for c, widget in enumerate(row.widgets()):
+                grid.addWidget(widget, r, c)
+            self.rows[crit.id] = row
+            r += 1
+        grid.setRowStretch(r, 1)
+        scroll = self.weights_scroll
+        old = scroll.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        scroll.setWidget(grid_host)
+        # Without a horizontal scroll bar nothing else stops the dock from squeezing the rows
+        # (Points and Share were cut off): the area is never narrower than the rows need
+        # beside the vertical scroll bar.
+        scroll.setMinimumWidth(grid_host.minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width())
+        self._price_pair = price_pair(ds)
+        shown = self._price_pair is not None
+        self.price_box.blockSignals(True)
+        self.price_box.clear()
+        if shown:
+            county, state = self._price_pair
+            self.price_box.addItem("State average (EIA)", state)
+            self.price_box.addItem("County proxy (computed, not a tariff)", county)
+        self.price_box.blockSignals(False)
+        self.price_box.setVisible(shown)
+        self.price_label.setVisible(shown)
+
+    def _rebuild(self, ds) -> None:
+        """The planner shows another set of places: criteria, gate choices and the places
+        that can be excluded follow."""
+        self._build_rows(ds)
+        self.gate_criterion.blockSignals(True)
+        self.gate_criterion.clear()
+        for crit in ds.criteria:
+            self.gate_criterion.addItem(crit.label, crit.id)
+        self.gate_criterion.blockSignals(False)
+        self._fill_exclusions(ds)
+        self._shown_gates = None
+        self._gate_hint()
+
+    def _fill_exclusions(self, ds) -> None:
+        word, plural = ds.alternatives.word, ds.alternatives.plural
+        self.exclude_box.setTitle(f"Excluded {plural} (never ranked)")
+        self.exclude_list.setToolTip(f"Tick a {word} to leave it out of the ranking.")
+        self.gate_rule.setText(f"A {word} must meet every threshold to be ranked.")
+        self.exclude_list.blockSignals(True)
+        self.exclude_list.clear()
+        for code in sorted(ds.states, key=lambda c: ds.names[c]):
+            item = QListWidgetItem(f"{ds.names[code]} ({code})")
+            item.setData(Qt.UserRole, code)
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Unchecked)
+            self.exclude_list.addItem(item)
+        self.exclude_list.blockSignals(False)
+
+    def _price_chosen(self, _i: int) -> None:
+        """Weigh the state average or the county proxy: the weight moves to the chosen one
+        (one undo step)."""
+        if self._price_pair is None:
+            return
+        chosen = self.price_box.currentData()
+        other = next(c for c in self._price_pair if c != chosen)
+        s = self.planner.settings
+        w = dict(s.weights)
+        points = float(w.get(other, 0.0)) if other not in s.disabled else 0.0
+        if points <= 0:  # nothing to move: the box keeps showing the weighted one
+            self._show_price_choice(s)
+            return
+        w[chosen] = float(w.get(chosen, 0.0)) + points
+        w[other] = 0.0
+        label = self.planner.dataset.criterion(chosen).label
+        self.push(replace(s, weights=w, disabled=frozenset(s.disabled - {chosen})),
+                  f"Electricity price: {label}")
+
+    def _show_price_choice(self, settings: ScoringSettings) -> None:
+        if self._price_pair is None:
+            return
+        eff = settings.effective_points()
+        county, state = self._price_pair
+        use = county if eff.get(county, 0.0) > eff.get(state, 0.0) else state
+        i = self.price_box.findData(use)
+        if self.price_box.currentIndex() != i:
+            self.price_box.blockSignals(True)
+            self.price_box.setCurrentIndex(i)
+            self.price_box.blockSignals(False)
 
     # -- pushing edits -------------------------------------------------------------------------
     def push(self, settings: ScoringSettings, text: str, merge_key: str | None = None) -> None:
@@ -615,7 +722,7 @@ class WeightsPanelWidget(QWidget):
         self.push(replace(s, weights=weights), "Equal weights")
 
     def default_weights(self) -> None:
-        default = ScoringSettings()
+        default = ScoringSettings(level=self.planner.settings.level)
         self.push(replace(self.planner.settings, weights=dict(default.weights),
                           disabled=frozenset()), "Reset weights to default")
 
@@ -701,13 +808,15 @@ class WeightsPanelWidget(QWidget):
             combo.setCurrentIndex(combo.findData(value))
             combo.blockSignals(False)
         self.norm_combo.setEnabled(not topsis)
+        self._show_price_choice(settings)
         if (settings.gates, settings.exclude) == self._shown_gates:
             return
         self._shown_gates = (settings.gates, settings.exclude)
         self.gate_list.clear()
         for g in settings.gates:
             item = QListWidgetItem(gate_text(self.planner.dataset, g))
-            item.setToolTip(f"{g} (a state failing it, or without the figure, is not ranked)")
+            item.setToolTip(f"{g} (a {self.planner.dataset.alternatives.word} failing it, or "
+                            "without the figure, is not ranked)")
             self.gate_list.addItem(item)
         self.exclude_list.blockSignals(True)
         excl = set(settings.exclude)

@@ -93,8 +93,9 @@ class DataSourcesDialog(QDialog):
                 p.source if p else "", p.year if p else "", p.status if p else "",
                 f"{ds.coverage(crit.id)}/{len(ds.states)}",
                 crit.uncertainty_text() or "exact", p.url if p else "",
-                "; ".join(x for x in ((p.notes if p else ""), crit.encoding_note,
-                                      crit.url_note) if x),
+                "; ".join(x for x in (
+                    f"From your table \u201c{crit.table}\u201d" if crit.table else "",
+                    (p.notes if p else ""), crit.encoding_note, crit.url_note) if x),
             )
             tips = {0: crit.description, UNCERTAINTY: crit.uncertainty_basis or (
                 "No range is stated for these figures; sensitivity analysis takes them as "

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 #: Modules whose ``install(window)`` runs for every main window, in this order.
 EXTENSION_MODULES: list[str] = [
     "siteselect.ui.scenarios", "siteselect.ui.export_menu", "siteselect.ui.sensitivity",
+    "siteselect.ui.own_data",
 ]
 
 _installers: list[Callable[[Any], None]] = []

@@ -10,7 +10,7 @@ briefly, with figures it was not saved with.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -25,6 +25,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from siteselect.storage import ScenarioStore
     from siteselect.ui.planner import Planner
     from siteselect.ui.scenarios.controller import ScenarioController
+
+
+def install(window: Any) -> None:
+    """Add the Data menu (before Help) and the newer-figures notice to a main window."""
+    ui = OwnDataUi(window, window.planner, window.scenario_controller)
+    ui.install(window.menuBar(), window.help_menu.menuAction())
+    window.own_data = ui
 
 
 def tables_of(store: ScenarioStore | None, scenario: Scenario | None

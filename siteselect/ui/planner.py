@@ -26,6 +26,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -169,9 +170,13 @@ class Planner(QObject):
         super().__init__(parent)
         self.dataset = dataset
         self._settings = settings or ScoringSettings(level=dataset.level, within=dataset.scope)
-        folder = data_folder(dataset)
+        self._folder = data_folder(dataset)
+        #: The planner's own tables the figures include, and their versions.
+        self._tables: list[Any] = []
+        self._table_refs: tuple[Any, ...] = ()
         #: The dataset for other settings' level and states (the same data folder).
-        self._loader = loader or (lambda s: dataset_for(s, folder))
+        self._loader = loader or (
+            lambda s: dataset_for(s, self._tables, folder=self._folder))
         self._datasets: dict[tuple[str, tuple[str, ...]], Dataset] = {
             (dataset.level, dataset.scope): dataset}
         self._result: ScoringResult = rank_states(dataset, self._settings)
@@ -222,32 +227,61 @@ class Planner(QObject):
             if ds is None:
                 ds = self._datasets[key] = self._loader(settings)
             self._settings = settings
-            self.dataset = ds
-            # Every widget rebuilt for the new places reads a result of those places.
-            try:
-                self._result = rank_states(ds, settings)
-                self._error = None
-            except SiteSelectError as exc:
-                self._error = exc.message
-            unselect = self._selected is not None and self._selected not in ds.names
-            if unselect:
-                self._selected = None
-            # A criterion the new places lack, or a sensitivity run of other places, cannot
-            # colour them.
-            recolour = self._colour_by != SCORE and (self._colour_by in SENSITIVITY_KEYS
-                                                     or self._colour_by not in ds.criterion_ids)
-            if recolour:
-                self._colour_by = SCORE
-            self._top_n = min(self._top_n, len(ds.states))
-            self.dataset_changed.emit(ds)
-            if unselect:
-                self.selection_changed.emit(None)
-            if recolour:
-                self.colour_by_changed.emit(SCORE)
+            self._switch_dataset(ds)
         self._settings = settings
         self.settings_changed.emit(settings)
         if self.sensitivity_stale != was_stale:
             self.sensitivity_stale_changed.emit(not was_stale)
+        self.rescore()
+
+    def _switch_dataset(self, ds: Dataset) -> None:
+        """Show ``ds`` (other places, or other figures) and tell every widget to rebuild."""
+        self.dataset = ds
+        # Every widget rebuilt for the new places reads a result of those places.
+        try:
+            self._result = rank_states(ds, self._settings)
+            self._error = None
+        except SiteSelectError as exc:
+            self._error = exc.message
+        unselect = self._selected is not None and self._selected not in ds.names
+        if unselect:
+            self._selected = None
+        # A criterion the new places lack, or a sensitivity run of other places, cannot
+        # colour them.
+        recolour = self._colour_by != SCORE and (self._colour_by in SENSITIVITY_KEYS
+                                                 or self._colour_by not in ds.criterion_ids)
+        if recolour:
+            self._colour_by = SCORE
+        self._top_n = min(self._top_n, len(ds.states))
+        self.dataset_changed.emit(ds)
+        if unselect:
+            self.selection_changed.emit(None)
+        if recolour:
+            self.colour_by_changed.emit(SCORE)
+
+    # -- the planner's own tables ----------------------------------------------------------
+    @property
+    def table_refs(self) -> tuple[Any, ...]:
+        """The versions of the planner's tables the figures include (saved with a scenario)."""
+        return self._table_refs
+
+    def set_tables(self, tables: list[Any], refs: tuple[Any, ...]) -> None:
+        """Score with these tables of the planner's own from now on (shipped figures replaced
+        or criteria added); not an undo step: the figures change, not the settings."""
+        self._tables = list(tables)
+        self._table_refs = tuple(refs)
+        self._datasets.clear()
+        try:
+            ds = self._loader(self._settings)
+        except SiteSelectError as exc:
+            self._error = exc.message
+            self.scoring_failed.emit(exc.message)
+            return
+        self._datasets[(ds.level, ds.scope)] = ds
+        # A sensitivity run drew from the old figures.
+        self.set_sensitivity(None)
+        self._switch_dataset(ds)
+        self.settings_changed.emit(self._settings)
         self.rescore()
 
     def show_level(self, level: str, within: tuple[str, ...] = ()) -> None:

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from siteselect.analysis import check_scorable
+from siteselect.analysis import check_scorable, dataset_for
 from siteselect.errors import InputError, SiteSelectError, StorageError
 from siteselect.model.scenario import Scenario, ScenarioProblems, check_description
 from siteselect.model.settings import ScoringSettings
@@ -349,9 +349,21 @@ class ScenarioController(QObject):
     def new_scenario(self) -> bool:
         if not self.maybe_save():
             return False
+        self._use_tables(None)
         self.planner.load_document(ScoringSettings(), UNTITLED)
         self._set_current(None)
         return True
+
+    def _use_tables(self, sc: Scenario | None) -> None:
+        """Score with the tables ``sc`` records (the current ones for an unsaved document)
+        before it is shown, so it is never scored with figures it was not saved with."""
+        from siteselect.ui.own_data import tables_of
+
+        if not self.loaded:
+            return
+        tables, refs = tables_of(self._store, sc)
+        if refs != self.planner.table_refs:
+            self.planner.set_tables(tables, refs)
 
     def open_scenario(self, name: str) -> bool:
         """Show a saved scenario (asking about unsaved changes first)."""
@@ -361,6 +373,11 @@ class ScenarioController(QObject):
             self.report(exc)
             return False
         if not self.maybe_save():
+            return False
+        try:
+            self._use_tables(sc)
+        except SiteSelectError as exc:
+            self.report(exc)
             return False
         self.planner.load_document(sc.settings, sc.name)
         self._restore_sensitivity(sc)
@@ -388,7 +405,8 @@ class ScenarioController(QObject):
             kept = summarise(run.mc, run.stability, run.settings, self.planner.dataset.version,
                              run.result.method, run.result.normalization)
         return Scenario(name=name, settings=self.planner.settings, description=description,
-                        dataset_version=self.planner.dataset.version, sensitivity=kept)
+                        dataset_version=self.planner.dataset.version, sensitivity=kept,
+                        tables=self.planner.table_refs)
 
     def _restore_sensitivity(self, sc: Scenario) -> None:
         """Show the scenario's kept sensitivity run again when it is current."""
@@ -502,7 +520,9 @@ class ScenarioController(QObject):
                 name = rename = answer
             sc = store.import_document(
                 doc, rename, where=where,
-                check=lambda scenario, w: check_scorable(self.planner.dataset, scenario, w))
+                check=lambda scenario, w: check_scorable(
+                    dataset_for(scenario.settings, store.tables_for(scenario.tables)),
+                    scenario, w))
         except ScenarioProblems as exc:
             self.report(self._problems_for_window(exc))
             return None
@@ -666,6 +686,7 @@ class ScenarioController(QObject):
             self.report(exc)
             return False
         if is_open:
+            self._use_tables(sc)
             self.planner.load_document(sc.settings, sc.name)
             self._restore_sensitivity(sc)
             self._set_current(sc)

@@ -40,7 +40,12 @@ def _decimals(cells: Iterable[str]) -> int | None:
                 return None
             if isinstance(exponent, int):
                 most = max(most, -exponent)
-    return most
+    # A spreadsheet's binary float (4.3999999999999995) is shown as a planner wrote it.
+    return min(most, MAX_DECIMALS)
+
+
+#: Most decimals a figure of a planner's table is shown with.
+MAX_DECIMALS = 6
 
 
 def apply_tables(ds: Dataset, tables: Sequence[ImportedTable]) -> Dataset:

@@ -159,8 +159,22 @@ class OwnDataUi(QObject):
         self._after_change(
             f"Imported “{t.name}” version {t.version}: {', '.join(t.criteria)}. "
             + ("New criteria start at weight 0: set them in the Weights panel (Your data)."
-               if self.controller.current is None else ""))
+               if self.controller.current is None else ""), t.criteria)
         return True
+
+    def _show_criteria(self, criteria: tuple[str, ...]) -> None:
+        """Bring the weights panel's row of the first imported criterion into view."""
+        panel = getattr(self.window, "weights_panel", None)
+        row = next((panel.rows[c] for c in criteria if panel is not None and c in panel.rows),
+                   None)
+        if row is None:
+            return
+        dock = getattr(self.window, "weights_dock", None)
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+        panel.weights_scroll.ensureWidgetVisible(row.spin)
+        row.spin.setFocus()
 
     def manage(self) -> None:
         from siteselect.ui.data_dialogs import ManageDataDialog
@@ -173,11 +187,12 @@ class OwnDataUi(QObject):
         if dlg.changed:
             self._after_change("Your tables changed.")
 
-    def _after_change(self, message: str) -> None:
-        """An unsaved document takes the current tables at once; a saved scenario keeps its
-        figures and says newer ones exist."""
+    def _after_change(self, message: str, criteria: tuple[str, ...] = ()) -> None:
+        """An unsaved document takes the current tables at once (the imported criteria shown,
+        ready to weigh); a saved scenario keeps its figures and says newer ones exist."""
         if self.controller.current is None:
             self.use_current_tables()
+            self._show_criteria(criteria)
         self.refresh_notice()
         if self.controller.current is not None and self.notice.isVisible():
             message += (f" “{self.controller.current.name}” keeps its earlier figures: Data > "

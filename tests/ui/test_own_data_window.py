@@ -58,6 +58,9 @@ def test_import_weigh_save_and_keep_figures_until_accepted(qtbot, window, monkey
     crit = planner.dataset.criterion("power_quote")
     assert crit.group == "Your data" and planner.settings.weights.get("power_quote", 0) == 0
     assert "power_quote" in window.weights_panel.rows
+    # the new criterion is brought into view, ready to weigh
+    spin = window.weights_panel.rows["power_quote"].spin
+    qtbot.waitUntil(lambda: not spin.visibleRegion().isEmpty())
     window.weights_panel.rows["power_quote"].spin.setValue(80.0)
     qtbot.waitUntil(lambda: planner.settings.weights.get("power_quote") == 80.0)
     before = [r.alternative for r in planner.result.rows()]

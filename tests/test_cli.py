@@ -222,7 +222,7 @@ BAD_INPUT = [
     (["rank", "--top", "0"], "--top"),
     (["rank", "--top", "ten"], "--top"),
     (["rank", "--format", "xml"], "xml"),
-    (["rank", "--require", "energy_cost<=1"], "No state is left"),
+    (["rank", "--require", "energy_cost<=1"], "Nothing is left"),
     (["criteria", "--format", "yaml"], "yaml"),
     (["rank", "--weights", "energy_cost=nan"], "finite"),
     (["rank", "--weights", "energy_cost=inf"], "finite"),

@@ -243,7 +243,7 @@ def test_planner_exclusions_and_unknown_codes():
 
 
 def test_nothing_left_to_rank_is_a_scoring_error():
-    with pytest.raises(ScoringError, match="No state is left"):
+    with pytest.raises(ScoringError, match="Nothing is left"):
         score(X, ALTS, CRIT, DIRS, W, gates=[parse_gate("c1>100")])
 
 
@@ -252,12 +252,12 @@ def test_nothing_left_to_rank_says_what_removed_whom():
         score(X, ALTS, CRIT, DIRS, W, exclude=["A"], gates=[parse_gate("c1>=25"),
                                                             parse_gate("c2<=3")])
     assert str(info.value) == (
-        "No state is left to rank: the exclusion list removed 1; the gate c1>=25 fails 1; "
+        "Nothing is left to rank: the exclusion list removed 1; the gate c1>=25 fails 1; "
         "the gate c2<=3 fails 1."
     )
     with pytest.raises(ScoringError) as info:
         score(XM, ALTS_M, CRIT, DIRS, W, missing="exclude", exclude=["A", "C"])
-    assert str(info.value) == ("No state is left to rank: the exclusion list removed 2; "
+    assert str(info.value) == ("Nothing is left to rank: the exclusion list removed 2; "
                                "the missing-data policy 'exclude' removed 2.")
     with pytest.raises(ScoringError, match="no candidates were given"):
         score(np.empty((0, 2)), [], CRIT, DIRS, W)
@@ -358,7 +358,9 @@ def test_every_criterion_flat_gives_one_shared_rank():
     for method in ("wsm", "wpm", "topsis"):
         r = score(x, ["C", "A", "B"], CRIT, DIRS, [1, 1], method=method)
         assert list(r.ranks) == [1, 1, 1] and r.alternatives == ("A", "B", "C")
-        assert len(r.warnings) == 2
+        assert len(r.warnings) == 3  # two flat criteria, and the tie they make
+        assert r.warnings[-1] == ("all 3 candidates tie at rank 1: the weighted criteria do "
+                                  "not separate them")
 
 
 def test_single_candidate():
@@ -464,7 +466,8 @@ def test_zero_spread_values_do_not_penalise_later_improvement():
     # equal values whose computed standard deviation is a rounding residue are still flat
     x7 = [[851.59585521 * 7]] * 11
     r = score(x7, [f"S{i:02d}" for i in range(11)], ["c"], [HIGHER], [1], normalization="zscore")
-    assert set(r.normalized[:, 0].tolist()) == {0.5} and len(r.warnings) == 1
+    assert set(r.normalized[:, 0].tolist()) == {0.5} and len(r.warnings) == 2
+    assert "tie at rank 1" in r.warnings[-1]
 
 
 def test_rescoring_the_same_candidates_and_duplicate_codes():
@@ -581,3 +584,12 @@ def test_the_dataset_builds_its_decision_matrix_once():
     assert ds.decision_matrix is ds.decision_matrix
     assert ds.decision_matrix.criteria == ds.criterion_ids
     assert ds.decision_matrix.alternatives == ds.states
+
+
+
+def test_a_criterion_nobody_has_gives_no_points_and_ties_are_named():
+    x = [[np.nan, 1.0], [np.nan, 3.0], [np.nan, 3.0]]
+    r = score(x, ALTS, CRIT, DIRS, [1, 1])
+    assert max(r.scores) == pytest.approx(50.0)  # the empty criterion adds nothing
+    assert any("no candidate has a value" in w and "gives no points" in w for w in r.warnings)
+    assert any("2 candidates tie at rank 1" in w for w in r.warnings)

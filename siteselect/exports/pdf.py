@@ -465,10 +465,15 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
         story.append(_p(req.newer_figures, st["note"]))
     if rows:
         lead = ", ".join(f"{ds.names[x.alternative]} ({x.score:.1f})" for x in rows[:3])
+        tied = sum(1 for x in req.result.rows() if x.rank == 1)
         story.append(_p(
             f"Highest scores: {lead}. Scores run from 0 to 100; higher is better. The "
             f"{len(rows)} {word_plural} listed below are the "
-            f"{'shortlist' if req.top_n else 'ranking'}.",
+            f"{'shortlist' if req.top_n else 'ranking'}."
+            + (f" <b>{tied} {word_plural} tie at rank 1</b>: the weighted criteria do not "
+               f"separate them (figures equal for every one, such as state figures shared "
+               f"by a state's counties), so the list below is in code order among them."
+               if tied > len(rows) or (tied > 1 and tied == len(req.result)) else ""),
             st["base"]))
     step(0.15, "Drawing the map")
     pic = map_picture(req)

@@ -223,7 +223,11 @@ def default_weights(level: str = "state") -> dict[str, float]:
     criteria's defaults are added to the states'."""
     out = {c.id: c.default_weight for c in catalogue()}
     if level == "county":
-        out.update({c.id: c.default_weight for c in county_catalogue()})
+        for c in county_catalogue():
+            out[c.id] = c.default_weight
+            if c.counterpart and c.default_weight > 0:
+                # The county figure stands in for the state one (counted once, not twice).
+                out[c.counterpart] = 0.0
     return out
 
 

@@ -430,6 +430,8 @@ COUNTY_FOLDER = "counties"
 COUNTY_INDICATORS_FILE = "county_indicators.csv"
 COUNTY_COLUMNS_FILE = "county_columns.csv"
 COUNTY_CRITERIA_FILE = "county_criteria.csv"
+#: Most decimals a county figure is shown with (computed scores carry nine).
+COUNTY_DECIMALS_MAX = 3
 #: How an inherited state figure is marked wherever its criterion is named.
 STATE_FIGURE = "state figure"
 
@@ -479,7 +481,8 @@ def _load_county_dataset(folder_str: str) -> Dataset:
                         f"{', '.join(no_prov)}.")
     county_criteria = tuple(
         replace(c, provenance=_provenance(c, provenance[c.column]),
-                decimals=None if c.encoding else _decimals(raw[c.column]))
+                decimals=None if c.encoding else min(_decimals(raw[c.column]),
+                                                     COUNTY_DECIMALS_MAX))
         for c in own)
     clash = {c.column for c in states.criteria} & set(header)
     parent_row = [states.states.index(alternatives.get(code).parent) for code in codes]

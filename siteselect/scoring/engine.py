@@ -327,7 +327,7 @@ def competition_ranks(
 def _nothing_left_message(excluded: Sequence[Exclusion]) -> str:
     """Why no candidate is left, counted by cause, so the planner knows what to loosen."""
     if not excluded:
-        return "No state is left to rank: no candidates were given."
+        return "Nothing is left to rank: no candidates were given."
     causes: dict[str, int] = {}
     for e in excluded:
         # A candidate failing several gates counts against each: each gate alone removes it.
@@ -341,7 +341,7 @@ def _nothing_left_message(excluded: Sequence[Exclusion]) -> str:
         else:
             cause = "the exclusion list removed"
         causes[cause] = causes.get(cause, 0) + 1
-    return "No state is left to rank: " + "; ".join(
+    return "Nothing is left to rank: " + "; ".join(
         f"{cause} {count}" for cause, count in causes.items()
     ) + "."
 
@@ -636,7 +636,8 @@ def _apply_missing_policy(x: np.ndarray, kept_alts: np.ndarray, crit_active: tup
         all_missing = np.asarray(nan.all(axis=0))
         for j in np.flatnonzero(all_missing):
             warnings.append(
-                f"{crit_active[j]}: no candidate has a value; it cannot separate them."
+                f"{crit_active[j]}: no candidate has a value; it cannot separate them"
+                + (" and gives no points." if missing != "exclude" else ".")
             )
         with np.errstate(invalid="ignore"), warnings_module.catch_warnings():
             warnings_module.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
@@ -670,6 +671,10 @@ def _aggregate(step: _Filled, lower: np.ndarray, w: np.ndarray, method: str,
     else:
         n, flat = normalize(x, lower, normalization)
         used_norm = normalization
+        if method == "wsm" and step.all_missing.any():
+            # A criterion no candidate has a figure for gives nobody points (it would
+            # otherwise count as "all equally best").
+            n[:, step.all_missing] = 0.0
         aggregate = _methods.weighted_sum if method == "wsm" else _methods.weighted_product
         scores = aggregate(n, w)
     warnings = list(step.warnings)
@@ -691,6 +696,11 @@ def _ranked_result(scores: np.ndarray, n: np.ndarray, w: np.ndarray, lower: np.n
     # Weights that sum to 1 only up to rounding can put the best candidate at 100.00000000000001.
     np.clip(scores, 0.0, 100.0, out=scores)
     order, ranks = competition_ranks(scores, kept_alts)
+    top = int(np.count_nonzero(ranks == 1)) if ranks.size else 0
+    if top > 1:
+        warnings = [*warnings, (
+            f"all {top} candidates tie at rank 1: the weighted criteria do not separate them"
+            if top == ranks.size else f"{top} candidates tie at rank 1 with equal scores")]
     for arr in (x, nan, n, w):
         arr.setflags(write=False)
     return ScoringResult(

@@ -588,7 +588,7 @@ def test_the_dataset_builds_its_decision_matrix_once():
 
 
 def test_a_criterion_nobody_has_gives_no_points_and_ties_are_named():
-    x = [[np.nan, 1.0], [np.nan, 3.0], [np.nan, 3.0]]
+    x = [[np.nan, 1.0], [np.nan, 1.0], [np.nan, 3.0]]  # c2: lower is better
     r = score(x, ALTS, CRIT, DIRS, [1, 1])
     assert max(r.scores) == pytest.approx(50.0)  # the empty criterion adds nothing
     assert any("no candidate has a value" in w and "gives no points" in w for w in r.warnings)

@@ -314,3 +314,41 @@ def test_county_table_names_a_few_of_the_counties_not_ranked(capsys):
                          "county_population>=1000000", "--format", "json"))
     more = len(data["excluded"]) - 25
     assert f"... and {more} more counties (--format json lists every one)" in table
+
+
+def test_a_state_scenario_carries_its_exclusions_and_what_ifs_to_the_counties(tmp_path,
+                                                                            capsys):
+    """A state left out leaves out its counties; a state's what-if figure is the figure each
+    of its counties carries; a state named in --exclude stands for its counties."""
+    import json
+
+    from siteselect.cli import main
+
+    db = str(tmp_path / "s.db")
+    assert main(["scenario", "save", "No TX", "--exclude", "TX", "--what-if",
+                 "OK:energy_cost=4", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["rank", "--scenario", "No TX", "--level", "county", "--within", "TX,OK",
+                 "--format", "json", "--db", db]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    assert {r["state"] for r in rec["ranking"]} == {"OK"}
+    assert len(rec["excluded"]) == 254
+    ok_row = rec["ranking"][0]
+    assert ok_row["values"]["energy_cost"] == 4.0
+    assert main(["rank", "--level", "county", "--exclude", "TX", "--format", "json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    assert len(rec["ranking"]) == 3142 - 254
+    assert main(["scenario", "save", "OK cheap", "--level", "county", "--within", "OK",
+                 "--what-if", "OK:energy_cost=3", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["scenario", "save", "bad", "--level", "county", "--within", "OK",
+                 "--what-if", "OK:county_power_price=3", "--db", db]) == 2
+    assert "works for state figures only" in capsys.readouterr().err
+
+
+def test_a_county_outside_the_states_ranked_is_named_as_such(capsys):
+    from siteselect.cli import main
+
+    assert main(["rank", "--level", "county", "--within", "DE", "--exclude", "48301"]) == 2
+    err = capsys.readouterr().err
+    assert "Not among the counties of DE: 48301 is Loving County, TX" in err

@@ -183,7 +183,7 @@ def settings_from_args(
     if args.missing:
         changes["missing"] = args.missing
     if args.exclude is not None:
-        changes["exclude"] = tuple(ds.check_states(args.exclude.split(",")))
+        changes["exclude"] = tuple(ds.expand_codes(args.exclude.split(",")))
     kept = () if getattr(args, "clear_gates", False) else tuple(base.gates)
     if args.require:
         gates = parse_gates(_with_category_numbers(t, ds) for t in args.require)
@@ -238,7 +238,14 @@ def at_level(settings: ScoringSettings, ds: Dataset, *, keep_weights: bool = Tru
         raise InputError(f"The gates use {', '.join(foreign)}, which the {ds.level} level "
                          "does not have: add --clear-gates, or give gates for that level.")
     exclude, overrides = settings.exclude, settings.overrides
-    if settings.level != ds.level:
+    if settings.level == "state" and ds.level == "county":
+        # A state left out leaves out its counties; a state's what-if figure is the figure
+        # every one of its counties carries (as a state figure).
+        exclude = tuple(ds.expand_codes(exclude)) if exclude else ()
+        overrides = tuple(
+            replace(o, state=a.code) for o in overrides for a in ds.alternatives
+            if a.parent == o.state)
+    elif settings.level != ds.level:
         if exclude or overrides:
             raise InputError(
                 f"The saved exclusions or what-if values name {settings.level} codes, which "

@@ -339,11 +339,30 @@ def _with_what_if(settings: ScoringSettings, args: argparse.Namespace, ds) -> Sc
 
     overrides = [] if getattr(args, "no_what_if", False) else list(settings.overrides)
     for text in getattr(args, "what_if", None) or []:
-        new = parse_what_if(text, ds)
-        overrides = [o for o in overrides if (o.state, o.criterion) != (new.state,
-                                                                        new.criterion)]
-        overrides.append(new)
+        for new in parse_what_ifs(text, ds):
+            overrides = [o for o in overrides if (o.state, o.criterion) != (new.state,
+                                                                            new.criterion)]
+            overrides.append(new)
     return replace(settings, overrides=tuple(overrides))
+
+
+def parse_what_ifs(text: str, ds) -> list[Override]:
+    """:func:`parse_what_if`, where at county level a state and one of its state figures
+    (``TX:energy_cost=5``) stand for that figure in every county of the state."""
+    from dataclasses import replace
+
+    from siteselect.errors import InputError
+
+    head = text.split(":", 1)[0]
+    if ds.level == "county" and ds.alternatives.resolve(head) is None:
+        counties = ds.expand_codes([head])
+        first = parse_what_if(f"{counties[0]}:{text.split(':', 1)[1]}", ds)
+        if not ds.criterion(first.criterion).inherited:
+            raise InputError(f"{head.strip()} is a state: a what-if for all its counties "
+                             f"works for state figures only, and {first.criterion} is a "
+                             "county figure; give a county's FIPS code.")
+        return [replace(first, state=c) for c in counties]
+    return [parse_what_if(text, ds)]
 
 
 #: A weights file larger than this is not the output of `siteselect weights`.

@@ -189,9 +189,60 @@ class Dataset:
         Raises
         ------
         InputError
-            Naming every text that matches no alternative.
+            Naming every text that matches no alternative; a county outside this dataset's
+            states is named as such ("48301 is Loving County, TX, not among the counties of
+            DE").
         """
-        return self.alternatives.check(codes)
+        try:
+            return self.alternatives.check(codes)
+        except InputError:
+            raise InputError(self._unknown_message(codes)) from None
+
+    def expand_codes(self, texts: Iterable[str]) -> list[str]:
+        """Like :meth:`check_states`, but at county level a state (postal code or name) stands
+        for all its counties here: ``--exclude TX`` leaves out Texas's counties."""
+        out: list[str] = []
+        rest: list[str] = []
+        states = load_alternatives("state") if self.level == "county" else None
+        for text in texts:
+            if not text.strip():
+                continue
+            code = self.alternatives.resolve(text)
+            if code is None and states is not None and states.resolve(text):
+                st = states.resolve(text)
+                counties = [a.code for a in self.alternatives if a.parent == st]
+                if counties:
+                    out.extend(counties)
+                    continue
+            if code is None:
+                rest.append(text)
+            else:
+                out.append(code)
+        if rest:
+            raise InputError(self._unknown_message(rest))
+        return out
+
+    def _unknown_message(self, codes: Iterable[str]) -> str:
+        texts = [c.strip() for c in codes if c.strip()]
+        unknown = [t for t in texts if self.alternatives.resolve(t) is None]
+        if self.level != "county":
+            return (f"Unknown state code(s): {', '.join(unknown)}. Use two-letter postal codes "
+                    "such as TX, NY or DC.")
+        everywhere = load_alternatives("county")
+        elsewhere = []
+        for t in unknown:
+            code = everywhere.resolve(t)
+            if code is not None:
+                a = everywhere.get(code)
+                elsewhere.append(f"{code} is {a.name}, {a.parent}")
+        example = self.alternatives.items[0] if len(self.alternatives) else None
+        hint = (f"5-digit county FIPS codes such as {example.code} ({example.name}, "
+                f"{example.parent})" if example else "5-digit county FIPS codes")
+        if elsewhere:
+            scope = ", ".join(self.scope) or "the ranking"
+            return (f"Not among the counties of {scope}: {'; '.join(elsewhere)}. "
+                    "Widen --within, or name counties of those states.")
+        return f"Unknown county code(s): {', '.join(unknown)}. Use {hint}."
 
     def within(self, parents: Iterable[str]) -> Dataset:
         """The alternatives whose parent (a county's state) is one of ``parents``, alone:

@@ -77,7 +77,7 @@ def rank_states(ds: Dataset, settings: ScoringSettings) -> ScoringResult:
     if settings.overrides:
         dm = dm.with_values((o.state, o.criterion, o.value) for o in settings.overrides)
     points = settings.effective_points()
-    return score_matrix(
+    result = score_matrix(
         dm,
         [float(points.get(c, 0.0)) for c in dm.criteria],
         method=settings.method,
@@ -86,6 +86,15 @@ def rank_states(ds: Dataset, settings: ScoringSettings) -> ScoringResult:
         exclude=settings.exclude,
         missing=settings.missing,
     )
+    both = [(c.id, c.counterpart) for c in ds.criteria if c.counterpart
+            and points.get(c.id, 0) > 0 and points.get(c.counterpart, 0) > 0]
+    if both:
+        from dataclasses import replace
+
+        result = replace(result, warnings=result.warnings + tuple(
+            f"{a} and {b} both carry weight: they measure the same thing at county and state "
+            f"level, so it counts twice; weigh one of them" for a, b in both))
+    return result
 
 
 def overridden(settings: ScoringSettings) -> set[tuple[str, str]]:

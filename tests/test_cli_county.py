@@ -352,3 +352,16 @@ def test_a_county_outside_the_states_ranked_is_named_as_such(capsys):
     assert main(["rank", "--level", "county", "--within", "DE", "--exclude", "48301"]) == 2
     err = capsys.readouterr().err
     assert "Not among the counties of DE: 48301 is Loving County, TX" in err
+
+
+def test_weighing_both_prices_is_pointed_out_and_gates_read_in_labels(capsys):
+    from siteselect.cli import main
+
+    assert main(["rank", "--level", "county", "--within", "DE", "--weights",
+                 "county_power_price=1,energy_cost=1"]) == 0
+    out = capsys.readouterr().out
+    assert "county_power_price and energy_cost both carry weight" in out
+    assert main(["rank", "--require", "tax_incentives>=yes"]) == 0
+    out = capsys.readouterr().out
+    assert "CA California: fails the gate Data-center sales-tax exemption" in out
+    assert "(is no)" in out

@@ -255,8 +255,11 @@ def print_result(ds: Dataset, settings: ScoringSettings, result: ScoringResult, 
     if result.excluded:
         print("Not ranked:")
         shown = result.excluded[:NOT_RANKED_SHOWN] if county else result.excluded
+        from siteselect.model.wording import exclusion_text
+
         for e in shown:
-            print(f"  {e.alternative} {ds.names[e.alternative]}: {e.reason}")
+            print(f"  {e.alternative} {ds.names[e.alternative]}: "
+                  f"{exclusion_text(ds, e, settings)}")
         if len(shown) < len(result.excluded):
             print(f"  ... and {len(result.excluded) - len(shown)} more counties "
                   "(--format json lists every one)")

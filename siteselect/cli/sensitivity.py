@@ -129,6 +129,8 @@ def sensitivity_record(ds: Dataset, result: ScoringResult, mc: MonteCarloResult,
                        bars: list[TornadoBar]) -> dict[str, Any]:
     """The run as plain data (the ``sensitivity --format json`` schema)."""
     return {
+        "level": ds.level,
+        "plural": ds.alternatives.plural,
         "draws": mc.draws,
         "seed": mc.seed,
         "spread": mc.spread,
@@ -205,7 +207,8 @@ def sensitivity_text(ds: Dataset, rec: dict[str, Any]) -> str:
     if rec["data_uncertainty"]:
         lines.append("Figures also varied, uniformly within: " + "; ".join(
             f"{d['label']} {d['range']}" for d in rec["data_uncertainty"])
-            + " (the states ranked stay those that pass the gates on the published figures).")
+            + f" (the {rec.get('plural', 'states')} ranked stay those that pass the gates on "
+            "the published figures).")
     lines.append("")
     rows = [
         [str(a["base_rank"]), a["state"], a["name"], str(a["rank_min"]),
@@ -214,7 +217,8 @@ def sensitivity_text(ds: Dataset, rec: dict[str, Any]) -> str:
         for a in rec["alternatives"]
     ]
     lines.append(text_table(
-        ["rank", "state", "name", "best", "90 % range", "worst", f"P(top {k})", "P(first)"],
+        ["rank", "fips" if rec.get("level") == "county" else "state", "name", "best",
+         "90 % range", "worst", f"P(top {k})", "P(first)"],
         rows, right={0, 3, 4, 5, 6, 7}))
     st = rec["stability"]
     lines += ["", f"Stability intervals ({st['how']}): the {st['convention']}.", ""]

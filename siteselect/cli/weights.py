@@ -224,7 +224,8 @@ def cmd_objective(args: argparse.Namespace) -> int:
         "weights_option": _weights_option(ids, w),
     }
     head = [f"{args.objective.upper() if args.objective == 'critic' else 'Entropy'} weights "
-            f"from the figures of {states} ranked states ({how}; missing figures "
+            f"from the figures of {states} ranked {ds.alternatives.plural} ({how}; missing "
+            "figures "
             f"{wording.missing_label(settings.missing).replace('missing figures ', '')})."]
     _print(ds, record, args.format, head)
     return 0

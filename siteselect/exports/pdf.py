@@ -601,7 +601,8 @@ def build_story(req: ExportRequest, frame_width: float, step: Checkpoint) -> lis
     # overrides and notes
     if req.settings.overrides:
         story.append(_p("What-if values", st["h2"]))
-        odata: list[list[Any]] = [["State", "Criterion", "What-if", "Published", "Note"]]
+        odata: list[list[Any]] = [[ds.alternatives.word.capitalize(), "Criterion", "What-if",
+                                   "Published", "Note"]]
         for o in req.settings.overrides:
             c = ds.criterion(o.criterion)
             own = ds.value(o.state, o.criterion)

@@ -308,7 +308,7 @@ def test_county_table_names_a_few_of_the_counties_not_ranked(capsys):
     table = ok(capsys, "rank", "--level", "county", "--top", "3", "--require",
                "county_population>=1000000")
     not_ranked = table[table.index("Not ranked:"):].splitlines()[1:]
-    named = [line for line in not_ranked if line.startswith("  ") and ": gate" in line]
+    named = [line for line in not_ranked if line.startswith("  ") and ": fails the gate" in line]
     assert len(named) == 25
     data = json.loads(ok(capsys, "rank", "--level", "county", "--require",
                          "county_population>=1000000", "--format", "json"))

@@ -25,12 +25,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--size", default="1600x1000", metavar="WxH",
                    help="window size in pixels (default 1600x1000)")
     p.add_argument("--select", metavar="ST", default=None,
-                   help="select a state (postal code) so its detail panel is shown")
+                   help="select a state (postal code), or at county level a county (FIPS), "
+                   "so its detail panel is shown")
     p.add_argument("--colour-by", "--color-by", dest="colour_by", metavar="ID",
                    default="score",
                    help="colour the map by 'score' (default) or one criterion's raw figures "
                    "(a criterion id, see siteselect criteria)")
     add_rank_options(p)
+    # (Added here unless the shared rank options already carry them.)
+    if "--level" not in p._option_string_actions:
+        p.add_argument("--level", choices=("state", "county"), default=None,
+                       help="what the window ranks: states (default) or counties")
+    if "--within" not in p._option_string_actions:
+        p.add_argument("--within", metavar="ST[,ST...]", default=None,
+                       help="at county level, show the counties of these states only "
+                       "(postal codes, e.g. TX)")
     p.add_argument("--scenario", metavar="NAME",
                    help="start from a saved scenario; rank options apply on top of it")
     p.add_argument("--db", metavar="PATH", help="scenario database (default: $SITESELECT_DB)")
@@ -49,8 +58,18 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         raise InputError("Name the PNG file to write, e.g. siteselect snapshot window.png.")
     size = parse_size(args.size)
     out = check_output(args.out)
-    ds = load_dataset()
+    level = getattr(args, "level", None) or "state"
+    within_arg = getattr(args, "within", None) or ()
+    within = tuple(w.strip().upper() for w in (within_arg.split(",") if isinstance(
+        within_arg, str) else within_arg) if w.strip())
+    if within and level != "county":
+        raise InputError("--within shows the counties of some states; it needs --level county.")
+    ds = load_dataset(level=level, within=within)
     settings = settings_from_args(args, ds, base_settings(args))
+    if (settings.level, settings.within) != (ds.level, ds.scope):
+        from siteselect.ui.planner import settings_at_level
+
+        settings = settings_at_level(settings, ds.level, ds.scope)
     rank_states(ds, settings)  # report bad options before any window is built
     select = ds.check_states([args.select])[0] if args.select else None
     colour_by = (args.colour_by or "score").strip()

@@ -90,7 +90,12 @@ def colour_scale(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
         sc = score_scale(result.alternatives, result.scores)
         missing = frozenset(a for a, _ in result.missing)
         # Colours run by rank: the marks say which rank and score sit where.
-        ticks = [(sc.position(v), f"#{rank} \u00b7 {v:.1f}") for v, rank in sc.ticks]
+        # Each mark is a ranked score, so its place is that score's knot (placing each
+        # mark by interpolation took a quarter of a second with thousands of counties).
+        knots = dict(sc.knots)
+        places = [knots[v] if v in knots else sc.position(v) for v, _ in sc.ticks]
+        ticks = [(float(p), f"#{rank} \u00b7 {v:.1f}")
+                 for p, (v, rank) in zip(places, sc.ticks, strict=True)]
         return ColourScale(SCORE, "Overall score", "points (0-100); colour steps by rank",
                            dict(sc.t), missing, gated, ticks, f"Best {sc.hi:.1f}",
                            f"Worst {sc.lo:.1f}")

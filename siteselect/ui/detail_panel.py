@@ -207,8 +207,9 @@ class StateDetailWidget(QWidget):
         hint = ""
         if code is None:
             if not result.alternatives:
-                self.heading.setText("<b>No state selected</b> &mdash; click a state on the map "
-                                     "or a row of the ranking.")
+                word = ds.alternatives.word
+                self.heading.setText(f"<b>No {word} selected</b> &mdash; click a {word} on the "
+                                     "map or a row of the ranking.")
                 self._bars(np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool))
                 self.plots_scroll.setVisible(False)
                 self._figures_html = ""
@@ -216,7 +217,8 @@ class StateDetailWidget(QWidget):
                 return
             # Nothing selected: explain the top-ranked state rather than show an empty panel.
             code = result.alternatives[0]
-            hint = ("<span style='color:#555'>Top-ranked state shown; click a state on the "
+            word = ds.alternatives.word
+            hint = (f"<span style='color:#555'>Top-ranked {word} shown; click a {word} on the "
                     "map or a row of the ranking to see another.</span><br>")
         self.plots_scroll.setVisible(True)
         name = escape(ds.names[code])
@@ -254,6 +256,10 @@ class StateDetailWidget(QWidget):
             p = crit.provenance
             src = escape(p.source) if p else ""
             origin = f"{escape(year_of(ds, cid))} &middot; {src}"
+            if p and "proxy" in p.status:
+                origin += " &middot; <b>computed proxy, not a tariff</b>"
+            if getattr(crit, "inherited", False):
+                origin += " &middot; state figure"
             if what_if is not None:
                 # The assumed figure has no source: the year and source are the published
                 # figure's, and say so.

@@ -2,9 +2,10 @@
 
 Rows are the ranked states in rank order, then the states that are not ranked (gates,
 exclusions, missing-data policy) greyed at the bottom with the reason; they never get a rank.
-Columns: rank, state code, name, score, then each weighted criterion's raw figure (unit in the
-header), then a note.  ``Qt.UserRole`` gives sortable raw numbers; the proxy keeps unranked
-rows at the bottom whichever way a column is sorted.
+Columns: rank, state code, name, score (at county level: rank, FIPS, county, state, score),
+then each weighted criterion's raw figure (unit in the header), then a note.  The model sorts
+itself (:meth:`RankingTableModel.sort`), keeping unranked rows at the bottom whichever way a
+column is sorted; the proxy only filters.
 """
 
 from __future__ import annotations
@@ -100,10 +101,16 @@ class RankingTableModel(QAbstractTableModel):
         self.reasons = {e.alternative: exclusion_text(st.dataset, st.settings, result,
                                                       e.alternative) or e.reason
                         for e in result.excluded}
-        self.codes = list(result.alternatives) + self.unranked
-        self._code_set = set(self.codes)
-        self._n_ranked = len(result.alternatives)
-        self._rank = [int(r) for r in result.ranks]
+        # Rows in rank order, then the unranked ones ("natural" order); the table shows them
+        # in the order of its sort column (see :meth:`sort`).
+        n = len(result.alternatives)
+        self._nat_codes = list(result.alternatives) + self.unranked
+        self._nat_rank: list[int | None] = [int(r) for r in result.ranks] + [None] * len(
+            self.unranked)
+        self._nat_score: list[float | None] = [float(v) for v in result.scores] + [None] * len(
+            self.unranked)
+        self._code_set = set(self._nat_codes)
+        self._n_ranked = n
         self._text: dict[tuple[int, int], str] = {}
         self.missing = {}
         for a, c in result.missing:
@@ -114,10 +121,72 @@ class RankingTableModel(QAbstractTableModel):
         if getattr(self, "_raw_for", None) != overrides:
             self._raw_for = overrides
             self._raw_text: dict[tuple[str, str], str] = {}
+        self._arrange()
+
+    #: The table's sort: (column, order); rank ascending is the ranking's own order.
+    _sort: tuple[int, Qt.SortOrder] = (0, Qt.AscendingOrder)
+
+    def _arrange(self) -> None:
+        """Order the rows by the sort column: ranked rows first, in either direction."""
+        col, order = self._sort
+        nat = range(len(self._nat_codes))
+        ranked = [i for i in nat if self._nat_rank[i] is not None]
+        unranked = [i for i in nat if self._nat_rank[i] is None]
+        if not (col == 0 and order == Qt.AscendingOrder):
+            # Numbers compare as numbers, texts as texts; ties keep the ranking's order
+            # (a stable sort).
+            def key(i: int):
+                return self._sort_value(i, col)
+
+            reverse = order == Qt.DescendingOrder
+            ranked.sort(key=key, reverse=reverse)
+            unranked.sort(key=key, reverse=reverse)
+        perm = ranked + unranked
+        self.codes = [self._nat_codes[i] for i in perm]
+        self._rank = [self._nat_rank[i] for i in perm]
+        self._score = [self._nat_score[i] for i in perm]
+        self._text = {}
+
+    def _sort_value(self, i: int, col: int):
+        code = self._nat_codes[i]
+        if col == 0:
+            r = self._nat_rank[i]
+            return math.inf if r is None else r
+        if col == self.score_col:
+            v = self._nat_score[i]
+            return -math.inf if v is None else v
+        if col < self.n_fixed:
+            return self._fixed_text(code, col)
+        j = col - self.n_fixed
+        if j < len(self.criteria):
+            cid = self.criteria[j]
+            v = self.planner.dataset.value(code, cid)
+            for o in self.planner.settings.overrides:
+                if o.state == code and o.criterion == cid:
+                    v = o.value
+            return -math.inf if v is None else v
+        return self._note(code, self._nat_rank[i] is not None)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
+        """Sort the rows (Qt API): done here with Python's sort on plain values, once per
+        click or result, instead of by a proxy comparing rows one pair at a time (too slow
+        for thousands of counties on every slider step)."""
+        if column < 0 or (column, order) == self._sort:
+            return
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        codes = [self.codes[i.row()] for i in old]
+        self._sort = (column, order)
+        self._arrange()
+        where = {c: r for r, c in enumerate(self.codes)}
+        self.changePersistentIndexList(old, [self.index(where[c], i.column())
+                                             for c, i in zip(codes, old, strict=True)])
+        self.layoutChanged.emit()
 
     def set_result(self, result: ScoringResult) -> None:
         same_shape = (list(result.criteria) == self.criteria
                       and self.county == (self.planner.dataset.level == "county")
+                      and len(result.alternatives) + len(result.excluded) == len(self.codes)
                       and set(result.alternatives).union(e.alternative for e in result.excluded)
                       == self._code_set)
         if same_shape:
@@ -133,16 +202,13 @@ class RankingTableModel(QAbstractTableModel):
 
     def _row_keys(self) -> list[tuple]:
         """What a row shows besides the state's figures: state, rank, score, note."""
-        n = self._n_ranked
-        scores = self.result.scores
-        return [(code, self._rank[i] if i < n else None,
-                 f"{float(scores[i]):.1f}" if i < n else None,
+        return [(code, rank, None if score is None else f"{score:.1f}",
                  tuple(self.missing.get(code, ())), self.reasons.get(code))
-                for i, code in enumerate(self.codes)]
+                for code, rank, score in zip(self.codes, self._rank, self._score, strict=True)]
 
     def _emit_changed(self, before: list[tuple], same_figures: bool) -> None:
-        """Announce only the cells whose content changed, so a slider step repaints the
-        scores that moved instead of the whole table."""
+        """Announce the rows whose content changed (one span), so a slider step repaints
+        the rows that moved instead of the whole table."""
         last = self.columnCount() - 1
         if not same_figures or len(before) != len(self.codes):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.codes) - 1, last))
@@ -155,11 +221,12 @@ class RankingTableModel(QAbstractTableModel):
                 whole.append(row)  # another state, rank, note or reason: the whole row
             elif old[2] != new[2]:
                 score.append(row)
-        for first, end in _runs(whole):
-            self.dataChanged.emit(self.index(first, 0), self.index(end - 1, last))
-        for first, end in _runs(score):
-            self.dataChanged.emit(self.index(first, self.score_col),
-                                  self.index(end - 1, self.score_col))
+        if whole:
+            rows = whole + score
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), last))
+        elif score:
+            self.dataChanged.emit(self.index(score[0], self.score_col),
+                                  self.index(score[-1], self.score_col))
 
     def set_top_n(self, n: int) -> None:
         self.top_n = n
@@ -220,11 +287,12 @@ class RankingTableModel(QAbstractTableModel):
             return text
         if role == _USER:
             return self.sort_key(row, col)[1]
-        ranked = row < self._n_ranked
+        rank = self._rank[row]
+        ranked = rank is not None
         if role == _BACKGROUND:
-            return TOP_BRUSH if ranked and self._rank[row] <= self.top_n else None
+            return TOP_BRUSH if ranked and rank <= self.top_n else None
         if role == _FONT:
-            return (self._bold if ranked and col <= self.score_col and self._rank[row] <= self.top_n
+            return (self._bold if ranked and col <= self.score_col and rank <= self.top_n
                     else None)
         if role == _FOREGROUND:
             return None if ranked else GREY
@@ -241,60 +309,61 @@ class RankingTableModel(QAbstractTableModel):
             return state_tooltip(st.dataset, st.settings, self.result, self.codes[row])
         return None
 
-    def _display(self, row: int, col: int) -> str:
-        code = self.codes[row]
-        ranked = row < self._n_ranked
+    def _fixed_text(self, code: str, col: int) -> str:
         ds = self.planner.dataset
-        if col == 0:
-            return str(self._rank[row]) if ranked else "\u2014"
         if col == 1:
             return code
         if col == 2:
             return ds.alternatives.get(code).name if self.county else ds.names[code]
-        if col == self.score_col:
-            return f"{float(self.result.scores[row]):.1f}" if ranked else "\u2014"
-        if col == 3:  # county level: the county's state
+        if col == 3 and self.county:  # the county's state
             return ds.alternatives.get(code).parent
+        return ""
+
+    def _note(self, code: str, ranked: bool) -> str:
+        if not ranked:
+            return self.reasons.get(code, "")
+        miss = self.missing.get(code)
+        if not miss:
+            return ""
+        ds = self.planner.dataset
+        return "missing: " + ", ".join(ds.criterion(c).label for c in miss)
+
+    def _display(self, row: int, col: int) -> str:
+        code = self.codes[row]
+        rank = self._rank[row]
+        ranked = rank is not None
+        if col == 0:
+            return str(rank) if ranked else "\u2014"
+        if col == self.score_col:
+            return f"{self._score[row]:.1f}" if ranked else "\u2014"
+        if col < self.n_fixed:
+            return self._fixed_text(code, col)
         j = col - self.n_fixed
         if j < len(self.criteria):
             key = (code, self.criteria[j])
             text = self._raw_text.get(key)
             if text is None:
                 text = self._raw_text[key] = raw_value_text(
-                    ds, self.planner.settings, code, self.criteria[j], with_unit=False)
+                    self.planner.dataset, self.planner.settings, code, self.criteria[j],
+                    with_unit=False)
             return text
         if j == len(self.criteria):
-            if not ranked:
-                return self.reasons.get(code, "")
-            miss = self.missing.get(code)
-            if not miss:
-                return ""
-            return "missing: " + ", ".join(ds.criterion(c).label for c in miss)
+            return self._note(code, ranked)
         return ""
 
     def sort_key(self, row: int, col: int) -> tuple[bool, object]:
         """(not ranked, value) used to sort a column; numbers sort as numbers."""
-        ranked = row < self._n_ranked
-        code = self.codes[row]
-        if col == 0:
-            return (not ranked, self._rank[row] if ranked else math.inf)
-        if col == 1:
-            return (not ranked, code)
-        if col == 2:
-            return (not ranked, self._display(row, col))
-        if col == self.score_col:
-            return (not ranked, float(self.result.scores[row]) if ranked else -math.inf)
-        if col == 3:
-            return (not ranked, self._display(row, col))
-        j = col - self.n_fixed
-        if j < len(self.criteria):
-            cid = self.criteria[j]
-            v = self.planner.dataset.value(code, cid)
-            for o in self.planner.settings.overrides:
-                if o.state == code and o.criterion == cid:
-                    v = o.value
-            return (not ranked, -math.inf if v is None else v)
-        return (not ranked, self._display(row, col))
+        i = self._nat_codes.index(self.codes[row])
+        return (self._rank[row] is None, self._sort_value(i, col))
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        return _FLAGS if index.isValid() else Qt.NoItemFlags
+
+    def row_of(self, code: str) -> int | None:
+        try:
+            return self.codes.index(code)
+        except ValueError:
+            return None
 
     @property
     def state_names(self) -> dict[str, str]:
@@ -306,24 +375,25 @@ class RankingTableModel(QAbstractTableModel):
             names = self._state_names = dict(load_dataset().names)
         return names
 
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        return _FLAGS if index.isValid() else Qt.NoItemFlags
-
-    def row_of(self, code: str) -> int | None:
-        try:
-            return self.codes.index(code)
-        except ValueError:
-            return None
-
 
 class RankingProxyModel(QSortFilterProxyModel):
-    """Sorts by raw numbers, filters by code or name, keeps unranked rows at the bottom."""
+    """Filters by code or name; sorting is passed on to the source model, which keeps
+    unranked rows at the bottom."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setSortRole(Qt.UserRole)
         self.setFilterCaseSensitivity(Qt.CaseInsensitive)
+        # Rows are filtered again only when the text changes or the rows do (see
+        # :meth:`refilter`): re-checking thousands of rows on every slider step cost more
+        # than the rest of the step.
+        self.setDynamicSortFilter(False)
         self._needle = ""
+
+    def refilter(self) -> None:
+        """Filter again after the rows changed (another place on a row, a new result)."""
+        if self._needle:
+            self.set_filter_text(self._needle)
 
     def set_filter_text(self, text: str) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt >= 6.10
@@ -348,19 +418,11 @@ class RankingProxyModel(QSortFilterProxyModel):
                     or self._needle in m.state_names.get(state, "").lower())
         return False
 
-    def lessThan(self, left: QModelIndex | QPersistentModelIndex,
-                 right: QModelIndex | QPersistentModelIndex) -> bool:
-        m = self.sourceModel()
-        (lu, a), (ru, b) = m.sort_key(left.row(), left.column()), m.sort_key(right.row(),
-                                                                            right.column())
-        if lu != ru:
-            # Unranked rows stay at the bottom in both sort orders.
-            return ru if self.sortOrder() == Qt.AscendingOrder else lu
-        if isinstance(a, str) or isinstance(b, str):
-            return str(a) < str(b)
-        if a == b:
-            return left.row() < right.row()
-        return a < b
+    def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
+        """The source model sorts (see :meth:`RankingTableModel.sort`); this proxy filters."""
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
 
 
 class RankingTableWidget(QWidget):
@@ -464,6 +526,7 @@ class RankingTableWidget(QWidget):
         self._show_selection(self.planner.selected)
 
     def _after_result(self, _result: object) -> None:
+        self.proxy.refilter()
         r = self.model.result
         n_out = len(r.excluded)
         self.count_label.setText(f"{len(r)} ranked" + (f", {n_out} not ranked" if n_out else ""))

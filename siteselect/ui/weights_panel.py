@@ -581,6 +581,8 @@ class WeightsPanelWidget(QWidget):
         self.norm_combo.currentIndexChanged.connect(self._norm_chosen)
         self.missing_combo.currentIndexChanged.connect(self._missing_chosen)
         self._shown_gates: tuple | None = ()
+        self._pending_exclusions = None
+        self.tabs.currentChanged.connect(self._fill_pending)
         planner.dataset_changed.connect(self._rebuild)
         planner.settings_changed.connect(self.show_settings)
         planner.result_changed.connect(self._show_shares)
@@ -653,9 +655,23 @@ class WeightsPanelWidget(QWidget):
         for crit in ds.criteria:
             self.gate_criterion.addItem(crit.label, crit.id)
         self.gate_criterion.blockSignals(False)
-        self._fill_exclusions(ds)
+        # Thousands of counties: the list is filled when its tab is first shown.
+        self._pending_exclusions = ds
+        if self.tabs.currentIndex() == 1:
+            self._fill_pending()
+        else:
+            self.exclude_list.clear()
+            self._exclude_items = {}
         self._shown_gates = None
         self._gate_hint()
+
+    def _fill_pending(self, *_args) -> None:
+        ds = self._pending_exclusions
+        if ds is not None and self.tabs.currentIndex() == 1:
+            self._pending_exclusions = None
+            self._fill_exclusions(ds)
+            self._shown_excluded = frozenset()
+            self._show_exclusions(self.planner.settings)
 
     def _fill_exclusions(self, ds) -> None:
         word, plural = ds.alternatives.word, ds.alternatives.plural
@@ -664,13 +680,27 @@ class WeightsPanelWidget(QWidget):
         self.gate_rule.setText(f"A {word} must meet every threshold to be ranked.")
         self.exclude_list.blockSignals(True)
         self.exclude_list.clear()
+        self._exclude_items: dict[str, QListWidgetItem] = {}
         for code in sorted(ds.states, key=lambda c: ds.names[c]):
             item = QListWidgetItem(f"{ds.names[code]} ({code})")
             item.setData(Qt.UserRole, code)
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
             item.setCheckState(Qt.Unchecked)
             self.exclude_list.addItem(item)
+            self._exclude_items[code] = item
         self.exclude_list.blockSignals(False)
+        self._shown_excluded: frozenset[str] = frozenset()
+
+    def _show_exclusions(self, settings: ScoringSettings) -> None:
+        """Tick the excluded places (only the boxes that change)."""
+        excl = frozenset(settings.exclude)
+        self.exclude_list.blockSignals(True)
+        for code in excl ^ self._shown_excluded:
+            item = self._exclude_items.get(code)
+            if item is not None:
+                item.setCheckState(Qt.Checked if code in excl else Qt.Unchecked)
+        self.exclude_list.blockSignals(False)
+        self._shown_excluded = excl
 
     def _price_chosen(self, _i: int) -> None:
         """Weigh the state average or the county proxy: the weight moves to the chosen one
@@ -818,12 +848,7 @@ class WeightsPanelWidget(QWidget):
             item.setToolTip(f"{g} (a {self.planner.dataset.alternatives.word} failing it, or "
                             "without the figure, is not ranked)")
             self.gate_list.addItem(item)
-        self.exclude_list.blockSignals(True)
-        excl = set(settings.exclude)
-        for i in range(self.exclude_list.count()):
-            item = self.exclude_list.item(i)
-            item.setCheckState(Qt.Checked if item.data(Qt.UserRole) in excl else Qt.Unchecked)
-        self.exclude_list.blockSignals(False)
+        self._show_exclusions(settings)
 
     def _show_vector_entry(self, shown: bool) -> None:
         """TOPSIS always uses vector normalisation: the (disabled) box says so, instead of

@@ -121,3 +121,15 @@ def test_a_read_only_snapshot_file_is_refused_and_kept(tmp_path, qapp, capsys):
     assert len(err) == 1 and "read-only" in err[0]
     assert target.read_bytes() == b"keep me"
     assert [p.name for p in tmp_path.iterdir()] == ["board.png"]  # no temporary file left
+
+
+def test_snapshot_of_the_counties_of_texas_shows_the_county_map(tmp_path, qapp, capsys):
+    out = tmp_path / "texas.png"
+    assert main(["snapshot", str(out), "--size", "1200x800", "--level", "county",
+                 "--within", "TX", "--select", "48453"]) == 0
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1200, 800)
+    colours = {image.pixel(x, y) for x in range(0, 1200, 13) for y in range(0, 800, 11)}
+    assert len(colours) > 60  # 254 counties in many shades, not one fill per state
+    assert main(["snapshot", str(tmp_path / "x.png"), "--within", "TX"]) == 2
+    assert "--level county" in capsys.readouterr().err

@@ -439,20 +439,25 @@ def text_table(
     return "\n".join(lines)
 
 
-def own_tables(args: argparse.Namespace, scenario: Scenario | None = None) -> list[Any]:
-    """The planner's tables a ranking uses: the versions a saved ``scenario`` records, else
-    the current tables of the scenario database (none when there is no database yet)."""
+def own_table_refs(args: argparse.Namespace, scenario: Scenario | None = None
+                   ) -> tuple[list[Any], tuple[Any, ...]]:
+    """:func:`own_tables` and the versions they are (as a scenario records them)."""
     from siteselect.storage import MissingDatabaseError, ScenarioStore
     from siteselect.storage.database import resolve_db_path
 
     path = db_path(args)
     if scenario is None and not resolve_db_path(path).exists():
-        return []
+        return [], ()
     try:
         store = ScenarioStore.open(path, create=False)
     except MissingDatabaseError:
-        return []
+        return [], ()
     with store:
-        if scenario is not None:
-            return store.tables_for(scenario.tables)
-        return [t.table() for t in store.current_tables()]
+        refs = scenario.tables if scenario is not None else store.current_refs()
+        return store.tables_for(refs), tuple(refs)
+
+
+def own_tables(args: argparse.Namespace, scenario: Scenario | None = None) -> list[Any]:
+    """The planner's tables a ranking uses: the versions a saved ``scenario`` records, else
+    the current tables of the scenario database (none when there is no database yet)."""
+    return own_table_refs(args, scenario)[0]

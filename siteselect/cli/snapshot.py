@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from siteselect.cli.common import add_rank_options, base_settings, settings_from_args
+from siteselect.cli.common import add_rank_options, settings_from_args
 from siteselect.errors import InputError
 
 
@@ -64,8 +64,15 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         within_arg, str) else within_arg) if w.strip())
     if within and level != "county":
         raise InputError("--within shows the counties of some states; it needs --level county.")
-    ds = load_dataset(level=level, within=within)
-    settings = settings_from_args(args, ds, base_settings(args))
+    from siteselect.cli.common import base_scenario, own_table_refs, warn_newer_figures
+    from siteselect.model.tables import apply_tables
+
+    scenario = base_scenario(args)
+    tables, refs = own_table_refs(args, scenario)
+    ds = apply_tables(load_dataset(level=level), tables)
+    ds = ds.within(within) if within else ds
+    settings = settings_from_args(args, ds, scenario.settings if scenario else None)
+    warn_newer_figures(args, scenario)
     if (settings.level, settings.within) != (ds.level, ds.scope):
         from siteselect.ui.planner import settings_at_level
 
@@ -81,6 +88,6 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
     # Render offscreen even on a desktop, so no window flashes up (QT_QPA_PLATFORM wins).
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    write_snapshot(out, settings, size, select, colour_by=colour_by)
+    write_snapshot(out, settings, size, select, colour_by=colour_by, tables=(tables, refs))
     print(f"wrote {out} ({size[0]}x{size[1]})")
     return 0

@@ -64,14 +64,21 @@ def application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_window(settings: ScoringSettings | None = None, *, restore_settings: bool = True):
-    """Load the dataset and build (not show) the main window."""
+def build_window(settings: ScoringSettings | None = None, *, restore_settings: bool = True,
+                 tables: tuple[list, tuple] | None = None):
+    """Load the dataset and build (not show) the main window.
+
+    ``tables``: (planner's tables, their refs) to score with, kept when the database opens
+    (a snapshot of a saved scenario); by default the database's current tables are used.
+    """
     from siteselect.analysis import dataset_for
     from siteselect.ui.main_window import MainWindow
     from siteselect.ui.planner import Planner
 
-    ds = dataset_for(settings or ScoringSettings())
+    ds = dataset_for(settings or ScoringSettings(), tables[0] if tables else ())
     planner = Planner(ds, settings)
+    if tables:
+        planner.set_tables(tables[0], tables[1], fixed=True)
     return MainWindow(planner, restore_settings=restore_settings)
 
 

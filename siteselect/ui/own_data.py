@@ -112,7 +112,8 @@ class OwnDataUi(QObject):
     # -- which tables --------------------------------------------------------------------
 
     def _database_changed(self, store) -> None:
-        if store is not None and self.controller.current is None:
+        if store is not None and self.controller.current is None and \
+                not self.planner.tables_fixed:
             self.use_current_tables()
         self.refresh_notice()
 

@@ -174,6 +174,7 @@ class Planner(QObject):
         #: The planner's own tables the figures include, and their versions.
         self._tables: list[Any] = []
         self._table_refs: tuple[Any, ...] = ()
+        self.tables_fixed = False
         #: The dataset for other settings' level and states (the same data folder).
         self._loader = loader or (
             lambda s: dataset_for(s, self._tables, folder=self._folder))
@@ -265,9 +266,15 @@ class Planner(QObject):
         """The versions of the planner's tables the figures include (saved with a scenario)."""
         return self._table_refs
 
-    def set_tables(self, tables: list[Any], refs: tuple[Any, ...]) -> None:
+    def set_tables(self, tables: list[Any], refs: tuple[Any, ...], *,
+                   fixed: bool = False) -> None:
         """Score with these tables of the planner's own from now on (shipped figures replaced
-        or criteria added); not an undo step: the figures change, not the settings."""
+        or criteria added); not an undo step: the figures change, not the settings.
+
+        ``fixed``: the tables were chosen for this window (a snapshot of a saved scenario);
+        opening the database does not replace them with its current ones.
+        """
+        self.tables_fixed = fixed
         self._tables = list(tables)
         self._table_refs = tuple(refs)
         self._datasets.clear()

@@ -56,14 +56,16 @@ def check_output(path: str | os.PathLike[str]) -> Path:
 
 
 def render_window(settings: ScoringSettings, size: tuple[int, int],
-                  select: str | None = None, colour_by: str = "score"):
-    """Build the window at ``size`` with ``settings`` and return its QImage."""
+                  select: str | None = None, colour_by: str = "score",
+                  tables: tuple[list, tuple] | None = None):
+    """Build the window at ``size`` with ``settings`` (and the planner's ``tables``: list and
+    refs) and return its QImage."""
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
     from siteselect.ui.app import application, build_window
 
     app = application()
-    window = build_window(settings, restore_settings=False)
+    window = build_window(settings, restore_settings=False, tables=tables)
     try:
         if select:
             window.planner.select(select)
@@ -88,10 +90,10 @@ def render_window(settings: ScoringSettings, size: tuple[int, int],
 
 def write_snapshot(path: str | os.PathLike[str], settings: ScoringSettings,
                    size: tuple[int, int] = (1600, 1000), select: str | None = None,
-                   colour_by: str = "score") -> Path:
+                   colour_by: str = "score", tables: tuple[list, tuple] | None = None) -> Path:
     """Render the window and write it as PNG; returns the path written."""
     out = check_output(path)
-    image = render_window(settings, size, select, colour_by)
+    image = render_window(settings, size, select, colour_by, tables)
     with atomic_output([out]) as (tmp,):
         if not image.save(str(tmp), "PNG"):
             raise ExportError(f"Cannot write {out}: saving the PNG failed.")

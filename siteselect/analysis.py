@@ -33,6 +33,46 @@ def dataset_for(settings: ScoringSettings, tables: Sequence[ImportedTable] = (),
     return ds.within(settings.within) if settings.within else ds
 
 
+def settings_for_places(settings: ScoringSettings, ds: Dataset, *,
+                        defaults: bool = True) -> ScoringSettings:
+    """``settings`` carried to rank what ``ds`` holds (its level and states).
+
+    Weights, gates and disabled criteria go along where ``ds`` has their criteria (every state
+    criterion is a county criterion too, as a state figure; a planner's table at the same
+    level too); with ``defaults``, criteria ``ds`` adds start at their default weights.
+    Exclusions and what-if figures go along where they name places of ``ds``; from states to
+    counties a state stands for its counties (an excluded state excludes them, a state
+    figure's what-if applies to each of them); the rest are dropped.
+    """
+    from dataclasses import replace
+
+    from siteselect.model.criteria import default_weights
+
+    if (settings.level, settings.within) == (ds.level, ds.scope):
+        return settings
+    ids = set(ds.criterion_ids)
+    weights = {c: w for c, w in settings.weights.items() if c in ids}
+    if defaults:
+        for c, w in default_weights(ds.level).items():
+            if c in ids:
+                weights.setdefault(c, w)
+    exclude: tuple[str, ...] = ()
+    overrides: tuple = ()
+    if settings.level == ds.level:
+        exclude = tuple(c for c in settings.exclude if c in ds.alternatives)
+        overrides = tuple(o for o in settings.overrides if o.state in ds.alternatives)
+    elif settings.level == "state" and ds.level == "county":
+        parents = {a.parent for a in ds.alternatives}
+        exclude = tuple(a.code for a in ds.alternatives if a.parent in set(settings.exclude))
+        overrides = tuple(replace(o, state=a.code) for o in settings.overrides
+                          if o.state in parents and o.criterion in ids
+                          for a in ds.alternatives if a.parent == o.state)
+    return replace(settings, level=ds.level, within=ds.scope, weights=weights,
+                   disabled=frozenset(c for c in settings.disabled if c in ids),
+                   gates=tuple(g for g in settings.gates if g.criterion in ids),
+                   exclude=exclude, overrides=overrides)
+
+
 def validate_settings(ds: Dataset, settings: ScoringSettings) -> None:
     """Check the level, every criterion id and every code that the settings mention.
 

@@ -179,3 +179,18 @@ def test_a_county_table_keyed_by_fips_ranks_the_counties(tmp_path, capsys):
     assert got == pytest.approx({"10001": 100.0, "10005": 100 * (9100 - 7400) / 3900,
                                  "10003": 0.0})
     assert [r["name"] for r in rec["ranking"]][0] == "Kent County"
+
+
+def test_a_state_table_is_a_state_figure_at_county_level(tmp_path, capsys):
+    db = tmp_path / "s.db"
+    path = tmp_path / "quotes.csv"
+    ok(capsys, "data", "template", "-o", path)
+    fill_csv(path, QUOTES)
+    ok(capsys, "data", "import", path, "--name", "Quotes", "--db", db)
+    rec = ranking(capsys, "--level", "county", "--within", "TX,OK", "--weights",
+                  "power_quote=1", "--db", db)
+    by_state = {r["state"]: r["values"]["power_quote"] for r in rec["ranking"]}
+    assert by_state == {"TX": 4.2, "OK": 3.8}
+    crit = {c["id"]: c for c in rec["criteria"]}
+    assert crit["power_quote"]["label"].endswith("(state figure)")
+    assert rec["ranking"][0]["state"] == "OK"

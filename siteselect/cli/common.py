@@ -237,28 +237,14 @@ def at_level(settings: ScoringSettings, ds: Dataset, *, keep_weights: bool = Tru
     if foreign:
         raise InputError(f"The gates use {', '.join(foreign)}, which the {ds.level} level "
                          "does not have: add --clear-gates, or give gates for that level.")
-    exclude, overrides = settings.exclude, settings.overrides
-    if settings.level == "state" and ds.level == "county":
-        # A state left out leaves out its counties; a state's what-if figure is the figure
-        # every one of its counties carries (as a state figure).
-        exclude = tuple(ds.expand_codes(exclude)) if exclude else ()
-        overrides = tuple(
-            replace(o, state=a.code) for o in overrides for a in ds.alternatives
-            if a.parent == o.state)
-    elif settings.level != ds.level:
-        if exclude or overrides:
-            raise InputError(
-                f"The saved exclusions or what-if values name {settings.level} codes, which "
-                f"a ranking at {ds.level} level cannot use: save a separate scenario for "
-                f"the {ds.level} level.")
-    else:  # the same level, other states: keep what concerns the counties still ranked
-        exclude = tuple(c for c in exclude if c in ds.alternatives)
-        overrides = tuple(o for o in overrides if o.state in ds.alternatives)
-    return replace(
-        settings, weights={c: w for c, w in settings.weights.items() if c in ids},
-        disabled=frozenset(c for c in settings.disabled if c in ids), gates=gates,
-        exclude=exclude,
-        overrides=overrides, level=ds.level, within=ds.scope)
+    if settings.level == "county" and ds.level == "state" and (
+            settings.exclude or settings.overrides):
+        raise InputError(
+            "The saved exclusions or what-if values name counties, which a ranking at state "
+            "level cannot use: save a separate scenario for the state level.")
+    from siteselect.analysis import settings_for_places
+
+    return settings_for_places(replace(settings, gates=gates), ds, defaults=False)
 
 
 _GATE_PARTS = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|==|<|>|=)\s*(.+?)\s*$")

@@ -74,9 +74,9 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     settings = settings_from_args(args, ds, scenario.settings if scenario else None)
     warn_newer_figures(args, scenario)
     if (settings.level, settings.within) != (ds.level, ds.scope):
-        from siteselect.ui.planner import settings_at_level
+        from siteselect.analysis import settings_for_places
 
-        settings = settings_at_level(settings, ds.level, ds.scope)
+        settings = settings_for_places(settings, ds)
     rank_states(ds, settings)  # report bad options before any window is built
     select = ds.check_states([args.select])[0] if args.select else None
     colour_by = (args.colour_by or "score").strip()

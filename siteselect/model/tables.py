@@ -73,15 +73,25 @@ def apply_tables(ds: Dataset, tables: Sequence[ImportedTable]) -> Dataset:
     rows = [position[c] for c in ds.states]
     applied: list[str] = []
     for table in tables:
-        if table.level != ds.level:
+        inherit = table.level == "state" and ds.level == "county"
+        if table.level != ds.level and not inherit:
             continue
+        if inherit:
+            # A state table at county level: each county carries its state's figure.
+            from siteselect.model.alternatives import load_alternatives
+
+            states = load_alternatives("state")
+            src_rows = [states.position(ds.alternatives.get(c).parent) for c in ds.states]
+            expected = len(states)
+        else:
+            src_rows, expected = rows, len(codes)
         for crit in table.criteria:
             cells = table.values[crit.id]
-            if len(cells) != len(codes):
+            if len(cells) != expected:
                 raise DataError(f"The table {quoted(table.name)} has {len(cells)} rows for "
-                                f"{len(codes)} {ds.alternatives.plural}.")
+                                f"{expected} {table.level} alternatives.")
             column = f"{table.name}:{crit.id}"
-            ordered = tuple(cells[i] for i in rows)
+            ordered = tuple(cells[i] for i in src_rows)
             raw[column] = ordered
             prov = crit.provenance
             if prov is not None:
@@ -101,6 +111,10 @@ def apply_tables(ds: Dataset, tables: Sequence[ImportedTable]) -> Dataset:
                 new = replace(crit, column=column, group=crit.group or OWN_GROUP,
                               decimals=None if crit.encoding else _decimals(ordered),
                               table=table.name)
+                if inherit:
+                    from siteselect.model.dataset import STATE_FIGURE
+
+                    new = replace(new, label=f"{crit.label} ({STATE_FIGURE})", inherited=True)
                 index[crit.id] = len(criteria)
                 criteria.append(new)
             encoded[crit.id] = _encode(ordered, new)

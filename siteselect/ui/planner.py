@@ -31,9 +31,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from siteselect.analysis import dataset_for, rank_states
+from siteselect.analysis import dataset_for, rank_states, settings_for_places
 from siteselect.errors import SiteSelectError
-from siteselect.model.criteria import default_weights
 from siteselect.model.dataset import Dataset
 from siteselect.model.settings import ScoringSettings
 from siteselect.scoring import ScoringResult
@@ -78,47 +77,6 @@ def state_name(ds: Dataset, state: str) -> str:
     except SiteSelectError:
         return state
     return names.get(state, state)
-
-
-def settings_at_level(settings: ScoringSettings, level: str,
-                      within: tuple[str, ...] = ()) -> ScoringSettings:
-    """The settings carried to another level or set of states.
-
-    The weights, gates and method go along where their criteria exist at the new level (a
-    state criterion exists at both, as a county's "state figure"); criteria only the new
-    level has start at their default weights.  Exclusions and what-if figures name places
-    of the old level or scope: those that are not in the new one are dropped.
-    """
-    within = tuple(sorted({s.upper() for s in within})) if level == "county" else ()
-    if level == settings.level and within == settings.within:
-        return settings
-    known = default_weights(level)
-    weights = {c: w for c, w in settings.weights.items() if c in known}
-    for c, w in known.items():
-        weights.setdefault(c, w)
-    keep_codes = level == settings.level  # a narrower or wider set of counties
-    exclude = settings.exclude if keep_codes else ()
-    overrides = settings.overrides if keep_codes else ()
-    if keep_codes and within:
-        exclude = tuple(c for c in exclude if _county_state(c) in within)
-        overrides = tuple(o for o in overrides if _county_state(o.state) in within)
-    return replace(settings, level=level, within=within, weights=weights,
-                   disabled=frozenset(c for c in settings.disabled if c in known),
-                   gates=tuple(g for g in settings.gates if g.criterion in known),
-                   exclude=exclude, overrides=overrides)
-
-
-_STATE_OF_FIPS: dict[str, str] = {}
-
-
-def _county_state(fips: str) -> str:
-    """The postal code of a county's state (from its FIPS code)."""
-    if not _STATE_OF_FIPS:
-        from siteselect.model.dataset import load_dataset
-
-        for code, f in load_dataset().fips.items():
-            _STATE_OF_FIPS[f] = code
-    return _STATE_OF_FIPS.get(fips[:2], "")
 
 
 @dataclass(frozen=True)
@@ -293,7 +251,15 @@ class Planner(QObject):
 
     def show_level(self, level: str, within: tuple[str, ...] = ()) -> None:
         """Rank states, or the counties (of ``within``), as one undoable step."""
-        new = settings_at_level(self._settings, level, within)
+        within = tuple(sorted({s.upper() for s in within})) if level == "county" else ()
+        if (level, within) == (self._settings.level, self._settings.within):
+            return
+        key = (level, within)
+        ds = self._datasets.get(key)
+        if ds is None:
+            probe = replace(self._settings, level=level, within=within)
+            ds = self._datasets[key] = self._loader(probe)
+        new = settings_for_places(self._settings, ds)
         if new == self._settings:
             return
         if level == "state":

@@ -110,3 +110,25 @@ def test_manage_data_is_reachable(qtbot, window, monkeypatch):
                         lambda dlg: seen.append(dlg.intro.text()) or QDialog.Rejected)
     window.own_data.manage_action.trigger()
     assert seen and "No tables of your own yet" in seen[0]
+
+
+def test_a_weighted_table_criterion_and_a_state_exclusion_survive_the_county_round_trip(
+        qtbot, window, monkeypatch, tmp_path):
+    from dataclasses import replace
+
+    qtbot.waitUntil(lambda: window.scenario_controller.loaded)
+    planner = window.planner
+    import_through_menu(qtbot, window, monkeypatch, write(tmp_path, "q", {"TX": "4", "OK": "3"}))
+    planner.set_settings(replace(planner.settings, exclude=("OK",),
+                                 weights={**planner.settings.weights, "power_quote": 30.0}))
+    planner.show_level("county", ("TX", "OK"))
+    assert planner.dataset.level == "county"
+    assert planner.settings.weights["power_quote"] == 30.0
+    assert planner.dataset.criterion("power_quote").label.endswith("(state figure)")
+    excluded = {e.alternative for e in planner.result.excluded}
+    assert len(excluded) == 77 and all(c.startswith("40") for c in excluded)  # OK's counties
+    planner.show_level("state")
+    assert planner.settings.weights["power_quote"] == 30.0
+    planner.undo_stack.undo()
+    planner.undo_stack.undo()
+    assert planner.dataset.level == "state" and planner.settings.exclude == ("OK",)

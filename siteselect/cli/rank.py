@@ -128,6 +128,8 @@ def cmd_criteria(args: argparse.Namespace) -> int:
         for r in records:
             if r["url_note"]:
                 print(f"{r['id']}: {r['url_note']}")
+            if "proxy" in (r["status"] or ""):
+                print(f"{r['id']} ({r['status']}): {r['description']}")
     return 0
 
 
@@ -174,7 +176,9 @@ def result_record(ds: Dataset, settings: ScoringSettings, result: ScoringResult,
              "url": c.provenance.url if c.provenance else "",
              "url_note": c.url_note or None,
              "year": c.provenance.year if c.provenance else "",
-             "status": c.provenance.status if c.provenance else ""}
+             "status": c.provenance.status if c.provenance else "",
+             "description": c.description, "state_figure": c.inherited,
+             "table": c.table or None}
             for c in ds.criteria if c.id in result.weights
         ],
     }

@@ -223,12 +223,14 @@ class ChangeMapWidget(QWidget):
         self._border.setCosmetic(True)
         frame_pen = QPen(QColor(150, 150, 150), 1.0)
         frame_pen.setCosmetic(True)
+        self._frames: list[QGraphicsRectItem] = []
         for x0, y0, x1, y1 in shapes.frames.values():
             frame = QGraphicsRectItem(QRectF(x0, y0, x1 - x0, y1 - y0))
             frame.setPen(frame_pen)
             frame.setBrush(Qt.NoBrush)
             frame.setZValue(-10)
             self.viewbox.addItem(frame)
+            self._frames.append(frame)
         self.items: dict[str, QGraphicsPathItem] = {}
         for code in shapes.states:
             item = QGraphicsPathItem(rings_to_path(shapes.rings[code]))
@@ -339,7 +341,23 @@ class ChangeMapWidget(QWidget):
                 item.setToolTip("")
         for item in self._state_marks:
             item.setVisible(not counties)
+        for item in self._frames:
+            # The insets' frames only when Alaska and Hawaii are in view.
+            item.setVisible(not (counties and ds.scope))
         self.reset_view()
+
+    def clear(self) -> None:
+        """Every place grey, as when nothing is compared."""
+        for item in self.items.values():
+            if self.county_layer is None:
+                item.setBrush(QBrush(NOT_RANKED))
+            item.setToolTip("")
+        for swatch in self.callouts.values():
+            swatch.setBrush(QBrush(NOT_RANKED))
+        if self.county_layer is not None:
+            n = len(self.county_layer.codes)
+            self.county_layer.set_colours(np.full(n, NOT_RANKED.rgba(), dtype=np.uint32),
+                                          np.zeros(n, dtype=bool))
 
     def county_rgb(self, code: str) -> tuple[int, int, int]:
         """The colour a county is painted in on the change map."""
@@ -475,6 +493,11 @@ class SlopeChartWidget(pg.PlotWidget):
                 plot.plot([x_dot], [ya if side == "A" else yb], pen=None, symbol="o",
                           symbolSize=7, symbolBrush=colour, symbolPen=colour)
                 ends = ((x_dot, ya if side == "A" else yb),)
+            if states is not cmp.states and len(ends) == 2:
+                # Many lines meet in the top N: name each once, at its end outside the top N
+                # where the lines spread out.
+                outside = [e for e in ends if e[1] > cmp.top_n]
+                ends = (outside or list(ends))[:1]
             for x, rank in ends:
                 anchor = (1, 0.5) if x == 0 else (0, 0.5)
                 text = pg.TextItem(name(s.state), color=(40, 40, 40), anchor=anchor)
@@ -490,7 +513,7 @@ class SlopeChartWidget(pg.PlotWidget):
             left.setTicks([sorted(major) + [(floor, "not ranked")], []])
         else:
             left.setTicks(None)
-        wide = 0.65 if county else 0.25  # room for the names beside the lines
+        wide = 0.8 if county else 0.25  # room for the names beside the lines
         plot.setXRange(-wide, 1 + wide, padding=0)
         plot.setYRange(0.5, (floor if self.one_sided else n) + 0.5, padding=0.01)
 
@@ -692,9 +715,16 @@ class CompareDialog(QDialog):
         return self._datasets[key]
 
     def _clear(self, message: str) -> None:
+        """No comparison: say why, and show nothing of an earlier one."""
         self.summary.setText(message)
         self.comparison = None
         self.model.set_comparison(None)
+        self.map.clear()
+        self.slope.getPlotItem().clear()
+        self.slope.lines.clear()
+        self.slope.one_sided.clear()
+        self.differences.setText("")
+        self.weights_table.setRowCount(0)
 
     def refresh(self, *_args) -> None:
         key_a, key_b = self.combo_a.currentData(), self.combo_b.currentData()
@@ -731,7 +761,8 @@ class CompareDialog(QDialog):
             "policy: only the weights below differ.")
         entered = escape(capped_names(ds, cmp.entered))
         left = escape(capped_names(ds, cmp.left))
-        where = (f" &nbsp; ({escape(places_text(ds))}: {len(ds.states)})"
+        where = (f" &nbsp; ({len(ds.states)} {ds.alternatives.plural}"
+                 f"{' of ' + ', '.join(ds.scope) if ds.scope else ''})"
                  if ds.level == "county" else "")
         self.summary.setText(
             f"<b>A</b> {escape(label_a)} &nbsp; <b>B</b> {escape(label_b)}{where}<br>"

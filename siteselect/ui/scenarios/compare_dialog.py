@@ -752,7 +752,7 @@ class CompareDialog(QDialog):
         self._fit_table()
         limit = self.map.show_comparison(cmp, ds)
         self.slope.show_comparison(cmp, limit, label_a, label_b, ds)
-        self._fill_weights(cmp)
+        self._fill_weights(cmp, ds_b)
         lines = difference_lines(ds, cmp, ra.method, rb.method)
         self.differences.setText(
             "<b>Also different:</b><ul style='margin:2px 0 0 -20px'>"
@@ -796,8 +796,11 @@ class CompareDialog(QDialog):
         left = min(need, int(0.55 * total))
         self.splitter.setSizes([left, max(1, total - left)])
 
-    def _fill_weights(self, cmp: Comparison) -> None:
-        labels = {c.id: c.label for c in self.dataset.criteria}
+    def _fill_weights(self, cmp: Comparison, other: Dataset | None = None) -> None:
+        """The weights side by side, labelled from either side's criteria (a planner's own
+        table may add a criterion to one side only)."""
+        labels = {c.id: c.label for d in (other, self.dataset) if d is not None
+                  for c in d.criteria}
         self.weights_table.setRowCount(len(cmp.weights))
         for i, w in enumerate(cmp.weights):
             cells = [labels.get(w.criterion, w.criterion), f"{w.weight_a:.0%}",

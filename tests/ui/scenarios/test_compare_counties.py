@@ -135,3 +135,30 @@ def test_capped_names_say_how_many_more():
     text = capped_names(ds, codes, cap=8)
     assert text.startswith(ds.names[codes[0]]) and text.endswith(" … and 3 more")
     assert capped_names(ds, ()) == "none"
+
+
+def test_a_saved_scenario_is_scored_with_its_own_tables(qtbot, window, tmp_path):
+    """A scenario weighing a criterion of the planner's own table is scored with that table's
+    figures (recorded with the scenario), not with the window's."""
+    from tests.storage.test_own_tables import write_table
+
+    qtbot.waitUntil(lambda: window.scenario_controller.loaded)
+    ctl, ui = window.scenario_controller, window.scenario_ui
+    values = {code: "20" for code in window.planner.dataset.states}
+    values["WY"] = "1"  # by far the cheapest quote
+    table = write_table(tmp_path, "quotes", "power_quote", values)
+    stored = ctl.store.import_table(table).stored
+    base = ScoringSettings()
+    weights = {cid: 0.0 for cid in base.weights}
+    weights["power_quote"] = 1.0
+    ctl.store.save(Scenario("Quotes only", settings=replace(base, weights=weights),
+                            tables=(stored.ref,)))
+    ctl.scenarios_changed.emit()
+    dlg = ui.show_compare()
+    qtbot.addWidget(dlg)
+    dlg.set_sources(None, "Quotes only")
+    cmp = dlg.comparison
+    assert cmp is not None, dlg.summary.text()
+    assert cmp.state("WY").rank_b == 1
+    assert "Negotiated power quote" in " ".join(
+        dlg.weights_table.item(r, 0).text() for r in range(dlg.weights_table.rowCount()))

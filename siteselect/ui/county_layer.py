@@ -191,6 +191,19 @@ class CountyLayer:
                 return self.codes[i]
         return None
 
+    def set_visible(self, visible: bool) -> None:
+        """Hide the counties (back at state level) or show them again.
+
+        A hidden layer keeps its items, its index image and its colours: shown again in the
+        same view it needs no painting, only the new colours.
+        """
+        for item in (self.picture, self.borders):
+            item.setVisible(visible)
+
+    @property
+    def visible(self) -> bool:
+        return self.picture.isVisible()
+
     def remove(self) -> None:
         for item in (self.picture, self.borders):
             self.viewbox.removeItem(item)

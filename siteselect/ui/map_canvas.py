@@ -294,6 +294,9 @@ class MapCanvasWidget(QWidget):
         self._offshore: set[str] = set()  # labels drawn on the sea, always dark
         #: The counties' layer while counties are shown (None at state level).
         self.county_layer: CountyLayer | None = None
+        #: The last counties' layer, hidden at state level and shown again when the same
+        #: counties come back (rebuilding it costs the border path and the index image).
+        self._spare_county_layer: CountyLayer | None = None
         self._county_paths: dict[str, QPainterPath] | None = None
         self._county_marks: dict[str, QGraphicsPathItem] = {}
         self._marked: tuple = ()
@@ -484,20 +487,33 @@ class MapCanvasWidget(QWidget):
 
     def _show_level(self, ds, recolour: bool = True) -> None:
         """Draw the places of ``ds``: the states, or the counties (read the first time)."""
-        if self.county_layer is not None:
-            self.county_layer.remove()
-            self.county_layer = None
-        for mark in self._county_marks.values():
-            self.viewbox.removeItem(mark)
-        self._county_marks.clear()
-        self._marked = ()
         counties = ds.level == "county"
-        if counties:
-            if self._county_paths is None:
-                shapes = county_shapes()
-                self._county_paths = {c: rings_to_path(shapes.rings[c]) for c in shapes.states}
-            self.county_layer = CountyLayer(self.viewbox, county_shapes(), ds.codes,
-                                            self._county_paths)
+        codes = tuple(ds.codes) if counties else None
+        layer, spare = self.county_layer, self._spare_county_layer
+        if (None if layer is None else layer.codes) != codes:
+            # The layer going out is kept hidden for a later switch back to the same
+            # counties; one is kept, the older one goes.
+            incoming = spare if spare is not None and spare.codes == codes else None
+            if layer is not None:
+                layer.set_visible(False)
+            if spare is not None and spare is not incoming:
+                spare.remove()
+            self._spare_county_layer = layer
+            if incoming is not None:
+                incoming.set_visible(True)
+            elif counties:
+                if self._county_paths is None:
+                    shapes = county_shapes()
+                    self._county_paths = {c: rings_to_path(shapes.rings[c])
+                                          for c in shapes.states}
+                incoming = CountyLayer(self.viewbox, county_shapes(), ds.codes,
+                                       self._county_paths)
+            self.county_layer = incoming
+        for mark in self._county_marks.values():
+            mark.setPath(QPainterPath())
+            mark.setVisible(counties)
+        self._marked = ()
+        if counties and not self._county_marks:
             for name, pen, z in (("top", self._top_pen, 2.5), ("selected", self._selected_pen,
                                                                3.0)):
                 mark = QGraphicsPathItem()

@@ -9,6 +9,13 @@ diverging colour map (CET-D1: blue = moved up, red = moved down; green = ranked 
 brown = ranked in A only, grey = ranked in neither).  The map is a light second map built from
 the same projected shapes as the main map and laid out like it (framed Alaska and Hawaii
 insets, leader callouts for the small north-eastern states).
+
+Each side is scored with its own figures: the current settings with the window's result, a
+saved scenario with the dataset its settings and recorded tables give.  Two sides that rank
+different places (states against counties, or the counties of other states) are not compared:
+the summary says which places each ranks.  At county level the map paints the counties (one
+index image recoloured through a look-up table, as on the main map) under the state borders,
+framed on the states in scope, and the table, chart and lists name counties.
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from siteselect.analysis import rank_states
+from siteselect.analysis import dataset_for, rank_states
 from siteselect.compare import (
     ENTERED,
     LEFT,
@@ -53,6 +60,7 @@ from siteselect.compare import (
 from siteselect.errors import SiteSelectError
 from siteselect.model.dataset import Dataset
 from siteselect.scoring import ScoringResult
+from siteselect.ui.county_layer import CountyLayer, county_shapes
 from siteselect.ui.map_canvas import rings_to_path
 from siteselect.ui.map_geometry import MapShapes, load_map_shapes
 from siteselect.ui.scenarios.controller import ScenarioController
@@ -60,6 +68,37 @@ from siteselect.ui.scenarios.models import CompareTableModel
 
 CURRENT = "\x00current"  # combo data of "the current settings"
 NOT_RANKED = QColor(200, 200, 200)
+#: How many places the summary's "entered" and "left" lists name before "… and N more".
+LIST_CAP = 8
+#: Beyond this many places the slope chart draws only those in the top N on either side.
+SLOPE_ALL_UP_TO = 100
+
+_county_paths: dict[str, QPainterPath] = {}
+
+
+def county_paths() -> dict[str, QPainterPath]:
+    """Every county's outline as a painter path, built once."""
+    if not _county_paths:
+        shapes = county_shapes()
+        _county_paths.update({c: rings_to_path(shapes.rings[c]) for c in shapes.states})
+    return _county_paths
+
+
+def places_text(ds: Dataset) -> str:
+    """Which places a dataset ranks, in words ("the counties of TX, OK")."""
+    if ds.level == "county":
+        return (f"the counties of {', '.join(ds.scope)}" if ds.scope
+                else f"every {ds.alternatives.word}")
+    return "the states"
+
+
+def capped_names(ds: Dataset, codes: tuple[str, ...] | list[str], cap: int = LIST_CAP) -> str:
+    """Places by name ("Travis County, TX"; states by code), at most ``cap`` of them."""
+    if not codes:
+        return "none"
+    named = [ds.names.get(c, c) if ds.level == "county" else c for c in codes]
+    more = len(named) - cap
+    return ", ".join(named[:cap]) + (f" … and {more} more" if more > 0 else "")
 
 
 def diverging_lut(n: int = 256) -> np.ndarray:
@@ -184,12 +223,14 @@ class ChangeMapWidget(QWidget):
         self._border.setCosmetic(True)
         frame_pen = QPen(QColor(150, 150, 150), 1.0)
         frame_pen.setCosmetic(True)
+        self._frames: list[QGraphicsRectItem] = []
         for x0, y0, x1, y1 in shapes.frames.values():
             frame = QGraphicsRectItem(QRectF(x0, y0, x1 - x0, y1 - y0))
             frame.setPen(frame_pen)
             frame.setBrush(Qt.NoBrush)
             frame.setZValue(-10)
             self.viewbox.addItem(frame)
+            self._frames.append(frame)
         self.items: dict[str, QGraphicsPathItem] = {}
         for code in shapes.states:
             item = QGraphicsPathItem(rings_to_path(shapes.rings[code]))
@@ -205,6 +246,10 @@ class ChangeMapWidget(QWidget):
         swatch_pen = QPen(QColor(90, 90, 90), 1.0)
         swatch_pen.setCosmetic(True)
         self.callouts: dict[str, QGraphicsRectItem] = {}
+        #: The state-level decorations (frames, leaders, codes) hidden at county level.
+        self._state_marks: list = []
+        self.county_layer: CountyLayer | None = None
+        self._scope: tuple[str, ...] = ()
         size = CALLOUT_SIZE
         for code, (lx, ly) in shapes.leader_points.items():
             ax, ay = shapes.label_points[code]
@@ -214,11 +259,13 @@ class ChangeMapWidget(QWidget):
             leader.setPen(leader_pen)
             leader.setZValue(5)
             self.viewbox.addItem(leader)
+            self._state_marks.append(leader)
             swatch = QGraphicsRectItem(QRectF(lx - size / 2, ly - size / 2, size, size))
             swatch.setPen(swatch_pen)
             swatch.setBrush(QBrush(NOT_RANKED))
             swatch.setZValue(6)
             self.viewbox.addItem(swatch)
+            self._state_marks.append(swatch)
             self.callouts[code] = swatch
             self._label(code, lx + size * 0.75, ly, font, centred=False)
         for code, (x, y) in shapes.label_points.items():
@@ -230,6 +277,7 @@ class ChangeMapWidget(QWidget):
                 x, y = x0 + 0.14 * (x1 - x0), y0 + 0.2 * (y1 - y0)
             self._label(code, x, y, font, centred=True)
         self.view.on_resize = self.reset_view
+        self.viewbox.sigRangeChanged.connect(self._render_counties)
         self.reset_view()
 
     def _label(self, code: str, x: float, y: float, font: QFont, centred: bool) -> None:
@@ -239,13 +287,23 @@ class ChangeMapWidget(QWidget):
         text.setBrush(QColor(30, 30, 30))
         text.setZValue(8)
         self.viewbox.addItem(text)
+        self._state_marks.append(text)
         r = text.boundingRect()
         text.setPos(x, y)
         dx = -r.width() / 2 if centred else 0.0
         text.setTransform(text.transform().fromTranslate(dx, -r.height() / 2))
 
     def reset_view(self) -> None:
-        """Frame the whole country with room for the callout codes (as the main map does)."""
+        """Frame the whole country with room for the callout codes (as the main map does);
+        at county level, the counties of the states in scope."""
+        if self.county_layer is not None:
+            if self._scope:
+                self.viewbox.setRange(self.county_layer.bounds, padding=0.05)
+            else:
+                x0, y0, x1, y1 = self.shapes.bounds
+                self.viewbox.setRange(QRectF(x0, y0, x1 - x0, y1 - y0), padding=0.02)
+            self._render_counties()
+            return
         x0, y0, x1, y1 = self.shapes.bounds
         w, h = self.viewbox.width(), self.viewbox.height()
         extra = 0.0
@@ -255,12 +313,72 @@ class ChangeMapWidget(QWidget):
             extra = 40 * px
         self.viewbox.setRange(QRectF(x0, y0, x1 - x0 + extra, y1 - y0), padding=0.02)
 
+    def _render_counties(self, *_args) -> None:
+        if self.county_layer is not None:
+            self.county_layer.ensure_current()
+
+    def _set_level(self, ds: Dataset) -> None:
+        """States, or the counties of ``ds`` under the state borders."""
+        counties = ds.level == "county"
+        codes = tuple(ds.codes) if counties else None
+        layer = self.county_layer
+        if (None if layer is None else layer.codes) == codes and self._scope == ds.scope:
+            return
+        if layer is not None:
+            layer.remove()
+            self.county_layer = None
+        self._scope = tuple(ds.scope) if counties else ()
+        if counties:
+            self.county_layer = CountyLayer(self.viewbox, county_shapes(), codes,
+                                            county_paths())
+        border = QPen(QColor(60, 60, 60), 1.0) if counties else self._border
+        border.setCosmetic(True)
+        for item in self.items.values():
+            item.setPen(border)
+            item.setZValue(1.5 if counties else 0.0)
+            if counties:
+                item.setBrush(Qt.NoBrush)
+                item.setToolTip("")
+        for item in self._state_marks:
+            item.setVisible(not counties)
+        for item in self._frames:
+            # The insets' frames only when Alaska and Hawaii are in view.
+            item.setVisible(not (counties and ds.scope))
+        self.reset_view()
+
+    def clear(self) -> None:
+        """Every place grey, as when nothing is compared."""
+        for item in self.items.values():
+            if self.county_layer is None:
+                item.setBrush(QBrush(NOT_RANKED))
+            item.setToolTip("")
+        for swatch in self.callouts.values():
+            swatch.setBrush(QBrush(NOT_RANKED))
+        if self.county_layer is not None:
+            n = len(self.county_layer.codes)
+            self.county_layer.set_colours(np.full(n, NOT_RANKED.rgba(), dtype=np.uint32),
+                                          np.zeros(n, dtype=bool))
+
+    def county_rgb(self, code: str) -> tuple[int, int, int]:
+        """The colour a county is painted in on the change map."""
+        assert self.county_layer is not None
+        c = QColor.fromRgba(self.county_layer.colour_at(code))
+        return c.red(), c.green(), c.blue()
+
     def show_comparison(self, cmp: Comparison, ds: Dataset) -> int:
-        """Colour every state by its rank change; returns the scale limit used."""
+        """Colour every place by its rank change; returns the scale limit used."""
         values = [abs(s.rank_change) for s in cmp.states if s.rank_change is not None]
         limit = max(values) if values else 1
         limit = max(limit, 1)
         changes = {s.state: s for s in cmp.states}
+        self._set_level(ds)
+        layer = self.county_layer
+        if layer is not None:
+            colours = np.array([state_colour(changes.get(c), limit, self.lut).rgba()
+                                for c in layer.codes], dtype=np.uint32)
+            layer.set_colours(colours, np.zeros(len(layer.codes), dtype=bool))
+            self.legend.set_limit(limit)
+            return limit
         for code, item in self.items.items():
             ch = changes.get(code)
             colour = state_colour(ch, limit, self.lut)
@@ -323,7 +441,20 @@ class SlopeChartWidget(pg.PlotWidget):
         bottom.setTextPen(pg.mkPen((40, 40, 40)))
         bottom.setPen(pg.mkPen((90, 90, 90)))
 
-    def show_comparison(self, cmp: Comparison, limit: int, label_a: str, label_b: str) -> None:
+    def show_comparison(self, cmp: Comparison, limit: int, label_a: str, label_b: str,
+                        ds: Dataset | None = None) -> None:
+        """Draw every place's line; beyond :data:`SLOPE_ALL_UP_TO` places (counties), only
+        those in the top N on either side, each named."""
+        county = ds is not None and ds.level == "county"
+
+        def name(code: str) -> str:
+            return ds.names.get(code, code) if county else code
+
+        states = cmp.states
+        if len(states) > SLOPE_ALL_UP_TO:
+            top = cmp.top_n
+            states = tuple(s for s in states if (s.rank_a is not None and s.rank_a <= top)
+                           or (s.rank_b is not None and s.rank_b <= top))
         plot = self.getPlotItem()
         plot.clear()
         self.lines.clear()
@@ -332,14 +463,18 @@ class SlopeChartWidget(pg.PlotWidget):
         # "A" and "B", so nothing runs past the plot's edge.
         plot.getAxis("bottom").setTicks([[(0, "A"), (1, "B")]])
         plot.setTitle(f"<span style='color:#333'><b>A</b> {escape(_short(label_a, 34))}"
-                      f" &nbsp; <b>B</b> {escape(_short(label_b, 34))}</span>", size="9pt")
+                      f" &nbsp; <b>B</b> {escape(_short(label_b, 34))}</span>"
+                      + (f"<br><span style='color:#555'>the {len(states)} "
+                         f"{ds.alternatives.plural if county else 'places'} in the top "
+                         f"{cmp.top_n} of A or B</span>" if states is not cmp.states else ""),
+                      size="9pt")
         n = 1
-        for s in cmp.states:
+        for s in states:
             for rank in (s.rank_a, s.rank_b):
                 if rank is not None:
                     n = max(n, rank)
         floor = n + 2  # the "not ranked" row
-        for s in cmp.states:
+        for s in states:
             side = s.ranked_in
             if side == "neither":
                 continue
@@ -358,9 +493,14 @@ class SlopeChartWidget(pg.PlotWidget):
                 plot.plot([x_dot], [ya if side == "A" else yb], pen=None, symbol="o",
                           symbolSize=7, symbolBrush=colour, symbolPen=colour)
                 ends = ((x_dot, ya if side == "A" else yb),)
+            if states is not cmp.states and len(ends) == 2:
+                # Many lines meet in the top N: name each once, at its end outside the top N
+                # where the lines spread out.
+                outside = [e for e in ends if e[1] > cmp.top_n]
+                ends = (outside or list(ends))[:1]
             for x, rank in ends:
                 anchor = (1, 0.5) if x == 0 else (0, 0.5)
-                text = pg.TextItem(s.state, color=(40, 40, 40), anchor=anchor)
+                text = pg.TextItem(name(s.state), color=(40, 40, 40), anchor=anchor)
                 text.setPos(x - 0.02 if x == 0 else x + 0.02, rank)
                 plot.addItem(text)
         top = cmp.top_n + 0.5
@@ -368,13 +508,33 @@ class SlopeChartWidget(pg.PlotWidget):
                                                                 style=Qt.DashLine)))
         left = plot.getAxis("left")
         if self.one_sided:
-            step = 5 if n <= 60 else 10
+            step = 5 if n <= 60 else 10 if n <= 200 else 10 ** (len(str(n)) - 1)
             major = [(r, str(r)) for r in range(step, n + 1, step)] + [(1, "1")]
             left.setTicks([sorted(major) + [(floor, "not ranked")], []])
         else:
             left.setTicks(None)
-        plot.setXRange(-0.25, 1.25, padding=0)
+        wide = 0.8 if county else 0.25  # room for the names beside the lines
+        plot.setXRange(-wide, 1 + wide, padding=0)
         plot.setYRange(0.5, (floor if self.one_sided else n) + 0.5, padding=0.01)
+
+
+class _PlaceTableModel(CompareTableModel):
+    """The change table, headed for the places it lists ("FIPS", "County" for counties)."""
+
+    def set_dataset(self, ds: Dataset) -> None:
+        """List (and name) the places of ``ds`` from the next comparison on."""
+        self.beginResetModel()
+        self._ds = ds
+        self._names = dict(ds.names)
+        self._cmp = None
+        self.endResetModel()
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.DisplayRole):
+        if (role == Qt.DisplayRole and orientation == Qt.Horizontal and section in (0, 1)
+                and self._ds.level == "county"):
+            return ("FIPS", self._ds.alternatives.word.capitalize())[section]
+        return super().headerData(section, orientation, role)
 
 
 def _short(text: str, n: int = 28) -> str:
@@ -404,7 +564,7 @@ class CompareDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.RichText)
-        self.model = CompareTableModel(ds, self)
+        self.model = _PlaceTableModel(ds, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -461,6 +621,9 @@ class CompareDialog(QDialog):
         layout.addWidget(buttons)
 
         self.comparison: Comparison | None = None
+        #: The dataset the shown comparison ranks (the two sides rank the same places).
+        self.dataset: Dataset = ds
+        self._datasets: dict[tuple, Dataset] = {}
         self._fill_combos()
         self.combo_a.currentIndexChanged.connect(self.refresh)
         self.combo_b.currentIndexChanged.connect(self.refresh)
@@ -521,49 +684,102 @@ class CompareDialog(QDialog):
         self.combo_b.setCurrentIndex(self.combo_b.findData(b))
         self.refresh()
 
-    def _result(self, key: str) -> tuple[str, ScoringResult]:
+    def _result(self, key: str) -> tuple[str, ScoringResult, Dataset]:
+        """A side's label, result and the figures it ranks: the window's for the current
+        settings; for a saved scenario, its own level, states and recorded tables."""
         st = self.controller.planner
         if key == CURRENT:
             if st.error is not None:
                 raise SiteSelectError(f"The current settings cannot be scored: {st.error}")
-            return self.combo_a.itemText(0), st.result
-        sc = self.controller._require_store().get(key)
-        return sc.name, rank_states(st.dataset, sc.settings)
+            return self.combo_a.itemText(0), st.result, st.dataset
+        store = self.controller._require_store()
+        sc = store.get(key)
+        settings = sc.settings
+        try:
+            ds = self._dataset_for(settings, tuple(sc.tables), store)
+            return sc.name, rank_states(ds, settings), ds
+        except SiteSelectError as exc:  # say which scenario cannot be scored
+            raise type(exc)(f"Scenario \u201c{sc.name}\u201d: {exc.message}") from None
+
+    def _dataset_for(self, settings, refs: tuple, store) -> Dataset:
+        """The figures a saved scenario ranks; the window's own when they are the same."""
+        st = self.controller.planner
+        ds = st.dataset
+        key = (settings.level, tuple(settings.within), refs)
+        if key == (ds.level, tuple(ds.scope) if ds.level == "county" else (),
+                   tuple(st.table_refs)):
+            return ds
+        if key not in self._datasets:
+            tables = store.tables_for(refs) if refs else []
+            self._datasets[key] = dataset_for(settings, tables)
+        return self._datasets[key]
+
+    def _clear(self, message: str) -> None:
+        """No comparison: say why, and show nothing of an earlier one."""
+        self.summary.setText(message)
+        self.comparison = None
+        self.model.set_comparison(None)
+        self.map.clear()
+        self.slope.getPlotItem().clear()
+        self.slope.lines.clear()
+        self.slope.one_sided.clear()
+        self.differences.setText("")
+        self.weights_table.setRowCount(0)
 
     def refresh(self, *_args) -> None:
         key_a, key_b = self.combo_a.currentData(), self.combo_b.currentData()
         if key_a is None or key_b is None:
-            self.summary.setText("Save a scenario first to compare against it.")
-            self.model.set_comparison(None)
+            self._clear("Save a scenario first to compare against it.")
             return
         try:
-            label_a, ra = self._result(key_a)
-            label_b, rb = self._result(key_b)
+            label_a, ra, ds = self._result(key_a)
+            label_b, rb, ds_b = self._result(key_b)
         except SiteSelectError as exc:
-            self.summary.setText(f"<span style='color:#8a1c1c'>{escape(exc.message)}</span>")
-            self.model.set_comparison(None)
+            self._clear(f"<span style='color:#8a1c1c'>{escape(exc.message)}</span>")
             return
-        ds = self.controller.planner.dataset
+        if (ds.level, ds.scope) != (ds_b.level, ds_b.scope):
+            self._clear(
+                f"<span style='color:#8a1c1c'><b>A</b> {escape(label_a)} ranks "
+                f"{escape(places_text(ds))} but <b>B</b> {escape(label_b)} ranks "
+                f"{escape(places_text(ds_b))}; a comparison needs the same places on both "
+                "sides: choose two scenarios that rank the same places (the same level and "
+                "the same states).</span>")
+            return
+        self._set_dataset(ds)
         cmp = compare(ra, rb, self.top_spin.value(), states=ds.states)
         self.comparison = cmp
         self.model.set_comparison(cmp)
         self._fit_table()
         limit = self.map.show_comparison(cmp, ds)
-        self.slope.show_comparison(cmp, limit, label_a, label_b)
-        self._fill_weights(cmp)
+        self.slope.show_comparison(cmp, limit, label_a, label_b, ds)
+        self._fill_weights(cmp, ds_b)
         lines = difference_lines(ds, cmp, ra.method, rb.method)
         self.differences.setText(
             "<b>Also different:</b><ul style='margin:2px 0 0 -20px'>"
             + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
             if lines else "Same gates, exclusions, method, normalisation and missing-data "
             "policy: only the weights below differ.")
-        entered = ", ".join(cmp.entered) or "none"
-        left = ", ".join(cmp.left) or "none"
+        entered = escape(capped_names(ds, cmp.entered))
+        left = escape(capped_names(ds, cmp.left))
+        where = (f" &nbsp; ({len(ds.states)} {ds.alternatives.plural}"
+                 f"{' of ' + ', '.join(ds.scope) if ds.scope else ''})"
+                 if ds.level == "county" else "")
         self.summary.setText(
-            f"<b>A</b> {escape(label_a)} &nbsp; <b>B</b> {escape(label_b)}<br>"
+            f"<b>A</b> {escape(label_a)} &nbsp; <b>B</b> {escape(label_b)}{where}<br>"
             f"Top {cmp.top_n}: <span style='background:#d6eaf8'>entered {entered}</span>"
             f" &nbsp; <span style='background:#fadbd8'>left {left}</span>"
             + (f"<br>{escape('; '.join(lines))}" if lines else ""))
+
+    def _set_dataset(self, ds: Dataset) -> None:
+        """Name the places of ``ds`` in the table and size the top-N choice to them."""
+        if ds is self.dataset:
+            return
+        self.dataset = ds
+        self.names = dict(ds.names)
+        self.model.set_dataset(ds)
+        self.top_spin.blockSignals(True)
+        self.top_spin.setRange(1, len(ds.states))
+        self.top_spin.blockSignals(False)
 
     def _fit_table(self) -> None:
         """Cap the change column and, unless the planner moved the divider, give the table
@@ -580,8 +796,11 @@ class CompareDialog(QDialog):
         left = min(need, int(0.55 * total))
         self.splitter.setSizes([left, max(1, total - left)])
 
-    def _fill_weights(self, cmp: Comparison) -> None:
-        labels = {c.id: c.label for c in self.controller.planner.dataset.criteria}
+    def _fill_weights(self, cmp: Comparison, other: Dataset | None = None) -> None:
+        """The weights side by side, labelled from either side's criteria (a planner's own
+        table may add a criterion to one side only)."""
+        labels = {c.id: c.label for d in (other, self.dataset) if d is not None
+                  for c in d.criteria}
         self.weights_table.setRowCount(len(cmp.weights))
         for i, w in enumerate(cmp.weights):
             cells = [labels.get(w.criterion, w.criterion), f"{w.weight_a:.0%}",

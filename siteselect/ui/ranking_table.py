@@ -507,8 +507,18 @@ class RankingTableWidget(QWidget):
         del word
 
     def _after_reset(self) -> None:
-        self.view.resizeColumnsToContents()
         hh = self.view.horizontalHeader()
+        # Measuring thousands of rows' text takes tens of milliseconds: the widths of a set
+        # of columns seen before (switching back and forth between levels) are reused.
+        key = (self.planner.dataset.level, self.planner.dataset.scope,
+               self.model.columnCount(), tuple(self.model.criteria))
+        widths = self.__dict__.setdefault("_widths", {})
+        if key in widths:
+            for c, w in enumerate(widths[key]):
+                hh.resizeSection(c, w)
+            self._show_selection(self.planner.selected)
+            return
+        self.view.resizeColumnsToContents()
         bold = QFont(hh.font())
         bold.setBold(True)
         fm = QFontMetrics(bold)
@@ -523,6 +533,7 @@ class RankingTableWidget(QWidget):
         note = n + n_crit
         if note < self.model.columnCount():
             hh.resizeSection(note, min(max(hh.sectionSize(note), 64), 260))
+        widths[key] = [hh.sectionSize(c) for c in range(self.model.columnCount())]
         self._show_selection(self.planner.selected)
 
     def _after_result(self, _result: object) -> None:

@@ -83,6 +83,10 @@ PRICE_TIP = ("Which electricity price the ranking weighs: the state's average in
              "to the other.")
 
 
+#: Datasets whose weight rows are kept for switching back (states, all counties, a state's).
+ROW_CACHE_SIZE = 3
+
+
 def price_pair(ds) -> tuple[str, str] | None:
     """(county criterion, its state counterpart) when the dataset has both, else None."""
     for crit in ds.criteria:
@@ -596,7 +600,21 @@ class WeightsPanelWidget(QWidget):
 
     def _build_rows(self, ds) -> None:
         """One row per criterion of ``ds`` under its group's heading (rebuilt when the
-        planner's dataset changes, e.g. from states to counties)."""
+        planner's dataset changes, e.g. from states to counties; the rows of the last few
+        datasets are kept, so switching back and forth builds nothing)."""
+        key = (ds.level, ds.scope, ds.version)
+        scroll = self.weights_scroll
+        cache = self.__dict__.setdefault("_row_cache", {})
+        if key in cache:
+            current = scroll.takeWidget()
+            host, rows = cache[key]
+            if current is not None and current is not host:
+                current.hide()
+            scroll.setWidget(host)
+            host.show()
+            self.rows = rows
+            self._price_box_for(ds)
+            return
         grid_host = QWidget()
         grid = QGridLayout(grid_host)
         grid.setContentsMargins(2, 2, 2, 2)
@@ -624,16 +642,27 @@ class WeightsPanelWidget(QWidget):
             self.rows[crit.id] = row
             r += 1
         grid.setRowStretch(r, 1)
-        scroll = self.weights_scroll
         old = scroll.takeWidget()
-        if old is not None:
+        kept = {id(h) for h, _rows in cache.values()}
+        if old is not None and id(old) not in kept:
             old.deleteLater()
+        elif old is not None:
+            old.setParent(self)  # kept for a switch back; owned by the panel meanwhile
+            old.hide()
+        cache[key] = (grid_host, self.rows)
+        while len(cache) > ROW_CACHE_SIZE:
+            stale_host, _rows = cache.pop(next(iter(cache)))
+            if stale_host is not grid_host:
+                stale_host.deleteLater()
         scroll.setWidget(grid_host)
         # Without a horizontal scroll bar nothing else stops the dock from squeezing the rows
         # (Points and Share were cut off): the area is never narrower than the rows need
         # beside the vertical scroll bar.
         scroll.setMinimumWidth(grid_host.minimumSizeHint().width()
                                + scroll.verticalScrollBar().sizeHint().width())
+        self._price_box_for(ds)
+
+    def _price_box_for(self, ds) -> None:
         self._price_pair = price_pair(ds)
         shown = self._price_pair is not None
         self.price_box.blockSignals(True)

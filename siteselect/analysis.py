@@ -56,6 +56,19 @@ def settings_for_places(settings: ScoringSettings, ds: Dataset, *,
         for c, w in default_weights(ds.level).items():
             if c in ids:
                 weights.setdefault(c, w)
+        # A county criterion standing in for a state one by default (county hazard for
+        # state hazard) takes over its weight on the way down and gives it back on the way up.
+        for crit in ds.criteria if ds.level == "county" else ():
+            if crit.counterpart and crit.default_weight > 0 and crit.id not in settings.weights:
+                weights[crit.id] = weights.get(crit.counterpart, crit.default_weight)
+                weights[crit.counterpart] = 0.0
+        if ds.level == "state" and settings.level == "county":
+            from siteselect.model.criteria import county_catalogue
+
+            for crit in county_catalogue():
+                if crit.counterpart in ids and crit.default_weight > 0 and \
+                        not weights.get(crit.counterpart):
+                    weights[crit.counterpart] = settings.weights.get(crit.id, 0.0)
     exclude: tuple[str, ...] = ()
     overrides: tuple = ()
     if settings.level == ds.level:
@@ -132,8 +145,9 @@ def rank_states(ds: Dataset, settings: ScoringSettings) -> ScoringResult:
         from dataclasses import replace
 
         result = replace(result, warnings=result.warnings + tuple(
-            f"{a} and {b} both carry weight: they measure the same thing at county and state "
-            f"level, so it counts twice; weigh one of them" for a, b in both))
+            f"{ds.criterion(a).label} and {ds.criterion(b).label} both carry weight: they "
+            "measure the same thing at county and state level, so it counts twice; weigh one "
+            "of them" for a, b in both))
     return result
 
 

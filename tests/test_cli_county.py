@@ -360,7 +360,8 @@ def test_weighing_both_prices_is_pointed_out_and_gates_read_in_labels(capsys):
     assert main(["rank", "--level", "county", "--within", "DE", "--weights",
                  "county_power_price=1,energy_cost=1"]) == 0
     out = capsys.readouterr().out
-    assert "county_power_price and energy_cost both carry weight" in out
+    assert ("Electricity price proxy (county) and Energy cost (industrial) (state figure) "
+            "both carry weight") in out
     assert main(["rank", "--require", "tax_incentives>=yes"]) == 0
     out = capsys.readouterr().out
     assert "CA California: fails the gate Data-center sales-tax exemption" in out

@@ -87,3 +87,15 @@ def test_mismatched_level_is_refused():
         rank_states(load_dataset(), ScoringSettings(level="county"))
     with pytest.raises(InputError):
         ScoringSettings(within=("TX",))
+
+
+def test_the_county_hazard_takes_the_state_hazards_weight_and_gives_it_back():
+    from siteselect.analysis import settings_for_places
+
+    states = ScoringSettings(weights={"energy_cost": 20, "hazard_risk": 15})
+    down = settings_for_places(states, load_dataset(level="county"))
+    assert down.weights["hazard_risk"] == 0 and down.weights["county_hazard_loss"] == 15
+    result = rank_states(load_dataset(level="county"), down)
+    assert not any("both carry weight" in w for w in result.warnings)
+    up = settings_for_places(down, load_dataset())
+    assert up.weights == states.weights

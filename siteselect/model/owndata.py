@@ -805,6 +805,13 @@ def _check_data(
         if not filled[j] and not any((r, j) in flagged for r, _c in data.rows):
             problems.append(Problem(file, 1, header[j], "the column has no figures at all",
                                     code="empty-column"))
+        elif 0 < sum(1 for v in cells_by[j] if v) < n / 2:
+            have = sum(1 for v in cells_by[j] if v)
+            problems.append(Problem(
+                file, 1, header[j], f"figures for {have:,} of {n:,} {alts.plural} only: the "
+                f"other {n - have:,} are scored by the missing-data policy (as the worst by "
+                "default), which can lift the few with figures to the top", f"{have}/{n}",
+                "sparse-column", warning=True))
     missing = [a for a in alts if a.code not in first]
     if first and missing and crit_grid is not None:
         words = alts.word if len(missing) == 1 else alts.plural

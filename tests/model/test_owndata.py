@@ -413,8 +413,12 @@ def test_fips_keyed_county_table(tmp_path):
     assert values[counties.position("01001")] == "3100"
     assert values[counties.position("01003")] == "4200.5"
     assert values[counties.position("48453")] == "25000"
-    (missing,) = problems[1:] if problems[0].code == "no-source" else problems
-    assert missing.code == "missing-alternative" and "3,139 counties" in missing.message
+    by_code = {p.code: p for p in problems}
+    assert set(by_code) == {"missing-alternative", "sparse-column"}
+    assert "3,139 counties" in by_code["missing-alternative"].message
+    sparse = by_code["sparse-column"]
+    assert sparse.warning and sparse.value == "3/3142" and "3 of 3,142 counties" in \
+        sparse.message
 
 
 # -- the report ------------------------------------------------------------------------------

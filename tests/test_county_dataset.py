@@ -98,4 +98,5 @@ def test_the_county_hazard_takes_the_state_hazards_weight_and_gives_it_back():
     result = rank_states(load_dataset(level="county"), down)
     assert not any("both carry weight" in w for w in result.warnings)
     up = settings_for_places(down, load_dataset())
-    assert up.weights == states.weights
+    assert up.weights["hazard_risk"] == 15 and up.weights["energy_cost"] == 20
+    assert "county_hazard_loss" not in up.weights

@@ -583,7 +583,8 @@ class CompareDialog(QDialog):
         self.differences.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.differences.setContentsMargins(6, 6, 6, 6)
         self.weights_table = QTableWidget(0, 4)
-        self.weights_table.setHorizontalHeaderLabels(["Criterion", "A", "B", "Change"])
+        self.weights_table.setHorizontalHeaderLabels(["Criterion", "Share in A", "Share in B",
+                                                      "Change in share"])
         self.weights_table.verticalHeader().setVisible(False)
         self.weights_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.weights_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
@@ -804,7 +805,7 @@ class CompareDialog(QDialog):
         self.weights_table.setRowCount(len(cmp.weights))
         for i, w in enumerate(cmp.weights):
             cells = [labels.get(w.criterion, w.criterion), f"{w.weight_a:.0%}",
-                     f"{w.weight_b:.0%}", f"{w.change * 100:+.0f} pts"
+                     f"{w.weight_b:.0%}", f"{w.change * 100:+.0f} percentage points"
                      if round(w.change * 100) else "0"]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)

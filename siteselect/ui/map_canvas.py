@@ -290,6 +290,7 @@ class MapCanvasWidget(QWidget):
         self.hovered: str | None = None
         self._tip: tuple[str, QPoint] | None = None
         self._frame_tips: list[tuple[QRectF, str]] = []
+        self._frames: dict[str, QGraphicsRectItem] = {}
         self._bbox: dict[str, QRectF] = {}
         self._offshore: set[str] = set()  # labels drawn on the sea, always dark
         #: The counties' layer while counties are shown (None at state level).
@@ -342,6 +343,7 @@ class MapCanvasWidget(QWidget):
                                      "the contiguous states)" if name == "alaska"
                                      else f"{name.title()} (inset)"))
             self.viewbox.addItem(frame)
+            self._frames[name] = frame
         for code in sh.states:
             item = StateItem(code, rings_to_path(sh.rings[code]), self)
             self.viewbox.addItem(item)
@@ -488,6 +490,12 @@ class MapCanvasWidget(QWidget):
     def _show_level(self, ds, recolour: bool = True) -> None:
         """Draw the places of ``ds``: the states, or the counties (read the first time)."""
         counties = ds.level == "county"
+        # Zoomed to some states' counties, an inset frame would sit over Mexico or the sea:
+        # it is shown only when its state is on the map.
+        shown_states = set(ds.scope) if counties and ds.scope else None
+        for name, frame in self._frames.items():
+            code = {"alaska": "AK", "hawaii": "HI"}.get(name)
+            frame.setVisible(shown_states is None or code in shown_states)
         codes = tuple(ds.codes) if counties else None
         layer, spare = self.county_layer, self._spare_county_layer
         if (None if layer is None else layer.codes) != codes:
@@ -682,8 +690,8 @@ class MapCanvasWidget(QWidget):
             return
         self._tip = None
         p = self.viewbox.mapSceneToView(self.view.mapToScene(pos))
-        for rect, text in self._frame_tips:
-            if rect.contains(p):
+        for (rect, text), frame in zip(self._frame_tips, self._frames.values(), strict=True):
+            if frame.isVisible() and rect.contains(p):
                 QToolTip.showText(global_pos, text, viewport)
                 return
         QToolTip.hideText()

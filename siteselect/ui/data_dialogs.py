@@ -52,6 +52,33 @@ def _direction(crit) -> str:
     return "lower is better" if crit.lower_is_better else "higher is better"
 
 
+def _changes_text(old_stored, new: ImportedTable) -> str:
+    """What a new version changes: figures changed, added and removed per criterion."""
+    try:
+        old = old_stored.table()
+    except SiteSelectError:
+        return ""
+    if old.content_hash == new.content_hash:
+        return "It holds the same figures as the current version: nothing will change."
+    parts = []
+    for c in new.criteria:
+        before = old.values.get(c.id)
+        if before is None:
+            parts.append(f"{c.id} is new")
+            continue
+        after = new.values[c.id]
+        changed = sum(1 for a, b in zip(before, after, strict=False) if a and b and a != b)
+        added = sum(1 for a, b in zip(before, after, strict=False) if not a and b)
+        dropped = sum(1 for a, b in zip(before, after, strict=False) if a and not b)
+        bits = [f"{n} {w}" for n, w in ((changed, "changed"), (added, "added"),
+                                          (dropped, "removed")) if n]
+        parts.append(f"{c.id}: " + (", ".join(bits) if bits else "no change"))
+    gone = [cid for cid in old.values if cid not in new.values]
+    if gone:
+        parts.append("no longer given: " + ", ".join(gone))
+    return "Figures: " + "; ".join(parts) + "."
+
+
 class _NumberItem(QStandardItem):
     """A row number that sorts as a number."""
 
@@ -221,10 +248,16 @@ class ImportTableDialog(QDialog):
         ids = ", ".join(f"{c.label} ({c.unit}, {_direction(c)})" for c in t.criteria)
         existing = [s for s in self.store.current_tables()
                     if s.name.casefold() == t.name.casefold()]
-        version = (f"a new version of “{t.name}” (now version {existing[0].version})"
-                   if existing else f"“{t.name}”")
+        changes = ""
+        if existing:
+            old = existing[0]
+            version = (f"version {old.version + 1} of “{t.name}” (version {old.version} is "
+                       "kept for the saved scenarios that use it)")
+            changes = " " + _changes_text(old, t)
+        else:
+            version = f"“{t.name}”"
         self._show_summary(
-            f"Ready to import {version}: {ids}."
+            f"Ready to import {version}: {ids}.{changes}"
             + (f" {warnings} warning{'s' if warnings != 1 else ''} (Show Warnings)."
                if warnings else ""))
 

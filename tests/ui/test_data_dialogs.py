@@ -103,3 +103,16 @@ def test_manage_lists_users_and_removal_names_them(qtbot, tmp_path, store, monke
     assert "“Board” (version 1)" in asked[0]
     assert manage.view.rowCount() == 0 and manage.changed
     assert "No tables of your own yet" in manage.intro.text()
+
+
+def test_a_new_version_says_what_changes(qtbot, tmp_path, store):
+    first = ImportTableDialog(store, path=str(write(tmp_path, "a", {"TX": "2500", "OK": "1"})),
+                              name="Land")
+    qtbot.addWidget(first)
+    first.do_import()
+    second = ImportTableDialog(store, name="Land", path=str(write(
+        tmp_path, "b", {"TX": "2400", "OK": "1", "NM": "900"})))
+    qtbot.addWidget(second)
+    text = second.summary.text()
+    assert "version 2 of “Land” (version 1 is kept" in text
+    assert "land_price: 1 changed, 1 added" in text

@@ -579,11 +579,23 @@ class RankingTableWidget(QWidget):
             self.top_spin.blockSignals(False)
 
     def select_first_match(self) -> None:
-        """Enter in the filter box: select the first state shown (the best-ranked match in
-        the current sort order) and give the table the keys, so arrows move on from it."""
-        if self.proxy.rowCount() == 0:
+        """Enter in the filter box: select the place whose code or name is exactly what was
+        typed ("Harris" is Harris County, not Harrison County), else the first one shown (the
+        best-ranked match in the current sort order), and give the table the keys, so arrows
+        move on from it."""
+        n = self.proxy.rowCount()
+        if n == 0:
             return
-        self.planner.select(self.proxy.data(self.proxy.index(0, 0), StateRole))
+        typed = self.filter_edit.text().strip().casefold()
+        chosen = self.proxy.data(self.proxy.index(0, 0), StateRole)
+        for r in range(n):
+            code = self.proxy.data(self.proxy.index(r, 0), StateRole)
+            name = str(self.proxy.data(self.proxy.index(r, 2)) or "").casefold()
+            if typed and (code.casefold() == typed or name == typed
+                          or name.removesuffix(" county") == typed):
+                chosen = code
+                break
+        self.planner.select(chosen)
         self.view.setFocus(Qt.ShortcutFocusReason)
 
     def proxy_row_of(self, code: str) -> int | None:

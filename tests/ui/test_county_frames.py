@@ -14,3 +14,17 @@ def test_inset_frames_follow_the_states_on_the_map(qtbot, window):
     planner.undo_stack.undo()
     planner.undo_stack.undo()
     assert not any(f.isVisible() for f in canvas._frames.values())
+
+
+def test_enter_in_the_filter_prefers_the_exact_name(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    planner, table = window.planner, window.ranking_table
+    planner.show_level("county", ("TX",))
+    qtbot.keyClicks(table.filter_edit, "Harris")
+    qtbot.keyClick(table.filter_edit, Qt.Key_Return)
+    assert planner.selected == "48201"  # Harris County, not Harrison County (48203)
+    table.filter_edit.clear()
+    qtbot.keyClicks(table.filter_edit, "harrison county")
+    qtbot.keyClick(table.filter_edit, Qt.Key_Return)
+    assert planner.selected == "48203"

@@ -14,7 +14,7 @@ import hashlib
 import io
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -501,21 +501,11 @@ def _load_county_dataset(folder_str: str) -> Dataset:
     header, body, body_lines = _read_csv(
         ind_path, ("fips", "state", "county") + tuple(c.column for c in own))
     idx = {h: i for i, h in enumerate(header)}
-    codes: list[str] = []
-    first_line: dict[str, int] = {}
     found = _Collector(ind_path)
-    for lineno, row in zip(body_lines, body, strict=True):
-        code = row[idx["fips"]]
-        if len(code) != 5 or not code.isdigit():
-            found.add(lineno, "fips", f"{code!r} is not a 5-digit FIPS code (keep the leading "
-                      "zeros).", code, "bad-key")
-            continue
-        if code in first_line:
-            found.add(lineno, "fips", f"county {code} appears twice (first on line "
-                      f"{first_line[code]}).", code, "duplicate-key")
-            continue
-        first_line[code] = lineno
-        codes.append(code)
+    codes, first_line = _read_keys(
+        body, body_lines, idx["fips"], "fips", "county", found,
+        lambda c: c if len(c) == 5 and c.isdigit() else None,
+        "is not a 5-digit FIPS code (keep the leading zeros)")
     alternatives = load_alternatives("county", folder)
     _check_alternative_set(ind_path, codes, first_line, alternatives, found)
     raw = {h: tuple(row[idx[h]] for row in body) for h in header}
@@ -585,20 +575,10 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
     crit_cols += [c.sources_column for c in criteria_in if c.sources_column]
     header, body, body_lines = _read_csv(ind_path, REQUIRED_INDICATOR_COLUMNS + tuple(crit_cols))
     idx = {h: i for i, h in enumerate(header)}
-    states: list[str] = []
-    first_line: dict[str, int] = {}
     found = _Collector(ind_path)
-    for lineno, row in zip(body_lines, body, strict=True):
-        code = row[idx["state"]].upper()
-        if len(code) != 2 or not code.isalpha():
-            found.add(lineno, "state", f"{code!r} is not a postal code.", code, "bad-key")
-            continue
-        if code in first_line:
-            found.add(lineno, "state", f"state {code} appears twice (first on line "
-                      f"{first_line[code]}).", code, "duplicate-key")
-            continue
-        first_line[code] = lineno
-        states.append(code)
+    states, first_line = _read_keys(
+        body, body_lines, idx["state"], "state", "state", found,
+        lambda c: c.upper() if len(c) == 2 and c.isalpha() else None, "is not a postal code")
     if not states and not found.texts:
         raise DataError(f"{ind_path}, line 2: no state rows after the header.")
     alternatives = load_alternatives("state", folder)
@@ -631,6 +611,27 @@ def _load_dataset_cached(folder_str: str) -> Dataset:
         encoded={c.id: _encode(raw[c.column], c) for c in criteria},
         alternatives=alternatives,
     )
+
+
+def _read_keys(body: Sequence[list[str]], body_lines: Sequence[int], col: int, column: str,
+               word: str, found: _Collector, parse: Callable[[str], str | None],
+               bad: str) -> tuple[list[str], dict[str, int]]:
+    """The key of every row, in file order, and the line each first appears on; a malformed
+    or repeated key is recorded in ``found`` and its row left out."""
+    codes: list[str] = []
+    first_line: dict[str, int] = {}
+    for lineno, row in zip(body_lines, body, strict=True):
+        text = row[col]
+        code = parse(text)
+        if code is None:
+            found.add(lineno, column, f"{text!r} {bad}.", text, "bad-key")
+        elif code in first_line:
+            found.add(lineno, column, f"{word} {code} appears twice (first on line "
+                      f"{first_line[code]}).", text, "duplicate-key")
+        else:
+            first_line[code] = lineno
+            codes.append(code)
+    return codes, first_line
 
 
 def _check_figures(body_lines: Sequence[int], raw: dict[str, tuple[str, ...]],

@@ -360,7 +360,6 @@ def base_scenario(args: argparse.Namespace) -> Scenario | None:
 
 def newer_figures(args: argparse.Namespace, scenario: Scenario | None) -> str:
     """The sentence naming figures newer than those a saved scenario keeps ('' if none)."""
-    from siteselect.model.tables import figures_notice, table_changes
     from siteselect.storage import MissingDatabaseError, ScenarioStore
 
     if scenario is None:
@@ -370,7 +369,7 @@ def newer_figures(args: argparse.Namespace, scenario: Scenario | None) -> str:
     except MissingDatabaseError:
         return ""
     with store:
-        return figures_notice(table_changes(scenario.tables, store.current_versions()))
+        return store.newer_figures(scenario)
 
 
 def warn_newer_figures(args: argparse.Namespace, scenario: Scenario | None) -> str:
@@ -439,8 +438,7 @@ def own_table_refs(args: argparse.Namespace, scenario: Scenario | None = None
     except MissingDatabaseError:
         return [], ()
     with store:
-        refs = scenario.tables if scenario is not None else store.current_refs()
-        return store.tables_for(refs), tuple(refs)
+        return store.tables_in_use(scenario)
 
 
 def own_tables(args: argparse.Namespace, scenario: Scenario | None = None) -> list[Any]:

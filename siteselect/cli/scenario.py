@@ -251,8 +251,6 @@ def describe_settings(settings: ScoringSettings) -> list[tuple[str, str]]:
 def cmd_show(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from siteselect.model.tables import figures_notice, table_changes
-
     with open_store(args) as store:
         sc = store.get(args.name)
         if args.revision is not None and args.revision != sc.revision:
@@ -262,7 +260,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                          dataset_version=rev.dataset_version, updated=rev.saved_at,
                          revision=rev.revision, sensitivity=rev.sensitivity, tables=rev.tables)
         tables = store.tables_for(sc.tables)
-        newer = figures_notice(table_changes(sc.tables, store.current_versions()))
+        newer = store.newer_figures(sc)
     from siteselect.analysis import dataset_for
 
     version = dataset_for(sc.settings, tables).version

@@ -28,20 +28,12 @@ if TYPE_CHECKING:  # pragma: no cover
 OWN_GROUP = "Your data"
 
 
-def _decimals(cells: Iterable[str]) -> int | None:
-    from decimal import Decimal, InvalidOperation
+def _decimals(cells: Iterable[str]) -> int:
+    """The dataset's count of decimals, capped: a spreadsheet's binary float
+    (4.3999999999999995) is shown as a planner wrote it."""
+    from siteselect.model.dataset import _decimals as written_decimals
 
-    most = 0
-    for text in cells:
-        if text:
-            try:
-                exponent = Decimal(text).as_tuple().exponent
-            except InvalidOperation:
-                return None
-            if isinstance(exponent, int):
-                most = max(most, -exponent)
-    # A spreadsheet's binary float (4.3999999999999995) is shown as a planner wrote it.
-    return min(most, MAX_DECIMALS)
+    return min(written_decimals(cells), MAX_DECIMALS)
 
 
 #: Most decimals a figure of a planner's table is shown with.

@@ -278,6 +278,21 @@ class TablesMixin:
             return existing, []
         return self.modify(scenario, change), dropped
 
+    def tables_in_use(self, scenario: Scenario | None
+                      ) -> tuple[builtins.list[ImportedTable], tuple[TableRef, ...]]:
+        """The tables (and their refs) a document is scored with: a saved scenario's
+        recorded versions, else the current ones."""
+        refs = scenario.tables if scenario is not None else self.current_refs()
+        return self.tables_for(refs), tuple(refs)
+
+    def newer_figures(self, scenario: Scenario | None) -> str:
+        """The sentence naming figures newer than a saved scenario's ('' if up to date)."""
+        from siteselect.model.tables import figures_notice, table_changes
+
+        if scenario is None:
+            return ""
+        return figures_notice(table_changes(scenario.tables, self.current_versions()))
+
     def current_refs(self) -> tuple[TableRef, ...]:
         """The current tables as a scenario records them."""
         return tuple(sorted(t.ref for t in self.current_tables()))

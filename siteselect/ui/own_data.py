@@ -36,21 +36,8 @@ def install(window: Any) -> None:
 
 def tables_of(store: ScenarioStore | None, scenario: Scenario | None
               ) -> tuple[list[ImportedTable], tuple[TableRef, ...]]:
-    """The tables (and their refs) a document is scored with: a saved scenario's recorded
-    versions, else the database's current ones; none without a database."""
-    if store is None:
-        return [], ()
-    refs = scenario.tables if scenario is not None else store.current_refs()
-    return store.tables_for(refs), tuple(refs)
-
-
-def newer_notice(store: ScenarioStore | None, scenario: Scenario | None) -> str:
-    """The sentence naming figures newer than a saved scenario's ('' if up to date)."""
-    from siteselect.model.tables import figures_notice, table_changes
-
-    if store is None or scenario is None:
-        return ""
-    return figures_notice(table_changes(scenario.tables, store.current_versions()))
+    """The tables (and refs) a document is scored with; none without a database."""
+    return store.tables_in_use(scenario) if store is not None else ([], ())
 
 
 class OwnDataUi(QObject):
@@ -129,8 +116,9 @@ class OwnDataUi(QObject):
 
     def refresh_notice(self) -> None:
         sc = self.controller.current
+        store = self.controller.store if self.controller.loaded else None
         try:
-            text = newer_notice(self.controller.store if self.controller.loaded else None, sc)
+            text = store.newer_figures(sc) if store is not None else ""
         except SiteSelectError:
             text = ""
         self.notice.setVisible(bool(text))

@@ -59,6 +59,36 @@ def legend_range(scores: np.ndarray) -> tuple[float, float]:
     return max(0.0, lo_r), hi_r
 
 
+def _legend_ticks(scale, most: int | None = None) -> tuple[float, ...]:
+    """The legend's marks: the scores of ranks 1, 10, 20, ... rounded to the tenth (at most
+    ``most`` of them, ends kept), the ends rounded outwards so the bar covers every score."""
+    marks = sorted({round(sc, 1) for sc, _rank in scale.ticks})
+    if most is not None and len(marks) > most:
+        keep = np.linspace(0, len(marks) - 1, most).round().astype(int)
+        marks = [marks[i] for i in sorted(set(keep.tolist()))]
+    if marks:
+        marks[0] = math.floor(scale.lo * 10 + 1e-9) / 10
+        marks[-1] = math.ceil(scale.hi * 10 - 1e-9) / 10
+    return tuple(sorted(set(marks)))
+
+
+def _source_line(req: ExportRequest, boundaries: str) -> str:
+    """'Sources: EIA; BLS (data years 2023-2025). Boundaries: ... Dataset ...'."""
+    years = sorted({c.provenance.year for c in req.criteria()
+                    if c.provenance and c.provenance.year})
+    srcs: list[str] = []
+    for c in req.criteria():
+        p = c.provenance
+        if p and p.source:
+            name = p.source.split(",")[0].split("(")[0].strip()
+            if name not in srcs:
+                srcs.append(name)
+    when = (f" (data years {years[0]}-{years[-1]})" if len(years) > 1
+            else f" (data year {years[0]})" if years else "")
+    return (f"Sources: {'; '.join(srcs)}{when}. Boundaries: US Census Bureau {boundaries}. "
+            f"Dataset {req.dataset_version}." + (NEWER_NOTE if req.newer_figures else ""))
+
+
 #: Added to a map's source line when a saved scenario keeps earlier figures of the planner's
 #: own tables.
 NEWER_NOTE = " Earlier figures of the planner's tables kept: newer ones exist."
@@ -149,27 +179,9 @@ def map_picture(req: ExportRequest) -> MapPicture:
             labels.append(Label(state, x, y, text_colour(fills[state])))
     # The legend marks the scores of ranks 1, 10, 20, ... and the last, rounded to the
     # tenth a planner reads elsewhere; its ends are the worst and best score.
-    marks = sorted({round(s, 1) for s, _rank in scale.ticks})
-    if marks:  # the ends rounded outwards, so the bar covers every score
-        marks[0] = math.floor(scale.lo * 10 + 1e-9) / 10
-        marks[-1] = math.ceil(scale.hi * 10 - 1e-9) / 10
-    ticks = tuple(sorted(set(marks)))
+    ticks = _legend_ticks(scale)
     lo, hi = (ticks[0], ticks[-1]) if ticks else (0.0, 100.0)
-    years = sorted({c.provenance.year for c in req.criteria()
-                    if c.provenance and c.provenance.year})
-    srcs = []
-    for c in req.criteria():
-        p = c.provenance
-        if p and p.source:
-            name = p.source.split(",")[0].split("(")[0].strip()
-            if name not in srcs:
-                srcs.append(name)
-    source_line = (
-        "Sources: " + "; ".join(srcs) + (f" (data years {years[0]}-{years[-1]})" if len(years) > 1
-                                        else f" (data year {years[0]})" if years else "")
-        + f". Boundaries: US Census Bureau cb_2016_us_state_500k. Dataset {req.dataset_version}."
-        + (NEWER_NOTE if req.newer_figures else "")
-    )
+    source_line = _source_line(req, "cb_2016_us_state_500k")
     # the planner's words: labels and units, not ids (energy_cost<=9)
     from siteselect.model.wording import count_text, gate_text
 
@@ -303,29 +315,9 @@ def county_picture(req: ExportRequest, zoom: bool = False) -> MapPicture:
                 continue
             x, y = _label_point(shape.rings)
             labels.append(Label(str(row.rank), x, y, text_colour(fills[row.alternative])))
-    marks = sorted({round(sc, 1) for sc, _rank in scale.ticks})
-    if len(marks) > MAX_TICKS:  # hundreds of counties: a few marks, ends kept
-        keep = np.linspace(0, len(marks) - 1, MAX_TICKS).round().astype(int)
-        marks = [marks[i] for i in sorted(set(keep.tolist()))]
-    if marks:
-        marks[0] = math.floor(scale.lo * 10 + 1e-9) / 10
-        marks[-1] = math.ceil(scale.hi * 10 - 1e-9) / 10
-    ticks = tuple(sorted(set(marks)))
+    ticks = _legend_ticks(scale, MAX_TICKS)  # hundreds of counties: a few marks, ends kept
     lo, hi = (ticks[0], ticks[-1]) if ticks else (0.0, 100.0)
-    years = sorted({c.provenance.year for c in req.criteria()
-                    if c.provenance and c.provenance.year})
-    srcs: list[str] = []
-    for c in req.criteria():
-        p = c.provenance
-        if p and p.source:
-            name = p.source.split(",")[0].split("(")[0].strip()
-            if name not in srcs:
-                srcs.append(name)
-    source_line = (
-        "Sources: " + "; ".join(srcs) + (f" (data years {years[0]}-{years[-1]})" if len(years) > 1
-                                        else f" (data year {years[0]})" if years else "")
-        + ". Boundaries: US Census Bureau cb_2016_us_county_500k and cb_2016_us_state_500k. "
-        f"Dataset {req.dataset_version}." + (NEWER_NOTE if req.newer_figures else ""))
+    source_line = _source_line(req, "cb_2016_us_county_500k and cb_2016_us_state_500k")
     gates = [gate_text(ds, g) for g in r.gates]
     scope = f" of {', '.join(ds.scope)}" if ds.scope else ""
     subtitle = (

@@ -152,18 +152,17 @@ class OwnDataUi(QObject):
         return True
 
     def _show_criteria(self, criteria: tuple[str, ...]) -> None:
-        """Bring the weights panel's row of the first imported criterion into view."""
+        """Bring the first imported criterion into view in the weights panel."""
         panel = getattr(self.window, "weights_panel", None)
-        row = next((panel.rows[c] for c in criteria if panel is not None and c in panel.rows),
-                   None)
-        if row is None:
+        if panel is None:
             return
-        dock = getattr(self.window, "weights_dock", None)
-        if dock is not None:
-            dock.show()
-            dock.raise_()
-        panel.weights_scroll.ensureWidgetVisible(row.spin)
-        row.spin.setFocus()
+        for cid in criteria:
+            if panel.show_criterion(cid):
+                dock = getattr(self.window, "weights_dock", None)
+                if dock is not None:
+                    dock.show()
+                    dock.raise_()
+                return
 
     def manage(self) -> None:
         from siteselect.ui.data_dialogs import ManageDataDialog

@@ -675,6 +675,17 @@ class WeightsPanelWidget(QWidget):
         self.price_box.setVisible(shown)
         self.price_label.setVisible(shown)
 
+    def show_criterion(self, cid: str) -> bool:
+        """Bring a criterion's row into view with its points box focused; False if the places
+        shown have no such criterion."""
+        row = self.rows.get(cid)
+        if row is None:
+            return False
+        self.tabs.setCurrentIndex(0)
+        self.weights_scroll.ensureWidgetVisible(row.spin)
+        row.spin.setFocus()
+        return True
+
     def _rebuild(self, ds) -> None:
         """The planner shows another set of places: criteria, gate choices and the places
         that can be excluded follow."""

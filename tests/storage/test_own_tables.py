@@ -3,7 +3,6 @@ ranking then uses (real files in tmp_path, the tables read with the real reader)
 
 from __future__ import annotations
 
-import csv
 from dataclasses import replace
 
 import pytest
@@ -16,28 +15,19 @@ from siteselect.model.scenario import Scenario
 from siteselect.model.settings import ScoringSettings
 from siteselect.model.tables import figures_notice, table_changes
 from siteselect.storage import ScenarioStore
+from tests.own_tables import write_state_table
 
 
 def write_table(folder, stem, cid, values, *, label="Negotiated power quote",
                 unit="cents/kWh", direction="lower", source="Utility quotes (board pack)",
                 year="2026"):
-    """A CSV table and its sidecar; ``values`` maps postal code -> text ('' = missing)."""
-    ds = load_dataset()
-    path = folder / f"{stem}.csv"
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["state", cid])
-        for code in ds.states:
-            w.writerow([code, values.get(code, "")])
-    with (folder / f"{stem}.criteria.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["id", "label", "unit", "direction", "source", "url", "year", "status"])
-        w.writerow([cid, label, unit, direction, source, "https://example.org/quotes", year,
-                    "final"])
+    """A CSV table and its sidecar, read; ``values`` maps postal code -> text."""
+    path = write_state_table(folder, stem, cid, values, label=label, unit=unit,
+                             direction=direction, source=source, year=year,
+                             url="https://example.org/quotes", status="final")
     table, problems = read_table(path, level_criteria("county"), name=stem)
     assert table is not None, [str(p) for p in problems]
     return table
-
 
 @pytest.fixture
 def store(tmp_path):

@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from siteselect.model.dataset import load_dataset
 from siteselect.model.scenario import Scenario
 from siteselect.model.settings import ScoringSettings
 from siteselect.storage import ScenarioStore
 from siteselect.ui.data_dialogs import PROBLEM_COLUMNS, ImportTableDialog, ManageDataDialog
+from tests.own_tables import write_state_table
 
 
 def write(folder, stem, values, cid="land_price", extra_rows=()):
-    ds = load_dataset()
-    path = folder / f"{stem}.csv"
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["state", cid])
-        for code in ds.states:
-            w.writerow([code, values.get(code, "")])
-        w.writerows(extra_rows)
-    with (folder / f"{stem}.criteria.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["id", "label", "unit", "direction", "source", "year"])
-        w.writerow([cid, "Land price", "USD/acre", "lower", "Broker survey", "2026"])
-    return path
-
+    return write_state_table(folder, stem, cid, values, label="Land price", unit="USD/acre",
+                             source="Broker survey", extra_rows=extra_rows)
 
 @pytest.fixture
 def store(tmp_path):

@@ -3,32 +3,19 @@ that keeps its figures (with a notice) until Use Newer Figures."""
 
 from __future__ import annotations
 
-import csv
 import os
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QInputDialog
 
-from siteselect.model.dataset import load_dataset
 from siteselect.storage import ScenarioStore
 from siteselect.ui.data_dialogs import ImportTableDialog
+from tests.own_tables import write_state_table
 
 
 def write(folder, stem, values, cid="power_quote"):
-    ds = load_dataset()
-    path = folder / f"{stem}.csv"
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["state", cid])
-        for code in ds.states:
-            w.writerow([code, values.get(code, "")])
-    with (folder / f"{stem}.criteria.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["id", "label", "unit", "direction", "source", "year"])
-        w.writerow([cid, "Negotiated power quote", "cents/kWh", "lower", "Utility quotes",
-                    "2026"])
-    return path
-
+    return write_state_table(folder, stem, cid, values, label="Negotiated power quote",
+                             source="Utility quotes")
 
 def import_through_menu(qtbot, window, monkeypatch, path, name="Quotes"):
     """Data > Import Table…, with the file typed in and Import pressed."""
